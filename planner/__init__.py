@@ -1,0 +1,65 @@
+"""planner: plan, track and analyse a lower-back training programme.
+
+The public API::
+
+    PlanConfig, ConfigError        the validated plan configuration
+    generate(config) -> Plan       one row per prescribed set (Plan.table)
+    read_plan(path) -> Plan        a plan CSV read back
+    read_log(path, unit=None)      a workout log (our template, Strong, Hevy, FitNotes)
+    analyse(log, plan=None)        compliance, progression, load and pain
+    next_block(plan, log) -> Plan  the next weeks from what was actually done
+    metrics                        e1RM, volume load, ACWR, monotony, CTL/ATL/TSB ...
+
+The core never imports plotly, ipywidgets or Jupyter; the log readers and the
+analysis are loaded on first use so that ``import planner`` stays quick.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from planner.catalogue import EXERCISE_IDS, catalogue, exercise
+from planner.config import ConfigError, PlanConfig
+from planner.export import PlanFormatError, read_plan
+from planner.plates import PlateSet
+from planner.programme import PLAN_COLUMNS, Plan, generate
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "metrics": ("planner.metrics", None),
+    "read_log": ("planner.logs", "read_log"),
+    "Log": ("planner.logs", "Log"),
+    "LogFormatError": ("planner.logs", "LogFormatError"),
+    "write_log_template": ("planner.logs", "write_log_template"),
+    "analyse": ("planner.analysis", "analyse"),
+    "next_block": ("planner.nextblock", "next_block"),
+}
+
+__all__ = [
+    "EXERCISE_IDS", "PLAN_COLUMNS", "ConfigError", "Log", "LogFormatError", "Plan",
+    "PlanConfig", "PlanFormatError", "PlateSet", "analyse", "catalogue", "exercise",
+    "generate", "metrics", "next_block", "read_log", "read_plan", "write_log_template",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module, attr = _LAZY[name]
+        mod = import_module(module)
+        value = mod if attr is None else getattr(mod, attr)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'planner' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planner import metrics  # noqa: F401
+    from planner.analysis import analyse  # noqa: F401
+    from planner.logs import Log, LogFormatError, read_log, write_log_template  # noqa: F401
+    from planner.nextblock import next_block  # noqa: F401

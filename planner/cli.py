@@ -1,0 +1,144 @@
+"""The command line: ``planner plan``, ``planner show`` and the log commands.
+
+A thin shell over the package: every option maps to a PlanConfig field or a
+function argument, and errors are printed as one clear message, not a
+traceback.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="Plan, track and analyse a lower-back training programme "
+         "(glute bridges, a rotational stretch and the barbell deadlift).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code=2)
+
+
+def _floats(text: str | None, option: str) -> tuple[float, ...] | None:
+    if text is None:
+        return None
+    try:
+        return tuple(float(x) for x in text.replace(" ", "").split(",") if x)
+    except ValueError:
+        _fail(f"{option}: expected numbers separated by commas, like 25,20,10,5,2.5; got {text!r}")
+
+
+def _rep_range(text: str) -> tuple[int, int]:
+    try:
+        lo, hi = (int(x) for x in text.split("-"))
+    except ValueError:
+        _fail(f"--rep-range: expected two whole numbers like 10-15; got {text!r}")
+    return lo, hi
+
+
+def print_summary(plan) -> None:
+    """Print the plan's weekly overview."""
+    from planner.overview import weekly_overview
+
+    typer.echo(weekly_overview(plan).to_string(index=False))
+
+
+@app.command("plan")
+def plan_cmd(
+    weeks: Annotated[int, typer.Option(help="Length of the programme in weeks (1-104).")] = 12,
+    days: Annotated[str, typer.Option(
+        help="Training weekdays, comma-separated (the stretch is on every day).")] = "mon,wed,fri",
+    start: Annotated[str | None, typer.Option(
+        help="First day, YYYY-MM-DD. Default: the coming Monday.")] = None,
+    unit: Annotated[str, typer.Option(help="kg or lb, for every load in and out.")] = "kg",
+    start_load: Annotated[float | None, typer.Option(
+        "--start-load", help="First deadlift load (default: the empty bar).")] = None,
+    one_rm: Annotated[float | None, typer.Option(
+        "--one-rm", help="A tested or estimated deadlift 1RM to derive the start load from.")]
+        = None,
+    rep_range: Annotated[str, typer.Option(
+        "--rep-range", help="Deadlift repetition range for double progression.")] = "10-15",
+    load_step: Annotated[float | None, typer.Option(
+        "--load-step", help="Load added when every set reaches the top of the range "
+                            "(default: the smallest step your plates allow).")] = None,
+    progression: Annotated[str, typer.Option(help="Deadlift progression: double or linear.")]
+        = "double",
+    deadlifts_per_week: Annotated[int, typer.Option(
+        "--deadlifts-per-week", help="Deadlift sessions a week (never on consecutive days).")]
+        = 2,
+    bar: Annotated[float | None, typer.Option(help="Bar weight (default 20 kg / 45 lb).")]
+        = None,
+    plates: Annotated[str | None, typer.Option(
+        help="Plates you own, comma-separated, e.g. 20,10,5,2.5,1.25.")] = None,
+    volume: Annotated[float, typer.Option(
+        help="Multiplies sets, bridge reps and stretch holds (0.25-3).")] = 1.0,
+    deload_every: Annotated[int, typer.Option(
+        "--deload-every", help="Every Nth week is a lighter deload week; 0 for none.")] = 4,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Write the plan as CSV here.")] = None,
+    ics: Annotated[Path | None, typer.Option(help="Write a calendar (.ics) here.")] = None,
+    force: Annotated[bool, typer.Option(help="Replace files that already exist.")] = False,
+) -> None:
+    """Generate a programme, print its weekly overview and write CSV and/or calendar files.
+
+    Example: planner plan --weeks 12 --start-load 40 -o plan.csv --ics plan.ics
+    """
+    from planner import ConfigError, PlanConfig, generate
+
+    try:
+        config = PlanConfig(
+            weeks=weeks, training_days=tuple(d for d in days.split(",") if d.strip()),
+            start_date=date.fromisoformat(start) if start else None, unit=unit.lower(),
+            bar=bar, plates=_floats(plates, "--plates"), deadlift_start_load=start_load,
+            one_rm=one_rm, rep_range=_rep_range(rep_range), load_step=load_step,
+            deadlift_progression=progression, deadlift_sessions_per_week=deadlifts_per_week,
+            volume=volume, deload_every=deload_every or None,
+        )
+    except ConfigError as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        _fail(f"--start: {exc}; expected a date like 2026-01-05")
+    plan = generate(config)
+    print_summary(plan)
+    try:
+        if output:
+            typer.echo(f"wrote {plan.to_csv(output, overwrite=force)}")
+        if ics:
+            typer.echo(f"wrote {plan.to_ics(ics, overwrite=force)}")
+    except FileExistsError as exc:
+        _fail(str(exc))
+
+
+@app.command("show")
+def show_cmd(
+    path: Annotated[Path, typer.Argument(help="A plan CSV written by 'planner plan'.")],
+    week: Annotated[int | None, typer.Option(help="Also list every set of this week.")] = None,
+) -> None:
+    """Print the weekly overview of a plan CSV (and the sets of one week)."""
+    from planner import read_plan
+    from planner.export import PlanFormatError
+
+    if not path.exists():
+        _fail(f"{path}: no such file")
+    try:
+        plan = read_plan(path)
+    except PlanFormatError as exc:
+        _fail(str(exc))
+    print_summary(plan)
+    if week is not None:
+        from planner.overview import week_sheet
+
+        typer.echo("")
+        typer.echo(week_sheet(plan, week).to_string(index=False))
+
+
+def main() -> None:  # pragma: no cover
+    app()

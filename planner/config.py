@@ -1,0 +1,360 @@
+"""The plan configuration: every choice a user makes, validated where it enters.
+
+``PlanConfig`` is a frozen dataclass. Building one checks every field and raises
+a single :class:`ConfigError` that lists each problem with the field's name,
+what was given and what is allowed, so a form or a command line can show all
+of them at once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, timedelta
+from types import MappingProxyType
+from typing import Any
+
+from planner.catalogue import EXERCISE_IDS, catalogue, standard_plates
+from planner.plates import PlateSet
+from planner.units import UNITS
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PROGRESSIONS = ("double", "linear")
+MAX_WEEKS = 104
+
+# Per-exercise dose settings that ``overrides`` may change, with their allowed ranges.
+OVERRIDE_RANGES: dict[str, dict[str, tuple[float, float]]] = {
+    "glute_bridge": {"sets": (1, 10), "max_sets": (1, 10), "reps": (1, 50),
+                     "progress_every_weeks": (1, 12), "rest_s": (0, 600)},
+    "rotational_stretch": {"reps": (1, 10), "hold_min_s": (1, 120), "hold_max_s": (1, 120),
+                           "hold_step_s": (0, 30), "rest_s": (0, 600)},
+    "deadlift": {"sets": (1, 10), "rest_s": (0, 900)},
+}
+
+
+class ConfigError(ValueError):
+    """A plan configuration that cannot be used.
+
+    ``problems`` holds one ``(field, message)`` pair for each thing that is wrong.
+    """
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        lines = [f"  - {name}: {msg}" for name, msg in problems]
+        super().__init__("invalid plan configuration:\n" + "\n".join(lines))
+
+
+def parse_weekday(value: Any) -> str:
+    """Normalise a weekday ("Mon", "monday", 0 for Monday ... 6) to "mon".."sun"."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6:
+        return WEEKDAYS[value]
+    text = str(value).strip().lower()[:3]
+    if text in WEEKDAYS:
+        return text
+    raise ValueError(f"{value!r} is not a weekday; use one of {', '.join(WEEKDAYS)}")
+
+
+def next_monday(today: date | None = None) -> date:
+    """The coming Monday (today when today is a Monday)."""
+    today = today or date.today()
+    return today + timedelta(days=(7 - today.weekday()) % 7)
+
+
+def _circular_gaps(days: list[int]) -> list[int]:
+    s = sorted(days)
+    return [(s[(i + 1) % len(s)] - s[i]) % 7 or 7 for i in range(len(s))]
+
+
+def spread_days(candidates: list[int], count: int) -> list[int] | None:
+    """Pick ``count`` of the weekday numbers so that no two are consecutive days.
+
+    Among the possible picks, the one whose closest two days are furthest apart
+    wins (Monday and Friday rather than Monday and Wednesday); ties go to the
+    earliest days. None when no pick avoids consecutive days.
+    """
+    from itertools import combinations
+
+    best, best_gap = None, 0
+    for combo in combinations(sorted(candidates), count):
+        gap = min(_circular_gaps(list(combo))) if count > 1 else 7
+        if gap >= 2 and gap > best_gap:
+            best, best_gap = list(combo), gap
+    return best
+
+
+@dataclass(frozen=True)
+class PlanConfig:
+    """Every choice behind a generated plan. All fields have sensible defaults.
+
+    Loads (``deadlift_start_load``, ``one_rm``, ``load_step``, ``bar``, ``plates``)
+    are in ``unit``. Days are weekday names ("mon" .. "sun").
+    """
+
+    weeks: int = 12
+    training_days: tuple[str, ...] = ("mon", "wed", "fri")
+    start_date: date | None = None
+    unit: str = "kg"
+    bar: float | None = None
+    plates: tuple[float, ...] | None = None
+    deadlift_start_load: float | None = None
+    one_rm: float | None = None
+    rep_range: tuple[int, int] = (10, 15)
+    reps_step: int = 1
+    load_step: float | None = None
+    deadlift_progression: str = "double"
+    deadlift_sessions_per_week: int = 2
+    deadlift_days: tuple[str, ...] | None = None
+    volume: float = 1.0
+    deload_every: int | None = 4
+    deload_load: float = 0.9
+    deload_volume: float = 0.6
+    exercises: tuple[str, ...] = EXERCISE_IDS
+    overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        problems: list[tuple[str, str]] = []
+        set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+
+        def bad(name: str, msg: str) -> None:
+            problems.append((name, msg))
+
+        # --- plain ranges -------------------------------------------------
+        if not _is_int(self.weeks) or not 1 <= self.weeks <= MAX_WEEKS:
+            bad("weeks", f"got {self.weeks!r}; allowed: a whole number from 1 to {MAX_WEEKS}")
+        if self.unit not in UNITS:
+            bad("unit", f"got {self.unit!r}; allowed: {', '.join(UNITS)}")
+        if self.start_date is None:
+            set_("start_date", next_monday())
+        elif not isinstance(self.start_date, date):
+            try:
+                set_("start_date", date.fromisoformat(str(self.start_date)))
+            except ValueError:
+                bad("start_date", f"got {self.start_date!r}; allowed: a date like 2026-01-05")
+        if hasattr(self.start_date, "date") and callable(self.start_date.date):
+            set_("start_date", self.start_date.date())  # a datetime: keep the day
+
+        days = []
+        for d in self.training_days if _is_seq(self.training_days) else [self.training_days]:
+            try:
+                days.append(parse_weekday(d))
+            except ValueError as exc:
+                bad("training_days", str(exc))
+        if not days and not any(p[0] == "training_days" for p in problems):
+            bad("training_days", f"no training day given; allowed: one or more of {WEEKDAYS}")
+        if len(set(days)) != len(days):
+            bad("training_days", f"a day is given twice: {', '.join(days)}")
+        days = sorted(set(days), key=WEEKDAYS.index)
+        set_("training_days", tuple(days))
+
+        exercises = tuple(self.exercises) if _is_seq(self.exercises) else (self.exercises,)
+        unknown = [e for e in exercises if e not in EXERCISE_IDS]
+        if unknown or not exercises:
+            bad("exercises", f"got {exercises!r}; allowed: one or more of {EXERCISE_IDS}")
+        set_("exercises", tuple(e for e in EXERCISE_IDS if e in exercises))
+
+        if not _is_seq(self.rep_range) or len(self.rep_range) != 2 or not all(
+            _is_int(r) for r in self.rep_range
+        ):
+            bad("rep_range", f"got {self.rep_range!r}; allowed: two whole numbers (low, high)")
+        else:
+            lo, hi = self.rep_range
+            if not 1 <= lo <= hi <= 30:
+                bad("rep_range", f"got {lo}-{hi}; allowed: 1 <= low <= high <= 30")
+            set_("rep_range", (int(lo), int(hi)))
+        if not _is_int(self.reps_step) or not 1 <= self.reps_step <= 5:
+            bad("reps_step", f"got {self.reps_step!r}; allowed: a whole number from 1 to 5")
+        if self.deadlift_progression not in PROGRESSIONS:
+            bad("deadlift_progression",
+                f"got {self.deadlift_progression!r}; allowed: {', '.join(PROGRESSIONS)}")
+        if not _is_num(self.volume) or not 0.25 <= self.volume <= 3:
+            bad("volume", f"got {self.volume!r}; allowed: a multiplier from 0.25 to 3")
+        if self.deload_every is not None and (
+            not _is_int(self.deload_every) or not (self.deload_every == 0
+                                                   or 2 <= self.deload_every <= 12)):
+            bad("deload_every",
+                f"got {self.deload_every!r}; allowed: None (no deloads) or every 2nd to 12th week")
+        if self.deload_every == 0:
+            set_("deload_every", None)
+        if not _is_num(self.deload_load) or not 0.5 <= self.deload_load < 1:
+            bad("deload_load", f"got {self.deload_load!r}; allowed: a fraction from 0.5 to 0.99 "
+                "of the working load")
+        if not _is_num(self.deload_volume) or not 0.3 <= self.deload_volume < 1:
+            bad("deload_volume", f"got {self.deload_volume!r}; allowed: a fraction from 0.3 "
+                "to 0.99 of the working sets")
+
+        self._check_overrides(bad)
+        if self.unit in UNITS:
+            self._check_loads(bad)
+        if days and "deadlift" in self.exercises:
+            self._check_deadlift_days(days, bad)
+        if problems:
+            raise ConfigError(problems)
+
+    # --- checks that need several fields ------------------------------------
+    def _check_overrides(self, bad) -> None:
+        if not isinstance(self.overrides, Mapping):
+            bad("overrides", "allowed: a mapping of exercise id to {setting: value}")
+            return
+        clean: dict[str, dict[str, float]] = {}
+        for ex, settings in self.overrides.items():
+            if ex not in OVERRIDE_RANGES:
+                bad("overrides", f"unknown exercise {ex!r}; allowed: {tuple(OVERRIDE_RANGES)}")
+                continue
+            if not isinstance(settings, Mapping):
+                bad(f"overrides.{ex}", "allowed: a mapping of setting to value")
+                continue
+            clean[ex] = {}
+            for key, value in settings.items():
+                allowed = OVERRIDE_RANGES[ex]
+                if key not in allowed:
+                    bad(f"overrides.{ex}", f"unknown setting {key!r}; allowed: {', '.join(allowed)}")
+                    continue
+                lo, hi = allowed[key]
+                if not _is_num(value) or not lo <= value <= hi:
+                    unit = " s" if key.endswith("_s") else ""
+                    bad(f"overrides.{ex}.{key}",
+                        f"got {value!r}; allowed: a number from {lo:g} to {hi:g}{unit}")
+                    continue
+                clean[ex][key] = value
+        object.__setattr__(self, "overrides", MappingProxyType(
+            {k: MappingProxyType(v) for k, v in clean.items()}))
+        stretch = self.dose("rotational_stretch")
+        if stretch["hold_min_s"] > stretch["hold_max_s"]:
+            bad("overrides.rotational_stretch",
+                f"hold_min_s {stretch['hold_min_s']:g} s is longer than hold_max_s "
+                f"{stretch['hold_max_s']:g} s; allowed: hold_min_s <= hold_max_s")
+        bridge = self.dose("glute_bridge")
+        if bridge["sets"] > bridge["max_sets"]:
+            bad("overrides.glute_bridge",
+                f"sets {bridge['sets']:g} is more than max_sets {bridge['max_sets']:g}")
+
+    def _check_loads(self, bad) -> None:
+        std_bar, std_plates = standard_plates(self.unit)
+        bar = std_bar if self.bar is None else self.bar
+        plates = std_plates if self.plates is None else self.plates
+        if not _is_num(bar) or not 0 < bar <= 100:
+            bad("bar", f"got {bar!r}; allowed: a bar weight above 0 and up to 100 {self.unit}")
+            return
+        if not _is_seq(plates) or not plates:
+            bad("plates", f"the plate set is empty; allowed: one or more plate weights in "
+                f"{self.unit}, e.g. {', '.join(f'{p:g}' for p in std_plates)}")
+            return
+        if not all(_is_num(p) and 0 < p <= 100 for p in plates):
+            bad("plates", f"got {plates!r}; allowed: plate weights above 0 and up to 100 "
+                f"{self.unit}")
+            return
+        object.__setattr__(self, "bar", float(bar))
+        object.__setattr__(self, "plates",
+                           tuple(sorted({float(p) for p in plates}, reverse=True)))
+        ps = self.plate_set
+        if self.deadlift_start_load is not None and self.one_rm is not None:
+            bad("deadlift_start_load", "give either deadlift_start_load or one_rm, not both")
+        load = self.deadlift_start_load
+        if load is not None:
+            if not _is_num(load):
+                bad("deadlift_start_load", f"got {load!r}; allowed: a load in {self.unit}")
+            elif load < ps.bar:
+                bad("deadlift_start_load", f"{load:g} {self.unit} is lighter than the "
+                    f"{ps.bar:g} {self.unit} bar; allowed: the bar or heavier")
+            elif load > ps.max_load:
+                bad("deadlift_start_load", f"{load:g} {self.unit} is above the heaviest load "
+                    f"this planner lists ({ps.max_load:g} {self.unit})")
+            elif not ps.is_loadable(load):
+                low, high = ps.nearest(load)
+                bad("deadlift_start_load", f"{load:g} {self.unit} cannot be made with the bar and "
+                    f"plates; allowed: a loadable load such as {low:g}"
+                    + (f" or {high:g}" if high else ""))
+        if self.one_rm is not None and (not _is_num(self.one_rm) or not
+                                        0 < self.one_rm <= 2 * ps.max_load):
+            bad("one_rm", f"got {self.one_rm!r}; allowed: a positive load in {self.unit}")
+        if self.load_step is not None and (not _is_num(self.load_step) or self.load_step <= 0):
+            bad("load_step", f"got {self.load_step!r}; allowed: a positive load in {self.unit}, "
+                f"or None for the smallest step ({ps.smallest_step():g} {self.unit})")
+
+    def _check_deadlift_days(self, days: list[str], bad) -> None:
+        n = self.deadlift_sessions_per_week
+        if not _is_int(n) or not 1 <= n <= 3:
+            bad("deadlift_sessions_per_week", f"got {n!r}; allowed: 1, 2 or 3 (drop 'deadlift' "
+                "from exercises for none)")
+            return
+        nums = [WEEKDAYS.index(d) for d in days]
+        if self.deadlift_days is not None:
+            try:
+                chosen = sorted({WEEKDAYS.index(parse_weekday(d)) for d in self.deadlift_days})
+            except ValueError as exc:
+                bad("deadlift_days", str(exc))
+                return
+            outside = [WEEKDAYS[d] for d in chosen if d not in nums]
+            if outside:
+                bad("deadlift_days", f"{', '.join(outside)} is not a training day; allowed: "
+                    f"some of {', '.join(days)}")
+            elif len(chosen) > 1 and min(_circular_gaps(chosen)) < 2:
+                bad("deadlift_days", f"deadlifts would fall on consecutive days "
+                    f"({', '.join(WEEKDAYS[d] for d in chosen)}); allowed: days with at least "
+                    "one rest day between them (Sunday and Monday count as consecutive)")
+            object.__setattr__(self, "deadlift_days", tuple(WEEKDAYS[d] for d in chosen))
+            return
+        pick = spread_days(nums, n)
+        if pick is None:
+            most = max(k for k in range(1, len(nums) + 1) if spread_days(nums, k) or k == 1)
+            bad("deadlift_sessions_per_week", f"{n} deadlift sessions a week on "
+                f"{', '.join(days)} would fall on consecutive days; allowed here: at most {most}, "
+                "or add training days with a rest day between them")
+            return
+        object.__setattr__(self, "deadlift_days", tuple(WEEKDAYS[d] for d in pick))
+
+    # --- derived values -------------------------------------------------------
+    @property
+    def plate_set(self) -> PlateSet:
+        """The bar and plates as a :class:`PlateSet` in the configured unit."""
+        return PlateSet(float(self.bar), tuple(self.plates), self.unit)
+
+    def dose(self, exercise: str) -> dict[str, Any]:
+        """The catalogue defaults for ``exercise`` with this configuration's overrides."""
+        out = dict(catalogue()[exercise].defaults)
+        out.update(self.overrides.get(exercise, {}))
+        return out
+
+    @property
+    def start_load(self) -> float:
+        """The first deadlift load in ``unit``: given, derived from the 1RM, or the bare bar.
+
+        From a 1RM the start is the load of a repetition maximum at the top of the
+        rep range by Epley's formula (1RM / (1 + high/30)), rounded down to a
+        loadable load: the first sessions at the bottom of the range then leave
+        several repetitions in reserve. This is the project's own choice.
+        """
+        ps = self.plate_set
+        if self.deadlift_start_load is not None:
+            return float(self.deadlift_start_load)
+        if self.one_rm is not None:
+            return ps.round_down(self.one_rm / (1 + self.rep_range[1] / 30))
+        return ps.bar
+
+    def is_deload(self, week: int) -> bool:
+        """True when programme week ``week`` (1-based) is a deload week."""
+        return bool(self.deload_every) and week % self.deload_every == 0
+
+    def replace(self, **changes: Any) -> PlanConfig:
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The configuration as plain values (for JSON or a form)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["start_date"] = self.start_date.isoformat()
+        out["overrides"] = {k: dict(v) for k, v in self.overrides.items()}
+        return out
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _is_num(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _is_seq(x: Any) -> bool:
+    return isinstance(x, list | tuple)

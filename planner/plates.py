@@ -1,0 +1,157 @@
+"""Loadable barbell loads: a bar plus pairs of plates, in the user's unit.
+
+A load is loadable when ``load = bar + 2 * (sum of plates on one side)`` with
+plates from the user's set (each denomination available in any number). All
+arithmetic is done on whole multiples of the largest common step of the bar
+and plates, so 0.1 + 0.2 problems never decide whether a load is loadable.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+from math import gcd
+
+# Heaviest load (per side, above the bar) considered when listing loads.
+_MAX_SIDE = 400.0
+
+
+def _frac(x: float) -> Fraction:
+    return Fraction(str(x)).limit_denominator(10_000)
+
+
+@dataclass(frozen=True)
+class PlateSet:
+    """A bar and the plate denominations available for it.
+
+    Parameters
+    ----------
+    bar : float
+        Weight of the empty bar. [unit]
+    plates : tuple of float
+        Plate denominations; each can be used in any number of pairs. [unit]
+    unit : str
+        "kg" or "lb"; used for display only.
+    """
+
+    bar: float
+    plates: tuple[float, ...]
+    unit: str = "kg"
+
+    @cached_property
+    def _quantum(self) -> Fraction:
+        fr = [_frac(p) for p in self.plates]
+        den = 1
+        for f in fr:
+            den = den * f.denominator // gcd(den, f.denominator)
+        num = 0
+        for f in fr:
+            num = gcd(num, int(f * den))
+        return Fraction(num, den)
+
+    @cached_property
+    def _table(self) -> list[tuple[int, ...] | None]:
+        """Fewest-plate combination for every per-side amount, in quanta (None: impossible)."""
+        q = self._quantum
+        sizes = sorted((int(_frac(p) / q) for p in set(self.plates)), reverse=True)
+        n = int(Fraction(str(_MAX_SIDE)) / q * (1 if self.unit == "kg" else 2))
+        best: list[tuple[int, ...] | None] = [None] * (n + 1)
+        best[0] = ()
+        for amount in range(1, n + 1):
+            cand = None
+            for s in sizes:
+                if s <= amount and best[amount - s] is not None:
+                    combo = best[amount - s] + (s,)
+                    if cand is None or len(combo) < len(cand):
+                        cand = combo
+            best[amount] = cand
+        return best
+
+    def _side_quanta(self, load: float) -> int | None:
+        side = (_frac(load) - _frac(self.bar)) / 2 / self._quantum
+        if side < 0 or side.denominator != 1:
+            return None
+        return int(side)
+
+    def is_loadable(self, load: float) -> bool:
+        """True when ``load`` can be put on the bar with these plates."""
+        k = self._side_quanta(load)
+        return k is not None and k < len(self._table) and self._table[k] is not None
+
+    @cached_property
+    def _loadable(self) -> list[float]:
+        step = self._quantum * 2
+        bar = _frac(self.bar)
+        return [float(bar + k * step) for k, c in enumerate(self._table) if c is not None]
+
+    def loads(self, upto: float) -> list[float]:
+        """All loadable loads from the bare bar up to ``upto``, ascending."""
+        return self._loadable[: bisect_right(self._loadable, upto + 1e-9)]
+
+    @property
+    def max_load(self) -> float:
+        """The heaviest load this planner will list for the set."""
+        return self._loadable[-1]
+
+    def round_down(self, load: float) -> float:
+        """The heaviest loadable load not above ``load`` (at least the bar)."""
+        i = bisect_right(self._loadable, load + 1e-9)
+        return self._loadable[i - 1] if i else self.bar
+
+    def next_up(self, load: float) -> float:
+        """The lightest loadable load strictly above ``load``."""
+        i = bisect_right(self._loadable, load + 1e-9)
+        if i >= len(self._loadable):
+            raise ValueError(f"no loadable load above {load:g} {self.unit} with these plates")
+        return self._loadable[i]
+
+    def nearest(self, load: float) -> tuple[float, float | None]:
+        """The loadable loads just below (or equal) and just above ``load``."""
+        low = self.round_down(load)
+        try:
+            high = self.next_up(load)
+        except ValueError:
+            high = None
+        return low, high
+
+    def breakdown(self, load: float) -> tuple[float, ...]:
+        """Plates for one side of the bar, heaviest first, with the fewest plates."""
+        k = self._side_quanta(load)
+        if k is None or k >= len(self._table) or self._table[k] is None:
+            low, high = self.nearest(load)
+            raise ValueError(
+                f"{load:g} {self.unit} cannot be made with a {self.bar:g} {self.unit} bar and "
+                f"plates {', '.join(f'{p:g}' for p in sorted(set(self.plates), reverse=True))}; "
+                f"nearest loadable loads: {low:g}" + (f" and {high:g}" if high else "")
+            )
+        return tuple(sorted((float(s * self._quantum) for s in self._table[k]), reverse=True))
+
+    def describe(self, load: float) -> str:
+        """Plate breakdown as text, e.g. "20 kg bar + 2x10 + 2x1.25"."""
+        side = self.breakdown(load)
+        text = f"{self.bar:g} {self.unit} bar"
+        if not side:
+            return text + " only"
+        counts: dict[float, int] = {}
+        for p in side:
+            counts[p] = counts.get(p, 0) + 1
+        parts = [f"{2 * n}x{p:g}" for p, n in counts.items()]
+        return text + " + " + " + ".join(parts)
+
+    def smallest_step(self) -> float:
+        """The smallest difference between two loadable loads: twice the smallest plate."""
+        return float(2 * self._quantum)
+
+    def increase(self, load: float, step: float | None = None, cap: float = 0.10) -> float:
+        """The next load after ``load``: up by ``step``, never above the per-step cap.
+
+        The cap allows at most ``cap`` (10 %) of the current load, or the smallest
+        loadable step where that is larger (SCIENCE.md, progression rules).
+        """
+        smallest = self.next_up(load)
+        target = load + (step if step is not None else 0.0)
+        limit = max(load * (1 + cap), smallest)
+        new = self.round_down(min(target, limit))
+        return new if new > load else smallest

@@ -1,0 +1,191 @@
+"""Programme generation: a PlanConfig in, a Plan (one row per prescribed set) out.
+
+The week is the 7 days from the start date. The stretch is on every day, the
+bridge on every training day and the deadlift on the deadlift days (never two
+days in a row). Within a session the order is bridge (to wake the glutes up),
+deadlift, then the stretch to finish.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from planner.config import WEEKDAYS, PlanConfig
+from planner.progression import (
+    DoubleProgression,
+    HoldProgression,
+    LinearLoad,
+    Prescription,
+    SetsRepsProgression,
+    deload,
+)
+from planner.units import KG_PER_LB
+
+# Column name -> pandas dtype. Users' files depend on these names: keep them stable.
+PLAN_COLUMNS: dict[str, str] = {
+    "key": "str",
+    "week": "int64",
+    "day": "int64",
+    "date": "datetime64[s]",
+    "weekday": "str",
+    "session_id": "str",
+    "exercise": "str",
+    "set": "int64",
+    "side": "str",
+    "target_reps": "Int64",
+    "target_hold_s": "Float64",
+    "load_kg": "Float64",
+    "plates": "str",
+    "rest_s": "int64",
+    "phase": "str",
+}
+SIDES = ("both", "left", "right")
+PHASES = ("build", "deload")
+SESSION_ORDER = ("glute_bridge", "deadlift", "rotational_stretch")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A programme: ``table`` has one row per prescribed set (see PLAN_COLUMNS).
+
+    ``unit`` is the unit the user reads and writes loads in; the table itself
+    always holds kg. ``config`` is the configuration it came from, when known.
+    """
+
+    table: pd.DataFrame
+    unit: str = "kg"
+    config: PlanConfig | None = None
+
+    def to_csv(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Write the plan as CSV in the plan's unit (see :func:`planner.export.write_plan_csv`)."""
+        from planner.export import write_plan_csv
+
+        return write_plan_csv(self, path, overwrite=overwrite)
+
+    def to_ics(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Write one calendar event per session (see :func:`planner.export.write_plan_ics`)."""
+        from planner.export import write_plan_ics
+
+        return write_plan_ics(self, path, overwrite=overwrite)
+
+    def weekly_summary(self) -> pd.DataFrame:
+        """Sessions, sets, repetitions, volume load and hold time per week and exercise."""
+        from planner.metrics import weekly_summary
+
+        return weekly_summary(self.table)
+
+    @property
+    def weeks(self) -> int:
+        return int(self.table["week"].max()) if len(self.table) else 0
+
+    def week(self, n: int) -> pd.DataFrame:
+        """The rows of programme week ``n``."""
+        return self.table[self.table["week"] == n]
+
+
+def _models(config: PlanConfig):
+    ps = config.plate_set
+    lo, hi = config.rep_range
+    if config.deadlift_progression == "linear":
+        dl_model = LinearLoad(ps, config.load_step)
+    else:
+        dl_model = DoubleProgression(lo, hi, ps, config.reps_step, config.load_step)
+    bridge = config.dose("glute_bridge")
+    stretch = config.dose("rotational_stretch")
+    return (
+        dl_model,
+        SetsRepsProgression(int(bridge["reps"]), int(bridge["reps"]), int(bridge["max_sets"])),
+        HoldProgression(stretch["hold_min_s"], stretch["hold_max_s"], stretch["hold_step_s"]),
+    )
+
+
+def _scale(n: int | float, volume: float) -> int:
+    return max(1, round(n * volume))
+
+
+def generate(config: PlanConfig | None = None) -> Plan:
+    """Generate the programme for ``config`` (the defaults when None).
+
+    Deterministic: the same configuration gives the same table. Progression
+    assumes each session is done as written; :func:`planner.next_block` uses
+    what a log says was actually done instead.
+    """
+    config = config or PlanConfig()
+    ps = config.plate_set
+    unit_kg = 1.0 if config.unit == "kg" else KG_PER_LB
+    dl_model, bridge_model, stretch_model = _models(config)
+    dl_dose, br_dose, st_dose = (config.dose(e) for e in
+                                 ("deadlift", "glute_bridge", "rotational_stretch"))
+    lo = config.rep_range[0]
+    dl = Prescription(sets=int(dl_dose["sets"]), reps=lo, load=config.start_load)
+    bridge = bridge_model.first(int(br_dose["sets"]))
+    stretch = stretch_model.first(int(st_dose["reps"]))
+    training = set(config.training_days)
+    dl_days = set(config.deadlift_days or ())
+    vol = config.volume
+    rows: list[tuple] = []
+    last_load: float | None = None  # the last deadlift load written, for the 10 % cap
+
+    def emit(week, day, when, sid, ex, p: Prescription, phase, rest, sides):
+        load_kg = p.load * unit_kg if p.load is not None else None
+        plates = ps.describe(p.load) if p.load is not None else None
+        for s in range(1, p.sets + 1):
+            for side in sides:
+                key = f"{sid}-{ex}-{s}-{side}"
+                rows.append((key, week, day, when, WEEKDAYS[when.weekday()].capitalize(), sid,
+                             ex, s, side, p.reps, p.hold_s, load_kg, plates, rest, phase))
+
+    for week in range(1, config.weeks + 1):
+        is_deload = config.is_deload(week)
+        phase = "deload" if is_deload else "build"
+        for day in range(1, 8):
+            when = config.start_date + timedelta(days=(week - 1) * 7 + day - 1)
+            name = WEEKDAYS[when.weekday()]
+            sid = f"W{week:02d}D{day}"
+            if name in training and "glute_bridge" in config.exercises:
+                p = bridge
+                if is_deload:
+                    p = deload(p, None, 1.0, config.deload_volume)
+                p = Prescription(sets=_scale(p.sets, vol), reps=_scale(p.reps, vol))
+                emit(week, day, when, sid, "glute_bridge", p, phase, int(br_dose["rest_s"]),
+                     ("both",))
+            if name in dl_days and "deadlift" in config.exercises:
+                if is_deload:
+                    p = deload(dl, ps, config.deload_load, config.deload_volume, rep_floor=lo)
+                    p = Prescription(sets=_scale(p.sets, vol), reps=p.reps, load=p.load)
+                    ramping = False
+                else:
+                    # Coming back from a deload, climb back within the per-step cap.
+                    load = dl.load
+                    if last_load is not None and load > last_load:
+                        load = min(load, ps.increase(last_load, load - last_load))
+                    ramping = load < dl.load
+                    p = Prescription(sets=_scale(dl.sets, vol), reps=dl.reps, load=load)
+                emit(week, day, when, sid, "deadlift", p, phase, int(dl_dose["rest_s"]),
+                     ("both",))
+                last_load = p.load
+                if not is_deload and not ramping:
+                    dl = dl_model.next(dl)
+            if "rotational_stretch" in config.exercises:
+                p = Prescription(sets=_scale(stretch.sets, vol), hold_s=stretch.hold_s)
+                emit(week, day, when, sid, "rotational_stretch", p, phase,
+                     int(st_dose["rest_s"]), ("left", "right"))
+        if not is_deload:
+            stretch = stretch_model.next(stretch)
+            if week % int(br_dose["progress_every_weeks"]) == 0:
+                bridge = bridge_model.next(bridge)
+    return Plan(_table(rows), unit=config.unit, config=config)
+
+
+def _table(rows: list[tuple]) -> pd.DataFrame:
+    df = pd.DataFrame.from_records(rows, columns=list(PLAN_COLUMNS))
+    return df.astype(PLAN_COLUMNS)
+
+
+def empty_table() -> pd.DataFrame:
+    """A plan table with no rows and the plan's columns and dtypes."""
+    return _table([])
