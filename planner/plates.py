@@ -148,9 +148,13 @@ class PlateSet:
         """The next load after ``load``: up by ``step``, never above the per-step cap.
 
         The cap allows at most ``cap`` (10 %) of the current load, or the smallest
-        loadable step where that is larger (SCIENCE.md, progression rules).
+        loadable step where that is larger (SCIENCE.md, progression rules). At the
+        heaviest load the plates can make, the load stays where it is.
         """
-        smallest = self.next_up(load)
+        try:
+            smallest = self.next_up(load)
+        except ValueError:
+            return load  # already at the heaviest load these plates make
         target = load + (step if step is not None else 0.0)
         limit = max(load * (1 + cap), smallest)
         new = self.round_down(min(target, limit))

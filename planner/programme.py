@@ -129,6 +129,7 @@ def generate(config: PlanConfig | None = None) -> Plan:
     vol = config.volume
     rows: list[tuple] = []
     last_load: float | None = None  # the last deadlift load written, for the 10 % cap
+    last_build: float | None = None  # the last load written in a build week
 
     def emit(week, day, when, sid, ex, p: Prescription, phase, rest, sides):
         load_kg = p.load * unit_kg if p.load is not None else None
@@ -147,16 +148,17 @@ def generate(config: PlanConfig | None = None) -> Plan:
             name = WEEKDAYS[when.weekday()]
             sid = f"W{week:02d}D{day}"
             if name in training and "glute_bridge" in config.exercises:
-                p = bridge
+                p = Prescription(sets=_scale(bridge.sets, vol), reps=_scale(bridge.reps, vol))
                 if is_deload:
                     p = deload(p, None, 1.0, config.deload_volume)
-                p = Prescription(sets=_scale(p.sets, vol), reps=_scale(p.reps, vol))
                 emit(week, day, when, sid, "glute_bridge", p, phase, int(br_dose["rest_s"]),
                      ("both",))
             if name in dl_days and "deadlift" in config.exercises:
                 if is_deload:
-                    p = deload(dl, ps, config.deload_load, config.deload_volume, rep_floor=lo)
-                    p = Prescription(sets=_scale(p.sets, vol), reps=p.reps, load=p.load)
+                    # Lighten the load last lifted, not the next step not yet tried.
+                    load = dl.load if last_build is None else min(dl.load, last_build)
+                    p = Prescription(sets=_scale(dl.sets, vol), reps=dl.reps, load=load)
+                    p = deload(p, ps, config.deload_load, config.deload_volume, rep_floor=lo)
                     ramping = False
                 else:
                     # Coming back from a deload, climb back within the per-step cap.
@@ -168,6 +170,8 @@ def generate(config: PlanConfig | None = None) -> Plan:
                 emit(week, day, when, sid, "deadlift", p, phase, int(dl_dose["rest_s"]),
                      ("both",))
                 last_load = p.load
+                if not is_deload:
+                    last_build = p.load
                 if not is_deload and not ramping:
                     dl = dl_model.next(dl)
             if "rotational_stretch" in config.exercises:

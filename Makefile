@@ -1,0 +1,44 @@
+# The project's commands. `make run` and `make test` each set everything up first.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8866
+
+.PHONY: setup run dashboard test browser-deps bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## The main job: JupyterLab on the planner notebook (a default programme, no input needed).
+run: $(STAMP)
+	$(BIN)/jupyter lab notebooks/01_plan_your_programme.ipynb --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+## The dashboard for people who never read code, served offline on 127.0.0.1.
+dashboard: $(STAMP)
+	$(BIN)/voila notebooks/dashboard.ipynb --port=$(PORT) --Voila.ip=127.0.0.1 --no-browser
+
+## Debian's Chromium for the browser tests (skipped when it is already there).
+browser-deps:
+	@test -x /usr/bin/chromium || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+## Every test: unit, property, notebook (nbval) and browser tests.
+test: $(STAMP) browser-deps
+	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_generate.py
+	$(BIN)/python benchmarks/bench_import.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check planner tests benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
