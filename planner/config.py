@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -208,7 +209,8 @@ class PlanConfig:
             for key, value in settings.items():
                 allowed = OVERRIDE_RANGES[ex]
                 if key not in allowed:
-                    bad(f"overrides.{ex}", f"unknown setting {key!r}; allowed: {', '.join(allowed)}")
+                    bad(f"overrides.{ex}",
+                        f"unknown setting {key!r}; allowed: {', '.join(allowed)}")
                     continue
                 lo, hi = allowed[key]
                 if not _is_num(value) or not lo <= value <= hi:
@@ -308,7 +310,7 @@ class PlanConfig:
     @property
     def plate_set(self) -> PlateSet:
         """The bar and plates as a :class:`PlateSet` in the configured unit."""
-        return PlateSet(float(self.bar), tuple(self.plates), self.unit)
+        return plate_set(float(self.bar), tuple(self.plates), self.unit)
 
     def dose(self, exercise: str) -> dict[str, Any]:
         """The catalogue defaults for ``exercise`` with this configuration's overrides."""
@@ -346,6 +348,12 @@ class PlanConfig:
         out["start_date"] = self.start_date.isoformat()
         out["overrides"] = {k: dict(v) for k, v in self.overrides.items()}
         return out
+
+
+@lru_cache(maxsize=64)
+def plate_set(bar: float, plates: tuple[float, ...], unit: str) -> PlateSet:
+    """A shared PlateSet per bar, plates and unit, so its load table is built once."""
+    return PlateSet(bar, plates, unit)
 
 
 def _is_int(x: Any) -> bool:

@@ -119,8 +119,8 @@ def read_plan(path: str | Path) -> Plan:
         bad = values.isna() & ~(blank & (dtype[0].isupper()))
         if bad.any():
             i = int(bad.to_numpy().argmax())
-            raise PlanFormatError(f"{path}: line {i + 2}, column {col!r}: found {raw[col].iloc[i]!r}; "
-                                  f"expected {expected}")
+            raise PlanFormatError(f"{path}: line {i + 2}, column {col!r}: "
+                                  f"found {raw[col].iloc[i]!r}; expected {expected}")
         if col == "load_kg" and unit == "lb":
             values = values * KG_PER_LB
         table[col] = values.astype(dtype)

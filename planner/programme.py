@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from planner.config import WEEKDAYS, PlanConfig
@@ -127,18 +129,16 @@ def generate(config: PlanConfig | None = None) -> Plan:
     training = set(config.training_days)
     dl_days = set(config.deadlift_days or ())
     vol = config.volume
-    rows: list[tuple] = []
+    blocks: list[tuple] = []  # one per exercise per session, expanded to set rows at the end
     last_load: float | None = None  # the last deadlift load written, for the 10 % cap
     last_build: float | None = None  # the last load written in a build week
+    describe = cache(ps.describe)
 
     def emit(week, day, when, sid, ex, p: Prescription, phase, rest, sides):
         load_kg = p.load * unit_kg if p.load is not None else None
-        plates = ps.describe(p.load) if p.load is not None else None
-        for s in range(1, p.sets + 1):
-            for side in sides:
-                key = f"{sid}-{ex}-{s}-{side}"
-                rows.append((key, week, day, when, WEEKDAYS[when.weekday()].capitalize(), sid,
-                             ex, s, side, p.reps, p.hold_s, load_kg, plates, rest, phase))
+        plates = describe(p.load) if p.load is not None else None
+        blocks.append((week, day, when, sid, ex, p.sets, sides, p.reps, p.hold_s, load_kg,
+                       plates, rest, phase))
 
     for week in range(1, config.weeks + 1):
         is_deload = config.is_deload(week)
@@ -182,12 +182,60 @@ def generate(config: PlanConfig | None = None) -> Plan:
             stretch = stretch_model.next(stretch)
             if week % int(br_dose["progress_every_weeks"]) == 0:
                 bridge = bridge_model.next(bridge)
-    return Plan(_table(rows), unit=config.unit, config=config)
+    return Plan(_table(blocks), unit=config.unit, config=config)
 
 
-def _table(rows: list[tuple]) -> pd.DataFrame:
-    df = pd.DataFrame.from_records(rows, columns=list(PLAN_COLUMNS))
-    return df.astype(PLAN_COLUMNS)
+def _table(blocks: list[tuple]) -> pd.DataFrame:
+    """Expand blocks (one exercise in one session) into one row per set and side."""
+    if not blocks:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in PLAN_COLUMNS.items()})
+    cols = list(zip(*blocks, strict=True))
+    week, day, when, sid, ex, nsets, sides, reps, hold, load, plates, rest, phase = cols
+    nsides = np.array([len(s) for s in sides], dtype=np.int64)
+    per_block = np.array(nsets, dtype=np.int64) * nsides
+    idx = np.repeat(np.arange(len(blocks)), per_block)
+    # Within a block: set 1 left, set 1 right, set 2 left, ... (or set 1, 2, 3 for "both").
+    offset = np.arange(len(idx)) - np.repeat(np.cumsum(per_block) - per_block, per_block)
+    row_sides = nsides[idx]
+    set_no = offset // row_sides + 1
+    side = np.where(row_sides == 1, "both", np.where(offset % 2 == 0, "left", "right"))
+    side = side.astype(object)
+
+    def obj(values):
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = values
+        return arr[idx]
+
+    sid_rows, ex_rows = obj(sid), obj(ex)
+    key = sid_rows + "-" + ex_rows + "-" + set_no.astype(str).astype(object) + "-" + side
+    first = when[0]
+    days = np.array([(d - first).days for d in when], dtype="timedelta64[D]")
+    dates = (np.datetime64(first, "D") + days).astype("datetime64[s]")[idx]
+    weekday = np.array([WEEKDAYS[d.weekday()].capitalize() for d in when], dtype=object)[idx]
+
+    def num(values, dtype):
+        arr = np.array([np.nan if v is None else v for v in values], dtype=float)[idx]
+        return pd.array(arr, dtype=dtype) if dtype != "Int64" else pd.arrays.IntegerArray(
+            np.nan_to_num(arr).astype(np.int64), np.isnan(arr))
+
+    data = {
+        "key": pd.array(key, dtype="str"),
+        "week": np.asarray(week, dtype=np.int64)[idx],
+        "day": np.asarray(day, dtype=np.int64)[idx],
+        "date": dates,
+        "weekday": pd.array(weekday, dtype="str"),
+        "session_id": pd.array(sid_rows, dtype="str"),
+        "exercise": pd.array(ex_rows, dtype="str"),
+        "set": set_no,
+        "side": pd.array(side, dtype="str"),
+        "target_reps": num(reps, "Int64"),
+        "target_hold_s": num(hold, "Float64"),
+        "load_kg": num(load, "Float64"),
+        "plates": pd.array(obj(plates), dtype="str"),
+        "rest_s": np.asarray(rest, dtype=np.int64)[idx],
+        "phase": pd.array(obj(phase), dtype="str"),
+    }
+    return pd.DataFrame(data, copy=False)
 
 
 def empty_table() -> pd.DataFrame:
