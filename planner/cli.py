@@ -123,21 +123,132 @@ def show_cmd(
     week: Annotated[int | None, typer.Option(help="Also list every set of this week.")] = None,
 ) -> None:
     """Print the weekly overview of a plan CSV (and the sets of one week)."""
-    from planner import read_plan
-    from planner.export import PlanFormatError
-
-    if not path.exists():
-        _fail(f"{path}: no such file")
-    try:
-        plan = read_plan(path)
-    except PlanFormatError as exc:
-        _fail(str(exc))
+    plan = _read_plan_or_fail(path)
     print_summary(plan)
     if week is not None:
         from planner.overview import week_sheet
 
         typer.echo("")
         typer.echo(week_sheet(plan, week).to_string(index=False))
+
+
+def _read_plan_or_fail(path: Path):
+    from planner import read_plan
+    from planner.export import PlanFormatError
+
+    if not path.exists():
+        _fail(f"{path}: no such file")
+    try:
+        return read_plan(path)
+    except PlanFormatError as exc:
+        _fail(str(exc))
+
+
+def _read_log_or_fail(path: Path, unit: str | None):
+    from planner.logs import LogFormatError, read_log
+
+    if not path.exists():
+        _fail(f"{path}: no such file")
+    try:
+        log = read_log(path, unit=unit)
+    except LogFormatError as exc:
+        _fail(str(exc))
+    typer.echo(f"{path}: {log.source_format} log, {log.rows_read} rows read, "
+               f"{log.rows_imported} imported, {len(log.report)} problems reported")
+    return log
+
+
+@app.command("log-template")
+def log_template_cmd(
+    plan_path: Annotated[Path, typer.Argument(metavar="PLAN", help="A plan CSV.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the log.")],
+    force: Annotated[bool, typer.Option(help="Replace a file that already exists.")] = False,
+) -> None:
+    """Write a log template: the plan's sets with empty columns for what you did.
+
+    Fill in done_reps (or done_hold_s), the load if it differed, RPE and pain
+    (0-10), then read it back with 'planner analyse'.
+    """
+    from planner.logs import write_log_template
+
+    plan = _read_plan_or_fail(plan_path)
+    try:
+        path = write_log_template(plan.table, output, unit=plan.unit, overwrite=force)
+    except FileExistsError as exc:
+        _fail(str(exc))
+    typer.echo(f"wrote {path}")
+
+
+@app.command("analyse")
+def analyse_cmd(
+    log_path: Annotated[Path, typer.Argument(metavar="LOG", help=(
+        "A log: our template, or a Strong, Hevy or FitNotes CSV export."))],
+    plan_path: Annotated[Path | None, typer.Option("--plan", help=(
+        "The plan the log followed, for compliance."))] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the CSV tables and report.html.")]
+        = Path("analysis"),
+    unit: Annotated[str | None, typer.Option(help=(
+        "kg or lb, for logs that do not say which they use."))] = None,
+    force: Annotated[bool, typer.Option(help="Replace files that already exist.")] = False,
+) -> None:
+    """Analyse a log (against its plan): compliance, progression, load and pain."""
+    from planner.analysis import analyse
+    from planner.report import write_report
+
+    log = _read_log_or_fail(log_path, unit)
+    plan = _read_plan_or_fail(plan_path) if plan_path else None
+    result = analyse(log, plan)
+    try:
+        paths = write_report(result, out, overwrite=force)
+    except FileExistsError as exc:
+        _fail(str(exc))
+    if len(log.report):
+        report_path = out / "import_report.csv"
+        from planner.export import write_atomic
+
+        write_atomic(report_path, lambda fh: log.report.to_csv(fh, index=False),
+                     overwrite=force)
+        paths.append(report_path)
+    s = result.summary
+    if "completion" in s:
+        typer.echo(f"planned sets done: {100 * s['completion']:.0f} %")
+    typer.echo(f"best deadlift e1RM: {s['best_e1rm_kg']:.1f} kg, trend "
+               f"{s['e1rm_trend_kg_per_week']:+.2f} kg/week; weeks outside the pain rules: "
+               f"{s['weeks_outside_pain_rules']}")
+    for p in paths:
+        typer.echo(f"wrote {p}")
+
+
+@app.command("next-block")
+def next_block_cmd(
+    plan_path: Annotated[Path, typer.Argument(metavar="PLAN", help="The plan that was followed.")],
+    log_path: Annotated[Path, typer.Argument(metavar="LOG", help="What was actually done.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the new plan.")],
+    weeks: Annotated[int | None, typer.Option(help="Length of the new block in weeks.")] = None,
+    pain_action: Annotated[str, typer.Option(
+        "--pain-action", help="hold or reduce the deadlift when pain broke the rules.")]
+        = "hold",
+    unit: Annotated[str | None, typer.Option(help="kg or lb, for logs that do not say.")]
+        = None,
+    ics: Annotated[Path | None, typer.Option(help="Also write a calendar here.")] = None,
+    force: Annotated[bool, typer.Option(help="Replace files that already exist.")] = False,
+) -> None:
+    """Build the next weeks from what was actually done and how the back responded."""
+    from planner.nextblock import next_block
+
+    plan = _read_plan_or_fail(plan_path)
+    log = _read_log_or_fail(log_path, unit)
+    try:
+        new = next_block(plan, log, weeks=weeks, pain_action=pain_action)
+    except ValueError as exc:
+        _fail(str(exc))
+    print_summary(new)
+    try:
+        typer.echo(f"wrote {new.to_csv(output, overwrite=force)}")
+        if ics:
+            typer.echo(f"wrote {new.to_ics(ics, overwrite=force)}")
+    except FileExistsError as exc:
+        _fail(str(exc))
 
 
 def main() -> None:  # pragma: no cover

@@ -93,6 +93,7 @@ class PlanConfig:
     """
 
     weeks: int = 12
+    first_week: int = 1
     training_days: tuple[str, ...] = ("mon", "wed", "fri")
     start_date: date | None = None
     unit: str = "kg"
@@ -101,6 +102,7 @@ class PlanConfig:
     deadlift_start_load: float | None = None
     one_rm: float | None = None
     rep_range: tuple[int, int] = (10, 15)
+    deadlift_start_reps: int | None = None
     reps_step: int = 1
     load_step: float | None = None
     deadlift_progression: str = "double"
@@ -123,6 +125,9 @@ class PlanConfig:
         # --- plain ranges -------------------------------------------------
         if not _is_int(self.weeks) or not 1 <= self.weeks <= MAX_WEEKS:
             bad("weeks", f"got {self.weeks!r}; allowed: a whole number from 1 to {MAX_WEEKS}")
+        if not _is_int(self.first_week) or not 1 <= self.first_week <= 10 * MAX_WEEKS:
+            bad("first_week", f"got {self.first_week!r}; allowed: a whole number from 1 to "
+                f"{10 * MAX_WEEKS} (the number of the plan's first week)")
         if self.unit not in UNITS:
             bad("unit", f"got {self.unit!r}; allowed: {', '.join(UNITS)}")
         if self.start_date is None:
@@ -163,6 +168,10 @@ class PlanConfig:
             if not 1 <= lo <= hi <= 30:
                 bad("rep_range", f"got {lo}-{hi}; allowed: 1 <= low <= high <= 30")
             set_("rep_range", (int(lo), int(hi)))
+            r = self.deadlift_start_reps
+            if r is not None and (not _is_int(r) or not lo <= r <= hi):
+                bad("deadlift_start_reps", f"got {r!r}; allowed: None (the bottom of the range) "
+                    f"or a whole number from {lo} to {hi}")
         if not _is_int(self.reps_step) or not 1 <= self.reps_step <= 5:
             bad("reps_step", f"got {self.reps_step!r}; allowed: a whole number from 1 to 5")
         if self.deadlift_progression not in PROGRESSIONS:
@@ -335,7 +344,7 @@ class PlanConfig:
         return ps.bar
 
     def is_deload(self, week: int) -> bool:
-        """True when programme week ``week`` (1-based) is a deload week."""
+        """True when programme week ``week`` (counted from 1 at the first block) is a deload."""
         return bool(self.deload_every) and week % self.deload_every == 0
 
     def replace(self, **changes: Any) -> PlanConfig:

@@ -123,7 +123,8 @@ def generate(config: PlanConfig | None = None) -> Plan:
     dl_dose, br_dose, st_dose = (config.dose(e) for e in
                                  ("deadlift", "glute_bridge", "rotational_stretch"))
     lo = config.rep_range[0]
-    dl = Prescription(sets=int(dl_dose["sets"]), reps=lo, load=config.start_load)
+    dl = Prescription(sets=int(dl_dose["sets"]), reps=config.deadlift_start_reps or lo,
+                      load=config.start_load)
     bridge = bridge_model.first(int(br_dose["sets"]))
     stretch = stretch_model.first(int(st_dose["reps"]))
     training = set(config.training_days)
@@ -140,11 +141,11 @@ def generate(config: PlanConfig | None = None) -> Plan:
         blocks.append((week, day, when, sid, ex, p.sets, sides, p.reps, p.hold_s, load_kg,
                        plates, rest, phase))
 
-    for week in range(1, config.weeks + 1):
+    for week in range(config.first_week, config.first_week + config.weeks):
         is_deload = config.is_deload(week)
         phase = "deload" if is_deload else "build"
         for day in range(1, 8):
-            when = config.start_date + timedelta(days=(week - 1) * 7 + day - 1)
+            when = config.start_date + timedelta(days=(week - config.first_week) * 7 + day - 1)
             name = WEEKDAYS[when.weekday()]
             sid = f"W{week:02d}D{day}"
             if name in training and "glute_bridge" in config.exercises:

@@ -1,0 +1,148 @@
+"""Charts and an HTML report of a log analysis (plotly; not part of the core).
+
+``analysis_figures(analysis)`` turns an :class:`planner.analysis.Analysis` into
+plotly figures; ``write_report(analysis, folder)`` writes every table as CSV
+and one self-contained HTML page with the charts (plotly.js embedded once, so
+the page works offline).
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from planner.analysis import Analysis
+from planner.export import neutralise, write_atomic
+
+BAND_COLOURS = {"done": "#2e7d32", "over": "#1565c0", "partial": "#f9a825",
+                "missed": "#c62828", "unplanned": "#8e8e8e"}
+
+
+def _layout(fig: go.Figure, title: str, y: str) -> go.Figure:
+    fig.update_layout(title=title, yaxis_title=y, template="plotly_white", height=360,
+                      margin=dict(l=60, r=20, t=60, b=40), legend=dict(orientation="h", y=-0.2))
+    return fig
+
+
+def compliance_figure(a: Analysis) -> go.Figure | None:
+    if a.sets is None or a.sets.empty:
+        return None
+    planned = a.sets[a.sets["band"] != "unplanned"]
+    counts = pd.crosstab(planned["week"], planned["band"])
+    fig = go.Figure([go.Bar(x=counts.index, y=counts[b], name=b, marker_color=BAND_COLOURS[b])
+                     for b in ("done", "over", "partial", "missed") if b in counts])
+    fig.update_layout(barmode="stack", xaxis_title="programme week")
+    return _layout(fig, "Planned sets: done, over, partial, missed", "sets")
+
+
+def progression_figure(a: Analysis) -> go.Figure | None:
+    d = a.deadlift
+    if d.empty:
+        return None
+    fig = go.Figure()
+    fig.add_scatter(x=d["date"], y=d["top_load_kg"], name="top load (kg)", mode="lines+markers")
+    fig.add_scatter(x=d["date"], y=d["best_e1rm_kg"], name="best e1RM (kg, Epley)",
+                    mode="lines+markers",
+                    marker=dict(symbol=["circle" if r else "circle-open"
+                                        for r in d["e1rm_reliable"]]))
+    prs = d[d["e1rm_pr"]]
+    fig.add_scatter(x=prs["date"], y=prs["best_e1rm_kg"], mode="markers", name="e1RM PR",
+                    marker=dict(symbol="star", size=12, color="#f9a825"))
+    return _layout(fig, "Deadlift: load and estimated 1RM (open circles: from more than "
+                        "12 reps, less reliable)", "kg")
+
+
+def load_figure(a: Analysis) -> go.Figure | None:
+    if a.acwr is None or a.acwr.empty:
+        return None
+    fig = go.Figure()
+    fig.add_hrect(y0=0.8, y1=1.3, fillcolor="#2e7d32", opacity=0.12, line_width=0,
+                  annotation_text="0.8-1.3", annotation_position="top left")
+    fig.add_hrect(y0=1.5, y1=3, fillcolor="#c62828", opacity=0.10, line_width=0,
+                  annotation_text=">= 1.5", annotation_position="top left")
+    for col, name in (("rolling_coupled", "rolling, coupled"),
+                      ("rolling_uncoupled", "rolling, uncoupled"), ("ewma", "EWMA")):
+        fig.add_scatter(x=a.acwr["date"], y=a.acwr[col], name=name, mode="lines")
+    basis = "session-RPE load" if a.load_basis == "srpe_load" else "volume load"
+    return _layout(fig, f"Acute:chronic workload ratio of the {basis} (context only: its value "
+                        "for predicting injury is disputed)", "ratio")
+
+
+def pain_figure(a: Analysis) -> go.Figure | None:
+    p = a.pain_daily
+    if p.empty:
+        return None
+    fig = go.Figure()
+    for col, name in (("pain_during", "during"), ("pain_after", "after"),
+                      ("pain_next_morning", "next morning")):
+        fig.add_scatter(x=p["date"], y=p[col], name=name, mode="lines+markers")
+    fig.add_hline(y=5, line_dash="dash", line_color="#c62828",
+                  annotation_text="limit during/after: 5")
+    fig.update_yaxes(range=[0, 10])
+    return _layout(fig, "Pain (0-10)", "pain")
+
+
+def analysis_figures(a: Analysis) -> dict[str, go.Figure]:
+    """Every chart the analysis can draw, by name."""
+    figs = {"compliance": compliance_figure(a), "progression": progression_figure(a),
+            "load": load_figure(a), "pain": pain_figure(a)}
+    return {k: v for k, v in figs.items() if v is not None}
+
+
+def _table_html(df: pd.DataFrame, max_rows: int = 60) -> str:
+    return df.head(max_rows).to_html(index=False, border=0, classes="t", na_rep="",
+                                     float_format=lambda x: f"{x:.3g}")
+
+
+def report_html(a: Analysis, title: str = "Training log report") -> str:
+    """The report as one HTML page (plotly.js embedded once)."""
+    s = a.summary
+    facts = [("sets logged", s.get("sets_logged")), ("days", s.get("days_logged")),
+             ("from", f"{s.get('first_day'):%Y-%m-%d}" if s.get("first_day") is not None
+              else ""),
+             ("to", f"{s.get('last_day'):%Y-%m-%d}" if s.get("last_day") is not None else ""),
+             ("best e1RM (kg)", f"{s.get('best_e1rm_kg', float('nan')):.1f}"),
+             ("e1RM trend (kg/week)", f"{s.get('e1rm_trend_kg_per_week', float('nan')):.2f}"),
+             ("weeks outside the pain rules", s.get("weeks_outside_pain_rules"))]
+    if "completion" in s:
+        facts.insert(0, ("planned sets done", f"{100 * s['completion']:.0f} %"))
+    parts = [f"<h1>{html.escape(title)}</h1>", "<table class='t'>"]
+    parts += [f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
+              for k, v in facts]
+    parts.append("</table>")
+    first = True
+    for name, fig in analysis_figures(a).items():
+        parts.append(f"<h2>{html.escape(name.capitalize())}</h2>")
+        parts.append(fig.to_html(full_html=False, include_plotlyjs=first))
+        first = False
+    if len(a.pain_weeks):
+        parts.append("<h2>Pain-monitoring status per week</h2>")
+        parts.append(_table_html(a.pain_weeks[["week_start", "status", "reasons"]]))
+    if a.weeks is not None:
+        parts.append("<h2>Compliance per week</h2>" + _table_html(a.weeks))
+    style = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;"
+             "color:#222}table.t{border-collapse:collapse;margin:1em 0}"
+             ".t th,.t td{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}")
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
+            f"</title><style>{style}</style></head><body>{''.join(parts)}</body></html>")
+
+
+def write_report(a: Analysis, folder: str | Path, *, overwrite: bool = False) -> list[Path]:
+    """Write every table as CSV and ``report.html`` into ``folder``; return the paths."""
+    folder = Path(folder)
+    written = []
+    for name, table in a.tables().items():
+        frame = table.copy()
+        for col in frame.columns:
+            if frame[col].dtype == object or str(frame[col].dtype) == "str":
+                frame[col] = neutralise(frame[col])
+        written.append(write_atomic(folder / f"{name}.csv",
+                                    lambda fh, f=frame: f.to_csv(fh, index=False),
+                                    overwrite=overwrite))
+    page = report_html(a)
+    written.append(write_atomic(folder / "report.html", lambda fh: fh.write(page),
+                                overwrite=overwrite))
+    return written
