@@ -253,7 +253,7 @@ def bridge_progress(log: pd.DataFrame) -> pd.DataFrame:
     b = log[(log["exercise"] == "glute_bridge") & log["set_type"].isin(WORK_SETS)]
     if b.empty:
         return pd.DataFrame(columns=["week_start", "sets", "reps"])
-    wk = b["date"] - pd.to_timedelta(b["date"].dt.weekday, unit="D")
+    wk = b["date"] - pd.to_timedelta(b["date"].dt.day_of_week, unit="D")
     return (b.groupby(wk.rename("week_start"))["reps"].agg(sets="size", reps="sum")
             .reset_index())
 
@@ -307,7 +307,7 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None) -> tuple[pd.D
         empty = pd.DataFrame(columns=["date", *PAIN])
         return empty, pd.DataFrame(columns=["week_start", "status", "reasons"])
     daily = p.groupby("date")[list(PAIN)].max().reset_index()
-    daily["week_start"] = daily["date"] - pd.to_timedelta(daily["date"].dt.weekday, unit="D")
+    daily["week_start"] = daily["date"] - pd.to_timedelta(daily["date"].dt.day_of_week, unit="D")
     w = daily.groupby("week_start").agg(
         max_during=("pain_during", "max"), max_after=("pain_after", "max"),
         max_morning=("pain_next_morning", "max"), mean_during=("pain_during", "mean"),

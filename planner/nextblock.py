@@ -37,7 +37,7 @@ def _config_from_plan(plan: Plan) -> PlanConfig:
         return plan.config
     t = plan.table
     def days_of(ex: str) -> tuple[str, ...]:
-        wd = t.loc[t["exercise"] == ex, "date"].dt.weekday.unique()
+        wd = t.loc[t["exercise"] == ex, "date"].dt.day_of_week.unique()
         return tuple(WEEKDAYS[d] for d in sorted(wd))
 
     training = days_of("glute_bridge") or days_of("deadlift") or ("mon", "wed", "fri")
@@ -117,7 +117,7 @@ def next_block(plan: Plan, log, *, weeks: int | None = None, config: PlanConfig 
             nxt = Prescription(sets=nxt.sets, reps=lo,
                                load=max(ps.bar, ps.round_down(last_load * 0.9)))
         elif len(dl):
-            nxt = current
+            nxt = Prescription(sets=current.sets, reps=min(done), load=current.load)
     changes["deadlift_start_load"] = nxt.load
     changes["deadlift_start_reps"] = min(hi, max(lo, nxt.reps))
 
