@@ -1,0 +1,47 @@
+"""The printable sheet: a page per week, a box per set and per hold per side."""
+
+from datetime import date
+
+import pytest
+
+from planner import PlanConfig, generate
+from planner.programme import Plan
+from planner.sheet import BOX, sheet_html, write_sheet
+
+
+@pytest.fixture
+def plan():
+    return generate(PlanConfig(start_date=date(2026, 1, 5), weeks=3, deadlift_start_load=40))
+
+
+def test_one_page_per_week(plan):
+    page = sheet_html(plan)
+    assert page.count("<section class='week'>") == 3
+    assert "@page { size: A4" in page and "break-after: page" in page
+
+
+def test_a_box_for_every_set_and_every_hold_per_side(plan):
+    # Every row of the plan is one set (or one hold on one side): one box each.
+    assert sheet_html(plan).count(BOX) == len(plan.table)
+
+
+def test_pain_columns_and_plates(plan):
+    page = sheet_html(plan)
+    assert "pain during (0-10)" in page and "pain after (0-10)" in page
+    assert "Next-morning pain (0-10)" in page
+    assert "20 kg bar + 2x10" in page
+    assert "deload" in generate(PlanConfig(start_date=date(2026, 1, 5), weeks=4)).table[
+        "phase"].tolist()
+
+
+def test_text_is_escaped(plan):
+    t = plan.table.copy()
+    t["plates"] = t["plates"].where(t["plates"].isna(), "<script>alert(1)</script>")
+    page = sheet_html(Plan(t, unit="kg"))
+    assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_write_sheet_refuses_to_overwrite(plan, tmp_path):
+    path = write_sheet(plan, tmp_path / "s.html")
+    with pytest.raises(FileExistsError):
+        write_sheet(plan, path)
