@@ -114,9 +114,10 @@ class PlannerApp(w.VBox):
         return {
             "weeks": w.IntSlider(c.weeks, min=1, max=52, description="Weeks",
                                  continuous_update=False, style=wide, layout=lay),
-            "training_days": w.SelectMultiple(
-                options=[(d.capitalize(), d) for d in WEEKDAYS], value=c.training_days,
-                rows=7, description="Training days", style=wide, layout=w.Layout(width="360px")),
+            **{f"day_{d}": w.ToggleButton(value=d in c.training_days, description=d.capitalize(),
+                                          tooltip=f"train on {d.capitalize()}",
+                                          layout=w.Layout(width="44px", padding="0"))
+               for d in WEEKDAYS},
             "start_date": w.DatePicker(value=c.start_date, description="Start date", style=wide,
                                        layout=lay),
             "unit": w.ToggleButtons(options=["kg", "lb"], value=c.unit, description="Unit",
@@ -157,7 +158,11 @@ class PlannerApp(w.VBox):
                       "deadlifts that get heavier step by step. Change anything on the left: "
                       "the charts and the week's sessions follow.</div></div>")
         groups = w.Accordion(children=[
-            w.VBox([c["weeks"], c["start_date"], c["training_days"]]),
+            w.VBox([c["weeks"], c["start_date"],
+                    w.HBox([w.Label("Training days", layout=w.Layout(width="150px")),
+                            *[c[f"day_{d}"] for d in WEEKDAYS]]),
+                    w.HTML("<small>The stretch is on every day; bridges on training days; "
+                           "deadlifts on training days with a rest day between them.</small>")]),
             w.VBox([c["unit"], c["start_load"], c["rep_range"], c["load_step"],
                     c["deadlifts_per_week"], c["deload"]]),
             w.VBox([c["bridge_sets"], c["hold_range"], c["volume"]]),
@@ -197,7 +202,8 @@ class PlannerApp(w.VBox):
         bridge_start, bridge_max = c["bridge_sets"].value
         hold_min, hold_max = c["hold_range"].value
         return PlanConfig(
-            weeks=c["weeks"].value, training_days=tuple(c["training_days"].value),
+            weeks=c["weeks"].value,
+            training_days=tuple(d for d in WEEKDAYS if c[f"day_{d}"].value),
             start_date=c["start_date"].value or next_monday(), unit=c["unit"].value,
             bar=c["bar"].value, plates=plates, deadlift_start_load=c["start_load"].value,
             rep_range=tuple(c["rep_range"].value), load_step=c["load_step"].value or None,

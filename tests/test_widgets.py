@@ -65,7 +65,11 @@ def test_bad_plates_text_is_a_message_not_a_traceback(app):
 
 
 def test_training_days_and_volume(app):
-    app.controls["training_days"].value = ("tue", "thu", "sat")
+    for day in ("mon", "wed", "fri"):
+        app.controls[f"day_{day}"].value = False
+    assert "Training days" in app.message.value  # none left: the message says so
+    for day in ("tue", "thu", "sat"):
+        app.controls[f"day_{day}"].value = True
     assert app.plan.config.deadlift_days == ("tue", "sat")
     n = len(app.plan.table)
     app.controls["volume"].value = 2.0
