@@ -1,0 +1,300 @@
+"""Log readers: our fixtures for every format and variant, the shared real exports,
+a corpus of broken files, and fuzzing. Every row is imported or reported."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner import PlanConfig, generate
+from planner.logs import Log, LogFormatError, parse_log, read_log, write_log_template
+from planner.units import KG_PER_LB
+
+DATA = Path(__file__).parent / "data" / "logs"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "exports"
+
+
+def conserved(log: Log) -> None:
+    assert log.rows_read == log.rows_imported + log.rows_rejected + log.rows_skipped
+    if len(log.report):
+        assert set(log.report["action"]) <= {"coerced", "flagged", "rejected", "skipped"}
+        assert (log.report["file"] == log.path).all()
+
+
+def rows(log: Log, line: int) -> pd.Series:
+    return log.table.set_index("source_line").loc[line]
+
+
+# --- Strong ---------------------------------------------------------------------------------
+
+def test_strong_comma_needs_the_unit():
+    with pytest.raises(LogFormatError, match='pass unit="kg" or unit="lb"'):
+        read_log(DATA / "strong_comma.csv")
+
+
+def test_strong_comma_variants():
+    log = read_log(DATA / "strong_comma.csv", unit="kg")
+    conserved(log)
+    assert log.source_format == "strong" and log.rows_read == 9
+    rej = log.report[log.report["action"] == "rejected"]
+    assert list(rej["line"]) == [5] and "rest timer" in rej["problem"].iloc[0]
+    assert rows(log, 2)["set_type"] == "warmup"
+    assert rows(log, 9)["set_type"] == "failure"
+    assert rows(log, 4)["reps"] == 10  # written 10.0
+    assert rows(log, 8)["load_kg"] == 150.0  # 149.99999999999997
+    assert rows(log, 8)["workout"] == "Morning"  # leading space trimmed
+    assert rows(log, 8)["session_min"] == 66  # 1h 6m
+    assert rows(log, 2)["session_min"] == 52
+    assert rows(log, 6)["exercise"] == "Romanian Deadlift (Barbell)"  # a different lift
+    assert rows(log, 7)["exercise"] == "glute_bridge" and pd.isna(rows(log, 7)["load_kg"])
+    assert rows(log, 10)["exercise"] == "rotational_stretch" and rows(log, 10)["hold_s"] == 8
+    assert rows(log, 3)["note"] == "felt good" and rows(log, 4)["rpe"] == 7.5
+
+
+def test_strong_semicolon_with_unit_in_header_and_decimal_commas():
+    log = read_log(DATA / "strong_semicolon_kg.csv")
+    conserved(log)
+    assert log.unit == "kg" and list(log.table["load_kg"][:2]) == [62.5, 62.5]
+    assert (log.report["problem"] == "decimal comma read as a decimal point").sum() == 2
+    assert log.table["session_min"].iloc[0] == 30  # Duration (sec) 1800
+    assert "Hip Thrust (Barbell)" in set(log.table["exercise"])
+
+
+def test_strong_headerless_with_a_unit_per_row():
+    log = read_log(DATA / "strong_headerless_units.csv")
+    conserved(log)
+    assert log.rows_read == 4 and log.rows_imported == 3
+    assert rows(log, 1)["load_kg"] == pytest.approx(135 * KG_PER_LB, abs=1e-12)
+    assert rows(log, 2)["load_kg"] == 60
+    bad = log.report.iloc[0]
+    assert (bad["line"], bad["column"], bad["value"], bad["action"]) == (
+        4, "Weight Unit", "stone", "rejected")
+
+
+def test_strong_unit_column_without_notes_and_text_in_reps():
+    log = read_log(DATA / "strong_unit_column_no_notes.csv")
+    conserved(log)
+    bad = log.report.iloc[0]
+    assert (bad["line"], bad["column"], bad["value"]) == (3, "Reps", "ten")
+    assert "expected a number" in bad["problem"]
+
+
+# --- Hevy -----------------------------------------------------------------------------------
+
+def test_hevy_pound_account_us_dates_newest_first():
+    log = read_log(DATA / "hevy_lb.csv")
+    conserved(log)
+    assert log.unit == "lb"
+    t = log.table
+    assert t["performed_at"].is_monotonic_increasing
+    assert t["performed_at"].iloc[0] == pd.Timestamp("2026-06-08 18:15")
+    assert list(t["set_type"]) == ["working", "drop", "warmup", "working", "working"]
+    assert t["load_kg"].iloc[0] == pytest.approx(135 * KG_PER_LB)
+    assert t["session_min"].iloc[0] == 35
+    assert pd.isna(t.loc[t["exercise"] == "glute_bridge", "load_kg"]).all()
+    assert t["rpe"].iloc[3] == 8.5
+
+
+def test_hevy_semicolon_without_superset_column():
+    log = read_log(DATA / "hevy_semicolon_kg.csv")
+    conserved(log)
+    assert list(log.table["set_type"]) == ["working", "working", "failure"]
+    assert log.table.loc[log.table["exercise"] == "rotational_stretch", "hold_s"].iloc[0] == 8
+
+
+# --- FitNotes -------------------------------------------------------------------------------
+
+def test_fitnotes_ragged_row_rejoined_and_reported():
+    log = read_log(DATA / "fitnotes_kgs_ragged.csv")
+    conserved(log)
+    assert log.rows_imported == 4
+    fixed = log.report[log.report["action"] == "coerced"].iloc[0]
+    assert fixed["line"] == 4 and fixed["value"] == "Stretch, Lying Twist"
+    assert rows(log, 4)["hold_s"] == 8  # 0:00:08
+    assert list(log.table["set"][:2]) == [1, 2]  # equal sets are normal in FitNotes
+
+
+def test_fitnotes_unit_column():
+    log = read_log(DATA / "fitnotes_unit_column.csv")
+    assert rows(log, 2)["load_kg"] == pytest.approx(135 * KG_PER_LB)
+    assert rows(log, 2)["exercise"] == "deadlift"  # Conventional Deadlift
+    assert rows(log, 3)["exercise"] == "Sumo Deadlift"
+
+
+# --- our template ---------------------------------------------------------------------------
+
+@pytest.fixture
+def plan():
+    return generate(PlanConfig(start_date=date(2026, 1, 5), weeks=2, deadlift_start_load=60))
+
+
+def test_template_round_trip_and_skipped_rows(plan, tmp_path):
+    path = write_log_template(plan.table, tmp_path / "log.csv")
+    with pytest.raises(FileExistsError):
+        write_log_template(plan.table, path)
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    dl = t["exercise"] == "deadlift"
+    t.loc[dl, "done_reps"] = "10"
+    t.loc[dl.idxmax(), "pain_during"] = "12"
+    t.loc[dl.idxmax(), "note"] = "=cmd|' /C calc'!A0"
+    t.to_csv(path, index=False)
+    log = read_log(path)
+    conserved(log)
+    assert log.source_format == "template"
+    assert log.rows_imported == dl.sum() and log.rows_skipped == len(t) - dl.sum()
+    first = log.table.iloc[0]
+    assert first["load_kg"] == 60 and first["key"] == "W01D1-deadlift-1-both"
+    assert pd.isna(first["pain_during"])  # 12 is off the 0-10 scale: dropped and reported
+    assert first["note"] == "=cmd|' /C calc'!A0"
+    assert ((log.report["column"] == "pain_during") & (log.report["action"] == "coerced")).any()
+
+
+def test_template_in_pounds(tmp_path):
+    plan = generate(PlanConfig(start_date=date(2026, 1, 5), weeks=1, unit="lb",
+                               deadlift_start_load=135))
+    path = write_log_template(plan.table, tmp_path / "log.csv", unit="lb")
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert "done_load_lb" in t.columns
+    t.loc[t["exercise"] == "deadlift", "done_reps"] = "10"
+    t.to_csv(path, index=False)
+    log = read_log(path)
+    assert log.unit == "lb"
+    assert log.table["load_kg"].iloc[0] == pytest.approx(135 * KG_PER_LB, abs=1e-12)
+
+
+# --- the shared real exports ---------------------------------------------------------------
+
+SHARED_FILES = {"strong_s1_kg.csv": "kg", "strong_s0_alt.csv": "kg",
+                "strong_s3_example.csv": None, "hevy_felipe.csv": None,
+                "fitnotes_f1.csv": None}
+
+
+@pytest.mark.parametrize("name", sorted(SHARED_FILES))
+def test_shared_real_exports(name):
+    path = SHARED / name
+    if not path.exists():
+        pytest.skip(f"the shared fixtures folder {SHARED} is absent")
+    delim = ";" if "s3" in name else ","
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        records = [r for r in csv.reader(fh, delimiter=delim) if any(c.strip() for c in r)]
+    data = records[1:]
+    name_col = next(i for i, h in enumerate(records[0])
+                    if h.strip().lower() in ("exercise name", "exercise_title", "exercise"))
+    barbell = {"deadlift (barbell)", "conventional deadlift", "deadlift", "barbell deadlift"}
+    expected_dl = sum(r[name_col].strip().lower() in barbell for r in data)
+    log = read_log(path, unit=SHARED_FILES[name])
+    conserved(log)
+    assert log.rows_read == len(data)
+    assert log.rows_rejected == 0
+    assert (log.table["exercise"] == "deadlift").sum() == expected_dl
+    # Other lifts keep their own names: nothing is dropped or merged into ours.
+    others = sum(r[name_col].strip().lower() not in barbell for r in data)
+    assert (log.table["exercise"] != "deadlift").sum() == others
+
+
+# --- broken files: a clear error, never a traceback ----------------------------------------
+
+BROKEN = {
+    "empty.csv": (b"", "the file is empty"),
+    "blank_lines.csv": (b"\n\n  \n", "the file is empty"),
+    "binary.csv": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+    "pipes.csv": (b"Date|Exercise Name|Set Order|Weight|Reps\n2026-01-01|Deadlift|1|60|10\n",
+                  "not a workout log"),
+    "missing_columns.csv": (b"Date,Reps\n2026-01-01,10\n", "not a workout log"),
+    "header_only.csv": ("Date,Workout Name,Exercise Name,Set Order,Weight (kg),Reps\n"
+                        .encode(), "header but no rows"),
+    "plan.csv": (b"key,week,day,date,session_id,exercise,set,target_reps\n", "plan, not a log"),
+    "junk_text.csv": (b"hello world\nthis is not a log\n", "not a workout log"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_files_give_clear_errors(tmp_path, name):
+    content, message = BROKEN[name]
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(LogFormatError, match=message) as info:
+        read_log(path)
+    assert str(path) in str(info.value)
+
+
+def test_bom_latin1_and_unterminated_quote_import_with_report(tmp_path):
+    head = "Date,Workout Name,Exercise Name,Set Order,Weight (kg),Reps\n"
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf" + (head + "2026-01-05 10:00:00,A,Deadlift,1,60,10\n").encode())
+    assert read_log(bom).rows_imported == 1
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes((head + "2026-01-05 10:00:00,Rücken,Deadlift,1,60,10\n").encode("cp1252"))
+    log = read_log(latin)
+    assert log.table["workout"].iloc[0] == "Rücken"
+    assert "Windows-1252" in log.report["problem"].iloc[0]
+    quote = tmp_path / "quote.csv"
+    quote.write_text(head + '2026-01-05 10:00:00,"A,Deadlift,1,60,10\n')
+    try:
+        conserved(read_log(quote))
+    except LogFormatError as exc:
+        assert str(quote) in str(exc)
+
+
+def test_text_duplicates_and_future_dates_are_reported(tmp_path):
+    head = "Date,Workout Name,Exercise Name,Set Order,Weight (kg),Reps,RPE\n"
+    row = "2026-01-05 10:00:00,A,Deadlift,1,60,10,8\n"
+    path = tmp_path / "x.csv"
+    path.write_text(head + row + row + "2999-01-01 10:00:00,A,Deadlift,2,900,10,14\n"
+                    + "2026-01-05 10:00:00,A,Deadlift,3,sixty,10,\n")
+    log = read_log(path)
+    conserved(log)
+    r = log.report.set_index(["line", "column"])
+    assert r.loc[(3, ""), "action"] == "flagged"  # the repeated row, kept
+    assert r.loc[(4, "Date"), "problem"] == "the date is in the future"
+    assert r.loc[(4, "Weight (kg)"), "action"] == "flagged"  # 900 kg: implausible
+    assert r.loc[(4, "RPE"), "action"] == "coerced"  # RPE 14: off the scale
+    assert r.loc[(5, "Weight (kg)"), "action"] == "rejected"
+    assert log.rows_imported == 3
+
+
+# --- fuzzing --------------------------------------------------------------------------------
+
+VALID = (DATA / "strong_comma.csv").read_bytes()
+FUZZ = settings(max_examples=150, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@FUZZ
+@given(st.binary(max_size=400))
+def test_random_bytes_only_raise_log_format_error(data):
+    try:
+        conserved(parse_log(data, unit="kg"))
+    except LogFormatError:
+        pass
+
+
+@FUZZ
+@given(st.data())
+def test_mutated_valid_files(data):
+    lines = VALID.decode().splitlines()
+    out = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(",")
+        action = data.draw(st.sampled_from(["keep", "drop", "dup", "junk", "cut"]))
+        if action == "drop" and len(cells) > 1:
+            cells.pop(data.draw(st.integers(0, len(cells) - 1)))
+        elif action == "dup":
+            cells.insert(0, cells[0])
+        elif action == "junk":
+            i = data.draw(st.integers(0, len(cells) - 1))
+            cells[i] = data.draw(st.text(max_size=12))
+        elif action == "cut":
+            cells = cells[: data.draw(st.integers(0, len(cells)))]
+        out.append(",".join(cells))
+    text = "\n".join(out) + "\n"
+    try:
+        conserved(parse_log(text, unit=data.draw(st.sampled_from(["kg", "lb"]))))
+    except LogFormatError:
+        pass
