@@ -153,8 +153,11 @@ def _read_log_or_fail(path: Path, unit: str | None):
         log = read_log(path, unit=unit)
     except LogFormatError as exc:
         _fail(str(exc))
-    typer.echo(f"{path}: {log.source_format} log, {log.rows_read} rows read, "
-               f"{log.rows_imported} imported, {len(log.report)} problems reported")
+    notes = int((log.report["action"].isin(["coerced", "flagged"])).sum()) if len(log.report) else 0
+    typer.echo(f"{path}: {log.source_format} log: {log.rows_read} rows read = "
+               f"{log.rows_imported} imported + {log.rows_rejected} rejected + "
+               f"{log.rows_skipped} not filled in; {notes} values corrected or flagged "
+               "(see import_report.csv)")
     return log
 
 

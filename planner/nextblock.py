@@ -4,8 +4,9 @@ The project's own rules (no source gives numeric progression rules for low
 back pain; see SCIENCE.md):
 
 1. The deadlift continues by double progression from the last session that
-   was actually done: its load and the repetitions of each working set. Planned
-   sessions that were missed are therefore repeated, not skipped over.
+   was actually done outside a deload week: its load and the repetitions of
+   each working set. Planned sessions that were missed are therefore repeated,
+   not skipped over.
 2. When the last logged week broke the pain-monitoring rules
    (:class:`planner.analysis.PainRules`), the deadlift does not progress:
    ``pain_action="hold"`` keeps the last load and repetitions; ``"reduce"``
@@ -89,6 +90,11 @@ def next_block(plan: Plan, log, *, weeks: int | None = None, config: PlanConfig 
     dl = table[(table["exercise"] == "deadlift") & table["set_type"].isin(WORK_SETS)
                & table["load_kg"].notna() & (table["reps"].fillna(0) > 0)]
     planned_dl = t[t["exercise"] == "deadlift"]
+    # Deload weeks are lighter on purpose: progress from the last build-week session.
+    phase = t.groupby("date")["phase"].first()
+    build = dl[dl["date"].map(phase).fillna("build") != "deload"]
+    if len(build):
+        dl = build
     if len(dl):
         last_day = dl["date"].max()
         last = dl[dl["date"] == last_day]
@@ -131,6 +137,8 @@ def next_block(plan: Plan, log, *, weeks: int | None = None, config: PlanConfig 
         start_hold = min(dose["hold_max_s"], max(1.0, round(held)))
         overrides.setdefault("rotational_stretch", {})["hold_min_s"] = start_hold
     br = table[(table["exercise"] == "glute_bridge") & table["set_type"].isin(WORK_SETS)]
+    br_build = br[br["date"].map(phase).fillna("build") != "deload"]
+    br = br_build if len(br_build) else br
     if len(br):
         last = br[br["date"] == br["date"].max()]
         dose = base.dose("glute_bridge")

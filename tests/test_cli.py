@@ -63,3 +63,40 @@ def test_help_is_there_for_new_users():
     out = subprocess.run([sys.executable, "-m", "planner", "plan", "--help"],
                          capture_output=True, text=True, check=True).stdout
     assert "--start-load" in out and "--ics" in out and "Example" in out
+
+
+def test_log_template_analyse_and_next_block(tmp_path):
+    plan_csv = tmp_path / "plan.csv"
+    assert runner.invoke(app, ["plan", "--weeks", "4", "--start", "2026-01-05",
+                               "--start-load", "40", "-o", str(plan_csv)]).exit_code == 0
+    log_csv = tmp_path / "log.csv"
+    r = runner.invoke(app, ["log-template", str(plan_csv), "-o", str(log_csv)])
+    assert r.exit_code == 0, r.output
+    t = pd.read_csv(log_csv, dtype=str, keep_default_na=False)
+    first_week = t["week"] == "1"
+    t.loc[first_week & (t["exercise"] == "deadlift"), "done_reps"] = "15"
+    t.loc[first_week & (t["exercise"] == "glute_bridge"), "done_reps"] = "15"
+    t.loc[first_week & (t["exercise"] == "rotational_stretch"), "done_hold_s"] = "5"
+    t.to_csv(log_csv, index=False)
+    out = tmp_path / "report"
+    r = runner.invoke(app, ["analyse", str(log_csv), "--plan", str(plan_csv), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "rows read" in r.output and (out / "report.html").exists()
+    assert (out / "weeks.csv").exists() and (out / "deadlift.csv").exists()
+    nxt = tmp_path / "next.csv"
+    r = runner.invoke(app, ["next-block", str(plan_csv), str(log_csv), "-o", str(nxt)])
+    assert r.exit_code == 0, r.output
+    new = read_plan(nxt).table
+    # Week 1 was done at 15 reps: the next block goes up a step, 42.5 kg x 10, from week 5.
+    first = new[new["exercise"] == "deadlift"].iloc[0]
+    assert (first["week"], first["target_reps"], first["load_kg"]) == (5, 10, 42.5)
+
+
+def test_analyse_asks_for_the_unit(tmp_path):
+    f = tmp_path / "strong.csv"
+    f.write_text("Date,Workout Name,Exercise Name,Set Order,Weight,Reps\n"
+                 "2026-01-05 10:00:00,A,Deadlift (Barbell),1,60,10\n")
+    r = runner.invoke(app, ["analyse", str(f), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2 and 'unit="kg"' in r.output
+    r = runner.invoke(app, ["analyse", str(f), "--unit", "kg", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 0, r.output
