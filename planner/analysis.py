@@ -316,21 +316,30 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None) -> tuple[pd.D
     if baseline is None:
         first = daily[daily["week_start"] == daily["week_start"].min()]["pain_next_morning"]
         baseline = float(first.median()) if first.notna().any() else 0.0
-    reasons = []
     prev = w.shift(1)
-    for wk, row in w.iterrows():  # one row per week: a short loop
-        r = []
-        if row["max_during"] > rules.during_max:
-            r.append(f"pain during reached {row['max_during']:g} (limit {rules.during_max:g})")
-        if row["max_after"] > rules.after_max:
-            r.append(f"pain after reached {row['max_after']:g} (limit {rules.after_max:g})")
-        if row["max_morning"] > baseline + rules.morning_over_baseline:
-            r.append(f"next-morning pain {row['max_morning']:g} had not settled "
-                     f"(baseline {baseline:g})")
-        for col, label in (("mean_during", "pain during"), ("mean_morning", "morning pain")):
-            if pd.notna(prev.loc[wk, col]) and row[col] - prev.loc[wk, col] >= rules.weekly_rise:
-                r.append(f"{label} rose from {prev.loc[wk, col]:.1f} to {row[col]:.1f}")
-        reasons.append("; ".join(r))
+
+    def why(mask: pd.Series, text: pd.Series) -> pd.Series:
+        return text.where(mask.fillna(False), "")
+
+    def g(col: pd.Series) -> pd.Series:
+        return col.map(lambda v: f"{v:g}", na_action="ignore").astype(object)
+
+    def one(col: pd.Series) -> pd.Series:
+        return col.map(lambda v: f"{v:.1f}", na_action="ignore").astype(object)
+
+    parts = [
+        why(w["max_during"] > rules.during_max, "pain during reached " + g(w["max_during"])
+            + f" (limit {rules.during_max:g})"),
+        why(w["max_after"] > rules.after_max, "pain after reached " + g(w["max_after"])
+            + f" (limit {rules.after_max:g})"),
+        why(w["max_morning"] > baseline + rules.morning_over_baseline,
+            "next-morning pain " + g(w["max_morning"]) + f" had not settled (baseline "
+            f"{baseline:g})"),
+    ]
+    for col, label in (("mean_during", "pain during"), ("mean_morning", "morning pain")):
+        parts.append(why(w[col] - prev[col] >= rules.weekly_rise,
+                         f"{label} rose from " + one(prev[col]) + " to " + one(w[col])))
+    reasons = ["; ".join(p for p in row if p) for row in zip(*parts, strict=True)]
     w["reasons"] = reasons
     w["status"] = np.where(w["reasons"] == "", "within rules", "outside rules")
     w.loc[w[["max_during", "max_after", "max_morning"]].isna().all(axis=1), "status"] = \
@@ -363,9 +372,12 @@ def analyse(log, plan: Plan | None = None, *, rules: PainRules | None = None,
         }, axis=1)
         acwr["zone"] = [metrics.acwr_zone(x) for x in acwr["rolling_coupled"]]
         fitness = metrics.fitness_fatigue(series, model="exp")
-        weekly = daily.set_index("date").resample("W-SUN").sum(numeric_only=True)
-        weekly["monotony"] = metrics.monotony(series).resample("W-SUN").last()
-        weekly["strain"] = metrics.strain(series).resample("W-SUN").last()
+        # Weeks end on Sunday; monotony and strain are those of the week's last day.
+        week_end = (daily["date"] + pd.to_timedelta(6 - daily["date"].dt.day_of_week, unit="D")
+                    ).rename("week_end")
+        weekly = daily.drop(columns="date").groupby(week_end.to_numpy()).sum()
+        weekly["monotony"] = metrics.monotony(series).groupby(week_end.to_numpy()).last()
+        weekly["strain"] = metrics.strain(series).groupby(week_end.to_numpy()).last()
         weekly = weekly.rename_axis("week_end").reset_index()
         acwr, fitness = acwr.rename_axis("date").reset_index(), \
             fitness.rename_axis("date").reset_index()
