@@ -60,6 +60,8 @@ def neutralise(series: pd.Series) -> pd.Series:
 def unneutralise(series: pd.Series) -> pd.Series:
     """Undo :func:`neutralise`."""
     text = series.astype("str")
+    if not text.str.startswith("'", na=False).any():
+        return text
     guarded = text.str.startswith(tuple("'" + s for s in FORMULA_STARTS), na=False)
     return text.mask(guarded, text.str.slice(1))
 

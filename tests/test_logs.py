@@ -295,3 +295,21 @@ def test_mutated_valid_files(data):
     text = "\n".join(out) + "\n"
     with contextlib.suppress(LogFormatError):
         conserved(parse_log(text, unit=data.draw(st.sampled_from(["kg", "lb"]))))
+
+
+def test_template_bad_date_and_text_reps_rejected_with_line_and_column(plan, tmp_path):
+    path = write_log_template(plan.table, tmp_path / "log.csv")
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    dl = t.index[t["exercise"] == "deadlift"]
+    t.loc[dl, "done_reps"] = "10"
+    t.loc[dl[0], "date"] = "05/01/2026"
+    t.loc[dl[1], "done_reps"] = "ten"
+    t.loc[dl[2], "key"] = t.loc[dl[3], "key"]  # the same planned set logged twice
+    t.to_csv(path, index=False)
+    log = read_log(path)
+    conserved(log)
+    r = log.report.set_index("line")
+    assert (r.loc[dl[0] + 2, "column"], r.loc[dl[0] + 2, "action"]) == ("date", "rejected")
+    assert (r.loc[dl[1] + 2, "column"], r.loc[dl[1] + 2, "value"]) == ("done_reps", "ten")
+    assert r.loc[dl[3] + 2, "problem"] == "this planned set is logged twice; both kept"
+    assert log.rows_imported == len(dl) - 2

@@ -241,11 +241,17 @@ def finish(frame: pd.DataFrame, raw: pd.DataFrame, sources: dict[str, str], repo
            duplicates_in_raw: bool = True) -> Log:
     """Validate, flag duplicated rows, order the columns, and build the Log.
 
-    A row repeated to the letter (every field but its line) is flagged and kept, for
-    formats that number their sets; FitNotes does not, so equal sets there are normal.
+    A planned set (template key) logged twice, or an app row repeated to the letter
+    (every field but its line), is flagged and kept; FitNotes does not number its
+    sets, so equal sets there are normal.
     """
     frame = validate(frame, sources, raw, report)
-    if duplicates_in_raw and len(frame):
+    if "key" in frame and frame["key"].notna().any():
+        dups = frame["key"].duplicated(keep="first") & frame["key"].notna()
+        if dups.any():
+            report.add(frame.loc[dups, "source_line"], "key", frame.loc[dups, "key"],
+                       "this planned set is logged twice; both kept", "flagged")
+    elif duplicates_in_raw and len(frame):
         cols = [c for c in raw.columns if not c.startswith("_")]
         dups = raw.loc[frame.index].duplicated(cols, keep="first")
         if dups.any():

@@ -121,7 +121,11 @@ def read_template_source(src: Source) -> Log:
                        "expected a number of 0 or more", report)
     when = raw["date"]
     if not pd.api.types.is_datetime64_any_dtype(when):
-        when = pd.to_datetime(_text(when), format="%Y-%m-%d", errors="coerce")
+        # Few distinct days in many rows: parse each distinct text once.
+        codes, uniques = pd.factorize(when)
+        days = pd.to_datetime(_text(pd.Series(uniques, dtype=object).astype("str")),
+                              format="%Y-%m-%d", errors="coerce")
+        when = pd.Series(days.to_numpy()[codes], index=raw.index).where(codes >= 0)
     keep &= reject(when.isna() & keep, raw, "date", "expected a date like 2026-01-05", report)
     frac = keep & values["reps"].notna() & (values["reps"] != values["reps"].round())
     if frac.any():
@@ -159,4 +163,4 @@ def read_template_source(src: Source) -> Log:
                "pain_next_morning": "pain_next_morning", "session_rpe": "session_rpe",
                "date": "date"}
     return finish(frame, raw, sources, report, fmt="template", unit=unit, path=src.name,
-                  rows_read=rows_read, duplicates_in_raw=True)
+                  rows_read=rows_read, duplicates_in_raw=False)
