@@ -16,23 +16,42 @@ DELIMITERS = (",", ";", "\t")
 
 @dataclass
 class Source:
-    """The rows of a delimited text file, as text, with their physical line numbers."""
+    """The rows of a delimited text file, as text, with their physical line numbers.
+
+    The whole file is decoded only when a reader needs its text; the fast
+    template reader works on the bytes.
+    """
 
     name: str
-    text: str
-    delimiter: str
-    encoding_note: str | None = None
-    data: bytes = b""
+    data: bytes
+    delimiter: str = ","
+    _text: str | None = None
+    _note: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text, self._note = load_text(self.data, self.name)
+        return self._text
+
+    @property
+    def encoding_note(self) -> str | None:
+        _ = self.text
+        return self._note
+
+    def head(self, size: int = 65536) -> str:
+        """The start of the file as text, for sniffing."""
+        return self.data[:size].decode("utf-8-sig", errors="ignore")
 
     def utf8(self) -> bytes:
         """The file as UTF-8 bytes without a BOM (for the fast CSV reader)."""
-        if self.encoding_note or not self.data:
+        if self._note:
             return self.text.encode("utf-8")
         return self.data[3:] if self.data.startswith(b"\xef\xbb\xbf") else self.data
 
     def first_record(self) -> list[str]:
         """The first non-blank record (the header, or the first row of a headerless file)."""
-        reader = csv.reader(io.StringIO(self.text[:65536], newline=""),
+        reader = csv.reader(io.StringIO(self.head(), newline=""),
                             delimiter=self.delimiter)
         try:
             for row in reader:
@@ -104,9 +123,18 @@ def open_source(path_or_buffer, name: str | None = None) -> Source:
         if isinstance(data, str):
             data = data.encode("utf-8")
     name = name or "<buffer>"
-    text, note = load_text(data, name)
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    return Source(name, text, sniff_delimiter(first), note, data)
+    head = data[:65536]
+    if not head.strip() and not data.strip():
+        raise LogFormatError(f"{name}: the file is empty; expected a workout log with a "
+                                 "header row and one row per set")
+    if b"\x00" in data[:4096]:
+        raise LogFormatError(f"{name}: this is a binary file, not a CSV workout log")
+    src = Source(name, data)
+    first = next((ln for ln in src.head().splitlines() if ln.strip()), "")
+    src.delimiter = sniff_delimiter(first)
+    if len(data) <= 65536:
+        _ = src.text  # small files: decode now, so that bad bytes are found here
+    return src
 
 
 def header_key(cell: str) -> str:

@@ -66,8 +66,6 @@ def _number(col: pd.Series, lines, name, report, comma):
 
 def read_template_source(src: Source) -> Log:
     report = Report(src.name)
-    if src.encoding_note:
-        report.add([1], "", "", src.encoding_note, "coerced")
     header = {h.strip(): h for h in src.first_record()}
     unit = "lb" if "load_lb" in header or "done_load_lb" in header else "kg"
     missing = [c for c in template_columns(unit) if c not in header and c != "note"]
@@ -80,13 +78,15 @@ def read_template_source(src: Source) -> Log:
     try:
         raw = pd.read_csv(io.BytesIO(src.utf8()), sep=src.delimiter, engine="pyarrow",
                           usecols=wanted)
-    except Exception:  # noqa: BLE001 - ragged or odd files: the careful, slower reader
+    except Exception:  # noqa: BLE001 - odd bytes or rows: the careful, slower reader
         try:
             raw = pd.read_csv(io.StringIO(src.text), sep=src.delimiter, dtype="str",
                               keep_default_na=False, usecols=wanted)
         except (pd.errors.ParserError, ValueError) as exc:
             raise LogFormatError(f"{src.name}: the log template cannot be read as CSV ({exc})"
                                  ) from None
+    if src._note:  # the careful reader had to decode the file as Windows-1252
+        report.add([1], "", "", src._note, "coerced")
     raw.columns = [c.strip() for c in raw.columns]
     if raw.empty:
         raise LogFormatError(f"{src.name}: the log template has a header but no rows")
