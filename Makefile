@@ -33,9 +33,11 @@ browser-deps:
 test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest --nbval-lax -p no:cacheprovider
 
-bench: $(STAMP)
+bench: $(STAMP) browser-deps
 	$(BIN)/python benchmarks/bench_generate.py
-	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_widgets.py
+	$(BIN)/python benchmarks/bench_logs.py
+	$(BIN)/python benchmarks/bench_browser.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check planner tests benchmarks

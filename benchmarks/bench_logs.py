@@ -43,20 +43,21 @@ import duckdb
 t1 = time.perf_counter()
 con = duckdb.connect()
 con.execute(f"CREATE TABLE log AS SELECT * FROM read_csv_auto('{sys.argv[1]}', header=true)")
+load = "coalesce(TRY_CAST(done_load_kg AS DOUBLE), load_kg)"
 done = "(done_reps IS NOT NULL OR done_hold_s IS NOT NULL OR pain_during IS NOT NULL)"
 queries = {
- "daily": f'''SELECT date, sum(done_reps * coalesce(TRY_CAST(done_load_kg AS DOUBLE), load_kg)) AS vl,
+ "daily": f'''SELECT date, sum(done_reps * {load}) AS vl,
                      sum(done_hold_s) AS tut FROM log WHERE {done} GROUP BY date''',
  "srpe": f'''SELECT date, sum(s) FROM (SELECT session_id, first(date) AS date,
                      max(session_rpe) * max(session_min) AS s FROM log WHERE {done}
                      GROUP BY session_id) GROUP BY date''',
- "deadlift": f'''SELECT date, max(coalesce(TRY_CAST(done_load_kg AS DOUBLE), load_kg)) AS top,
-                     max(coalesce(TRY_CAST(done_load_kg AS DOUBLE), load_kg) * (1 + done_reps / 30.0)) AS e1rm
+ "deadlift": f'''SELECT date, max({load}) AS top,
+                     max({load} * (1 + done_reps / 30.0)) AS e1rm
                  FROM log WHERE exercise = 'deadlift' AND done_reps > 0 GROUP BY date''',
  "pain": f'''SELECT date, max(pain_during), max(pain_after), max(pain_next_morning)
              FROM log WHERE {done} GROUP BY date''',
- "weekly": f'''SELECT date_trunc('week', date) AS wk, sum(done_reps * coalesce(TRY_CAST(done_load_kg AS DOUBLE),
-                     load_kg)), sum(done_hold_s) FROM log WHERE {done} GROUP BY wk''',
+ "weekly": f'''SELECT date_trunc('week', date) AS wk, sum(done_reps * {load}),
+                     sum(done_hold_s) FROM log WHERE {done} GROUP BY wk''',
 }
 sizes = {k: len(con.execute(q).fetchall()) for k, q in queries.items()}
 t2 = time.perf_counter()
