@@ -182,21 +182,37 @@ def _performed(raw, col, report, *formats) -> tuple[pd.Series, pd.Series]:
     return when, bad
 
 
-def read_strong_source(src: Source, rows, lines, unit: str | None, headerless: bool) -> Log:
+def _start(src: Source, rows, lines, header: list[str] | None = None,
+           rejoin: str | None = None) -> tuple[Report, pd.DataFrame, int]:
+    """The report, the raw table of the data rows, and how many data rows were read.
+
+    ``header`` is given for files without a header row; ``rejoin`` names the column
+    whose values may hold the delimiter (FitNotes' exercise names).
+    """
     report = Report(src.name)
     if src.encoding_note:
         report.add([1], "", "", src.encoding_note, "coerced")
-    header = STRONG_HEADERLESS if headerless else [h.strip() for h in rows[0]]
-    body, body_lines = (rows, lines) if headerless else (rows[1:], lines[1:])
-    rows_read = len(body)
-    good, good_lines = _fit_rows(src, header, body, body_lines, report)
-    raw = raw_frame(header, good, good_lines)
-    c_weight = _col(raw, "Weight (kg)", "Weight (lbs)", "Weight (lb)", "Weight")
+    if header is None:
+        header, rows, lines = [h.strip() for h in rows[0]], rows[1:], lines[1:]
+    at = next((i for i, h in enumerate(header) if h.lower() == rejoin), None) if rejoin else None
+    good, good_lines = _fit_rows(src, header, rows, lines, report, rejoin_at=at)
+    return report, raw_frame(header, good, good_lines), len(rows)
+
+
+def _weights(raw: pd.DataFrame, unit: str | None, name: str, *columns: str):
+    """The weight column and the unit(s): from the header, a unit column, or the caller."""
+    c_weight = _col(raw, *columns, "Weight")
     header_unit = None
     if c_weight and "(" in c_weight:
         header_unit = "lb" if "lb" in c_weight.lower() else "kg"
     c_unit = _col(raw, "Weight Unit")
-    units = _unit_series(raw, c_unit, header_unit, unit, src.name)
+    return c_weight, c_unit, _unit_series(raw, c_unit, header_unit, unit, name)
+
+
+def read_strong_source(src: Source, rows, lines, unit: str | None, headerless: bool) -> Log:
+    report, raw, rows_read = _start(src, rows, lines, STRONG_HEADERLESS if headerless else None)
+    c_weight, c_unit, units = _weights(raw, unit, src.name, "Weight (kg)", "Weight (lbs)",
+                                       "Weight (lb)")
     c = {"reps": _col(raw, "Reps"), "load": c_weight, "hold_s": _col(raw, "Seconds"),
          "rpe": _col(raw, "RPE")}
     values, bad = _numbers(raw, report, src.delimiter == ";", **c)
@@ -242,13 +258,7 @@ def read_strong_source(src: Source, rows, lines, unit: str | None, headerless: b
 
 
 def read_hevy_source(src: Source, rows, lines, unit: str | None) -> Log:
-    report = Report(src.name)
-    if src.encoding_note:
-        report.add([1], "", "", src.encoding_note, "coerced")
-    header = [h.strip() for h in rows[0]]
-    rows_read = len(rows) - 1
-    good, good_lines = _fit_rows(src, header, rows[1:], lines[1:], report)
-    raw = raw_frame(header, good, good_lines)
+    report, raw, rows_read = _start(src, rows, lines)
     c_kg, c_lb = _col(raw, "weight_kg"), _col(raw, "weight_lbs", "weight_lb")
     c = {"reps": _col(raw, "reps"), "load": c_kg or c_lb, "hold_s": _col(raw, "duration_seconds"),
          "rpe": _col(raw, "rpe")}
@@ -276,9 +286,7 @@ def read_hevy_source(src: Source, rows, lines, unit: str | None) -> Log:
     session_id = start.dt.strftime("%Y-%m-%dT%H:%M") + "|" + workout.fillna("")
     sources = {"reps": c["reps"], "load_kg": c["load"], "rpe": c["rpe"], "hold_s": c["hold_s"],
                "date": _col(raw, "start_time")}
-    # Hevy lists workouts newest first: _assemble sorts by time; set_index keeps set order.
-    idx = pd.to_numeric(_text(raw, _col(raw, "set_index")), errors="coerce")
-    raw = raw.assign(_order=idx)
+    # Hevy lists workouts newest first: _assemble sorts by time, then by line.
     return _assemble(raw, keep, performed_at=start, workout=workout, name=name,
                      set_type=set_type, values=values, reps=reps, unit=units,
                      session_min=session_min, note=note, session_id=session_id, fmt="hevy",
@@ -286,20 +294,9 @@ def read_hevy_source(src: Source, rows, lines, unit: str | None) -> Log:
 
 
 def read_fitnotes_source(src: Source, rows, lines, unit: str | None) -> Log:
-    report = Report(src.name)
-    if src.encoding_note:
-        report.add([1], "", "", src.encoding_note, "coerced")
-    header = [h.strip() for h in rows[0]]
-    rows_read = len(rows) - 1
-    name_at = next(i for i, h in enumerate(header) if h.lower() == "exercise")
-    good, good_lines = _fit_rows(src, header, rows[1:], lines[1:], report, rejoin_at=name_at)
-    raw = raw_frame(header, good, good_lines)
-    c_weight = _col(raw, "Weight (kgs)", "Weight (kg)", "Weight (lbs)", "Weight (lb)", "Weight")
-    header_unit = None
-    if c_weight and "(" in c_weight:
-        header_unit = "lb" if "lb" in c_weight.lower() else "kg"
-    c_unit = _col(raw, "Weight Unit")
-    units = _unit_series(raw, c_unit, header_unit, unit, src.name)
+    report, raw, rows_read = _start(src, rows, lines, rejoin="exercise")
+    c_weight, c_unit, units = _weights(raw, unit, src.name, "Weight (kgs)", "Weight (kg)",
+                                       "Weight (lbs)", "Weight (lb)")
     c = {"reps": _col(raw, "Reps"), "load": c_weight, "rpe": _col(raw, "RPE")}
     values, bad = _numbers(raw, report, src.delimiter == ";", **c)
     keep = ~bad
