@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -105,6 +105,12 @@ def _models(config: PlanConfig):
     )
 
 
+@lru_cache(maxsize=32)
+def _describer(ps):
+    """A cached plate breakdown per plate set, shared between calls of generate()."""
+    return cache(ps.describe)
+
+
 def _scale(n: int | float, volume: float) -> int:
     return max(1, round(n * volume))
 
@@ -133,7 +139,7 @@ def generate(config: PlanConfig | None = None) -> Plan:
     blocks: list[tuple] = []  # one per exercise per session, expanded to set rows at the end
     last_load: float | None = None  # the last deadlift load written, for the 10 % cap
     last_build: float | None = None  # the last load written in a build week
-    describe = cache(ps.describe)
+    describe = _describer(ps)
 
     def emit(week, day, when, sid, ex, p: Prescription, phase, rest, sides):
         load_kg = p.load * unit_kg if p.load is not None else None
@@ -141,20 +147,26 @@ def generate(config: PlanConfig | None = None) -> Plan:
         blocks.append((week, day, when, sid, ex, p.sets, sides, p.reps, p.hold_s, load_kg,
                        plates, rest, phase))
 
+    do_bridge = "glute_bridge" in config.exercises
+    do_deadlift = "deadlift" in config.exercises
+    do_stretch = "rotational_stretch" in config.exercises
+    br_rest, dl_rest, st_rest = (int(d["rest_s"]) for d in (br_dose, dl_dose, st_dose))
     for week in range(config.first_week, config.first_week + config.weeks):
         is_deload = config.is_deload(week)
         phase = "deload" if is_deload else "build"
+        # The bridge and the stretch keep one dose through the week.
+        week_bridge = Prescription(sets=_scale(bridge.sets, vol), reps=_scale(bridge.reps, vol))
+        if is_deload:
+            week_bridge = deload(week_bridge, None, 1.0, config.deload_volume)
+        week_stretch = Prescription(sets=_scale(stretch.sets, vol), hold_s=stretch.hold_s)
+        monday = config.start_date + timedelta(days=(week - config.first_week) * 7)
         for day in range(1, 8):
-            when = config.start_date + timedelta(days=(week - config.first_week) * 7 + day - 1)
+            when = monday + timedelta(days=day - 1)
             name = WEEKDAYS[when.weekday()]
             sid = f"W{week:02d}D{day}"
-            if name in training and "glute_bridge" in config.exercises:
-                p = Prescription(sets=_scale(bridge.sets, vol), reps=_scale(bridge.reps, vol))
-                if is_deload:
-                    p = deload(p, None, 1.0, config.deload_volume)
-                emit(week, day, when, sid, "glute_bridge", p, phase, int(br_dose["rest_s"]),
-                     ("both",))
-            if name in dl_days and "deadlift" in config.exercises:
+            if do_bridge and name in training:
+                emit(week, day, when, sid, "glute_bridge", week_bridge, phase, br_rest, ("both",))
+            if do_deadlift and name in dl_days:
                 if is_deload:
                     # Lighten the load last lifted, not the next step not yet tried.
                     load = dl.load if last_build is None else min(dl.load, last_build)
@@ -168,17 +180,15 @@ def generate(config: PlanConfig | None = None) -> Plan:
                         load = min(load, ps.increase(last_load, load - last_load))
                     ramping = load < dl.load
                     p = Prescription(sets=_scale(dl.sets, vol), reps=dl.reps, load=load)
-                emit(week, day, when, sid, "deadlift", p, phase, int(dl_dose["rest_s"]),
-                     ("both",))
+                emit(week, day, when, sid, "deadlift", p, phase, dl_rest, ("both",))
                 last_load = p.load
                 if not is_deload:
                     last_build = p.load
                 if not is_deload and not ramping:
                     dl = dl_model.next(dl)
-            if "rotational_stretch" in config.exercises:
-                p = Prescription(sets=_scale(stretch.sets, vol), hold_s=stretch.hold_s)
-                emit(week, day, when, sid, "rotational_stretch", p, phase,
-                     int(st_dose["rest_s"]), ("left", "right"))
+            if do_stretch:
+                emit(week, day, when, sid, "rotational_stretch", week_stretch, phase, st_rest,
+                     ("left", "right"))
         if not is_deload:
             stretch = stretch_model.next(stretch)
             if week % int(br_dose["progress_every_weeks"]) == 0:
