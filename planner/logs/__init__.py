@@ -7,6 +7,7 @@ returns a :class:`Log` (the normalised table and the import report).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from planner.logs.apps import read_fitnotes_source, read_hevy_source, read_strong_source
@@ -43,12 +44,33 @@ def _headerless_strong(first: list[str]) -> bool:
             and first[5].strip().lower() in ("kg", "kgs", "lb", "lbs"))
 
 
+# Files larger than this get a progress bar (when one can be shown).
+PROGRESS_BYTES = 5_000_000
+
+
 def parse_log(buffer, unit: str | None = None, name: str = "<buffer>",
-              expect: str | None = None) -> Log:
+              expect: str | None = None, progress: bool | None = None) -> Log:
     """Read a log from bytes, text or an open file (see :func:`read_log`)."""
     if unit is not None and unit not in ("kg", "lb"):
         raise LogFormatError(f'{name}: unit must be "kg" or "lb", got {unit!r}')
     src = open_source(buffer, name)
+    if progress is None:
+        progress = len(src.data) > PROGRESS_BYTES and sys.stderr.isatty()
+    if not progress:
+        return _parse(src, unit, expect)
+    from tqdm.auto import tqdm
+
+    with tqdm(total=2, desc=f"reading {Path(src.name).name}", unit="step",
+              bar_format="{desc}: {bar} {n}/{total} {postfix}") as bar:
+        bar.set_postfix_str("format and rows")
+        bar.update(1)
+        log = _parse(src, unit, expect)
+        bar.set_postfix_str(f"{log.rows_imported:,} sets imported")
+        bar.update(1)
+    return log
+
+
+def _parse(src, unit: str | None, expect: str | None) -> Log:
     first = src.first_record()
     if not first:
         raise LogFormatError(f"{src.name}: the file is empty; expected a workout log")
@@ -80,7 +102,7 @@ def parse_log(buffer, unit: str | None = None, name: str = "<buffer>",
     return read_fitnotes_source(src, rows, lines, unit)
 
 
-def read_log(path: str | Path, unit: str | None = None) -> Log:
+def read_log(path: str | Path, unit: str | None = None, progress: bool | None = None) -> Log:
     """Read a workout log, detecting its format (template, Strong, Hevy, FitNotes).
 
     Parameters
@@ -88,8 +110,9 @@ def read_log(path: str | Path, unit: str | None = None) -> Log:
     path : the file
     unit : "kg" or "lb" for files that do not say which unit their weights are in;
         where the file says it, the file wins. Never guessed.
+    progress : show a progress bar; None shows one for files over 5 MB on a terminal
     """
-    return parse_log(Path(path), unit=unit, name=str(path))
+    return parse_log(Path(path), unit=unit, name=str(path), progress=progress)
 
 
 def read_strong(path: str | Path, unit: str | None = None) -> Log:
