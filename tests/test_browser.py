@@ -185,9 +185,13 @@ def test_notebook_01_runs_in_jupyterlab(lab, browser):
     page.goto(f"{lab}/lab/tree/notebooks/01_plan_your_programme.ipynb?reset", timeout=120_000)
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
     page.wait_for_function("window.jupyterapp !== undefined", timeout=60_000)
-    # Wait for the kernel to be idle before running everything.
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                           timeout=120_000, state="attached")
+    # Wait until the notebook has a kernel that is connected and idle, then run everything.
+    page.wait_for_function("""() => {
+        const w = window.jupyterapp.shell.currentWidget;
+        const k = w && w.sessionContext && w.sessionContext.session
+                  && w.sessionContext.session.kernel;
+        return k && k.connectionStatus === 'connected' && k.status === 'idle';
+    }""", timeout=120_000)
     page.evaluate("window.jupyterapp.commands.execute('runmenu:run-all')")
 
     # Read the notebook's model: JupyterLab only renders the cells in view.
@@ -207,7 +211,11 @@ def test_notebook_01_runs_in_jupyterlab(lab, browser):
         cells = page.evaluate(state_js)
         return bool(cells) and all(c["count"] for c in cells)
 
-    wait_for(finished, timeout=180, what="every cell of notebook 01 to run")
+    try:
+        wait_for(finished, timeout=180, what="every cell of notebook 01 to run")
+    except AssertionError:
+        page.screenshot(path=str(Path(os.environ.get("TMPDIR", "/tmp")) / "lab-failure.png"))
+        raise
     cells = page.evaluate(state_js)
     bad = [o for c in cells for o in c["outputs"]
            if o["output_type"] == "error" or (o["output_type"] == "stream"
