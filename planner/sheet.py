@@ -28,7 +28,7 @@ body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #22
 h1 { font-size: 18pt; margin: 0 0 2mm; }
 h2 { font-size: 12pt; margin: 5mm 0 1mm; border-bottom: 1px solid #999; }
 p.note { font-size: 9pt; color: #555; margin: 0 0 3mm; }
-table { width: 100%; border-collapse: collapse; font-size: 10pt; }
+table { width: 100%; border-collapse: collapse; font-size: 10pt; table-layout: fixed; }
 th, td { border: 1px solid #bbb; padding: 1.5mm 2mm; text-align: left; vertical-align: top; }
 th { background: #f1f1f1; }
 .box { display: inline-block; width: 4mm; height: 4mm; border: 1.2px solid #333;
@@ -65,7 +65,8 @@ def _session_html(plan: Plan, s: pd.DataFrame, names: dict[str, str]) -> str:
                     f"<td class='pain'></td></tr>")
     head = (f"<h2>{first['date']:%A %d %B %Y} <small>({_esc(first['session_id'])})</small>"
             "</h2>")
-    table = ("<table><tr><th>exercise</th><th>dose</th><th>load</th><th>tick when done</th>"
+    cols = "".join(f"<col style='width:{w}%'>" for w in (24, 18, 15, 23, 10, 10))
+    table = (f"<table><colgroup>{cols}</colgroup><tr><th>exercise</th><th>dose</th><th>load</th><th>tick when done</th>"
              "<th>pain during (0-10)</th><th>pain after (0-10)</th></tr>" + "".join(rows)
              + "</table><p class='note'>Next-morning pain (0-10): ______ &nbsp; Session effort "
              "(0-10): ______ &nbsp; Minutes: ______ &nbsp; Note: "
