@@ -66,7 +66,8 @@ def _session_html(plan: Plan, s: pd.DataFrame, names: dict[str, str]) -> str:
     head = (f"<h2>{first['date']:%A %d %B %Y} <small>({_esc(first['session_id'])})</small>"
             "</h2>")
     cols = "".join(f"<col style='width:{w}%'>" for w in (24, 18, 15, 23, 10, 10))
-    table = (f"<table><colgroup>{cols}</colgroup><tr><th>exercise</th><th>dose</th><th>load</th><th>tick when done</th>"
+    table = (f"<table><colgroup>{cols}</colgroup><tr><th>exercise</th><th>dose</th>"
+             "<th>load</th><th>tick when done</th>"
              "<th>pain during (0-10)</th><th>pain after (0-10)</th></tr>" + "".join(rows)
              + "</table><p class='note'>Next-morning pain (0-10): ______ &nbsp; Session effort "
              "(0-10): ______ &nbsp; Minutes: ______ &nbsp; Note: "
