@@ -370,7 +370,7 @@ def analyse(log, plan: Plan | None = None, *, rules: PainRules | None = None,
             "rolling_uncoupled": metrics.acwr(series, method="rolling", coupled=False)["acwr"],
             "ewma": metrics.acwr(series, method="ewma")["acwr"],
         }, axis=1)
-        acwr["zone"] = [metrics.acwr_zone(x) for x in acwr["rolling_coupled"]]
+        acwr["zone"] = metrics.acwr_zones(acwr["rolling_coupled"])
         fitness = metrics.fitness_fatigue(series, model="exp")
         # Weeks end on Sunday; monotony and strain are those of the week's last day.
         week_end = (daily["date"] + pd.to_timedelta(6 - daily["date"].dt.day_of_week, unit="D")

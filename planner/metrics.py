@@ -247,6 +247,14 @@ def acwr_zone(ratio: float) -> str:
     return "unknown"
 
 
+def acwr_zones(ratios: pd.Series) -> pd.Series:
+    """:func:`acwr_zone` for a whole Series at once."""
+    r = ratios.astype(float)
+    names = list(ACWR_ZONES)
+    conds = [(r >= lo) & (r < hi) for lo, hi in ACWR_ZONES.values()]
+    return pd.Series(np.select(conds, names, "unknown"), index=ratios.index, dtype="str")
+
+
 def fitness_fatigue(daily_loads: pd.Series, model: str = "exp", ctl_days: float = 42,
                     atl_days: float = 7, start: float = 0.0) -> pd.DataFrame:
     """Fitness (CTL), fatigue (ATL) and form (TSB) per day.

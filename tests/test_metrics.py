@@ -184,3 +184,8 @@ def test_constant_load_ratio_is_one(load, method, coupled):
 @given(k=st.floats(0.1, 100))
 def test_monotony_scale_invariant(k):
     assert m.monotony(WEEK * k).iloc[-1] == pytest.approx(m.monotony(WEEK).iloc[-1])
+
+
+def test_acwr_zones_vectorised_matches_scalar():
+    r = pd.Series([0.5, 0.8, 1.29, 1.3, 1.49, 1.5, 3.0, float("nan")])
+    assert list(m.acwr_zones(r)) == [m.acwr_zone(x) for x in r]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 
 from planner.catalogue import data_path
 from planner.units import KG_PER_LB
@@ -182,8 +183,6 @@ def clock_seconds(text: pd.Series) -> pd.Series:
 
 
 def _schema():
-    import pandera.pandas as pa
-
     def rng(lo, hi):
         return pa.Check.in_range(lo, hi)
 
@@ -216,8 +215,6 @@ _ON_FAIL = {"reps": ("flagged", "more than 100 repetitions in one set is implaus
 def validate(frame: pd.DataFrame, sources: dict[str, str], raw: pd.DataFrame,
              report: Report) -> pd.DataFrame:
     """Check plausibility with the pandera schema (all failures at once, lazy=True)."""
-    import pandera.pandas as pa
-
     cols = [c for c in _ON_FAIL if c in frame]
     try:
         _schema().validate(frame[cols], lazy=True)
@@ -247,7 +244,11 @@ def finish(frame: pd.DataFrame, raw: pd.DataFrame, sources: dict[str, str], repo
     """
     frame = validate(frame, sources, raw, report)
     if "key" in frame and frame["key"].notna().any():
-        dups = frame["key"].duplicated(keep="first") & frame["key"].notna()
+        keys = frame["key"]
+        if keys.nunique() == keys.count():  # the common case: every planned set once
+            dups = pd.Series(False, index=frame.index)
+        else:
+            dups = keys.duplicated(keep="first") & keys.notna()
         if dups.any():
             report.add(frame.loc[dups, "source_line"], "key", frame.loc[dups, "key"],
                        "this planned set is logged twice; both kept", "flagged")
@@ -258,9 +259,17 @@ def finish(frame: pd.DataFrame, raw: pd.DataFrame, sources: dict[str, str], repo
             report.add(frame.loc[dups.to_numpy(), "source_line"], "", "",
                        "this row repeats an earlier one to the letter; both kept", "flagged")
     out = pd.DataFrame({c: frame[c] if c in frame else pd.Series(pd.NA, index=frame.index)
-                        for c in LOG_COLUMNS})
-    out = out.astype(LOG_COLUMNS)
-    out = out.sort_values(["performed_at", "source_line"], kind="stable").reset_index(drop=True)
+                        for c in LOG_COLUMNS}, copy=False)
+    differ = {c: t for c, t in LOG_COLUMNS.items() if str(out[c].dtype) != t}
+    if differ:
+        out = out.astype(differ)
+    # Already in time order, file order within a time (most files): no sort, no copy.
+    if out["performed_at"].is_monotonic_increasing and \
+            out["source_line"].is_monotonic_increasing:
+        out = out.reset_index(drop=True)
+    else:
+        out = out.sort_values(["performed_at", "source_line"], kind="stable").reset_index(
+            drop=True)
     log = Log(out, report.frame(), fmt, unit, rows_read, path)
     assert log.rows_read == log.rows_imported + log.rows_rejected + log.rows_skipped, (
         "every row is imported or reported")
