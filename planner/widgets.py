@@ -101,6 +101,11 @@ class PlannerApp(w.VBox):
         self.add_class("planner-app")
         for c in self.controls.values():
             c.observe(self._changed, names="value")
+        for d in WEEKDAYS:  # a chosen day stands out
+            day = self.controls[f"day_{d}"]
+            day.button_style = "info" if day.value else ""
+            day.observe(lambda ch: setattr(ch["owner"], "button_style",
+                                           "info" if ch["new"] else ""), names="value")
         self.controls["unit"].observe(self._unit_changed, names="value")
         self.week_select.observe(lambda _: self._show_week(), names="value")
         self._show_week()
@@ -179,7 +184,9 @@ class PlannerApp(w.VBox):
             b.add_class(f"planner-export-{kind}")
             buttons.append(b)
         self.export_buttons = buttons
-        export = w.VBox([w.HTML("<b>Save your plan</b>"), w.HBox(buttons), self.export_result])
+        export = w.VBox([w.HTML("<b>Save your plan</b>"),
+                         w.HBox(buttons, layout=w.Layout(flex_flow="row wrap")),
+                         self.export_result])
         week = w.VBox([w.HTML("<b>Sessions of one week</b>"), self.week_select, self.week_table])
         left = w.VBox([groups], layout=w.Layout(width="400px", min_width="400px"))
         right = w.VBox([self.message, tabs, week, export], layout=w.Layout(flex="1 1 auto"))
