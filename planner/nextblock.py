@@ -49,7 +49,17 @@ def _config_from_plan(plan: Plan) -> PlanConfig:
                 "weeks": int(t["week"].nunique()),
                 "start_date": t["date"].min().date()}
     if len(reps):
-        kw["rep_range"] = (int(reps.min()), int(reps.max()))
+        # A short plan may not reach the top of the range: never narrow the default range.
+        lo, hi = PlanConfig.rep_range
+        kw["rep_range"] = (min(lo, int(reps.min())), max(hi, int(reps.max())))
+    bars = dl["plates"].dropna().str.extract(r"^([\d.]+) (?:kg|lb) bar")[0].dropna()
+    if len(bars):
+        kw["bar"] = float(bars.iloc[0])
+    deloads = sorted(t.loc[t["phase"] == "deload", "week"].unique().tolist())
+    if not deloads:
+        kw["deload_every"] = None
+    elif all(w % deloads[0] == 0 for w in deloads) and 2 <= deloads[0] <= 12:
+        kw["deload_every"] = int(deloads[0])
     if dl_days:
         kw["deadlift_days"] = dl_days
         kw["deadlift_sessions_per_week"] = len(dl_days)

@@ -141,3 +141,17 @@ def test_next_block_holds_or_reduces_on_pain(plan):
     assert (cut.iloc[0]["target_reps"], cut.iloc[0]["load_kg"]) == (10, 52.5)  # 54 -> 52.5
     with pytest.raises(ValueError, match="pain_action"):
         next_block(plan, log, pain_action="ignore")
+
+
+def test_next_block_from_a_plan_csv_keeps_its_settings(tmp_path):
+    from planner import read_plan
+
+    plan = generate(PlanConfig(start_date=START, weeks=6, unit="lb", deadlift_start_load=95,
+                               bar=35, deload_every=3))
+    back = read_plan(plan.to_csv(tmp_path / "plan.csv"))  # no config: rebuilt from the table
+    log = log_table([dl("2026-01-05", s, 10, 95 * 0.45359237) for s in (1, 2, 3)])
+    new = next_block(back, log)
+    assert new.config.bar == 35 and new.config.deload_every == 3 and new.unit == "lb"
+    assert new.config.rep_range == (10, 15)  # six weeks reach only 10-15 anyway; never narrowed
+    first = new.table.query("exercise == 'deadlift'").iloc[0]
+    assert first["target_reps"] == 11 and first["plates"] == "35 lb bar + 2x25 + 2x5"
