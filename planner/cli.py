@@ -199,6 +199,9 @@ def analyse_cmd(
     from planner.report import write_report
 
     log = _read_log_or_fail(log_path, unit)
+    if log.rows_imported == 0:
+        _fail(f"{log_path}: no performed set in this log yet; fill in done_reps (or "
+              "done_hold_s for the stretch) for the sets you did, then analyse it again")
     plan = _read_plan_or_fail(plan_path) if plan_path else None
     result = analyse(log, plan)
     try:

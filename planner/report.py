@@ -100,10 +100,12 @@ def _table_html(df: pd.DataFrame, max_rows: int = 60) -> str:
 def report_html(a: Analysis, title: str = "Training log report") -> str:
     """The report as one HTML page (plotly.js embedded once)."""
     s = a.summary
+
+    def day(x) -> str:
+        return f"{x:%Y-%m-%d}" if x is not None and pd.notna(x) else "-"
+
     facts = [("sets logged", s.get("sets_logged")), ("days", s.get("days_logged")),
-             ("from", f"{s.get('first_day'):%Y-%m-%d}" if s.get("first_day") is not None
-              else ""),
-             ("to", f"{s.get('last_day'):%Y-%m-%d}" if s.get("last_day") is not None else ""),
+             ("from", day(s.get("first_day"))), ("to", day(s.get("last_day"))),
              ("best e1RM (kg)", f"{s.get('best_e1rm_kg', float('nan')):.1f}"),
              ("e1RM trend (kg/week)", f"{s.get('e1rm_trend_kg_per_week', float('nan')):.2f}"),
              ("weeks outside the pain rules", s.get("weeks_outside_pain_rules"))]

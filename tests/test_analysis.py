@@ -155,3 +155,11 @@ def test_next_block_from_a_plan_csv_keeps_its_settings(tmp_path):
     assert new.config.rep_range == (10, 15)  # six weeks reach only 10-15 anyway; never narrowed
     first = new.table.query("exercise == 'deadlift'").iloc[0]
     assert first["target_reps"] == 11 and first["plates"] == "35 lb bar + 2x25 + 2x5"
+
+
+def test_report_of_an_empty_log(plan):
+    from planner.report import report_html
+
+    empty = log_table([dl("2026-01-05", 1, 10, 60)]).iloc[0:0]
+    page = report_html(analyse(empty, plan))
+    assert "<html>" in page or "<!doctype html>" in page

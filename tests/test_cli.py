@@ -100,3 +100,13 @@ def test_analyse_asks_for_the_unit(tmp_path):
     assert r.exit_code == 2 and 'unit="kg"' in r.output
     r = runner.invoke(app, ["analyse", str(f), "--unit", "kg", "--out", str(tmp_path / "o")])
     assert r.exit_code == 0, r.output
+
+
+def test_analyse_an_unfilled_template_says_what_to_do(tmp_path):
+    plan_csv = tmp_path / "plan.csv"
+    runner.invoke(app, ["plan", "--weeks", "2", "-o", str(plan_csv)])
+    log_csv = tmp_path / "log.csv"
+    runner.invoke(app, ["log-template", str(plan_csv), "-o", str(log_csv)])
+    r = runner.invoke(app, ["analyse", str(log_csv), "--plan", str(plan_csv),
+                            "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2 and "no performed set" in r.output and "Traceback" not in r.output
