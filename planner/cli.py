@@ -218,9 +218,13 @@ def analyse_cmd(
     s = result.summary
     if "completion" in s:
         typer.echo(f"planned sets done: {100 * s['completion']:.0f} %")
-    typer.echo(f"best deadlift e1RM: {s['best_e1rm_kg']:.1f} kg, trend "
-               f"{s['e1rm_trend_kg_per_week']:+.2f} kg/week; weeks outside the pain rules: "
-               f"{s['weeks_outside_pain_rules']}")
+    if s["deadlift_sessions"]:
+        trend = s["e1rm_trend_kg_per_week"]
+        trend_text = f", trend {trend:+.2f} kg/week" if trend == trend else ""
+        typer.echo(f"best deadlift e1RM: {s['best_e1rm_kg']:.1f} kg{trend_text}")
+    else:
+        typer.echo("no barbell deadlift in this log")
+    typer.echo(f"weeks outside the pain rules: {s['weeks_outside_pain_rules']}")
     for p in paths:
         typer.echo(f"wrote {p}")
 
