@@ -221,11 +221,13 @@ def acwr(daily_loads: pd.Series, method: str = "rolling", coupled: bool = True,
 
 
 def _ewma(x: np.ndarray, lam: float, start: float, index) -> pd.Series:
-    out = np.empty(len(x))
-    prev = start
-    for i, v in enumerate(x):  # a short recurrence: one value per day
-        prev = lam * v + (1 - lam) * prev
-        out[i] = prev
+    """X_t = lam * x_t + (1 - lam) * X_(t-1), with X_(-1) = start.
+
+    pandas' ewm(adjust=False) runs the same recurrence from its first value, so the
+    start value goes first and is dropped afterwards.
+    """
+    seeded = pd.Series(np.concatenate([[start], np.asarray(x, dtype=float)]))
+    out = seeded.ewm(alpha=lam, adjust=False).mean().to_numpy()[1:]
     return pd.Series(out, index=index)
 
 

@@ -23,7 +23,7 @@ class Source:
     """
 
     name: str
-    data: bytes
+    data: bytes | None
     delimiter: str = ","
     _text: str | None = None
     _note: str | None = None

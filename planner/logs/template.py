@@ -85,6 +85,7 @@ def read_template_source(src: Source) -> Log:
         except (pd.errors.ParserError, ValueError) as exc:
             raise LogFormatError(f"{src.name}: the log template cannot be read as CSV ({exc})"
                                  ) from None
+    src.data = src._text = None  # the table holds it all now: let the file's bytes go
     if src._note:  # the careful reader had to decode the file as Windows-1252
         report.add([1], "", "", src._note, "coerced")
     raw.columns = [c.strip() for c in raw.columns]
@@ -131,7 +132,7 @@ def read_template_source(src: Source) -> Log:
     if frac.any():
         report.add(raw.loc[frac, "_line"], "done_reps", raw.loc[frac, "done_reps"],
                    "repetitions must be whole; rounded", "coerced")
-    k = raw.index[keep]
+    k = keep.to_numpy()  # a boolean mask: faster than looking labels up
     load = values["load"].fillna(values["planned"])
     exercise = unneutralise(_text(raw["exercise"]))
     frame = pd.DataFrame({
@@ -142,7 +143,7 @@ def read_template_source(src: Source) -> Log:
         "exercise": exercise[k],
         "source_exercise": exercise[k],
         "set": pd.to_numeric(raw.loc[k, "set"], errors="coerce").astype("Int64"),
-        "set_type": "working",
+        "set_type": pd.Series("working", index=raw.index[k], dtype="str"),
         "reps": values["reps"][k].round().astype("Int64"),
         "hold_s": values["hold_s"][k],
         "side": _text(raw.loc[k, "side"]).fillna("both"),
@@ -155,7 +156,7 @@ def read_template_source(src: Source) -> Log:
         "session_min": values["session_min"][k],
         "note": unneutralise(_text(raw.loc[k, "note"])) if "note" in raw else pd.NA,
         "key": unneutralise(_text(raw.loc[k, "key"])),
-        "source_file": src.name,
+        "source_file": pd.Series(src.name, index=raw.index[k], dtype="str"),
         "source_line": raw.loc[k, "_line"],
     })
     sources = {"reps": "done_reps", "hold_s": "done_hold_s", "load_kg": done_load, "rpe": "rpe",
