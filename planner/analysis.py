@@ -91,8 +91,8 @@ def _match_keys(log: pd.DataFrame) -> pd.Series:
     """Plan key for each working log row: the template's key, or date + exercise + set + side."""
     work = log[log["set_type"].isin(WORK_SETS)]
     n = work.groupby([work["date"], work["exercise"], work["side"]], sort=False).cumcount() + 1
-    derived = (work["date"].dt.strftime("%Y-%m-%d") + "|" + work["exercise"] + "|"
-               + n.astype(str) + "|" + work["side"].fillna("both"))
+    derived = (work["date"].dt.strftime("%Y-%m-%d") + "|" + work["exercise"].astype(str)
+               + "|" + n.astype(str) + "|" + work["side"].fillna("both"))
     if "key" in work.columns:
         has = work["key"].notna()
         derived = derived.where(~has, work["key"])
@@ -354,6 +354,9 @@ def analyse(log, plan: Plan | None = None, *, rules: PainRules | None = None,
             formula: str = "epley") -> Analysis:
     """Analyse ``log`` (a Log or its table), against ``plan`` when given."""
     table = log.table if hasattr(log, "table") else log
+    # Many filters by exercise and set type follow: compare small codes, not strings.
+    table = table.assign(exercise=table["exercise"].astype("category"),
+                         set_type=table["set_type"].astype("category"))
     sets = sessions = weeks = None
     if plan is not None:
         sets = compliance_sets(table, plan.table)
