@@ -27,7 +27,7 @@ import pandas as pd
 from planner import metrics
 from planner.programme import Plan
 
-BANDS = ("done", "partial", "missed", "over", "unplanned")
+BANDS = ("done", "partial", "missed", "over", "planned", "unplanned")
 WORK_SETS = ("working", "failure")
 
 
@@ -106,13 +106,17 @@ def _plan_keys(plan: pd.DataFrame, by_key: bool) -> pd.Series:
             + plan["set"].astype(str) + "|" + plan["side"])
 
 
-def compliance_sets(log: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+def compliance_sets(log: pd.DataFrame, plan: pd.DataFrame, as_of=None) -> pd.DataFrame:
     """Every planned set with what was done and its band, plus unplanned logged sets.
 
     Bands: done (as planned), partial (fewer reps, a shorter hold or a lighter
     load than planned), missed (not logged), over (more reps, a longer hold or
-    a heavier load than planned), unplanned (logged with no planned set).
+    a heavier load than planned), unplanned (logged with no planned set), and
+    planned (not done and dated after ``as_of``, the last logged day by default:
+    the future is not missed yet).
     """
+    if as_of is None:
+        as_of = log["date"].max() if len(log) else pd.Timestamp.min
     by_key = "key" in log.columns and log["key"].notna().any()
     work = log[log["set_type"].isin(WORK_SETS)].assign(match=_match_keys(log))
     work = work.drop_duplicates("match")
@@ -131,7 +135,9 @@ def compliance_sets(log: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
     less = ((dr < tr) | (dh < th - tol) | (dl < tl - tol)).fillna(False)
     more = ((dr > tr) | (dh > th + tol) | (dl > tl + tol)).fillna(False)
     nothing = (dr.fillna(0) <= 0) & (dh.fillna(0) <= 0)
-    band = np.select([~done_any | nothing, less, more], ["missed", "partial", "over"], "done")
+    future = (m["date"] > pd.Timestamp(as_of)).to_numpy()
+    band = np.select([(~done_any | nothing) & future, ~done_any | nothing, less, more],
+                     ["planned", "missed", "partial", "over"], "done")
     m["band"] = pd.array(band, dtype="str")
     m = m.drop(columns=["_merge"])
     extra = work[~work["match"].isin(p["match"])]
@@ -150,15 +156,16 @@ def compliance_sessions(sets: pd.DataFrame) -> pd.DataFrame:
     planned = sets[sets["band"] != "unplanned"]
     counts = pd.crosstab([planned["week"], planned["session_id"], planned["date"],
                           planned["exercise"]], planned["band"])
-    for b in BANDS[:4]:
+    for b in BANDS[:5]:
         if b not in counts:
             counts[b] = 0
-    counts = counts[list(BANDS[:4])]
+    counts = counts[list(BANDS[:5])].rename(columns={"planned": "to_come"})
     counts["planned"] = counts.sum(axis=1)
-    counts["completion"] = (counts["done"] + counts["over"]) / counts["planned"]
+    due = counts["planned"] - counts["to_come"]
+    counts["completion"] = ((counts["done"] + counts["over"]) / due.where(due > 0)).astype(float)
     counts["band"] = np.select(
-        [counts["missed"] == counts["planned"], counts["partial"] + counts["missed"] > 0,
-         counts["over"] > 0], ["missed", "partial", "over"], "done")
+        [due == 0, counts["missed"] == due, counts["partial"] + counts["missed"] > 0,
+         counts["over"] > 0], ["planned", "missed", "partial", "over"], "done")
     return counts.reset_index().rename_axis(columns=None)
 
 
@@ -177,15 +184,21 @@ def compliance_weeks(sets: pd.DataFrame) -> pd.DataFrame:
         hold_planned_s=planned["target_hold_s"].astype("Float64"),
         hold_done_s=planned["done_hold_s"].astype("Float64").where(completed, 0),
     )
+    planned["due"] = (planned["band"] != "planned").astype(int)
+    planned["sets_partial"] = (planned["band"] == "partial").astype(int)
     g = planned.groupby(["week", "exercise"])
-    out = g.agg(sets_planned=("band", "size"), sets_done=("sets_done", "sum"),
+    out = g.agg(sets_planned=("band", "size"), sets_due=("due", "sum"),
+                sets_done=("sets_done", "sum"), sets_partial=("sets_partial", "sum"),
                 reps_planned=("reps_planned", "sum"), reps_done=("reps_done", "sum"),
                 volume_planned_kg=("volume_planned_kg", "sum"),
                 volume_done_kg=("volume_done_kg", "sum"),
                 hold_planned_s=("hold_planned_s", "sum"), hold_done_s=("hold_done_s", "sum"))
-    out["completion"] = out["sets_done"] / out["sets_planned"]
-    out["band"] = np.select([out["completion"] >= 1, out["completion"] > 0], ["done", "partial"],
-                            "missed")
+    out["completion"] = (out["sets_done"] / out["sets_due"].where(out["sets_due"] > 0)
+                         ).astype(float)
+    out["band"] = np.select(
+        [out["sets_due"] == 0, out["completion"] >= 1,
+         out["sets_done"] + out["sets_partial"] > 0],
+        ["planned", "done", "partial"], "missed")
     st = planned[planned["exercise"] == "rotational_stretch"]
     if len(st):
         day_done = st.assign(ok=st["band"].isin(["done", "over"])).groupby(
@@ -261,65 +274,140 @@ def bridge_progress(log: pd.DataFrame) -> pd.DataFrame:
 # --- load ----------------------------------------------------------------------------------
 
 def daily_load(log: pd.DataFrame) -> pd.DataFrame:
-    """Per calendar day (rest days 0): volume load [kg], time under tension [s] and
-    session-RPE load [AU] (session RPE x minutes, once per session)."""
+    """Per calendar day (rest days 0): volume load [kg], deadlift volume load [kg], time
+    under tension [s] and session-RPE load [AU] (session RPE x minutes, once per session).
+
+    A session logged without its RPE or its duration has a missing session-RPE
+    load (NaN), not 0: a day holding one is missing too; days without any
+    session are rest days (0).
+    """
     work = log[log["set_type"].isin(WORK_SETS)]
     vl = (work["reps"].astype("Float64") * work["load_kg"]).fillna(0).astype(float)
+    is_dl = (work["exercise"].astype(str) == "deadlift").to_numpy()
     tut = work["hold_s"].astype("Float64").fillna(0).astype(float)
-    per_day = pd.DataFrame({"date": work["date"], "volume_load_kg": vl, "tut_s": tut})
+    per_day = pd.DataFrame({"date": work["date"], "volume_load_kg": vl,
+                            "deadlift_volume_load_kg": vl.where(is_dl, 0.0), "tut_s": tut})
     out = per_day.groupby("date").sum()
-    sess = log.dropna(subset=["session_rpe", "session_min"]).drop_duplicates("session_id")
-    if len(sess):
-        srpe = metrics.session_load(sess["session_rpe"].astype(float).to_numpy(),
-                                    sess["session_min"].astype(float).to_numpy())
-        out = out.join(pd.Series(srpe, index=sess["date"].to_numpy(), name="srpe_load")
-                       .groupby(level=0).sum(), how="outer")
+    has_rpe = "session_rpe" in log.columns and log["session_rpe"].notna().any()
+    if has_rpe:
+        sess = log.groupby("session_id", sort=False).agg(
+            date=("date", "first"), rpe=("session_rpe", "first"), mins=("session_min", "first"))
+        srpe = sess["rpe"].astype(float) * sess["mins"].astype(float)
+        srpe = srpe.groupby(sess["date"].to_numpy()).sum(min_count=1)
+        out = out.join(srpe.rename("srpe_load"), how="outer")
     else:
         out["srpe_load"] = np.nan
     if out.empty:
         return out.reset_index()
     days = pd.date_range(out.index.min(), out.index.max(), freq="D")
+    logged = out.index
     out = out.reindex(days)
-    out[["volume_load_kg", "tut_s"]] = out[["volume_load_kg", "tut_s"]].fillna(0)
-    if out["srpe_load"].notna().any():
-        out["srpe_load"] = out["srpe_load"].fillna(0)
+    cols = ["volume_load_kg", "deadlift_volume_load_kg", "tut_s"]
+    out[cols] = out[cols].fillna(0)
+    if has_rpe:
+        rest = ~out.index.isin(logged) & ~out.index.isin(log["date"])
+        out.loc[rest, "srpe_load"] = 0.0
     return out.rename_axis("date").reset_index()
+
+
+LOAD_BASES = {"srpe_load": "session-RPE load (AU)",
+              "deadlift_volume_load_kg": "deadlift volume load (kg)",
+              "volume_load_kg": "volume load of all logged lifts (kg)"}
+
+
+def load_basis(daily: pd.DataFrame) -> str:
+    """The daily load the load metrics run on: session-RPE load where the log has it; else
+    (app exports carry no session RPE) the deadlift's volume load; else all lifts'."""
+    if "srpe_load" in daily and daily["srpe_load"].notna().any():
+        return "srpe_load"
+    if "deadlift_volume_load_kg" in daily and daily["deadlift_volume_load_kg"].gt(0).any():
+        return "deadlift_volume_load_kg"
+    return "volume_load_kg"
+
+
+def weekly_load(daily: pd.DataFrame, basis: str, start, first_week: int = 1) -> pd.DataFrame:
+    """Per programme week (7 days from ``start``): the loads summed, and the monotony and
+    strain of that week's 7 daily values of ``basis`` (:func:`planner.metrics.week_monotony`):
+    NaN for a week with a missing day or fewer than 7 days logged so far."""
+    week = programme_weeks(daily["date"], start, first_week)
+    values = daily[basis].astype(float)
+    g = values.groupby(week.to_numpy())
+    num = daily.drop(columns="date").select_dtypes("number")
+    out = num.groupby(week.to_numpy()).sum(min_count=1)
+    out["days"] = g.size()
+    out["monotony"] = g.apply(metrics.week_monotony)
+    out["strain"] = g.apply(lambda v: metrics.week_strain(v))
+    out = out.rename_axis("week").reset_index()
+    out.insert(1, "week_start", pd.Timestamp(start).normalize()
+               + pd.to_timedelta((out["week"] - first_week) * 7, unit="D"))
+    return out
 
 
 # --- pain ----------------------------------------------------------------------------------
 
 PAIN = ("pain_during", "pain_after", "pain_next_morning")
+#: Stop rules (SCIENCE.md, "Safety of the adaptive loop"): pain of this much or more.
+STOP_PAIN = 7.0
+#: Stop rules: next-morning pain not settled on this many logged sessions running.
+STOP_UNSETTLED_SESSIONS = 2
+#: Words in a note that tell of pain, numbness or weakness spreading into a leg.
+LEG_SYMPTOMS = (r"\bnumb|tingl|pins and needles|sciatic|radiat|(?:down|into|in) (?:my|the|a|"
+                r"one|both) (?:left |right )?legs?\b|leg (?:pain|numb|weak)")
+CLINICIAN = "Stop progressing and see a clinician before you train on."
 
 
-def pain_status(log: pd.DataFrame, rules: PainRules | None = None) -> tuple[pd.DataFrame,
-                                                                            pd.DataFrame]:
-    """Daily worst pain and each (Monday-based) week's status under ``rules``.
+def programme_weeks(dates: pd.Series, start, first_week: int = 1) -> pd.Series:
+    """Programme week number of each date: weeks of 7 days from ``start`` (week
+    ``first_week``), as the plan counts them; dates before ``start`` get week 0 or less."""
+    anchor = pd.Timestamp(start).normalize()
+    return ((dates - anchor).dt.days // 7 + first_week).astype("int64")
 
-    A week is "within rules" when no pain during or after exceeded its limit,
-    next-morning pain stayed settled, and neither pain during nor next-morning
-    pain rose from the week before; otherwise "outside rules", with the reasons.
-    Weeks without any pain entry are "no pain data".
+
+def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None,
+                first_week: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Daily worst pain and each programme week's status under ``rules``.
+
+    Weeks run 7 days from ``start`` (the plan's first day; the first logged day
+    when None), so a partial last week counts. A week's status:
+
+    - "stop": a stop rule (SCIENCE.md): pain of ``STOP_PAIN`` (7/10) or more;
+      next-morning pain not settled on two logged sessions running; or a note
+      telling of pain, numbness or weakness spreading into a leg;
+    - "outside rules": pain during or after above its limit (Thomeé 1997;
+      Silbernagel et al. 2007), next-morning pain not settled, or the week's
+      mean pain during, after or next morning at least ``rules.weekly_rise``
+      above the lowest of the four weeks before (catches slow creep; the
+      threshold and the 4-week window are the project's own);
+    - "within rules";
+    - "no pain data": the week has no pain score at all: never read as "within".
     """
     rules = rules or PainRules()
     cols = [c for c in PAIN if c in log.columns]
     p = log.dropna(subset=cols, how="all") if cols else log.iloc[0:0]
-    if p.empty:
-        empty = pd.DataFrame(columns=["date", *PAIN])
-        return empty, pd.DataFrame(columns=["week_start", "status", "reasons"])
-    daily = p.groupby("date")[list(PAIN)].max().reset_index()
-    daily["week_start"] = daily["date"] - pd.to_timedelta(daily["date"].dt.day_of_week, unit="D")
-    w = daily.groupby("week_start").agg(
+    empty_weeks = pd.DataFrame(columns=["week", "week_start", "status", "reasons", "stop"])
+    notes = _leg_notes(log)
+    if p.empty and notes.empty:
+        return pd.DataFrame(columns=["date", *PAIN]), empty_weeks
+    anchor = pd.Timestamp(start if start is not None else log["date"].min()).normalize()
+    daily = p.reindex(columns=["date", *PAIN]).groupby("date")[list(PAIN)].max().reset_index()
+    for c in PAIN:
+        daily[c] = daily[c].astype("Float64")
+    daily["week"] = programme_weeks(daily["date"], anchor, first_week)
+    w = daily.groupby("week").agg(
         max_during=("pain_during", "max"), max_after=("pain_after", "max"),
         max_morning=("pain_next_morning", "max"), mean_during=("pain_during", "mean"),
-        mean_morning=("pain_next_morning", "mean"))
+        mean_after=("pain_after", "mean"), mean_morning=("pain_next_morning", "mean"))
+    if len(notes):
+        w = w.reindex(w.index.union(programme_weeks(notes["date"], anchor, first_week)))
+    w = w.astype("Float64")
     baseline = rules.baseline
     if baseline is None:
-        first = daily[daily["week_start"] == daily["week_start"].min()]["pain_next_morning"]
+        first = daily[daily["week"] == daily["week"].min()]["pain_next_morning"]
         baseline = float(first.median()) if first.notna().any() else 0.0
-    prev = w.shift(1)
+    low4 = w.shift(1).rolling(4, min_periods=1).min()
 
-    def why(mask: pd.Series, text: pd.Series) -> pd.Series:
-        return text.where(mask.fillna(False), "")
+    def why(mask: pd.Series, text: pd.Series | str) -> pd.Series:
+        return pd.Series(np.where(mask.fillna(False).to_numpy(bool), text, ""), index=w.index)
 
     def g(col: pd.Series) -> pd.Series:
         return col.map(lambda v: f"{v:g}", na_action="ignore").astype(object)
@@ -327,6 +415,20 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None) -> tuple[pd.D
     def one(col: pd.Series) -> pd.Series:
         return col.map(lambda v: f"{v:.1f}", na_action="ignore").astype(object)
 
+    worst = w[["max_during", "max_after", "max_morning"]].max(axis=1)
+    unsettled = _unsettled_runs(daily, baseline + rules.morning_over_baseline)
+    leg = notes.groupby(programme_weeks(notes["date"], anchor, first_week))["note"].first() \
+        if len(notes) else pd.Series(dtype=object)
+    stops = [
+        why(worst >= STOP_PAIN, "stop: pain reached " + g(worst) + f"/10 ({STOP_PAIN:g} or "
+            "more)"),
+        why(pd.Series(w.index.isin(unsettled), index=w.index),
+            f"stop: next-morning pain had not settled {STOP_UNSETTLED_SESSIONS} sessions "
+            "running"),
+        why(pd.Series(w.index.isin(leg.index), index=w.index),
+            "stop: symptoms spreading into a leg (note: '" + leg.reindex(w.index).fillna("")
+            .astype(str).str.slice(0, 60) + "')"),
+    ]
     parts = [
         why(w["max_during"] > rules.during_max, "pain during reached " + g(w["max_during"])
             + f" (limit {rules.during_max:g})"),
@@ -336,36 +438,82 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None) -> tuple[pd.D
             "next-morning pain " + g(w["max_morning"]) + f" had not settled (baseline "
             f"{baseline:g})"),
     ]
-    for col, label in (("mean_during", "pain during"), ("mean_morning", "morning pain")):
-        parts.append(why(w[col] - prev[col] >= rules.weekly_rise,
-                         f"{label} rose from " + one(prev[col]) + " to " + one(w[col])))
-    reasons = ["; ".join(p for p in row if p) for row in zip(*parts, strict=True)]
-    w["reasons"] = reasons
-    w["status"] = np.where(w["reasons"] == "", "within rules", "outside rules")
-    w.loc[w[["max_during", "max_after", "max_morning"]].isna().all(axis=1), "status"] = \
-        "no pain data"
+    for col, label in (("mean_during", "pain during"), ("mean_after", "pain after"),
+                       ("mean_morning", "morning pain")):
+        parts.append(why(w[col] - low4[col] >= rules.weekly_rise,
+                         f"{label} rose to " + one(w[col]) + " from " + one(low4[col])
+                         + " (the lowest of the 4 weeks before)"))
+    w["stop"] = [any(x) for x in zip(*stops, strict=True)]
+    w["reasons"] = ["; ".join(x for x in row if x) for row in zip(*stops, *parts, strict=True)]
+    status = np.where(w["stop"], "stop", np.where(w["reasons"] == "", "within rules",
+                                                   "outside rules"))
+    no_data = w[["max_during", "max_after", "max_morning"]].isna().all(axis=1) & ~w["stop"]
+    w["status"] = pd.array(np.where(no_data, "no pain data", status), dtype="str")
     w["baseline_morning"] = baseline
-    return daily.drop(columns="week_start"), w.reset_index()
+    w = w.rename_axis("week").reset_index()
+    w.insert(1, "week_start", anchor + pd.to_timedelta((w["week"] - first_week) * 7, unit="D"))
+    return daily.drop(columns="week"), w
+
+
+def _unsettled_runs(daily: pd.DataFrame, limit: float) -> list[int]:
+    """Weeks in which next-morning pain above ``limit`` ended a run of
+    ``STOP_UNSETTLED_SESSIONS`` logged sessions."""
+    m = daily.dropna(subset=["pain_next_morning"])
+    if m.empty:
+        return []
+    over = (m["pain_next_morning"] > limit).astype(int).to_numpy()
+    run = pd.Series(over).groupby((over == 0).cumsum()).cumsum().to_numpy()
+    return sorted(set(m["week"].to_numpy()[run >= STOP_UNSETTLED_SESSIONS].tolist()))
+
+
+def _leg_notes(log: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose note (or ``leg_symptoms`` column) tells of symptoms spreading into a leg."""
+    if "note" not in log.columns and "leg_symptoms" not in log.columns:
+        return pd.DataFrame(columns=["date", "note"])
+    note = log["note"].astype("str").fillna("") if "note" in log.columns else \
+        pd.Series("", index=log.index)
+    hit = note.str.contains(LEG_SYMPTOMS, case=False, regex=True, na=False)
+    if "leg_symptoms" in log.columns:
+        flag = log["leg_symptoms"].astype("str").str.strip().str.lower().isin(
+            ("1", "yes", "y", "true"))
+        hit = hit | flag
+        note = note.where(note != "", "leg symptoms")
+    return pd.DataFrame({"date": log.loc[hit, "date"], "note": note[hit]})
 
 
 # --- the whole analysis ---------------------------------------------------------------------
 
 def analyse(log, plan: Plan | None = None, *, rules: PainRules | None = None,
-            formula: str = "epley") -> Analysis:
-    """Analyse ``log`` (a Log or its table), against ``plan`` when given."""
+            formula: str = "epley", as_of=None) -> Analysis:
+    """Analyse ``log`` (a Log or its table), against ``plan`` when given.
+
+    Compliance is to date (``as_of``, the last logged day by default): later
+    planned sets are "planned", not missed. Weeks are the plan's programme weeks
+    (with no plan, 7-day weeks from the first logged day). A plan that the log
+    does not overlap is not compared with it: ``summary["notes"]`` says so.
+    """
     table = log.table if hasattr(log, "table") else log
     # Many filters by exercise and set type follow: compare small codes, not strings.
     table = table.assign(exercise=table["exercise"].astype("category"),
                          set_type=table["set_type"].astype("category"))
+    notes: list[str] = []
     sets = sessions = weeks = None
-    if plan is not None:
-        sets = compliance_sets(table, plan.table)
-        sessions = compliance_sessions(sets)
-        weeks = compliance_weeks(sets)
+    start, first_week = (table["date"].min() if len(table) else pd.Timestamp("1970-01-01")), 1
+    if plan is not None and len(plan.table):
+        p0, p1 = plan.table["date"].min(), plan.table["date"].max()
+        inside = table["date"].between(p0, p1 + pd.Timedelta(days=6))
+        if len(table) and not inside.any():
+            notes.append(f"The log ({table['date'].min():%Y-%m-%d} to "
+                         f"{table['date'].max():%Y-%m-%d}) and the plan ({p0:%Y-%m-%d} to "
+                         f"{p1:%Y-%m-%d}) do not overlap: the log is analysed on its own.")
+        else:
+            start, first_week = p0, int(plan.table["week"].min())
+            sets = compliance_sets(table, plan.table, as_of)
+            sessions = compliance_sessions(sets)
+            weeks = compliance_weeks(sets)
     dl = deadlift_progress(table, formula)
     daily = daily_load(table)
-    basis = "srpe_load" if "srpe_load" in daily and daily["srpe_load"].notna().any() \
-        else "volume_load_kg"
+    basis = load_basis(daily) if len(daily) else "volume_load_kg"
     if len(daily):
         series = daily.set_index("date")[basis].astype(float)
         acwr = pd.concat({
@@ -374,36 +522,63 @@ def analyse(log, plan: Plan | None = None, *, rules: PainRules | None = None,
             "ewma": metrics.acwr(series, method="ewma")["acwr"],
         }, axis=1)
         acwr["zone"] = metrics.acwr_zones(acwr["rolling_coupled"])
-        fitness = metrics.fitness_fatigue(series, model="exp")
-        # Weeks end on Sunday; monotony and strain are those of the week's last day.
-        week_end = (daily["date"] + pd.to_timedelta(6 - daily["date"].dt.day_of_week, unit="D")
-                    ).rename("week_end")
-        weekly = daily.drop(columns="date").groupby(week_end.to_numpy()).sum()
-        weekly["monotony"] = metrics.monotony(series).groupby(week_end.to_numpy()).last()
-        weekly["strain"] = metrics.strain(series).groupby(week_end.to_numpy()).last()
-        weekly = weekly.rename_axis("week_end").reset_index()
+        fitness = metrics.fitness_fatigue(series.fillna(0), model="exp")
+        weekly = weekly_load(daily, basis, start, first_week)
         acwr, fitness = acwr.rename_axis("date").reset_index(), \
             fitness.rename_axis("date").reset_index()
     else:
         acwr = fitness = weekly = pd.DataFrame()
-    pain_daily, pain_weeks = pain_status(table, rules)
+    pain_daily, pain_weeks = pain_status(table, rules, start=start, first_week=first_week)
+    has_pain = bool(len(pain_weeks)) and (pain_weeks["status"] != "no pain data").any()
+    outside = int((pain_weeks["status"].isin(["outside rules", "stop"])).sum()) \
+        if has_pain else None
     summary = {
         "sets_logged": int(len(table)),
         "days_logged": int(table["date"].nunique()),
         "first_day": table["date"].min(),
         "last_day": table["date"].max(),
         "load_basis": basis,
+        "load_basis_label": LOAD_BASES[basis],
         "deadlift_sessions": int(len(dl)),
-        "best_e1rm_kg": float(dl["best_e1rm_kg"].max()) if len(dl) else float("nan"),
-        "e1rm_trend_kg_per_week": e1rm_trend(dl),
-        "weeks_outside_pain_rules": int((pain_weeks["status"] == "outside rules").sum())
-        if len(pain_weeks) else 0,
+        "best_e1rm_kg": float(dl["best_e1rm_kg"].max()) if len(dl) else None,
+        "e1rm_trend_kg_per_week": (None if np.isnan(t := e1rm_trend(dl)) else t),
+        "pain_data": has_pain,
+        "weeks_outside_pain_rules": outside,
+        "stop_weeks": int((pain_weeks["status"] == "stop").sum()) if has_pain else None,
+        "notes": notes,
     }
     if sets is not None:
-        planned = sets[sets["band"] != "unplanned"]
-        summary["planned_sets"] = int(len(planned))
-        summary["completion"] = float(planned["band"].isin(["done", "over"]).mean()) \
-            if len(planned) else float("nan")
+        due = sets[~sets["band"].isin(["unplanned", "planned"])]
+        summary["planned_sets"] = int((sets["band"] != "unplanned").sum())
+        summary["sets_due"] = int(len(due))
+        summary["completion"] = float(due["band"].isin(["done", "over"]).mean()) \
+            if len(due) else None
         summary["bands"] = sets["band"].value_counts().to_dict()
     return Analysis(sets, sessions, weeks, dl, hold_progress(table), bridge_progress(table),
                     daily, weekly, acwr, fitness, pain_daily, pain_weeks, basis, summary)
+
+
+def findings(a: Analysis) -> list[str]:
+    """The summary in plain words, one line each, for a terminal, a report or a notebook.
+    Missing data is said to be missing: "no pain data", never "0 problems"."""
+    s = a.summary
+    out = list(s.get("notes", []))
+    if "completion" in s:
+        out.append("planned sets done to date: "
+                   + (f"{s['completion']:.0%} of {s['sets_due']}" if s["completion"] is not None
+                      else "none due yet"))
+    if s["best_e1rm_kg"] is None:
+        out.append("deadlift: no deadlift sets with a load in this log")
+    else:
+        trend = s["e1rm_trend_kg_per_week"]
+        out.append(f"best deadlift e1RM: {s['best_e1rm_kg']:.1f} kg (Epley)"
+                   + (f", trend {trend:+.2f} kg a week" if trend is not None else ""))
+    if not s["pain_data"]:
+        out.append("pain: no pain data in this log (not checked against the pain rules)")
+    else:
+        out.append(f"pain: {s['weeks_outside_pain_rules']} programme week(s) outside the pain "
+                   f"rules, {s['stop_weeks']} with a stop rule")
+        if s["stop_weeks"]:
+            out.append(CLINICIAN)
+    out.append(f"load metrics run on: {s['load_basis_label']}")
+    return out

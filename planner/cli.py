@@ -215,16 +215,10 @@ def analyse_cmd(
         write_atomic(report_path, lambda fh: log.report.to_csv(fh, index=False),
                      overwrite=force)
         paths.append(report_path)
-    s = result.summary
-    if "completion" in s:
-        typer.echo(f"planned sets done: {100 * s['completion']:.0f} %")
-    if s["deadlift_sessions"]:
-        trend = s["e1rm_trend_kg_per_week"]
-        trend_text = f", trend {trend:+.2f} kg/week" if trend == trend else ""
-        typer.echo(f"best deadlift e1RM: {s['best_e1rm_kg']:.1f} kg{trend_text}")
-    else:
-        typer.echo("no barbell deadlift in this log")
-    typer.echo(f"weeks outside the pain rules: {s['weeks_outside_pain_rules']}")
+    from planner.analysis import findings
+
+    for line in findings(result):
+        typer.echo(line)
     for p in paths:
         typer.echo(f"wrote {p}")
 

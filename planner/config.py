@@ -18,19 +18,23 @@ from typing import Any
 
 from planner.catalogue import EXERCISE_IDS, catalogue, standard_plates
 from planner.plates import PlateSet
-from planner.units import UNITS
+from planner.progression import MAX_PLAUSIBLE_KG, LoadLimits, percent_1rm
+from planner.units import UNITS, from_kg
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PROGRESSIONS = ("double", "linear")
 MAX_WEEKS = 104
+#: Sets of the bridge and of the deadlift per session, whatever the volume (the project's
+#: own limit: nobody with a sore back needs 9 sets of 10-15 deadlifts).
+MAX_SETS = 5
 
 # Per-exercise dose settings that ``overrides`` may change, with their allowed ranges.
 OVERRIDE_RANGES: dict[str, dict[str, tuple[float, float]]] = {
-    "glute_bridge": {"sets": (1, 10), "max_sets": (1, 10), "reps": (1, 50),
+    "glute_bridge": {"sets": (1, MAX_SETS), "max_sets": (1, MAX_SETS), "reps": (1, 50),
                      "progress_every_weeks": (1, 12), "rest_s": (0, 600)},
     "rotational_stretch": {"reps": (1, 10), "hold_min_s": (1, 120), "hold_max_s": (1, 120),
                            "hold_step_s": (0, 30), "rest_s": (0, 600)},
-    "deadlift": {"sets": (1, 10), "rest_s": (0, 900)},
+    "deadlift": {"sets": (1, MAX_SETS), "rest_s": (0, 900)},
 }
 
 
@@ -114,6 +118,7 @@ class PlanConfig:
     deload_volume: float = 0.6
     exercises: tuple[str, ...] = EXERCISE_IDS
     overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    deadlift_hold: str | None = None
 
     def __post_init__(self) -> None:
         problems: list[tuple[str, str]] = []
@@ -259,8 +264,6 @@ class PlanConfig:
         object.__setattr__(self, "plates",
                            tuple(sorted({float(p) for p in plates}, reverse=True)))
         ps = self.plate_set
-        if self.deadlift_start_load is not None and self.one_rm is not None:
-            bad("deadlift_start_load", "give either deadlift_start_load or one_rm, not both")
         load = self.deadlift_start_load
         if load is not None:
             if not _is_num(load):
@@ -276,9 +279,28 @@ class PlanConfig:
                 bad("deadlift_start_load", f"{load:g} {self.unit} cannot be made with the bar and "
                     f"plates; allowed: a loadable load such as {low:g}"
                     + (f" or {high:g}" if high else ""))
-        if self.one_rm is not None and (not _is_num(self.one_rm) or not
-                                        0 < self.one_rm <= 2 * ps.max_load):
-            bad("one_rm", f"got {self.one_rm!r}; allowed: a positive load in {self.unit}")
+        most = from_kg(MAX_PLAUSIBLE_KG, self.unit)
+        one_rm_ok = self.one_rm is None or (_is_num(self.one_rm) and ps.bar <= self.one_rm
+                                            <= most)
+        if not one_rm_ok:
+            bad("one_rm", f"got {self.one_rm!r}; allowed: a tested or estimated 1RM from the "
+                f"{ps.bar:g} {self.unit} bar up to {most:.0f} {self.unit}")
+        start = self.deadlift_start_load
+        if one_rm_ok and (start is None or (_is_num(start) and ps.bar <= start <= ps.max_load)):
+            reps = self.deadlift_start_reps or self.rep_range[0]
+            limits = self.load_limits
+            top = limits.ceiling(reps)
+            first = self.start_load
+            basis = (f"{percent_1rm(reps):.0%} of the 1RM of {self.one_rm:g} {self.unit}"
+                     if self.one_rm is not None else
+                     f"{percent_1rm(reps):.0%} of {most:.0f} {self.unit}, the most any "
+                     "log may hold")
+            if first > top + 1e-9:
+                field_ = "deadlift_start_load" if start is not None else "one_rm"
+                bad(field_, f"a first deadlift of {first:g} {self.unit} for sets of {reps} is "
+                    f"above the ceiling of {top:g} {self.unit} ({basis}, NSCA table)"
+                    + ("; even the empty bar is too heavy for that 1RM" if first <= ps.bar
+                       else f"; allowed: at most {top:g} {self.unit}"))
         if self.load_step is not None and (not _is_num(self.load_step) or self.load_step <= 0):
             bad("load_step", f"got {self.load_step!r}; allowed: a positive load in {self.unit}, "
                 f"or None for the smallest step ({ps.smallest_step():g} {self.unit})")
@@ -331,8 +353,8 @@ class PlanConfig:
     def start_load(self) -> float:
         """The first deadlift load in ``unit``: given, derived from the 1RM, or the bare bar.
 
-        From a 1RM the start is the load of a repetition maximum at the top of the
-        rep range by Epley's formula (1RM / (1 + high/30)), rounded down to a
+        From a 1RM the start is the ceiling for sets at the top of the rep range
+        (the NSCA %1RM for that many repetitions, 65 % for 15), rounded down to a
         loadable load: the first sessions at the bottom of the range then leave
         several repetitions in reserve. This is the project's own choice.
         """
@@ -340,8 +362,14 @@ class PlanConfig:
         if self.deadlift_start_load is not None:
             return float(self.deadlift_start_load)
         if self.one_rm is not None:
-            return ps.round_down(self.one_rm / (1 + self.rep_range[1] / 30))
+            return max(ps.bar, self.load_limits.ceiling(self.rep_range[1]))
         return ps.bar
+
+    @property
+    def load_limits(self) -> LoadLimits:
+        """The plates, the per-step cap and the ceiling every deadlift load obeys: the
+        configured 1RM, or with none the most a log may hold (:mod:`planner.progression`)."""
+        return LoadLimits(self.plate_set, self.one_rm, from_kg(MAX_PLAUSIBLE_KG, self.unit))
 
     def is_deload(self, week: int) -> bool:
         """True when programme week ``week`` (counted from 1 at the first block) is a deload."""

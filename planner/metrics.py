@@ -51,7 +51,8 @@ def e1rm(load, reps, formula: str = "epley"):
     undefined from 37 repetitions and Lander from about 37.92: both raise
     ValueError there rather than return a negative or infinite load. "nsca"
     divides by the NSCA %1RM table, interpolating linearly for 13 and 14
-    repetitions; it has no entry beyond 15. Estimates from more than 12
+    repetitions; beyond 15 it uses the table's last entry (65 %), which
+    underestimates (flagged like every estimate above 12 repetitions). Estimates from more than 12
     repetitions are unreliable (see :func:`e1rm_reliable`).
 
     References
@@ -62,19 +63,22 @@ def e1rm(load, reps, formula: str = "epley"):
     if formula not in E1RM_FORMULAS:
         raise ValueError(f"formula must be one of {E1RM_FORMULAS}, got {formula!r}")
     scalar = np.ndim(load) == 0 and np.ndim(reps) == 0
+    if isinstance(load, pd.Series) and isinstance(reps, pd.Series):
+        load, reps = load.align(reps, join="inner")  # by index, never by position
     index = reps.index if isinstance(reps, pd.Series) else (
         load.index if isinstance(load, pd.Series) else None)
     w = np.asarray(load, dtype=float)
     r = np.asarray(reps, dtype=float)
     if np.any(r < 1):
         raise ValueError("reps must be at least 1 (a set with no repetition has no estimate)")
-    limit = {"brzycki": 37, "lander": _LANDER_MAX, "nsca": 15}.get(formula)
+    if np.any(w < 0):
+        raise ValueError("load must not be negative (an external load is 0 or more)")
+    limit = {"brzycki": 37, "lander": _LANDER_MAX}.get(formula)
     if limit is not None:
-        bad = (r >= limit) if formula != "nsca" else (r > limit)
+        bad = r >= limit
         if np.any(bad):
             raise ValueError(f"the {formula} formula is undefined for {int(np.sum(bad))} value(s) "
-                             f"with {'more than' if formula == 'nsca' else 'at least'} "
-                             f"{limit:g} repetitions")
+                             f"with at least {limit:g} repetitions")
     with np.errstate(over="ignore"):
         if formula == "epley":
             out = w * (1 + r / 30)
@@ -178,6 +182,26 @@ def monotony(daily_loads: pd.Series) -> pd.Series:
     return roll.mean() / sd.where(sd > 1e-12)
 
 
+def week_monotony(week_loads) -> float:
+    """Monotony of one week: mean / population SD (ddof=0) of its 7 daily loads.
+
+    NaN when the week has fewer than 7 days or a missing day (a missing value is
+    missing, not 0), or no variation (SD 0). Rest days must be given as 0.
+    References: Foster 1998.
+    """
+    x = np.asarray(week_loads, dtype=float)
+    if len(x) != 7 or np.isnan(x).any():
+        return float("nan")
+    sd = x.std(ddof=0)
+    return float(x.mean() / sd) if sd > 1e-12 else float("nan")
+
+
+def week_strain(week_loads) -> float:
+    """Strain of one week: its total load x its monotony (:func:`week_monotony`). [AU]"""
+    m = week_monotony(week_loads)
+    return float(np.sum(np.asarray(week_loads, dtype=float)) * m) if np.isfinite(m) else m
+
+
 def strain(daily_loads: pd.Series) -> pd.Series:
     """Training strain per day: the sum of the last 7 daily loads x monotony. [AU]
 
@@ -206,6 +230,8 @@ def acwr(daily_loads: pd.Series, method: str = "rolling", coupled: bool = True,
     if method not in ACWR_METHODS:
         raise ValueError(f"method must be one of {ACWR_METHODS}, got {method!r}")
     s = as_daily(daily_loads)
+    if s.empty:
+        return pd.DataFrame({"acute": s, "chronic": s, "acwr": s})
     if method == "rolling":
         a = s.rolling(acute, min_periods=acute).mean()
         if coupled:

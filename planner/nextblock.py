@@ -1,20 +1,35 @@
 """The next block of training, built from a plan and what the log says was done.
 
-The project's own rules (no source gives numeric progression rules for low
-back pain; see SCIENCE.md):
+The rules, in the order they apply (README, "The rules for the next block"):
 
-1. The deadlift continues by double progression from the last session that
-   was actually done outside a deload week: its load and the repetitions of
-   each working set. Planned sessions that were missed are therefore repeated,
-   not skipped over.
-2. When the last logged week broke the pain-monitoring rules
-   (:class:`planner.analysis.PainRules`), the deadlift does not progress:
-   ``pain_action="hold"`` keeps the last load and repetitions; ``"reduce"``
-   takes 10 % off the load (rounded down to a loadable load) and goes back to
-   the bottom of the rep range. Two weeks in a row outside the rules always
-   reduce.
-3. The stretch continues from the shortest hold done in the last week it was
-   logged, and the bridge from the sets done in its last session.
+1. Where the block starts: the day after the last logged session, on the
+   plan's weekday rhythm. A plan that the log does not overlap is said to be so,
+   and the block follows the log.
+2. Which sets count (SCIENCE.md, "Safety of the adaptive loop"): deadlift
+   *working sets* only: not warm-up or drop sets, with at least the bottom of
+   the rep range, and at least ``WORKING_SET_SHARE`` (90 %) of the session's
+   heaviest such set; reps above the top of the range count as the top. The
+   block continues from the heaviest working load of the last 4 weeks outside
+   deload weeks (the last session at that load), by the plan's progression
+   model. With no working sets (an app log of heavy sets), the start is the
+   NSCA %1RM for the bottom of the range of the best recent e1RM, less a 10 %
+   margin (the project's own choice).
+3. The ceiling: no set above the NSCA %1RM for its reps of the larger of the
+   configured 1RM and the best recent e1RM from heavy sets (10 reps or fewer and
+   below the rep range); with neither, what the log readers call plausible.
+4. The cap across blocks: no load more than 10 % (or the smallest plate step)
+   above the heaviest working load of the last 4 weeks; after a deload, back to
+   at most the last working load done.
+5. A layoff (14 days or more without deadlifts) restarts 15 % lower.
+6. Stop rules before pain rules before progression: pain of 7/10 or more, next-
+   morning pain not settled two sessions running, or symptoms spreading into a
+   leg hold the deadlift for the block with a message to see a clinician; a last
+   programme week outside the pain rules holds it (``pain_action="hold"``) or
+   cuts it by 10 % (``"reduce"``; two such weeks running always cut). A log
+   without pain data progresses by the load rules alone and says "not checked
+   against pain".
+7. The stretch continues from the shortest hold of its last logged week (5-10 s,
+   3 holds a side); the bridge from the sets of 15 done in its last session.
 """
 
 from __future__ import annotations
@@ -23,10 +38,29 @@ from datetime import timedelta
 
 import pandas as pd
 
-from planner.analysis import WORK_SETS, PainRules, pain_status
+from planner import metrics
+from planner.analysis import CLINICIAN, WORK_SETS, PainRules, pain_status
+from planner.catalogue import catalogue
 from planner.config import WEEKDAYS, PlanConfig
-from planner.programme import Plan, generate
-from planner.progression import DoubleProgression, Performance, Prescription
+from planner.programme import Plan, generate, scaled_sets
+from planner.progression import (
+    CAP_WINDOW_DAYS,
+    E1RM_MAX_REPS,
+    E1RM_RECENT_DAYS,
+    E1RM_START_MARGIN,
+    LAYOFF_CUT,
+    LAYOFF_DAYS,
+    PAIN_CUT,
+    WORKING_SET_SHARE,
+    DoubleProgression,
+    LinearLoad,
+    LoadLimits,
+    Performance,
+    Prescription,
+    cut,
+    percent_1rm,
+    return_after_deload,
+)
 from planner.units import from_kg
 
 PAIN_ACTIONS = ("hold", "reduce")
@@ -66,85 +100,262 @@ def _config_from_plan(plan: Plan) -> PlanConfig:
     return PlanConfig(**kw)
 
 
-def next_block(plan: Plan, log, *, weeks: int | None = None, config: PlanConfig | None = None,
-               rules: PainRules | None = None, pain_action: str = "hold") -> Plan:
+def working_sets(sets: pd.DataFrame, rep_min: int) -> pd.DataFrame:
+    """The deadlift working sets among ``sets`` (one exercise's logged sets, with a load).
+
+    A working set is not a warm-up or drop set, has at least ``rep_min``
+    repetitions, and a load of at least ``WORKING_SET_SHARE`` of the heaviest
+    such set of its day (SCIENCE.md: warm-ups, singles, low-rep top sets and
+    back-off sets are data for e1RM and load metrics, not a new working load).
+    """
+    cand = sets[sets["set_type"].isin(WORK_SETS) & sets["load_kg"].notna()
+                & (sets["reps"].fillna(0) >= rep_min)]
+    top = cand.groupby("date")["load_kg"].transform("max")
+    return cand[cand["load_kg"].astype(float) >= WORKING_SET_SHARE * top.astype(float) - 1e-9]
+
+
+def best_recent_e1rm(sets: pd.DataFrame, rep_min: int, until,
+                     working: pd.DataFrame | None = None) -> tuple[float, pd.Series] | None:
+    """The best Epley e1RM [kg] of the heavy sets of the last ``E1RM_RECENT_DAYS`` before
+    ``until``, with the set it came from; None without such sets.
+
+    Heavy sets: not warm-ups, with a load, at most ``E1RM_MAX_REPS`` repetitions
+    (SCIENCE.md: those estimate best), fewer than ``rep_min``, and heavier than
+    that day's working sets (``working``): a set of the working load that fell
+    short of the range is a missed repetition, not a test. Sets inside the rep
+    range are done with repetitions in reserve by design and understate the
+    1RM; a ceiling taken from them would stop the very progression that
+    produced them (the project's own refinement).
+    """
+    heavy = sets[(sets["set_type"] != "warmup") & sets["load_kg"].notna()
+                 & sets["reps"].between(1, min(E1RM_MAX_REPS, rep_min - 1))
+                 & (sets["date"] > pd.Timestamp(until) - pd.Timedelta(days=E1RM_RECENT_DAYS))]
+    if working is not None and len(working) and len(heavy):
+        top = working.groupby("date")["load_kg"].max().astype(float)
+        day_top = heavy["date"].map(top).astype(float).fillna(0.0)
+        heavy = heavy[heavy["load_kg"].astype(float) > day_top + 1e-9]
+    if heavy.empty:
+        return None
+    est = metrics.e1rm(heavy["load_kg"].astype(float), heavy["reps"].astype(float))
+    i = est.idxmax()
+    return float(est[i]), heavy.loc[i]
+
+
+def next_block(plan: Plan | None, log, *, weeks: int | None = None,
+               config: PlanConfig | None = None, rules: PainRules | None = None,
+               pain_action: str = "hold") -> Plan:
     """Generate the weeks after ``plan`` from what ``log`` (a Log or its table) says was done.
 
     Parameters
     ----------
-    plan : the plan the log followed
+    plan : the plan the log followed, or None for a log alone (an app export)
     log : the log (planner.read_log) or its table
-    weeks : length of the new block (default: as long as ``plan``)
-    config : settings for the new block (default: those of ``plan``)
+    weeks : length of the new block (default: as long as ``plan``; 12 with no plan)
+    config : settings for the new block (default: those of ``plan``, or the defaults)
     rules : pain-monitoring limits (default PainRules())
-    pain_action : "hold" or "reduce" when the last week broke the pain rules
+    pain_action : "hold" or "reduce" when the last programme week broke the pain rules
+
+    Returns
+    -------
+    The new Plan; its ``notes`` say which sets were used and why anything was
+    held, cut or capped (module docstring for the rules).
     """
     if pain_action not in PAIN_ACTIONS:
-        raise ValueError(f"pain_action must be one of {PAIN_ACTIONS}, got {pain_action!r}")
+        raise ValueError(f"pain_action must be one of {', '.join(PAIN_ACTIONS)}, "
+                         f"got {pain_action}")
     table = log.table if hasattr(log, "table") else log
-    base = config or _config_from_plan(plan)
-    ps = base.plate_set
-    lo, hi = base.rep_range
-    t = plan.table
-    last_week = int(t["week"].max())
-    start = t["date"].max().date() + timedelta(days=1)
-    if len(table) and table["date"].max().date() >= start:
-        # The log ran past the plan: start on the next day with the plan's rhythm.
-        gap = (table["date"].max().date() - start).days // 7 + 1
-        start += timedelta(days=7 * gap)
+    base = config or (_config_from_plan(plan) if plan is not None else PlanConfig())
+    notes: list[str] = []
+    t = plan.table if plan is not None and len(plan.table) else None
 
-    changes: dict = {"first_week": last_week + 1, "start_date": start,
-                     "weeks": weeks or base.weeks, "deadlift_start_load": None, "one_rm": None}
-
-    # 1. Deadlift: from the last session done.
-    dl = table[(table["exercise"] == "deadlift") & table["set_type"].isin(WORK_SETS)
-               & table["load_kg"].notna() & (table["reps"].fillna(0) > 0)]
-    planned_dl = t[t["exercise"] == "deadlift"]
-    # Deload weeks are lighter on purpose: progress from the last build-week session.
-    phase = t.groupby("date")["phase"].first()
-    build = dl[dl["date"].map(phase).fillna("build") != "deload"]
-    if len(build):
-        dl = build
-    if len(dl):
-        last_day = dl["date"].max()
-        last = dl[dl["date"] == last_day]
-        load = ps.round_down(float(from_kg(last["load_kg"].astype(float).max(), base.unit)))
-        done = tuple(int(r) for r in last.loc[last["load_kg"] == last["load_kg"].max(), "reps"])
-        target = planned_dl.loc[planned_dl["date"] == last_day, "target_reps"]
-        current = Prescription(sets=len(done), load=load,
-                               reps=int(target.iloc[0]) if len(target) else min(done))
-        model = DoubleProgression(lo, hi, ps, base.reps_step, base.load_step)
-        nxt = model.next(current, Performance(reps=done, load=load))
-    elif len(planned_dl):
-        first = planned_dl.iloc[0]
-        nxt = Prescription(sets=3, reps=int(first["target_reps"]),
-                           load=ps.round_down(float(from_kg(float(first["load_kg"]), base.unit))))
+    # 1. Where the block starts.
+    last_log = table["date"].max() if len(table) else None
+    overlap = t is not None and last_log is not None and table["date"].between(
+        t["date"].min(), t["date"].max()).any()
+    if t is not None:
+        anchor = t["date"].min()
+        if last_log is not None and not overlap:
+            notes.append(f"The log ({table['date'].min():%Y-%m-%d} to {last_log:%Y-%m-%d}) "
+                         f"and the plan ({anchor:%Y-%m-%d} to {t['date'].max():%Y-%m-%d}) do "
+                         "not overlap: this block follows the log, not the plan.")
+        rhythm = anchor.dayofweek
     else:
-        nxt = Prescription(sets=3, reps=lo, load=base.start_load)
+        # A log alone: weeks from its first day, blocks on Mondays.
+        anchor = table["date"].min() if len(table) else pd.Timestamp(base.start_date)
+        rhythm = 0
+    after = last_log if last_log is not None else t["date"].max() if t is not None else None
+    if after is None:
+        start = base.start_date
+    else:
+        start = (after + pd.Timedelta(days=1)).date()
+        start += timedelta(days=(rhythm - start.weekday()) % 7)
+    if t is not None and overlap:
+        first_week = int(t["week"].min()) + (pd.Timestamp(start) - anchor).days // 7
+        if last_log < t["date"].max() - pd.Timedelta(days=6):
+            notes.append(f"The log ends on {last_log:%Y-%m-%d}, before the plan does: this "
+                         f"block starts on {start:%Y-%m-%d} and replaces the plan's last weeks.")
+    else:
+        first_week = (int(t["week"].max()) + 1) if t is not None else 1
+    phase = t.groupby("date")["phase"].first() if t is not None else pd.Series(dtype=str)
+    weeks = weeks or base.weeks
+    changes: dict = {"first_week": first_week, "start_date": start, "weeks": weeks,
+                     "deadlift_start_load": None, "deadlift_hold": None}
 
-    # 2. Pain.
-    _, weeks_status = pain_status(table, rules)
-    outside = list(weeks_status["status"] == "outside rules") if len(weeks_status) else []
-    if outside and outside[-1]:
-        two = len(outside) >= 2 and outside[-2]
-        if pain_action == "reduce" or two:
-            last_load = nxt.load if not len(dl) else ps.round_down(
-                float(from_kg(dl.loc[dl["date"] == dl["date"].max(), "load_kg"].max(), base.unit)))
-            nxt = Prescription(sets=nxt.sets, reps=lo,
-                               load=max(ps.bar, ps.round_down(last_load * 0.9)))
-        elif len(dl):
-            nxt = Prescription(sets=current.sets, reps=min(done), load=current.load)
-    changes["deadlift_start_load"] = nxt.load
-    changes["deadlift_start_reps"] = min(hi, max(lo, nxt.reps))
+    if "deadlift" in base.exercises:
+        pain_week1 = int(t["week"].min()) if t is not None and overlap else 1
+        pain_anchor = anchor if t is not None and overlap else (
+            table["date"].min() if len(table) else anchor)
+        changes.update(_deadlift(table, base, phase, pd.Timestamp(start), notes, rules,
+                                 pain_action, t, first_week=pain_week1, anchor=pain_anchor))
+    changes["overrides"] = _bridge_and_stretch(table, base, phase)
+    new = generate(base.replace(**changes))
+    return Plan(new.table, new.unit, new.config, tuple(notes) + new.notes)
 
-    # 3. Stretch and bridge.
+
+def _deadlift(table: pd.DataFrame, base: PlanConfig, phase: pd.Series, start: pd.Timestamp,
+              notes: list[str], rules: PainRules | None, pain_action: str,
+              t: pd.DataFrame | None, *, first_week: int, anchor) -> dict:
+    """The deadlift's settings for the next block (load, reps, ceiling, hold) and notes."""
+    ps, unit = base.plate_set, base.unit
+    lo, hi = base.rep_range
+    u = unit
+    sets = scaled_sets(int(base.dose("deadlift")["sets"]), base.volume)
+    dl = table[(table["exercise"] == "deadlift") & table["load_kg"].notna()
+               & (table["reps"].fillna(0) >= 1)]
+    in_deload = dl["date"].map(phase).fillna("build") == "deload"
+    ws = working_sets(dl, lo)
+    until = dl["date"].max() if len(dl) else start
+    # Working sets count when they are recent: within 4 weeks of the last deadlift.
+    ws_build = ws[~in_deload.reindex(ws.index).fillna(False)
+                  & (ws["date"] > until - pd.Timedelta(days=CAP_WINDOW_DAYS))]
+
+    # The ceiling's reference: the configured 1RM or the best recent e1RM, the larger.
+    best = best_recent_e1rm(dl, lo, until, ws)
+    ref = base.one_rm
+    if best is not None:
+        e1 = float(from_kg(best[0], unit))
+        row = best[1]
+        if ref is None or e1 > ref:
+            e1 = round(e1, 1)
+            ref = e1
+            notes.append(f"Ceiling: from your best recent e1RM, {e1:.1f} {u} (Epley, "
+                         f"{float(from_kg(row['load_kg'], unit)):g} {u} x {int(row['reps'])} on "
+                         f"{row['date']:%Y-%m-%d}); no set goes above the NSCA %1RM for its "
+                         "reps of it.")
+    if ref is not None and ref < ps.bar:
+        ref = None
+    limits = LoadLimits(ps, ref, from_kg(500.0, unit) if ref is None else ref)
+    model = (LinearLoad(limits, base.load_step) if base.deadlift_progression == "linear"
+             else DoubleProgression(lo, hi, limits, base.reps_step, base.load_step))
+
+    current: Prescription | None = None
+    heaviest = None
+    if len(ws_build):
+        last_day = ws_build["date"].max()
+        recent = ws_build[ws_build["date"] > last_day - pd.Timedelta(days=CAP_WINDOW_DAYS)]
+        top_kg = recent["load_kg"].astype(float).max()
+        at_top = recent[recent["load_kg"].astype(float) >= top_kg - 1e-9]
+        day = at_top["date"].max()
+        session = recent[recent["date"] == day]
+        load = ps.round_down(float(from_kg(top_kg, unit)) + 1e-6)
+        heaviest = load
+        done = tuple(int(min(r, hi)) for r in session["reps"])
+        planned = t.loc[(t["exercise"] == "deadlift") & (t["date"] == day), "target_reps"] \
+            if t is not None else pd.Series(dtype="Int64")
+        target = int(planned.iloc[0]) if len(planned) else min(done)
+        target = min(hi, max(lo, target)) if base.deadlift_progression == "double" else target
+        current = Prescription(sets=sets, reps=target, load=load)
+        nxt = model.next(current, Performance(reps=done, load=load))
+        # What a hold keeps: the load and the repetitions actually done.
+        current = Prescription(sets=sets, reps=min(hi, max(lo, min(done))), load=load)
+        others = len(dl[dl["date"] == day]) - len(session)
+        notes.append(f"Deadlift: continues from {day:%Y-%m-%d}, {len(session)} working set(s) "
+                     f"at {load:g} {u} ({', '.join(str(int(r)) for r in session['reps'])} reps)"
+                     + (f"; {others} other set(s) that day (warm-ups, heavy or back-off sets) "
+                        "not used" if others else "") + ".")
+        last_dl = dl["date"].max()
+        if in_deload.loc[dl["date"] == last_dl].any():
+            nxt = return_after_deload(nxt, current)
+    elif best is not None:
+        e1 = float(from_kg(best[0], unit))
+        load = max(ps.bar, ps.round_down(percent_1rm(lo) * e1 * E1RM_START_MARGIN))
+        nxt = current = Prescription(sets=sets, reps=lo, load=load)
+        notes.append(f"Deadlift: no recent working sets of {lo}-{hi} reps in the log; the start, "
+                     f"{load:g} {u} x {lo}, is {percent_1rm(lo):.0%} of your best recent e1RM "
+                     f"({e1:.1f} {u}) less a {1 - E1RM_START_MARGIN:.0%} margin (the "
+                     "project's own choice).")
+    elif t is not None and (t["exercise"] == "deadlift").any():
+        first = t[t["exercise"] == "deadlift"].iloc[0]
+        nxt = Prescription(sets=sets, reps=int(first["target_reps"]),
+                           load=ps.round_down(float(from_kg(float(first["load_kg"]), unit))))
+        notes.append("Deadlift: none logged; the block starts again from the plan's first "
+                     f"deadlift, {nxt.load:g} {u} x {nxt.reps}.")
+    else:
+        nxt = Prescription(sets=sets, reps=lo, load=base.start_load)
+        notes.append(f"Deadlift: none logged; the block starts at {nxt.load:g} {u}.")
+
+    # A layoff restarts lower.
+    last_dl = dl["date"].max() if len(dl) else None
+    if last_dl is not None and current is not None and \
+            (start - last_dl).days >= LAYOFF_DAYS:
+        nxt = Prescription(sets=sets, reps=lo, load=cut(current.load, ps, LAYOFF_CUT))
+        heaviest = None
+        notes.append(f"Layoff: no deadlift for {(start - last_dl).days} days (since "
+                     f"{last_dl:%Y-%m-%d}); the block restarts {1 - LAYOFF_CUT:.0%} lower, at "
+                     f"{nxt.load:g} {u} x {lo}.")
+
+    # Stop rules, then pain rules, then progression.
+    hold = None
+    _, pw = pain_status(table, rules, start=anchor, first_week=first_week)
+    scored = pw[pw["status"] != "no pain data"] if len(pw) else pw
+    if not len(scored):
+        notes.append("Pain: not checked against pain: the log holds no pain scores, so the "
+                     "deadlift progresses by the load rules alone.")
+    else:
+        last = pw.iloc[-1]
+        prev = pw.iloc[-2] if len(pw) >= 2 else None
+        held = current or nxt
+        if last["status"] == "stop":
+            hold = f"week {int(last['week'])}: {last['reasons']}. {CLINICIAN}"
+            nxt = (Prescription(sets=sets, reps=lo, load=cut(held.load, ps, PAIN_CUT))
+                   if pain_action == "reduce" else held)
+        elif last["status"] == "outside rules":
+            two = prev is not None and prev["status"] in ("outside rules", "stop")
+            if pain_action == "reduce" or two:
+                nxt = Prescription(sets=sets, reps=lo, load=cut(held.load, ps, PAIN_CUT))
+                hold = (f"week {int(last['week'])} was outside the pain rules "
+                        f"({last['reasons']})" + ("; so was the week before" if two else "")
+                        + f": the load is cut by {1 - PAIN_CUT:.0%} and held")
+            else:
+                nxt = held
+                hold = (f"week {int(last['week'])} was outside the pain rules "
+                        f"({last['reasons']}): the load and reps are held")
+            hold += "; run next-block again once a week is back within the pain rules."
+        elif last["status"] == "no pain data":
+            notes.append(f"Pain: no pain scores in the last programme week (week "
+                         f"{int(last['week'])}): not checked against pain.")
+        else:
+            notes.append(f"Pain: week {int(last['week'])} was within the pain rules.")
+
+    load = limits.allow(nxt.load, nxt.reps or lo, heaviest)
+    if load < nxt.load:
+        notes.append(f"Deadlift: {load:g} {u} rather than {nxt.load:g} {u}: the cap over the "
+                     "last 4 weeks and the ceiling allow no more.")
+    reps = nxt.reps if base.deadlift_progression == "linear" else min(hi, max(lo, nxt.reps))
+    return {"deadlift_start_load": load, "deadlift_start_reps": min(hi, max(lo, reps)),
+            "one_rm": ref, "deadlift_hold": hold}
+
+
+def _bridge_and_stretch(table: pd.DataFrame, base: PlanConfig, phase: pd.Series) -> dict:
+    """Overrides for the bridge (sets of 15 done) and the stretch (shortest hold held)."""
     overrides = {k: dict(v) for k, v in base.overrides.items()}
     st = table[(table["exercise"] == "rotational_stretch") & table["hold_s"].notna()]
     if len(st):
         last_wk = st["date"] >= st["date"].max() - pd.Timedelta(days=6)
         dose = base.dose("rotational_stretch")
+        floor = float(catalogue()["rotational_stretch"].defaults["hold_min_s"])
         held = float(st.loc[last_wk, "hold_s"].min())
-        start_hold = min(dose["hold_max_s"], max(1.0, round(held)))
+        start_hold = min(dose["hold_max_s"], max(floor, round(held)))
         overrides.setdefault("rotational_stretch", {})["hold_min_s"] = start_hold
     br = table[(table["exercise"] == "glute_bridge") & table["set_type"].isin(WORK_SETS)]
     br_build = br[br["date"].map(phase).fillna("build") != "deload"]
@@ -153,6 +364,10 @@ def next_block(plan: Plan, log, *, weeks: int | None = None, config: PlanConfig 
         last = br[br["date"] == br["date"].max()]
         dose = base.dose("glute_bridge")
         full = int((last["reps"].fillna(0) >= dose["reps"]).sum())
-        overrides.setdefault("glute_bridge", {})["sets"] = max(1, min(dose["max_sets"], full))
-    changes["overrides"] = overrides
-    return generate(base.replace(**changes))
+        base_sets = round(full / base.volume)
+        overrides.setdefault("glute_bridge", {})["sets"] = max(1, min(dose["max_sets"],
+                                                                       base_sets))
+    return overrides
+
+
+__all__ = ["PAIN_ACTIONS", "best_recent_e1rm", "next_block", "working_sets"]

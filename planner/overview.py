@@ -53,7 +53,7 @@ def week_sheet(plan: Plan, week: int) -> pd.DataFrame:
     """The sessions of one week, one row per exercise per session, with plates."""
     t = plan.week(week)
     if t.empty:
-        raise ValueError(f"week {week} is not in the plan; it has weeks 1 to {plan.weeks}")
+        raise ValueError(f"week {week} is not in the plan; it has weeks {plan.first_week} to {plan.last_week}")
     names = {k: v.name for k, v in catalogue().items()}
     rows = []
     for (sid, ex), e in t.groupby(["session_id", "exercise"], sort=False):

@@ -16,6 +16,9 @@ from math import gcd
 
 # Heaviest load (per side, above the bar) considered when listing loads.
 _MAX_SIDE = 400.0
+#: The lightest plate of full diameter (450 mm) in each unit: below it, a pull from the
+#: floor starts lower and asks for more lumbar flexion.
+FULL_SIZE_PLATE = {"kg": 20.0, "lb": 45.0}
 
 
 def _frac(x: float) -> Fraction:
@@ -129,20 +132,33 @@ class PlateSet:
         return tuple(sorted((float(s * self._quantum) for s in self._table[k]), reverse=True))
 
     def describe(self, load: float) -> str:
-        """Plate breakdown as text, e.g. "20 kg bar + 2x10 + 2x1.25"."""
+        """What goes on the bar, e.g. "20 kg bar + 10 + 1.25 kg each side".
+
+        The plates listed are those of one side; the same go on the other.
+        """
         side = self.breakdown(load)
         text = f"{self.bar:g} {self.unit} bar"
         if not side:
             return text + " only"
-        counts: dict[float, int] = {}
-        for p in side:
-            counts[p] = counts.get(p, 0) + 1
-        parts = [f"{2 * n}x{p:g}" for p, n in counts.items()]
-        return text + " + " + " + ".join(parts)
+        return f"{text} + {' + '.join(f'{p:g}' for p in side)} {self.unit} each side"
 
-    def smallest_step(self) -> float:
-        """The smallest difference between two loadable loads: twice the smallest plate."""
-        return float(2 * self._quantum)
+    def full_size(self, load: float) -> bool:
+        """True when ``load`` has a full-size plate on each side (20 kg or 45 lb and up,
+        450 mm across), so the bar starts at the usual height off the floor."""
+        big = FULL_SIZE_PLATE.get(self.unit, 20.0)
+        return any(p >= big - 1e-9 for p in self.breakdown(load))
+
+    def smallest_step(self, at: float | None = None) -> float:
+        """The step from ``at`` (the bare bar by default) to the next loadable load.
+
+        With plates of 25 and 20 kg the first step from a 20 kg bar is 40 kg,
+        not the 10 kg between two heavier loads.
+        """
+        base = self.bar if at is None else self.round_down(at)
+        try:
+            return float(self.next_up(base) - base)
+        except ValueError:
+            return 0.0
 
     def increase(self, load: float, step: float | None = None, cap: float = 0.10) -> float:
         """The next load after ``load``: up by ``step``, never above the per-step cap.

@@ -8,24 +8,29 @@ deadlift, then the stretch to finish.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from planner.config import WEEKDAYS, PlanConfig
+from planner.config import MAX_SETS, WEEKDAYS, PlanConfig
 from planner.progression import (
+    CAP_WINDOW_DAYS,
+    STEP_CAP,
     DoubleProgression,
+    Hold,
     HoldProgression,
     LinearLoad,
     Prescription,
     SetsRepsProgression,
     deload,
+    percent_1rm,
+    return_after_deload,
 )
-from planner.units import KG_PER_LB
+from planner.units import to_kg
 
 # Column name -> pandas dtype. Users' files depend on these names: keep them stable.
 PLAN_COLUMNS: dict[str, str] = {
@@ -48,6 +53,9 @@ PLAN_COLUMNS: dict[str, str] = {
 SIDES = ("both", "left", "right")
 PHASES = ("build", "deload")
 SESSION_ORDER = ("glute_bridge", "deadlift", "rotational_stretch")
+# The smallest step of the standard plate sets (a pair of 1.25 kg or 2.5 lb plates): a
+# coarser step than this above the 10 % cap is the user's plates' doing, and is noted.
+STANDARD_STEP = {"kg": 2.5, "lb": 5.0}
 
 
 @dataclass(frozen=True)
@@ -56,11 +64,14 @@ class Plan:
 
     ``unit`` is the unit the user reads and writes loads in; the table itself
     always holds kg. ``config`` is the configuration it came from, when known.
+    ``notes`` are what the user should know about the plan in plain words: holds
+    and cuts with their reasons, the ceiling reached, capped steps, bars on blocks.
     """
 
     table: pd.DataFrame
     unit: str = "kg"
     config: PlanConfig | None = None
+    notes: tuple[str, ...] = ()
 
     def to_csv(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write the plan as CSV in the plan's unit (see :func:`planner.export.write_plan_csv`)."""
@@ -81,8 +92,19 @@ class Plan:
         return weekly_summary(self.table)
 
     @property
-    def weeks(self) -> int:
+    def first_week(self) -> int:
+        """The number of the plan's first programme week (1 for a first block)."""
+        return int(self.table["week"].min()) if len(self.table) else 0
+
+    @property
+    def last_week(self) -> int:
+        """The number of the plan's last programme week (not the count of weeks)."""
         return int(self.table["week"].max()) if len(self.table) else 0
+
+    @property
+    def n_weeks(self) -> int:
+        """How many programme weeks the plan holds."""
+        return int(self.table["week"].nunique()) if len(self.table) else 0
 
     def week(self, n: int) -> pd.DataFrame:
         """The rows of programme week ``n``."""
@@ -90,12 +112,14 @@ class Plan:
 
 
 def _models(config: PlanConfig):
-    ps = config.plate_set
+    limits = config.load_limits
     lo, hi = config.rep_range
-    if config.deadlift_progression == "linear":
-        dl_model = LinearLoad(ps, config.load_step)
+    if config.deadlift_hold:
+        dl_model = Hold()
+    elif config.deadlift_progression == "linear":
+        dl_model = LinearLoad(limits, config.load_step)
     else:
-        dl_model = DoubleProgression(lo, hi, ps, config.reps_step, config.load_step)
+        dl_model = DoubleProgression(lo, hi, limits, config.reps_step, config.load_step)
     bridge = config.dose("glute_bridge")
     stretch = config.dose("rotational_stretch")
     return (
@@ -108,11 +132,17 @@ def _models(config: PlanConfig):
 @lru_cache(maxsize=32)
 def _describer(ps):
     """A cached plate breakdown per plate set, shared between calls of generate()."""
-    return cache(ps.describe)
+
+    @cache
+    def describe(load: float) -> str:
+        text = ps.describe(load)
+        return text if ps.full_size(load) else text + ", bar on blocks"
+    return describe
 
 
-def _scale(n: int | float, volume: float) -> int:
-    return max(1, round(n * volume))
+def scaled_sets(n: int | float, volume: float) -> int:
+    """Sets of the bridge or the deadlift at a volume multiplier: 1 to ``MAX_SETS``."""
+    return min(MAX_SETS, max(1, round(n * volume)))
 
 
 def generate(config: PlanConfig | None = None) -> Plan:
@@ -120,29 +150,36 @@ def generate(config: PlanConfig | None = None) -> Plan:
 
     Deterministic: the same configuration gives the same table. Progression
     assumes each session is done as written; :func:`planner.next_block` uses
-    what a log says was actually done instead.
+    what a log says was actually done instead. The deadlift obeys the rules of
+    :mod:`planner.progression`: the per-step cap over the last 4 weeks, the
+    ceiling, deloads from the last build load and the return after them to at
+    most that load. Volume changes the number of sets of the bridge and the
+    deadlift (1 to ``MAX_SETS``); the bridge stays sets of 15 and the stretch 3
+    holds a side.
     """
     config = config or PlanConfig()
     ps = config.plate_set
-    unit_kg = 1.0 if config.unit == "kg" else KG_PER_LB
+    limits = config.load_limits
     dl_model, bridge_model, stretch_model = _models(config)
     dl_dose, br_dose, st_dose = (config.dose(e) for e in
                                  ("deadlift", "glute_bridge", "rotational_stretch"))
-    lo = config.rep_range[0]
-    dl = Prescription(sets=int(dl_dose["sets"]), reps=config.deadlift_start_reps or lo,
-                      load=config.start_load)
+    lo, hi = config.rep_range
+    vol = config.volume
+    dl_sets = scaled_sets(int(dl_dose["sets"]), vol)
+    dl = dl_model.first(dl_sets, config.deadlift_start_reps or lo, config.start_load)
     bridge = bridge_model.first(int(br_dose["sets"]))
     stretch = stretch_model.first(int(st_dose["reps"]))
     training = set(config.training_days)
     dl_days = set(config.deadlift_days or ())
-    vol = config.volume
     blocks: list[tuple] = []  # one per exercise per session, expanded to set rows at the end
-    last_load: float | None = None  # the last deadlift load written, for the 10 % cap
-    last_build: float | None = None  # the last load written in a build week
+    history: list[tuple[date, float]] = []  # deadlift sessions as planned, for the cap
+    last_build: Prescription | None = None  # the last build-week session as planned
+    after_deload = False
+    events = _Events(config)
     describe = _describer(ps)
 
     def emit(week, day, when, sid, ex, p: Prescription, phase, rest, sides):
-        load_kg = p.load * unit_kg if p.load is not None else None
+        load_kg = float(to_kg(p.load, config.unit)) if p.load is not None else None
         plates = describe(p.load) if p.load is not None else None
         blocks.append((week, day, when, sid, ex, p.sets, sides, p.reps, p.hold_s, load_kg,
                        plates, rest, phase))
@@ -155,10 +192,10 @@ def generate(config: PlanConfig | None = None) -> Plan:
         is_deload = config.is_deload(week)
         phase = "deload" if is_deload else "build"
         # The bridge and the stretch keep one dose through the week.
-        week_bridge = Prescription(sets=_scale(bridge.sets, vol), reps=_scale(bridge.reps, vol))
+        week_bridge = Prescription(sets=scaled_sets(bridge.sets, vol), reps=bridge.reps)
         if is_deload:
             week_bridge = deload(week_bridge, None, 1.0, config.deload_volume)
-        week_stretch = Prescription(sets=_scale(stretch.sets, vol), hold_s=stretch.hold_s)
+        week_stretch = Prescription(sets=stretch.sets, hold_s=stretch.hold_s)
         monday = config.start_date + timedelta(days=(week - config.first_week) * 7)
         for day in range(1, 8):
             when = monday + timedelta(days=day - 1)
@@ -167,25 +204,34 @@ def generate(config: PlanConfig | None = None) -> Plan:
             if do_bridge and name in training:
                 emit(week, day, when, sid, "glute_bridge", week_bridge, phase, br_rest, ("both",))
             if do_deadlift and name in dl_days:
+                recent = [load for d, load in history if (when - d).days < CAP_WINDOW_DAYS]
+                heaviest = max(recent) if recent else None
                 if is_deload:
                     # Lighten the load last lifted, not the next step not yet tried.
-                    load = dl.load if last_build is None else min(dl.load, last_build)
-                    p = Prescription(sets=_scale(dl.sets, vol), reps=dl.reps, load=load)
-                    p = deload(p, ps, config.deload_load, config.deload_volume, rep_floor=lo)
-                    ramping = False
+                    base = dl if last_build is None else last_build
+                    p = deload(replace(base, load=min(dl.load, base.load)), ps,
+                               config.deload_load, config.deload_volume, rep_floor=lo)
+                    after_deload = True
                 else:
-                    # Coming back from a deload, climb back within the per-step cap.
-                    load = dl.load
-                    if last_load is not None and load > last_load:
-                        load = min(load, ps.increase(last_load, load - last_load))
-                    ramping = load < dl.load
-                    p = Prescription(sets=_scale(dl.sets, vol), reps=dl.reps, load=load)
+                    if after_deload:
+                        dl = return_after_deload(dl, last_build)
+                        after_deload = False
+                    allowed = limits.allow(dl.load, dl.reps or lo, heaviest)
+                    if allowed < dl.load:
+                        events.capped(week, dl.load, allowed)
+                        dl = replace(dl, load=allowed)
+                    if heaviest is not None and dl.load > heaviest + max(
+                            heaviest * STEP_CAP, STANDARD_STEP[config.unit]) + 1e-9:
+                        events.forced_step(week, heaviest, dl.load)
+                    p = dl
+                    last_build = dl
+                    nxt = dl_model.next(dl)
+                    events.progressed(week, dl, nxt, limits, dl_model)
+                    dl = nxt
+                if not ps.full_size(p.load):
+                    events.on_blocks(week, p.load)
                 emit(week, day, when, sid, "deadlift", p, phase, dl_rest, ("both",))
-                last_load = p.load
-                if not is_deload:
-                    last_build = p.load
-                if not is_deload and not ramping:
-                    dl = dl_model.next(dl)
+                history.append((when, p.load))
             if do_stretch:
                 emit(week, day, when, sid, "rotational_stretch", week_stretch, phase, st_rest,
                      ("left", "right"))
@@ -193,7 +239,71 @@ def generate(config: PlanConfig | None = None) -> Plan:
             stretch = stretch_model.next(stretch)
             if week % int(br_dose["progress_every_weeks"]) == 0:
                 bridge = bridge_model.next(bridge)
-    return Plan(_table(blocks), unit=config.unit, config=config)
+    return Plan(_table(blocks), unit=config.unit, config=config, notes=events.notes())
+
+
+class _Events:
+    """What happened to the deadlift while generating, as notes for the user (each once)."""
+
+    def __init__(self, config: PlanConfig):
+        self.config = config
+        self.u = config.unit
+        self.first: dict[str, str] = {}
+        self.blocks: list[int] = []
+
+    def _once(self, key: str, text: str) -> None:
+        self.first.setdefault(key, text)
+
+    def capped(self, week: int, wanted: float, allowed: float) -> None:
+        self._once("capped", f"Week {week}: the deadlift goes to {allowed:g} {self.u}, not "
+                   f"{wanted:g} {self.u}: no new load is more than 10 % (or the smallest "
+                   "plate step) above the heaviest of the last 4 weeks, or above the ceiling.")
+
+    def forced_step(self, week: int, before: float, after: float) -> None:
+        self._once("forced", f"Week {week}: your plates force a step from {before:g} to "
+                   f"{after:g} {self.u} ({after / before - 1:.0%}), more than the 10 % "
+                   "the plan aims for; smaller plates would make smaller steps.")
+
+    def progressed(self, week: int, now: Prescription, nxt: Prescription, limits,
+                   model) -> None:
+        c = self.config
+        if c.load_step is not None and nxt.load is not None and now.load < nxt.load < \
+                now.load + c.load_step - 1e-9:
+            self._once("step", f"Your load step of {c.load_step:g} {self.u} is more than the "
+                       f"10 % cap allows from {now.load:g} {self.u}; steps are smaller "
+                       f"({now.load:g} -> {nxt.load:g} {self.u}).")
+        if nxt == now and not isinstance(model, Hold) and now.reps is not None:
+            reps = now.reps + 1 if now.reps < c.rep_range[1] else c.rep_range[0]
+            ref = (f"the 1RM of {round(c.one_rm, 1):g} {self.u}" if c.one_rm is not None
+                   else "the most any log may hold")
+            self._once("ceiling", f"Week {week}: the deadlift reaches its ceiling at "
+                       f"{now.load:g} {self.u} x {now.reps}: more would exceed the NSCA "
+                       f"%1RM for sets of {reps} ({percent_1rm(reps):.0%} of {ref}). "
+                       "Give a tested 1RM (or log a recent set of 10 or fewer reps) to go on.")
+
+    def on_blocks(self, week: int, load: float) -> None:
+        self.blocks.append(week)
+
+    def notes(self) -> tuple[str, ...]:
+        out = []
+        if self.config.deadlift_hold:
+            out.append(f"The deadlift is held this block: {self.config.deadlift_hold}")
+        out.extend(self.first.values())
+        c = self.config
+        if ("deadlift" in c.exercises and c.deload_every and not c.deadlift_hold
+                and (c.deload_every - 1) * len(c.deadlift_days or ()) < 2):
+            out.append("With one deadlift session between deloads the load cannot go up: "
+                       "each session after a deload returns to the last working load. "
+                       "Deload less often or add a deadlift day to progress.")
+        if self.blocks:
+            weeks = sorted(set(self.blocks))
+            span = f"week {weeks[0]}" if len(weeks) == 1 else f"weeks {weeks[0]}-{weeks[-1]}"
+            big = "20 kg" if self.u == "kg" else "45 lb"
+            out.append(f"Deadlifts in {span} use no full-size ({big}) plates: raise the bar on "
+                       "blocks or use bumper-size plates so that it starts at mid-shin, as "
+                       "with full-size plates; pulling a low bar means more bending of the "
+                       "lower back.")
+        return tuple(out)
 
 
 def _table(blocks: list[tuple]) -> pd.DataFrame:

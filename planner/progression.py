@@ -1,21 +1,86 @@
-"""Progression models: given a prescription and what was done, the next prescription.
+"""Progression rules: given a prescription and what was done, the next prescription.
 
-Every model has one method, ``next(current, done=None)``. ``done=None`` means
-the prescription was done as written; a :class:`Performance` carries what a
-log says was actually done, so the same models drive a generated plan and a
-plan built from a log (``planner.next_block``).
+One home for every rule that moves a load (SCIENCE.md, "Progression rules" and
+"Safety of the adaptive loop"):
 
-Loads are in the user's unit and always loadable with the user's plates; no
-single increase is above 10 % of the previous load, or the smallest loadable
-step where that is larger (see SCIENCE.md, progression rules).
+- the models (double progression, linear load, hold time, sets and reps), each
+  with ``first(...)`` and ``next(current, done=None)``;
+- the per-step cap: no load above the heaviest working load of the last
+  ``CAP_WINDOW_DAYS`` days by more than ``STEP_CAP`` (10 %), or the smallest
+  loadable step where that is larger; it holds within a block and across
+  block boundaries (:class:`LoadLimits`);
+- the ceiling: a set of r repetitions stays at or below the NSCA %1RM for r
+  repetitions of the reference 1RM (:func:`percent_1rm`, :class:`LoadLimits`);
+- the deload, and the return after it to at most the last working load done
+  (:func:`deload`, :func:`return_after_deload`);
+- the pain cut and the layoff restart (:func:`cut`, ``PAIN_CUT``,
+  ``LAYOFF_DAYS``, ``LAYOFF_CUT``).
+
+``done=None`` means the prescription was done as written; a :class:`Performance`
+carries what a log says was actually done, so the same models drive a generated
+plan and a plan built from a log (``planner.next_block``). Loads are in the
+user's unit and always loadable with the user's plates.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Protocol
 
 from planner.plates import PlateSet
+
+# --- named constants (each with its source or marked as the project's own) ----------------
+
+#: Per-step cap: a new load is at most 10 % above the heaviest working load of the last
+#: 4 weeks, or the smallest loadable step where that is larger (SCIENCE.md; ACSM 2009's
+#: 2-10 % increase).
+STEP_CAP = 0.10
+CAP_WINDOW_DAYS = 28
+#: NSCA %1RM by repetitions (Baechle & Earle 2008), as in SCIENCE.md.
+NSCA_PERCENT_1RM: dict[int, float] = {1: 100, 2: 95, 3: 93, 4: 90, 5: 87, 6: 85, 7: 83, 8: 80,
+                                      9: 77, 10: 75, 12: 67, 15: 65}
+#: A set counts as a working set when its load is at least this share of the session's
+#: heaviest set with repetitions in the range (the project's own rule).
+WORKING_SET_SHARE = 0.90
+#: A start load from an e1RM is the %1RM for the bottom of the range times this margin
+#: (the project's own choice; SCIENCE.md asks for "a margin").
+E1RM_START_MARGIN = 0.90
+#: Sets of at most this many repetitions give the e1RM used for the ceiling and for a start
+#: load (SCIENCE.md: "sets of <= 10 reps estimate best").
+E1RM_MAX_REPS = 10
+#: How far back a "recent" e1RM reaches. [days] (the project's own choice)
+E1RM_RECENT_DAYS = 56
+#: The pain cut when the pain rules call for a reduction (the project's own figure).
+PAIN_CUT = 0.90
+#: A layoff: this many days or more without deadlifts restarts lower (SCIENCE.md).
+LAYOFF_DAYS = 14
+#: The restart after a layoff: 15 % below the last working load, inside the 10-20 % that
+#: is common coaching practice (SCIENCE.md; the exact figure is the project's own).
+LAYOFF_CUT = 0.85
+#: With no 1RM known, no load goes above what the log readers call implausible. [kg]
+MAX_PLAUSIBLE_KG = 500.0
+
+
+def percent_1rm(reps: int) -> float:
+    """The NSCA %1RM (0-1) a set of ``reps`` repetitions may carry.
+
+    Notes
+    -----
+    A count not in the table uses the next listed count above it (11 -> 12,
+    13 and 14 -> 15), so the share is never higher than the table allows.
+    Beyond 15 repetitions the table has no entry: the share is the lower of
+    65 % and Epley's 1 / (1 + r/30) (the project's own extension).
+
+    References
+    ----------
+    NSCA, Baechle & Earle 2008 (SCIENCE.md).
+    """
+    r = max(1, int(reps))
+    for listed in sorted(NSCA_PERCENT_1RM):
+        if listed >= r:
+            return NSCA_PERCENT_1RM[listed] / 100
+    return min(NSCA_PERCENT_1RM[15] / 100, 1 / (1 + r / 30))
 
 
 @dataclass(frozen=True)
@@ -48,8 +113,47 @@ class Performance:
     load: float | None = None
 
 
+@dataclass(frozen=True)
+class LoadLimits:
+    """The limits every new barbell load obeys: the plates, the per-step cap and the ceiling.
+
+    Parameters
+    ----------
+    plates : the bar and plates loads are made with
+    one_rm : the reference 1RM [unit]: the larger of the configured 1RM and the best
+        recent e1RM; None when neither is known
+    max_load : the absolute ceiling when no 1RM is known [unit] (``MAX_PLAUSIBLE_KG``
+        in the user's unit)
+    """
+
+    plates: PlateSet
+    one_rm: float | None = None
+    max_load: float = MAX_PLAUSIBLE_KG
+
+    def ceiling(self, reps: int) -> float:
+        """The heaviest loadable load for a set of ``reps`` repetitions. [unit]"""
+        ref = self.one_rm if self.one_rm is not None else self.max_load
+        return self.plates.round_down(percent_1rm(reps) * ref)
+
+    def cap(self, heaviest: float | None) -> float:
+        """The heaviest new load allowed above ``heaviest``, the heaviest working load of the
+        last 4 weeks (any load when None). [unit]"""
+        if heaviest is None:
+            return math.inf
+        return self.plates.increase(heaviest, math.inf, STEP_CAP)
+
+    def allow(self, wanted: float, reps: int, heaviest: float | None) -> float:
+        """``wanted`` brought within the cap and the ceiling (never below the bar)."""
+        return max(self.plates.bar, min(wanted, self.cap(heaviest), self.ceiling(reps)))
+
+
 class Progression(Protocol):
     """The interface shared by every progression model."""
+
+    def first(self, sets: int, reps: int | None = None, load: float | None = None
+              ) -> Prescription:
+        """The first prescription of a block."""
+        ...
 
     def next(self, current: Prescription, done: Performance | None = None) -> Prescription:
         """The prescription for the next session (or week) after ``current``."""
@@ -65,12 +169,12 @@ def _reps_done(current: Prescription, done: Performance | None) -> tuple[int, ..
 @dataclass(frozen=True)
 class DoubleProgression:
     """Keep the load and add repetitions until every set reaches the top of the
-    range; then add the smallest load step and go back to the bottom.
+    range; then add the load step and go back to the bottom (SCIENCE.md).
 
     Parameters
     ----------
     rep_min, rep_max : the repetition range (the deadlift's 10-15 by default)
-    plates : the bar and plates the loads must be made with
+    limits : plates, cap and ceiling that every load obeys
     reps_step : repetitions added per set after a session that met its target
     load_step : wanted load increase [unit]; None for the smallest loadable step.
         The per-step cap of 10 % (or the smallest step) always applies.
@@ -79,43 +183,57 @@ class DoubleProgression:
     -----
     After a session the next target is one step above the fewest repetitions
     done in any set, kept inside the range; a load is raised only once every set
-    reached ``rep_max`` at that load.
+    reached ``rep_max`` at that load, and only when the new load for sets of
+    ``rep_min`` stays under the ceiling; otherwise the prescription stays.
     """
 
     rep_min: int
     rep_max: int
-    plates: PlateSet
+    limits: LoadLimits
     reps_step: int = 1
     load_step: float | None = None
 
-    def first(self, load: float, sets: int) -> Prescription:
-        return Prescription(sets=sets, reps=self.rep_min, load=load)
+    def first(self, sets: int, reps: int | None = None, load: float | None = None
+              ) -> Prescription:
+        return Prescription(sets=sets, reps=reps or self.rep_min,
+                            load=self.limits.plates.bar if load is None else load)
 
     def next(self, current: Prescription, done: Performance | None = None) -> Prescription:
-        reps = _reps_done(current, done)
+        reps = tuple(min(r, self.rep_max) for r in _reps_done(current, done))
         load = done.load if done is not None and done.load is not None else current.load
         if load is not None and load < current.load:
             # Done lighter than prescribed: the prescribed load is still the goal.
             return replace(current, reps=max(self.rep_min, min(self.rep_max, min(reps))))
         if min(reps) >= self.rep_max:
-            return replace(current, reps=self.rep_min,
-                           load=self.plates.increase(current.load, self.load_step))
+            up = self.limits.plates.increase(current.load, self.load_step, STEP_CAP)
+            if up > current.load and up <= self.limits.ceiling(self.rep_min):
+                return replace(current, reps=self.rep_min, load=up)
+            return replace(current, reps=self.rep_max)
         target = min(self.rep_max, max(self.rep_min, min(reps) + self.reps_step))
+        if current.load > self.limits.ceiling(target):
+            target = max(self.rep_min, min(reps))
         return replace(current, reps=target)
 
 
 @dataclass(frozen=True)
 class LinearLoad:
-    """The same repetitions every session; the load goes up after every session
-    in which every set reached its target."""
+    """The same repetitions every session; the load goes up by the load step after every
+    session in which every set reached its target, up to the ceiling."""
 
-    plates: PlateSet
+    limits: LoadLimits
     load_step: float | None = None
+
+    def first(self, sets: int, reps: int | None = None, load: float | None = None
+              ) -> Prescription:
+        return Prescription(sets=sets, reps=reps,
+                            load=self.limits.plates.bar if load is None else load)
 
     def next(self, current: Prescription, done: Performance | None = None) -> Prescription:
         reps = _reps_done(current, done)
         if min(reps) >= (current.reps or 0):
-            return replace(current, load=self.plates.increase(current.load, self.load_step))
+            up = self.limits.plates.increase(current.load, self.load_step, STEP_CAP)
+            if up <= self.limits.ceiling(current.reps or 1):
+                return replace(current, load=up)
         return current
 
 
@@ -128,7 +246,8 @@ class HoldProgression:
     max_s: float
     step_s: float = 1.0
 
-    def first(self, sets: int) -> Prescription:
+    def first(self, sets: int, reps: int | None = None, load: float | None = None
+              ) -> Prescription:
         return Prescription(sets=sets, hold_s=self.min_s)
 
     def next(self, current: Prescription, done: Performance | None = None) -> Prescription:
@@ -149,8 +268,9 @@ class SetsRepsProgression:
     sets_max: int
     reps_step: int = 1
 
-    def first(self, sets: int) -> Prescription:
-        return Prescription(sets=sets, reps=self.reps_min)
+    def first(self, sets: int, reps: int | None = None, load: float | None = None
+              ) -> Prescription:
+        return Prescription(sets=sets, reps=reps or self.reps_min)
 
     def next(self, current: Prescription, done: Performance | None = None) -> Prescription:
         reps = _reps_done(current, done)
@@ -163,18 +283,33 @@ class SetsRepsProgression:
         return current
 
 
+@dataclass(frozen=True)
+class Hold:
+    """No progression: every session repeats the current prescription (a pain hold or a
+    stop rule; the plan says why)."""
+
+    def first(self, sets: int, reps: int | None = None, load: float | None = None
+              ) -> Prescription:
+        return Prescription(sets=sets, reps=reps, load=load)
+
+    def next(self, current: Prescription, done: Performance | None = None) -> Prescription:
+        return current
+
+
 def deload(current: Prescription, plates: PlateSet | None, load_factor: float,
            volume_factor: float, rep_floor: int | None = None) -> Prescription:
     """A lighter version of ``current`` for a deload week.
 
-    Sets are scaled by ``volume_factor`` (at least one); when that removes no set,
-    repetitions are scaled instead. Loads are scaled by ``load_factor`` and rounded
-    down to a loadable load (never below the bar). Holds are unchanged. Repetition
-    work drops to ``rep_floor`` (the bottom of its range) when given.
+    Sets are scaled by ``volume_factor`` (at least one). Repetition work with a
+    load drops to ``rep_floor`` (the bottom of its range) when given, and when
+    scaling removes no set its repetitions are scaled instead. Body-weight work
+    (no ``plates``) keeps its repetitions: the bridge stays sets of 15. Loads
+    are scaled by ``load_factor`` and rounded down to a loadable load (never
+    below the bar). Holds are unchanged.
     """
     sets = max(1, round(current.sets * volume_factor))
     reps = current.reps
-    if reps is not None:
+    if reps is not None and plates is not None:
         if rep_floor is not None:
             reps = min(reps, rep_floor)
         if sets == current.sets:
@@ -183,3 +318,21 @@ def deload(current: Prescription, plates: PlateSet | None, load_factor: float,
     if load is not None and plates is not None:
         load = max(plates.bar, plates.round_down(load * load_factor))
     return replace(current, sets=sets, reps=reps, load=load)
+
+
+def return_after_deload(pending: Prescription, last_done: Prescription | None) -> Prescription:
+    """The first build session after a deload: at most the last working load done.
+
+    ``pending`` is what the model would prescribe next; when that is a new,
+    heavier load than ``last_done`` (the last build session before the deload),
+    the last build session is repeated first, so every block starts where the
+    one before it peaked and deloads never compound.
+    """
+    if last_done is None or pending.load is None or pending.load <= last_done.load:
+        return pending
+    return last_done
+
+
+def cut(load: float, plates: PlateSet, factor: float) -> float:
+    """``load`` times ``factor``, rounded down to a loadable load (at least the bar)."""
+    return max(plates.bar, plates.round_down(load * factor))

@@ -106,11 +106,14 @@ def report_html(a: Analysis, title: str = "Training log report") -> str:
 
     facts = [("sets logged", s.get("sets_logged")), ("days", s.get("days_logged")),
              ("from", day(s.get("first_day"))), ("to", day(s.get("last_day"))),
-             ("best e1RM (kg)", f"{s.get('best_e1rm_kg', float('nan')):.1f}"),
-             ("e1RM trend (kg/week)", f"{s.get('e1rm_trend_kg_per_week', float('nan')):.2f}"),
-             ("weeks outside the pain rules", s.get("weeks_outside_pain_rules"))]
-    if "completion" in s:
-        facts.insert(0, ("planned sets done", f"{100 * s['completion']:.0f} %"))
+             ("best e1RM (kg)", (f"{s['best_e1rm_kg']:.1f}" if s.get("best_e1rm_kg") is not None
+                                else "no deadlift data")),
+             ("e1RM trend (kg/week)", "-" if s.get("e1rm_trend_kg_per_week") is None
+              else f"{s['e1rm_trend_kg_per_week']:.2f}"),
+             ("weeks outside the pain rules", "no pain data" if not s.get("pain_data")
+              else s.get("weeks_outside_pain_rules"))]
+    if s.get("completion") is not None:
+        facts.insert(0, ("planned sets done to date", f"{100 * s['completion']:.0f} %"))
     parts = [f"<h1>{html.escape(title)}</h1>", "<table class='t'>"]
     parts += [f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
               for k, v in facts]

@@ -20,7 +20,7 @@ def test_plan_writes_csv_and_ics_that_reread(tmp_path):
     assert r.exit_code == 0, r.output
     assert "deadlift load (kg)" in r.output and "deload" in r.output
     plan = read_plan(csv)
-    assert plan.weeks == 12
+    assert plan.last_week == 12
     again = runner.invoke(app, ["plan", "--weeks", "12", "--start", "2026-01-05",
                                 "-o", str(tmp_path / "b.csv")])
     assert again.exit_code == 0
@@ -54,7 +54,7 @@ def test_show_prints_overview_and_week(tmp_path):
                         "--start-load", "95", "-o", str(csv)])
     r = runner.invoke(app, ["show", str(csv), "--week", "1"])
     assert r.exit_code == 0, r.output
-    assert "45 lb bar + 2x25" in r.output and "deadlift load (lb)" in r.output
+    assert "45 lb bar + 25 lb each side" in r.output and "deadlift load (lb)" in r.output
     r = runner.invoke(app, ["show", str(tmp_path / "missing.csv")])
     assert r.exit_code == 2 and "no such file" in r.output
 
@@ -87,9 +87,10 @@ def test_log_template_analyse_and_next_block(tmp_path):
     r = runner.invoke(app, ["next-block", str(plan_csv), str(log_csv), "-o", str(nxt)])
     assert r.exit_code == 0, r.output
     new = read_plan(nxt).table
-    # Week 1 was done at 15 reps: the next block goes up a step, 42.5 kg x 10, from week 5.
+    # Week 1 was done at 15 reps: the next block goes up a step, 42.5 kg x 10, from week 2
+    # (the Monday after the last logged session).
     first = new[new["exercise"] == "deadlift"].iloc[0]
-    assert (first["week"], first["target_reps"], first["load_kg"]) == (5, 10, 42.5)
+    assert (first["week"], first["target_reps"], first["load_kg"]) == (2, 10, 42.5)
 
 
 def test_analyse_asks_for_the_unit(tmp_path):

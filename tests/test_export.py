@@ -88,7 +88,7 @@ def test_ics_one_event_per_session(plan, tmp_path):
     first = events[0]
     assert first.decoded("dtstart").date() == START
     text = str(first.get("description"))
-    assert "Barbell deadlift: 3 x 10 at 40 kg (20 kg bar + 2x10)" in text
+    assert "Barbell deadlift: 3 x 10 at 40 kg (20 kg bar + 10 kg each side, bar on blocks)" in text
     assert "Glute bridge: 2 x 15" in text
     assert "rotational stretch: 3 x 5 s each side" in text
     assert len({str(e.get("uid")) for e in events}) == len(events)

@@ -14,11 +14,11 @@ LB = PlateSet(45.0, (45.0, 35.0, 25.0, 10.0, 5.0, 2.5), "lb")
     ("plates", "load", "text"),
     [
         (KG, 20.0, "20 kg bar only"),
-        (KG, 62.5, "20 kg bar + 2x20 + 2x1.25"),  # 20 + 2*(20 + 1.25) = 62.5
-        (KG, 142.5, "20 kg bar + 4x25 + 2x10 + 2x1.25"),  # 20 + 2*(50 + 10 + 1.25)
-        (LB, 135.0, "45 lb bar + 2x45"),
-        (LB, 225.0, "45 lb bar + 4x45"),
-        (LB, 50.0, "45 lb bar + 2x2.5"),
+        (KG, 62.5, "20 kg bar + 20 + 1.25 kg each side"),  # 20 + 2*(20 + 1.25) = 62.5
+        (KG, 142.5, "20 kg bar + 25 + 25 + 10 + 1.25 kg each side"),  # 20 + 2*(50 + 10 + 1.25)
+        (LB, 135.0, "45 lb bar + 45 lb each side"),
+        (LB, 225.0, "45 lb bar + 45 + 45 lb each side"),
+        (LB, 50.0, "45 lb bar + 2.5 lb each side"),
     ],
 )
 def test_describe_hand_counted_loads(plates, load, text):
@@ -28,7 +28,7 @@ def test_describe_hand_counted_loads(plates, load, text):
 def test_fewest_plates_not_greedy():
     # Greedy from the heaviest plate fails for 2x20 per side with 15s and 10s only.
     ps = PlateSet(20.0, (15.0, 10.0), "kg")
-    assert ps.describe(60.0) == "20 kg bar + 4x10"
+    assert ps.describe(60.0) == "20 kg bar + 10 + 10 kg each side"
     assert not ps.is_loadable(30.0)  # 5 a side cannot be made
     assert ps.loads(80.0) == [20.0, 40.0, 50.0, 60.0, 70.0, 80.0]
 

@@ -19,7 +19,7 @@ def test_default_plan_hand_counted():
     plan = generate(PlanConfig(start_date=START))
     t = plan.table
     assert list(t.columns) == list(PLAN_COLUMNS)
-    assert plan.weeks == 12
+    assert (plan.first_week, plan.last_week, plan.n_weeks) == (1, 12, 12)
     # The stretch: 84 days x 3 holds x 2 sides.
     assert (t["exercise"] == "rotational_stretch").sum() == 84 * 3 * 2
     # Bridges on Mon/Wed/Fri: 2 sets in weeks 1-3, then 3 sets, deload weeks 4, 8, 12 at 2.
@@ -34,12 +34,12 @@ def test_default_deadlift_follows_double_progression():
     t = generate(PlanConfig(start_date=START, deadlift_start_load=60)).table
     dl = t[t["exercise"] == "deadlift"].groupby("session_id", sort=False).first()
     # 10, 11, ... 15 reps at 60 kg over weeks 1-3, deload (0.9 x 60 = 54 -> 52.5 loadable),
-    # then back: the first session climbs within the 10 % cap, then 62.5 kg x 10.
+    # then back to the last working load done (60 kg x 15, repeated), then 62.5 kg x 10.
     assert list(dl["target_reps"][:6]) == [10, 11, 12, 13, 14, 15]
     assert list(dl["load_kg"][:6]) == [60.0] * 6
     assert list(dl["load_kg"][6:8]) == [52.5, 52.5]
     assert list(dl["phase"][6:8]) == ["deload", "deload"]
-    assert dl["load_kg"].iloc[8] == 57.5  # 52.5 * 1.1 = 57.75 -> 57.5
+    assert (dl["load_kg"].iloc[8], dl["target_reps"].iloc[8]) == (60.0, 15)
     assert (dl["load_kg"].iloc[9], dl["target_reps"].iloc[9]) == (62.5, 10)
 
 
@@ -49,19 +49,20 @@ def test_stretch_holds_grow_from_5_to_10_seconds():
     assert list(holds) == [5, 6, 7, 8, 9, 10, 10, 10, 10, 10, 10, 10]
 
 
-def test_volume_multiplier_scales_sets_reps_and_holds():
-    base = generate(PlanConfig(start_date=START, weeks=1)).table
+def test_volume_multiplier_scales_sets_of_bridge_and_deadlift_only():
+    # Volume 2: the bridge 2 -> 4 sets of 15, the deadlift 3 -> 6 sets, kept at 5; the
+    # stretch stays 3 holds a side (EXERCISES.md).
     more = generate(PlanConfig(start_date=START, weeks=1, volume=2)).table
-    for ex in ("glute_bridge", "rotational_stretch", "deadlift"):
-        assert (more["exercise"] == ex).sum() == 2 * (base["exercise"] == ex).sum()
-    assert more.loc[more["exercise"] == "glute_bridge", "target_reps"].iloc[0] == 30
+    per_session = more.groupby(["session_id", "exercise"]).size().groupby("exercise").max()
+    assert per_session.to_dict() == {"deadlift": 5, "glute_bridge": 4, "rotational_stretch": 6}
+    assert set(more.loc[more["exercise"] == "glute_bridge", "target_reps"]) == {15}
 
 
 def test_lb_plan_loads_are_exact_pounds():
     plan = generate(PlanConfig(start_date=START, unit="lb", deadlift_start_load=135))
     loads = from_kg(plan.table["load_kg"].dropna().astype(float), "lb")
     assert loads.iloc[0] == pytest.approx(135.0, abs=1e-9)
-    assert plan.table["plates"].dropna().iloc[0] == "45 lb bar + 2x45"
+    assert plan.table["plates"].dropna().iloc[0] == "45 lb bar + 45 lb each side"
 
 
 def test_deterministic():
@@ -129,12 +130,18 @@ def test_every_load_is_loadable(config):
 @PROPS
 @given(configs())
 def test_no_increase_above_ten_percent_or_smallest_step(config):
+    # The cap: no load above the heaviest of the previous 4 weeks by more than 10 % or the
+    # smallest loadable step from it (a return to a load already done is no increase).
     ps = config.plate_set
-    loads = from_kg(_deadlift_sessions(generate(config))["load"].astype(float), config.unit)
-    for old, new in zip(loads.round(6), loads.round(6).iloc[1:], strict=False):
-        if new <= old:
+    s = _deadlift_sessions(generate(config))
+    loads = from_kg(s["load"].astype(float), config.unit).round(6).to_numpy()
+    dates = s["date"].to_numpy()
+    for i in range(1, len(loads)):
+        window = loads[:i][(dates[i] - dates[:i]) < pd.Timedelta(days=28).to_timedelta64()]
+        if not len(window) or loads[i] <= window.max():
             continue
-        assert new - old <= max(0.10 * old, ps.next_up(old) - old) + 1e-6, (old, new)
+        top = window.max()
+        assert loads[i] - top <= max(0.10 * top, ps.next_up(top) - top) + 1e-6, (top, loads[i])
 
 
 @PROPS

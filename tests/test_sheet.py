@@ -29,7 +29,7 @@ def test_pain_columns_and_plates(plan):
     page = sheet_html(plan)
     assert "pain during (0-10)" in page and "pain after (0-10)" in page
     assert "Next-morning pain (0-10)" in page
-    assert "20 kg bar + 2x10" in page
+    assert "20 kg bar + 10 kg each side" in page
     assert "deload" in generate(PlanConfig(start_date=date(2026, 1, 5), weeks=4)).table[
         "phase"].tolist()
 
