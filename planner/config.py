@@ -119,6 +119,7 @@ class PlanConfig:
     exercises: tuple[str, ...] = EXERCISE_IDS
     overrides: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     deadlift_hold: str | None = None
+    deadlift_recent_max: float | None = None
 
     def __post_init__(self) -> None:
         problems: list[tuple[str, str]] = []
@@ -301,6 +302,10 @@ class PlanConfig:
                     f"above the ceiling of {top:g} {self.unit} ({basis}, NSCA table)"
                     + ("; even the empty bar is too heavy for that 1RM" if first <= ps.bar
                        else f"; allowed: at most {top:g} {self.unit}"))
+        recent = self.deadlift_recent_max
+        if recent is not None and (not _is_num(recent) or not 0 <= recent <= ps.max_load):
+            bad("deadlift_recent_max", f"got {recent!r}; allowed: the heaviest working load "
+                f"of the 4 weeks before the plan, in {self.unit}, or None")
         if self.load_step is not None and (not _is_num(self.load_step) or self.load_step <= 0):
             bad("load_step", f"got {self.load_step!r}; allowed: a positive load in {self.unit}, "
                 f"or None for the smallest step ({ps.smallest_step():g} {self.unit})")

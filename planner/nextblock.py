@@ -50,6 +50,7 @@ from planner.progression import (
     E1RM_START_MARGIN,
     LAYOFF_CUT,
     LAYOFF_DAYS,
+    MAX_PLAUSIBLE_KG,
     PAIN_CUT,
     WORKING_SET_SHARE,
     DoubleProgression,
@@ -178,7 +179,7 @@ def next_block(plan: Plan | None, log, *, weeks: int | None = None,
             notes.append(f"The log ({table['date'].min():%Y-%m-%d} to {last_log:%Y-%m-%d}) "
                          f"and the plan ({anchor:%Y-%m-%d} to {t['date'].max():%Y-%m-%d}) do "
                          "not overlap: this block follows the log, not the plan.")
-        rhythm = anchor.dayofweek
+        rhythm = anchor.day_of_week
     else:
         # A log alone: weeks from its first day, blocks on Mondays.
         anchor = table["date"].min() if len(table) else pd.Timestamp(base.start_date)
@@ -206,7 +207,8 @@ def next_block(plan: Plan | None, log, *, weeks: int | None = None,
         pain_anchor = anchor if t is not None and overlap else (
             table["date"].min() if len(table) else anchor)
         changes.update(_deadlift(table, base, phase, pd.Timestamp(start), notes, rules,
-                                 pain_action, t, first_week=pain_week1, anchor=pain_anchor))
+                                 pain_action, t, first_week=pain_week1, anchor=pain_anchor,
+                                 first_week_new=first_week))
     changes["overrides"] = _bridge_and_stretch(table, base, phase)
     new = generate(base.replace(**changes))
     return Plan(new.table, new.unit, new.config, tuple(notes) + new.notes)
@@ -214,7 +216,8 @@ def next_block(plan: Plan | None, log, *, weeks: int | None = None,
 
 def _deadlift(table: pd.DataFrame, base: PlanConfig, phase: pd.Series, start: pd.Timestamp,
               notes: list[str], rules: PainRules | None, pain_action: str,
-              t: pd.DataFrame | None, *, first_week: int, anchor) -> dict:
+              t: pd.DataFrame | None, *, first_week: int, anchor, first_week_new: int
+              ) -> dict:
     """The deadlift's settings for the next block (load, reps, ceiling, hold) and notes."""
     ps, unit = base.plate_set, base.unit
     lo, hi = base.rep_range
@@ -222,12 +225,13 @@ def _deadlift(table: pd.DataFrame, base: PlanConfig, phase: pd.Series, start: pd
     sets = scaled_sets(int(base.dose("deadlift")["sets"]), base.volume)
     dl = table[(table["exercise"] == "deadlift") & table["load_kg"].notna()
                & (table["reps"].fillna(0) >= 1)]
-    in_deload = dl["date"].map(phase).fillna("build") == "deload"
+    in_deload = dl["date"].map(phase).eq("deload")
     ws = working_sets(dl, lo)
     until = dl["date"].max() if len(dl) else start
-    # Working sets count when they are recent: within 4 weeks of the last deadlift.
-    ws_build = ws[~in_deload.reindex(ws.index).fillna(False)
-                  & (ws["date"] > until - pd.Timedelta(days=CAP_WINDOW_DAYS))]
+    build = ws[~in_deload.reindex(ws.index).fillna(False)]
+    # Working sets are recent within 4 weeks of the last deadlift; older ones are used only
+    # when no recent heavy set gives an e1RM (and then a layoff restarts lower).
+    fresh = build[build["date"] > until - pd.Timedelta(days=CAP_WINDOW_DAYS)]
 
     # The ceiling's reference: the configured 1RM or the best recent e1RM, the larger.
     best = best_recent_e1rm(dl, lo, until, ws)
@@ -242,14 +246,23 @@ def _deadlift(table: pd.DataFrame, base: PlanConfig, phase: pd.Series, start: pd
                          f"{float(from_kg(row['load_kg'], unit)):g} {u} x {int(row['reps'])} on "
                          f"{row['date']:%Y-%m-%d}); no set goes above the NSCA %1RM for its "
                          "reps of it.")
+    most = float(from_kg(MAX_PLAUSIBLE_KG, unit))
+    if ref is not None and ref > most:
+        notes.append(f"Ceiling: the estimate is above {most:.0f} {u}, the most any log may "
+                     f"hold; the ceiling uses {most:.0f} {u}.")
+        ref = most
     if ref is not None and ref < ps.bar:
         ref = None
-    limits = LoadLimits(ps, ref, from_kg(500.0, unit) if ref is None else ref)
+    limits = LoadLimits(ps, ref, most)
     model = (LinearLoad(limits, base.load_step) if base.deadlift_progression == "linear"
              else DoubleProgression(lo, hi, limits, base.reps_step, base.load_step))
 
     current: Prescription | None = None
-    heaviest = None
+    # The cap counts from the heaviest working load of the 4 weeks before the block.
+    window = ws[ws["date"] > start - pd.Timedelta(days=CAP_WINDOW_DAYS)]
+    heaviest = (ps.round_down(float(from_kg(window["load_kg"].astype(float).max(), unit)) + 1e-6)
+                if len(window) else None)
+    ws_build = fresh if len(fresh) or best is not None else build
     if len(ws_build):
         last_day = ws_build["date"].max()
         recent = ws_build[ws_build["date"] > last_day - pd.Timedelta(days=CAP_WINDOW_DAYS)]
@@ -258,7 +271,6 @@ def _deadlift(table: pd.DataFrame, base: PlanConfig, phase: pd.Series, start: pd
         day = at_top["date"].max()
         session = recent[recent["date"] == day]
         load = ps.round_down(float(from_kg(top_kg, unit)) + 1e-6)
-        heaviest = load
         done = tuple(int(min(r, hi)) for r in session["reps"])
         planned = t.loc[(t["exercise"] == "deadlift") & (t["date"] == day), "target_reps"] \
             if t is not None else pd.Series(dtype="Int64")
@@ -274,7 +286,8 @@ def _deadlift(table: pd.DataFrame, base: PlanConfig, phase: pd.Series, start: pd
                      + (f"; {others} other set(s) that day (warm-ups, heavy or back-off sets) "
                         "not used" if others else "") + ".")
         last_dl = dl["date"].max()
-        if in_deload.loc[dl["date"] == last_dl].any():
+        if in_deload.loc[dl["date"] == last_dl].any() or base.is_deload(first_week_new):
+            # After a deload (or with one to come first), back to at most the last working load.
             nxt = return_after_deload(nxt, current)
     elif best is not None:
         e1 = float(from_kg(best[0], unit))
@@ -294,14 +307,17 @@ def _deadlift(table: pd.DataFrame, base: PlanConfig, phase: pd.Series, start: pd
         nxt = Prescription(sets=sets, reps=lo, load=base.start_load)
         notes.append(f"Deadlift: none logged; the block starts at {nxt.load:g} {u}.")
 
-    # A layoff restarts lower.
+    # A layoff restarts lower: 14 days without deadlifts, or 4 weeks without working sets.
     last_dl = dl["date"].max() if len(dl) else None
-    if last_dl is not None and current is not None and \
-            (start - last_dl).days >= LAYOFF_DAYS:
+    last_ws = ws["date"].max() if len(ws) else None
+    if current is not None and last_dl is not None and (
+            (start - last_dl).days >= LAYOFF_DAYS
+            or (last_ws is not None and (start - last_ws).days >= CAP_WINDOW_DAYS)):
+        since = last_dl if (start - last_dl).days >= LAYOFF_DAYS else last_ws
+        what = "deadlift" if since is last_dl else "working deadlift set"
         nxt = Prescription(sets=sets, reps=lo, load=cut(current.load, ps, LAYOFF_CUT))
-        heaviest = None
-        notes.append(f"Layoff: no deadlift for {(start - last_dl).days} days (since "
-                     f"{last_dl:%Y-%m-%d}); the block restarts {1 - LAYOFF_CUT:.0%} lower, at "
+        notes.append(f"Layoff: no {what} for {(start - since).days} days (since "
+                     f"{since:%Y-%m-%d}); the block restarts {1 - LAYOFF_CUT:.0%} lower, at "
                      f"{nxt.load:g} {u} x {lo}.")
 
     # Stop rules, then pain rules, then progression.
@@ -343,7 +359,7 @@ def _deadlift(table: pd.DataFrame, base: PlanConfig, phase: pd.Series, start: pd
                      "last 4 weeks and the ceiling allow no more.")
     reps = nxt.reps if base.deadlift_progression == "linear" else min(hi, max(lo, nxt.reps))
     return {"deadlift_start_load": load, "deadlift_start_reps": min(hi, max(lo, reps)),
-            "one_rm": ref, "deadlift_hold": hold}
+            "one_rm": ref, "deadlift_hold": hold, "deadlift_recent_max": heaviest}
 
 
 def _bridge_and_stretch(table: pd.DataFrame, base: PlanConfig, phase: pd.Series) -> dict:
@@ -358,7 +374,7 @@ def _bridge_and_stretch(table: pd.DataFrame, base: PlanConfig, phase: pd.Series)
         start_hold = min(dose["hold_max_s"], max(floor, round(held)))
         overrides.setdefault("rotational_stretch", {})["hold_min_s"] = start_hold
     br = table[(table["exercise"] == "glute_bridge") & table["set_type"].isin(WORK_SETS)]
-    br_build = br[br["date"].map(phase).fillna("build") != "deload"]
+    br_build = br[~br["date"].map(phase).eq("deload")]
     br = br_build if len(br_build) else br
     if len(br):
         last = br[br["date"] == br["date"].max()]

@@ -53,7 +53,8 @@ def week_sheet(plan: Plan, week: int) -> pd.DataFrame:
     """The sessions of one week, one row per exercise per session, with plates."""
     t = plan.week(week)
     if t.empty:
-        raise ValueError(f"week {week} is not in the plan; it has weeks {plan.first_week} to {plan.last_week}")
+        raise ValueError(f"week {week} is not in the plan; it has weeks {plan.first_week} "
+                         f"to {plan.last_week}")
     names = {k: v.name for k, v in catalogue().items()}
     rows = []
     for (sid, ex), e in t.groupby(["session_id", "exercise"], sort=False):

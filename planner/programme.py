@@ -172,7 +172,10 @@ def generate(config: PlanConfig | None = None) -> Plan:
     training = set(config.training_days)
     dl_days = set(config.deadlift_days or ())
     blocks: list[tuple] = []  # one per exercise per session, expanded to set rows at the end
-    history: list[tuple[date, float]] = []  # deadlift sessions as planned, for the cap
+    # Deadlift sessions as planned, for the cap; seeded with what was done before the block.
+    history: list[tuple[date, float]] = []
+    if config.deadlift_recent_max is not None:
+        history.append((config.start_date - timedelta(days=1), config.deadlift_recent_max))
     last_build: Prescription | None = None  # the last build-week session as planned
     after_deload = False
     events = _Events(config)

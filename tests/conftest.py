@@ -1,5 +1,7 @@
 """Shared test settings.
 
+``HYPOTHESIS_EXAMPLES=N`` sets the examples of the tests that use :func:`examples`.
+
 Hypothesis profiles: ``ci`` (the default, sized to keep `make test` inside its
 time budget) and ``thorough`` (long runs outside CI):
 ``HYPOTHESIS_PROFILE=thorough .venv/bin/python -m pytest tests``.
@@ -24,4 +26,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 def examples(ci: int) -> int:
     """``ci`` examples under the CI profile; the profile's own (larger) number otherwise."""
+    if os.environ.get("HYPOTHESIS_EXAMPLES"):
+        return int(os.environ["HYPOTHESIS_EXAMPLES"])
     return ci if settings.default.max_examples < 1_000 else settings.default.max_examples
