@@ -56,11 +56,15 @@ class Plan:
 
     ``unit`` is the unit the user reads and writes loads in; the table itself
     always holds kg. ``config`` is the configuration it came from, when known.
+    ``settings_source`` says where a plan read from files took its settings
+    ("settings file" or "table"), and ``settings_notes`` what was inferred.
     """
 
     table: pd.DataFrame
     unit: str = "kg"
     config: PlanConfig | None = None
+    settings_source: str | None = None
+    settings_notes: tuple[str, ...] = ()
 
     def to_csv(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write the plan as CSV in the plan's unit (see :func:`planner.export.write_plan_csv`)."""

@@ -116,6 +116,6 @@ def test_bad_cell_names_line_and_column(plan, tmp_path):
     cells[1] = "three"  # the week column of the third data row
     lines[3] = ",".join(cells)
     path.write_text("\n".join(lines) + "\n")
-    expected = r"line 4, column 'week': found 'three'; expected a number"
+    expected = r"line 4, column 'week': found 'three'; expected a whole number"
     with pytest.raises(PlanFormatError, match=expected):
         read_plan(path)
