@@ -23,7 +23,8 @@ from planner.catalogue import catalogue, standard_plates
 from planner.config import MAX_WEEKS, WEEKDAYS, ConfigError, PlanConfig
 from planner.units import KG_PER_LB
 
-SEARCH_WEEKS = 16  # weeks of the table compared while searching (deloads repeat within 12)
+SEARCH_WEEKS = 12  # weeks of the table compared while searching
+MAX_TRIES = 60  # generated plans compared at most: the cost never depends on the values
 _BAR = re.compile(r"(\d+(?:\.\d+)?)\s*(?:kg|lb)\s+bar", re.IGNORECASE)
 _COUNT = re.compile(r"\b\d+\s*[x×]\s*(?=\d)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -67,10 +68,12 @@ def _rows(table: pd.DataFrame, unit: str) -> set[tuple]:
                    col(table["plates"]), col(table["phase"]), strict=True))
 
 
-def _score(observed: set[tuple], observed_keys: set, generated: set[tuple]) -> int:
-    """Rows of the table that the generated plan reproduces, less the rows it adds."""
+def _score(observed: set[tuple], observed_keys: set, generated: set[tuple]) -> tuple[int, int]:
+    """Rows of the table that the generated plan reproduces, less the rows it adds; and the
+    rows reproduced."""
     extra = sum(1 for row in generated if row[0] not in observed_keys)
-    return len(observed & generated) - extra
+    same = len(observed & generated)
+    return same - extra, same
 
 
 def infer_config(table: pd.DataFrame, unit: str = "kg") -> tuple[PlanConfig, list[str]]:
@@ -147,26 +150,30 @@ def infer_config(table: pd.DataFrame, unit: str = "kg") -> tuple[PlanConfig, lis
         if top > dose["hold_max_s"] or (top < dose["hold_max_s"] and (holds == top).sum() > 1):
             overrides.setdefault("rotational_stretch", {})["hold_max_s"] = top
     kw["overrides"] = overrides
+    kw["deload_every"] = _deload_rhythm(t)
 
     config = _valid(kw, notes)
     window = first_week + min(weeks, SEARCH_WEEKS)
     observed = _rows(t[t["week"] < window], unit)
     observed_keys = {row[0] for row in observed}
 
-    def score(c: PlanConfig) -> int:
+    def score(c: PlanConfig) -> tuple[int, int]:
         generated = generate(c.replace(weeks=min(weeks, SEARCH_WEEKS))).table
         return _score(observed, observed_keys, _rows(generated, unit))
 
     best = score(config)
+    rows = (len(observed), len(observed))
+    tries = 0
     searches = _searches(config, t, unit, plate_options)
     for _ in range(2):
         improved = False
         for _name, options in searches:
-            if best >= len(observed):
+            if best >= rows:
                 break  # the table is reproduced exactly
             for option in options(config):
-                if best >= len(observed):
+                if best >= rows or tries >= MAX_TRIES:
                     break
+                tries += 1
                 try:
                     cand = option()
                 except (ConfigError, ValueError, TypeError):
@@ -176,7 +183,7 @@ def infer_config(table: pd.DataFrame, unit: str = "kg") -> tuple[PlanConfig, lis
                     best, config, improved = s, cand, True
         if not improved:
             break
-    notes += _describe(config, len(observed), best, unit)
+    notes += _describe(config, len(observed), best[1], unit)
     return config, notes
 
 
@@ -199,6 +206,19 @@ def _valid(kw: dict[str, Any], notes: list[str]) -> PlanConfig:
     return PlanConfig(**kw)
 
 
+def _deload_rhythm(t: pd.DataFrame) -> int | None:
+    """The deload rhythm that marks exactly the table's deload weeks (4 when several do;
+    None when the table has no deload week and is long enough to have shown one)."""
+    weeks = sorted(set(t["week"].astype(int)))
+    deloads = set(t.loc[t["phase"] == "deload", "week"].astype(int))
+    fits = [d for d in range(2, 13) if {w for w in weeks if w % d == 0} == deloads]
+    if not deloads and len(weeks) >= 12:
+        return None
+    if 4 in fits or not fits:
+        return 4 if (4 in fits or deloads) else None
+    return fits[0]
+
+
 def _searches(config: PlanConfig, t: pd.DataFrame, unit: str,
               plate_options: list[tuple[float, ...]]
               ) -> list[tuple[str, Callable[[PlanConfig], list[Callable[[], PlanConfig]]]]]:
@@ -207,8 +227,13 @@ def _searches(config: PlanConfig, t: pd.DataFrame, unit: str,
     loads = sorted({_in_unit(float(x), unit) for x in dl["load_kg"].dropna()})
     steps = sorted({round(b - a, 4) for a, b in zip(loads, loads[1:], strict=False)
                     if b > a})[:6]
-    volumes = sorted({round(0.25 + 0.05 * i, 2) for i in range(56)},
-                     key=lambda v: (len(f"{v:g}"), abs(v - 1)))
+    # Volumes that give the deadlift sets of the table's first build session (3 a session
+    # at volume 1), the round ones first.
+    grid = [round(0.25 + 0.05 * i, 2) for i in range(56)]
+    first_sets = (int(dl.groupby("session_id", sort=False).size().iloc[0]) if len(dl)
+                  else None)
+    volumes = [v for v in grid if first_sets is None or max(1, round(3 * v)) == first_sets]
+    volumes = sorted(volumes or grid, key=lambda v: (len(f"{v:g}"), abs(v - 1)))[:10]
     fractions = [round(0.3 + 0.05 * i, 2) for i in range(14)]
 
     def over(c: PlanConfig, ex: str, **values: float) -> PlanConfig:
@@ -230,7 +255,6 @@ def _searches(config: PlanConfig, t: pd.DataFrame, unit: str,
     searches = [
         ("plates", opts(plate_options, lambda c, v: c.replace(plates=v))),
         ("volume", opts(volumes, lambda c, v: c.replace(volume=v))),
-        ("deload_every", opts([None, *range(2, 13)], lambda c, v: c.replace(deload_every=v))),
         ("deadlift_progression", opts(("double", "linear"),
                                       lambda c, v: c.replace(deadlift_progression=v))),
         ("rep_range", opts(range(hi_obs, 31), lambda c, v: c.replace(
@@ -262,7 +286,7 @@ def _searches(config: PlanConfig, t: pd.DataFrame, unit: str,
     return searches
 
 
-def _describe(c: PlanConfig, rows: int, score: int, unit: str) -> list[str]:
+def _describe(c: PlanConfig, rows: int, same: int, unit: str) -> list[str]:
     default = PlanConfig(unit=unit, start_date=c.start_date)
     out = [f"inferred from the table: weeks {c.first_week}-{c.first_week + c.weeks - 1} from "
            f"{c.start_date}, training days {', '.join(c.training_days)}, exercises "
@@ -275,7 +299,7 @@ def _describe(c: PlanConfig, rows: int, score: int, unit: str) -> list[str]:
                    + ("" if c.plates != default.plates else " (the standard set)"))
     out.append(f"volume {c.volume:g}, deloads "
                + (f"every {c.deload_every} weeks" if c.deload_every else "none"))
-    if score < rows:
-        out.append(f"the table differs from any generated plan ({rows - score} of {rows} sets "
+    if same < rows:
+        out.append(f"the table differs from any generated plan ({rows - same} of {rows} sets "
                    "not reproduced): it was edited by hand, and the closest settings are used")
     return out
