@@ -321,3 +321,20 @@ def test_next_block_from_files_equals_next_block_in_memory(tmp_path, kw):
     in_memory = next_block(plan, log)
     pd.testing.assert_frame_equal(from_files.table, in_memory.table)
     assert from_files.config == in_memory.config
+
+
+def test_deload_every_5_does_not_drift_over_three_blocks_through_files(tmp_path):
+    from planner import next_block
+
+    in_memory = from_files = generate(PlanConfig(start_date=START, weeks=8, deload_every=5))
+    for block in range(3):
+        folder = tmp_path / f"b{block}"
+        folder.mkdir()
+        path = from_files.to_csv(folder / "plan.csv")
+        log = _done_as_planned(from_files, folder)
+        from_files = next_block(read_plan(path), log)
+        in_memory = next_block(in_memory, log)
+        pd.testing.assert_frame_equal(from_files.table, in_memory.table)
+    deloads = set(from_files.table.loc[from_files.table["phase"] == "deload", "week"])
+    weeks = set(from_files.table["week"])
+    assert deloads == {w for w in weeks if w % 5 == 0} and deloads
