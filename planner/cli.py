@@ -277,8 +277,8 @@ def next_block_cmd(
     log_path: Annotated[Path, typer.Argument(metavar="LOG", help="What was actually done.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the new plan.")],
     weeks: Annotated[int | None, typer.Option(
-        min=1, max=104, help="Length of the new block in weeks (1-104; default: as long as "
-                             "the plan).")] = None,
+        help="Length of the new block in weeks (1-104; default: as long as the plan).")]
+        = None,
     pain_action: Annotated[str, typer.Option(
         "--pain-action", help="hold or reduce the deadlift when pain broke the rules.")]
         = "hold",
@@ -288,8 +288,12 @@ def next_block_cmd(
     force: Annotated[bool, typer.Option(help="Replace files that already exist.")] = False,
 ) -> None:
     """Build the next weeks from what was actually done and how the back responded."""
+    from planner.config import MAX_WEEKS
     from planner.nextblock import next_block
 
+    if weeks is not None and not 1 <= weeks <= MAX_WEEKS:
+        _fail(f"--weeks: got {weeks}; allowed: a whole number from 1 to {MAX_WEEKS}, or leave "
+              "it out for a block as long as the plan")
     plan = _read_plan_or_fail(plan_path)
     log = _read_log_or_fail(log_path, unit)
     from planner import ConfigError

@@ -321,7 +321,7 @@ def _settings_for(path: Path, data: bytes, table: pd.DataFrame,
                 return config, "settings file", notes
     try:
         config, inferred = infer_config(table, unit)
-    except ConfigError as exc:
+    except ValueError as exc:  # a ConfigError, or a table no plan could come from
         return None, "table", [reason, f"the settings could not be inferred from the table: "
                                f"{exc}"]
     return config, "table", [reason] + inferred
