@@ -60,6 +60,12 @@ def _label(field: str) -> str:
     return LABELS.get(parent, field)
 
 
+def _unique(path: Path, write) -> Path:
+    """Write to ``path``, or ``name-2.ext``, ``name-3.ext`` ...: the first name free at the
+    moment of writing (each write is exclusive, so two exports never share a name)."""
+    return write_first_free(path, write)
+
+
 def parse_plates(text: str) -> tuple[float, ...]:
     """Plate weights typed by a person: "20, 10, 5, 2.5", "20; 10; 2,5", "20 10 2.5".
 
@@ -213,8 +219,8 @@ class PlannerApp(w.VBox):
             plates = parse_plates(c["plates"].value)
         except ValueError:
             problems.append(("plates", f"could not read '{c['plates'].value}'; allowed: plate "
-                             "weights separated by a comma and a space or by semicolons, e.g. "
-                             "20, 10, 5, 2.5 (a decimal comma works too: 2,5)"))
+                             "weights separated by commas, e.g. 20, 10, 5, 2.5 (2,5 is read "
+                             "as 2.5)"))
             plates = ()
         if problems:
             raise ConfigError(problems)
@@ -302,16 +308,12 @@ class PlannerApp(w.VBox):
         folder = Path(folder or self.export_dir)
         folder.mkdir(parents=True, exist_ok=True)
         stamp = f"plan-{self.config.start_date:%Y-%m-%d}-{self.config.weeks}w"
-        # The first free name at the moment of writing (each write is exclusive).
         if kind == "csv":
-            return write_first_free(folder / f"{stamp}.csv",
-                                    lambda p: write_plan_csv(self.plan, p))
+            return _unique(folder / f"{stamp}.csv", lambda p: write_plan_csv(self.plan, p))
         if kind == "ics":
-            return write_first_free(folder / f"{stamp}.ics",
-                                    lambda p: write_plan_ics(self.plan, p))
+            return _unique(folder / f"{stamp}.ics", lambda p: write_plan_ics(self.plan, p))
         if kind == "sheet":
-            return write_first_free(folder / f"{stamp}-sheet.html",
-                                    lambda p: write_sheet(self.plan, p))
+            return _unique(folder / f"{stamp}-sheet.html", lambda p: write_sheet(self.plan, p))
         raise ValueError(f"kind must be one of csv, ics, sheet; got {kind!r}")
 
     def _export_clicked(self, kind: str) -> None:
