@@ -285,3 +285,13 @@ def test_next_block_through_files_keeps_the_plans_settings(tmp_path):
     assert dl["target_reps"].between(5, 8).all()
     assert new.config.plates == (20, 10, 5, 1.5) and new.config.volume == 0.5
     assert set(new.table.loc[new.table["phase"] == "deload", "week"]) == {15, 20}
+
+
+def test_plan_force_onto_a_symlink_is_refused(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    link = tmp_path / "plan.csv"
+    link.symlink_to(victim)
+    r = runner.invoke(app, ["plan", "-o", str(link), "--force"])
+    _clear_error(r, "-o/--output", "symbolic link")
+    assert link.is_symlink() and victim.read_text() == "precious"

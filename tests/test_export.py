@@ -163,6 +163,8 @@ def _first(raw, exercise):
          r"column 'load_kg': found '9000'; expected a number from 0 to 500 kg"),
         ("unknown_side", lambda r: r.assign(side=r["side"].mask(r.index == 0, "middle")),
          r"line 2, column 'side': found 'middle'; expected one of both, left, right"),
+        ("duplicated_column", lambda r: pd.concat([r, r[["week"]]], axis=1),
+         r"column 'week': the column appears twice"),
         ("blank_stretch_hold",
          lambda r: r.assign(target_hold_s=r["target_hold_s"].mask(
              r["exercise"] == "rotational_stretch", "")),
