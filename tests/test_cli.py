@@ -295,3 +295,15 @@ def test_plan_force_onto_a_symlink_is_refused(tmp_path):
     r = runner.invoke(app, ["plan", "-o", str(link), "--force"])
     _clear_error(r, "-o/--output", "symbolic link")
     assert link.is_symlink() and victim.read_text() == "precious"
+
+
+def test_show_says_where_the_settings_came_from(tmp_path):
+    from pathlib import Path
+
+    old = tmp_path / "old.csv"  # a plan written before plans had a settings file
+    old.write_bytes((Path(__file__).parent.parent / "data" / "sample_plan.csv").read_bytes())
+    r = runner.invoke(app, ["show", str(old)])
+    assert r.exit_code == 0, r.output
+    assert "settings inferred from the table" in r.output and "no settings file" in r.output
+    r = runner.invoke(app, ["show", str(_plan(tmp_path))])
+    assert r.exit_code == 0 and "inferred" not in r.output
