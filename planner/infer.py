@@ -184,6 +184,13 @@ def infer_config(table: pd.DataFrame, unit: str = "kg") -> tuple[PlanConfig, lis
         if not improved:
             break
     notes += _describe(config, len(observed), best[1], unit)
+    if len(build_dl) and config.rep_range[1] > int(build_dl["target_reps"].max()):
+        notes.append(f"the table never reaches the top of the rep range: "
+                     f"{config.rep_range[1]} assumed")
+    unseen = [p for p in config.plates if p not in seen]
+    if len(dl) and unseen:
+        notes.append(f"plates the table never uses are assumed to be on the rack: "
+                     f"{', '.join(f'{p:g}' for p in unseen)} {unit}")
     return config, notes
 
 
