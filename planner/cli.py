@@ -7,9 +7,10 @@ traceback.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -22,9 +23,47 @@ app = typer.Typer(
 )
 
 
+T = TypeVar("T")
+
+# The option of ``planner plan`` that sets each PlanConfig field, for error messages.
+FIELD_OPTIONS = {
+    "weeks": "--weeks", "training_days": "--days", "start_date": "--start", "unit": "--unit",
+    "bar": "--bar", "plates": "--plates", "deadlift_start_load": "--start-load",
+    "one_rm": "--one-rm", "rep_range": "--rep-range", "load_step": "--load-step",
+    "deadlift_progression": "--progression", "deadlift_sessions_per_week":
+    "--deadlifts-per-week", "deadlift_days": "--days", "volume": "--volume",
+    "deload_every": "--deload-every",
+}
+
+
 def _fail(message: str) -> None:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    for line in message.splitlines() or [""]:
+        typer.secho(f"error: {line}", fg=typer.colors.RED, err=True)
     raise typer.Exit(code=2)
+
+
+def _config_problems(exc) -> str:
+    """A ConfigError as one line per problem, each led by the option that fixes it."""
+    return "\n".join(f"{FIELD_OPTIONS.get(name, name)}: {msg}" for name, msg in exc.problems)
+
+
+def _write(option: str, write: Callable[[], T]) -> T:
+    """Run a write; turn every way it can fail into one clear line naming the option."""
+    from planner.safewrite import OutputError, OutputExistsError
+
+    try:
+        return write()
+    except OutputExistsError as exc:
+        reason = exc.reason.replace("pass overwrite=True to replace it",
+                                    "add --force to replace it").replace(
+            "pass overwrite=True to replace them", "add --force to replace them")
+        _fail(f"{option}: {exc.path}: {reason}" + ("" if "--force" in reason else
+                                                    "; or choose another name"))
+    except OutputError as exc:
+        _fail(f"{option}: {exc}")
+    except OSError as exc:
+        _fail(f"{option}: cannot write {exc.filename or ''}: {exc.strerror or exc}")
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _floats(text: str | None, option: str) -> tuple[float, ...] | None:
@@ -33,14 +72,15 @@ def _floats(text: str | None, option: str) -> tuple[float, ...] | None:
     try:
         return tuple(float(x) for x in text.replace(" ", "").split(",") if x)
     except ValueError:
-        _fail(f"{option}: expected numbers separated by commas, like 25,20,10,5,2.5; got {text!r}")
+        _fail(f"{option}: expected numbers separated by commas, like 25,20,10,5,2.5; "
+              f"got '{text}'")
 
 
 def _rep_range(text: str) -> tuple[int, int]:
     try:
         lo, hi = (int(x) for x in text.split("-"))
     except ValueError:
-        _fail(f"--rep-range: expected two whole numbers like 10-15; got {text!r}")
+        _fail(f"--rep-range: expected two whole numbers like 10-15; got '{text}'")
     return lo, hi
 
 
@@ -103,18 +143,18 @@ def plan_cmd(
             volume=volume, deload_every=deload_every or None,
         )
     except ConfigError as exc:
-        _fail(str(exc))
+        _fail(_config_problems(exc))
     except ValueError as exc:
         _fail(f"--start: {exc}; expected a date like 2026-01-05")
-    plan = generate(config)
-    print_summary(plan)
     try:
-        if output:
-            typer.echo(f"wrote {plan.to_csv(output, overwrite=force)}")
-        if ics:
-            typer.echo(f"wrote {plan.to_ics(ics, overwrite=force)}")
-    except FileExistsError as exc:
-        _fail(str(exc))
+        plan = generate(config)
+    except ValueError as exc:
+        _fail(f"cannot build this plan: {exc}")
+    print_summary(plan)
+    if output:
+        typer.echo(f"wrote {_write('-o/--output', lambda: plan.to_csv(output, overwrite=force))}")
+    if ics:
+        typer.echo(f"wrote {_write('--ics', lambda: plan.to_ics(ics, overwrite=force))}")
 
 
 @app.command("show")
@@ -124,6 +164,10 @@ def show_cmd(
 ) -> None:
     """Print the weekly overview of a plan CSV (and the sets of one week)."""
     plan = _read_plan_or_fail(path)
+    if week is not None and week not in set(plan.table["week"]):
+        weeks = plan.table["week"]
+        _fail(f"--week {week}: {path} has no week {week}; its weeks are {weeks.min()} to "
+              f"{weeks.max()}")
     print_summary(plan)
     if week is not None:
         from planner.overview import week_sheet
@@ -138,10 +182,17 @@ def _read_plan_or_fail(path: Path):
 
     if not path.exists():
         _fail(f"{path}: no such file")
+    if path.is_dir():
+        _fail(f"{path}: is a folder; give the plan CSV file")
     try:
-        return read_plan(path)
+        plan = read_plan(path)
     except PlanFormatError as exc:
         _fail(str(exc))
+    if plan.settings_source == "table":
+        typer.echo(f"{path}: settings inferred from the table:", err=True)
+        for note in plan.settings_notes:
+            typer.echo(f"  - {note}", err=True)
+    return plan
 
 
 def _read_log_or_fail(path: Path, unit: str | None):
@@ -149,6 +200,8 @@ def _read_log_or_fail(path: Path, unit: str | None):
 
     if not path.exists():
         _fail(f"{path}: no such file")
+    if path.is_dir():
+        _fail(f"{path}: is a folder; give the log file")
     try:
         log = read_log(path, unit=unit)
     except LogFormatError as exc:
@@ -175,10 +228,8 @@ def log_template_cmd(
     from planner.logs import write_log_template
 
     plan = _read_plan_or_fail(plan_path)
-    try:
-        path = write_log_template(plan.table, output, unit=plan.unit, overwrite=force)
-    except FileExistsError as exc:
-        _fail(str(exc))
+    path = _write("-o/--output", lambda: write_log_template(plan.table, output, unit=plan.unit,
+                                                            overwrite=force))
     typer.echo(f"wrote {path}")
 
 
@@ -204,17 +255,8 @@ def analyse_cmd(
               "done_hold_s for the stretch) for the sets you did, then analyse it again")
     plan = _read_plan_or_fail(plan_path) if plan_path else None
     result = analyse(log, plan)
-    try:
-        paths = write_report(result, out, overwrite=force)
-    except FileExistsError as exc:
-        _fail(str(exc))
-    if len(log.report):
-        report_path = out / "import_report.csv"
-        from planner.export import write_atomic
-
-        write_atomic(report_path, lambda fh: log.report.to_csv(fh, index=False),
-                     overwrite=force)
-        paths.append(report_path)
+    paths = _write("--out", lambda: write_report(result, out, overwrite=force,
+                                                 import_report=log.report))
     from planner.analysis import findings
 
     for line in findings(result):
@@ -228,7 +270,9 @@ def next_block_cmd(
     plan_path: Annotated[Path, typer.Argument(metavar="PLAN", help="The plan that was followed.")],
     log_path: Annotated[Path, typer.Argument(metavar="LOG", help="What was actually done.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the new plan.")],
-    weeks: Annotated[int | None, typer.Option(help="Length of the new block in weeks.")] = None,
+    weeks: Annotated[int | None, typer.Option(
+        help="Length of the new block in weeks (1-104; default: as long as the plan).")]
+        = None,
     pain_action: Annotated[str, typer.Option(
         "--pain-action", help="hold or reduce the deadlift when pain broke the rules.")]
         = "hold",
@@ -238,21 +282,26 @@ def next_block_cmd(
     force: Annotated[bool, typer.Option(help="Replace files that already exist.")] = False,
 ) -> None:
     """Build the next weeks from what was actually done and how the back responded."""
+    from planner.config import MAX_WEEKS
     from planner.nextblock import next_block
 
+    if weeks is not None and not 1 <= weeks <= MAX_WEEKS:
+        _fail(f"--weeks: got {weeks}; allowed: a whole number from 1 to {MAX_WEEKS}, or leave "
+              "it out for a block as long as the plan")
     plan = _read_plan_or_fail(plan_path)
     log = _read_log_or_fail(log_path, unit)
+    from planner import ConfigError
+
     try:
         new = next_block(plan, log, weeks=weeks, pain_action=pain_action)
+    except ConfigError as exc:
+        _fail(_config_problems(exc))
     except ValueError as exc:
         _fail(str(exc))
     print_summary(new)
-    try:
-        typer.echo(f"wrote {new.to_csv(output, overwrite=force)}")
-        if ics:
-            typer.echo(f"wrote {new.to_ics(ics, overwrite=force)}")
-    except FileExistsError as exc:
-        _fail(str(exc))
+    typer.echo(f"wrote {_write('-o/--output', lambda: new.to_csv(output, overwrite=force))}")
+    if ics:
+        typer.echo(f"wrote {_write('--ics', lambda: new.to_ics(ics, overwrite=force))}")
 
 
 def main() -> None:  # pragma: no cover

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from planner.catalogue import EXERCISE_IDS, catalogue, standard_plates
-from planner.plates import PlateSet
+from planner.plates import MAX_DENOMINATIONS, MIN_PLATE, PlateSet, plate_problems
 from planner.progression import MAX_PLAUSIBLE_KG, LoadLimits, percent_1rm
 from planner.units import UNITS, from_kg
 
@@ -27,6 +27,13 @@ MAX_WEEKS = 104
 #: Sets of the bridge and of the deadlift per session, whatever the volume (the project's
 #: own limit: nobody with a sore back needs 9 sets of 10-15 deadlifts).
 MAX_SETS = 5
+# A plan starts between the first day any log reader accepts and 10 years from today
+# (four 104-week blocks in a row still fit).
+MIN_START = date(1970, 1, 1)
+MAX_START_YEARS_AHEAD = 10
+_WEEKDAY_NAMES = {**{d: d for d in WEEKDAYS},
+                  **{n: n[:3] for n in ("monday", "tuesday", "wednesday", "thursday", "friday",
+                                        "saturday", "sunday")}}
 
 # Per-exercise dose settings that ``overrides`` may change, with their allowed ranges.
 OVERRIDE_RANGES: dict[str, dict[str, tuple[float, float]]] = {
@@ -51,13 +58,33 @@ class ConfigError(ValueError):
 
 
 def parse_weekday(value: Any) -> str:
-    """Normalise a weekday ("Mon", "monday", 0 for Monday ... 6) to "mon".."sun"."""
+    """Normalise a weekday ("Mon", "monday", 0 for Monday ... 6) to "mon".."sun".
+
+    Only a day's full name or its three-letter abbreviation counts ("monkey" is
+    not Monday).
+    """
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6:
         return WEEKDAYS[value]
-    text = str(value).strip().lower()[:3]
-    if text in WEEKDAYS:
-        return text
-    raise ValueError(f"{value!r} is not a weekday; use one of {', '.join(WEEKDAYS)}")
+    text = str(value).strip().lower()
+    if text in _WEEKDAY_NAMES:
+        return _WEEKDAY_NAMES[text]
+    raise ValueError(f"'{value}' is not a weekday; use one of {', '.join(WEEKDAYS)} "
+                     "(or the full names)")
+
+
+def split_days(value: Any) -> list[Any]:
+    """Weekdays given as a sequence or as one text ("mon,wed,fri" or "mon wed fri")."""
+    if isinstance(value, str):
+        return [d for d in value.replace(",", " ").replace(";", " ").split() if d]
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [value]
+
+
+def max_start(today: date | None = None) -> date:
+    """The latest start date a plan may have: ``MAX_START_YEARS_AHEAD`` years from today."""
+    today = today or date.today()
+    return today.replace(year=today.year + MAX_START_YEARS_AHEAD, day=min(today.day, 28))
 
 
 def next_monday(today: date | None = None) -> date:
@@ -145,15 +172,19 @@ class PlanConfig:
                 bad("start_date", f"got {self.start_date!r}; allowed: a date like 2026-01-05")
         if hasattr(self.start_date, "date") and callable(self.start_date.date):
             set_("start_date", self.start_date.date())  # a datetime: keep the day
+        if isinstance(self.start_date, date) and not MIN_START <= self.start_date <= max_start():
+            bad("start_date", f"{self.start_date.isoformat()} is outside the dates a plan can "
+                f"start on; allowed: from {MIN_START.isoformat()} to {max_start().isoformat()}")
 
         days = []
-        for d in self.training_days if _is_seq(self.training_days) else [self.training_days]:
+        for d in split_days(self.training_days):
             try:
                 days.append(parse_weekday(d))
             except ValueError as exc:
                 bad("training_days", str(exc))
         if not days and not any(p[0] == "training_days" for p in problems):
-            bad("training_days", f"no training day given; allowed: one or more of {WEEKDAYS}")
+            bad("training_days", "no training day given; allowed: one or more of "
+                f"{', '.join(WEEKDAYS)}")
         if len(set(days)) != len(days):
             bad("training_days", f"a day is given twice: {', '.join(days)}")
         days = sorted(set(days), key=WEEKDAYS.index)
@@ -162,13 +193,16 @@ class PlanConfig:
         exercises = tuple(self.exercises) if _is_seq(self.exercises) else (self.exercises,)
         unknown = [e for e in exercises if e not in EXERCISE_IDS]
         if unknown or not exercises:
-            bad("exercises", f"got {exercises!r}; allowed: one or more of {EXERCISE_IDS}")
+            shown = ", ".join(str(e) for e in exercises) or "none"
+            bad("exercises", f"got {shown}; allowed: one or more of {', '.join(EXERCISE_IDS)}")
         set_("exercises", tuple(e for e in EXERCISE_IDS if e in exercises))
 
         if not _is_seq(self.rep_range) or len(self.rep_range) != 2 or not all(
             _is_int(r) for r in self.rep_range
         ):
-            bad("rep_range", f"got {self.rep_range!r}; allowed: two whole numbers (low, high)")
+            shown = ("-".join(str(r) for r in self.rep_range) if _is_seq(self.rep_range)
+                     else str(self.rep_range))
+            bad("rep_range", f"got {shown}; allowed: two whole numbers, low-high, like 10-15")
         else:
             lo, hi = self.rep_range
             if not 1 <= lo <= hi <= 30:
@@ -200,8 +234,7 @@ class PlanConfig:
                 "to 0.99 of the working sets")
 
         self._check_overrides(bad)
-        if self.unit in UNITS:
-            self._check_loads(bad)
+        self._check_loads(bad)
         if days and "deadlift" in self.exercises:
             self._check_deadlift_days(days, bad)
         if problems:
@@ -247,19 +280,34 @@ class PlanConfig:
                 f"sets {bridge['sets']:g} is more than max_sets {bridge['max_sets']:g}")
 
     def _check_loads(self, bad) -> None:
-        std_bar, std_plates = standard_plates(self.unit)
+        # Every load problem is listed, even when the unit or the bar is wrong too.
+        unit = self.unit if self.unit in UNITS else "kg"
+        std_bar, std_plates = standard_plates(unit)
         bar = std_bar if self.bar is None else self.bar
         plates = std_plates if self.plates is None else self.plates
+        ok = self.unit in UNITS
         if not _is_num(bar) or not 0 < bar <= 100:
-            bad("bar", f"got {bar!r}; allowed: a bar weight above 0 and up to 100 {self.unit}")
-            return
+            bad("bar", f"got {bar}; allowed: a bar weight above 0 and up to 100 {unit}")
+            ok = False
         if not _is_seq(plates) or not plates:
             bad("plates", f"the plate set is empty; allowed: one or more plate weights in "
-                f"{self.unit}, e.g. {', '.join(f'{p:g}' for p in std_plates)}")
-            return
-        if not all(_is_num(p) and 0 < p <= 100 for p in plates):
-            bad("plates", f"got {plates!r}; allowed: plate weights above 0 and up to 100 "
-                f"{self.unit}")
+                f"{unit}, e.g. {', '.join(f'{p:g}' for p in std_plates)}")
+            ok = False
+        elif not all(_is_num(p) and p > 0 for p in plates):
+            bad("plates", f"got {', '.join(str(p) for p in plates)}; allowed: plate weights "
+                f"above 0, in {unit}")
+            ok = False
+        else:
+            for problem in plate_problems(tuple(plates), unit):
+                bad("plates", f"{problem}; allowed: plates from {MIN_PLATE[unit]:g} {unit}, "
+                    f"at most {MAX_DENOMINATIONS} different weights")
+                ok = False
+        for name in ("deadlift_start_load", "one_rm", "load_step"):
+            value = getattr(self, name)
+            if value is not None and (not _is_num(value) or value <= 0):
+                bad(name, f"got {value}; allowed: a positive load in {unit}")
+                ok = False
+        if not ok:
             return
         object.__setattr__(self, "bar", float(bar))
         object.__setattr__(self, "plates",
@@ -336,9 +384,18 @@ class PlanConfig:
         pick = spread_days(nums, n)
         if pick is None:
             most = max(k for k in range(1, len(nums) + 1) if spread_days(nums, k) or k == 1)
-            bad("deadlift_sessions_per_week", f"{n} deadlift sessions a week on "
-                f"{', '.join(days)} would fall on consecutive days; allowed here: at most {most}, "
-                "or add training days with a rest day between them")
+            on = ", ".join(days)
+            if len(nums) < n:
+                bad("deadlift_sessions_per_week", f"{n} deadlift sessions a week need at least "
+                    f"{n} training days with a rest day between them, and the only training "
+                    f"day{'s are' if len(nums) > 1 else ' is'} {on}; choose more training days "
+                    f"(e.g. mon, wed, fri) or at most {most} deadlift session"
+                    f"{'s' if most > 1 else ''} a week")
+            else:
+                bad("deadlift_sessions_per_week", f"{n} deadlift sessions a week on {on} would "
+                    f"fall on consecutive days; choose training days with a rest day between "
+                    f"them (e.g. mon, wed, fri) or at most {most} deadlift session"
+                    f"{'s' if most > 1 else ''} a week")
             return
         object.__setattr__(self, "deadlift_days", tuple(WEEKDAYS[d] for d in pick))
 

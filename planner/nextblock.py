@@ -41,7 +41,7 @@ import pandas as pd
 from planner import metrics
 from planner.analysis import CLINICIAN, WORK_SETS, PainRules, pain_status
 from planner.catalogue import catalogue
-from planner.config import WEEKDAYS, PlanConfig
+from planner.config import PlanConfig
 from planner.programme import Plan, generate, scaled_sets
 from planner.progression import (
     CAP_WINDOW_DAYS,
@@ -68,37 +68,12 @@ PAIN_ACTIONS = ("hold", "reduce")
 
 
 def _config_from_plan(plan: Plan) -> PlanConfig:
-    """The configuration a plan came from, or one rebuilt from its table."""
+    """The configuration a plan came from, or one inferred from its table."""
     if plan.config is not None:
         return plan.config
-    t = plan.table
-    def days_of(ex: str) -> tuple[str, ...]:
-        wd = t.loc[t["exercise"] == ex, "date"].dt.day_of_week.unique()
-        return tuple(WEEKDAYS[d] for d in sorted(wd))
+    from planner.infer import infer_config
 
-    training = days_of("glute_bridge") or days_of("deadlift") or ("mon", "wed", "fri")
-    dl_days = days_of("deadlift")
-    dl = t[t["exercise"] == "deadlift"]
-    reps = dl["target_reps"].dropna()
-    kw: dict = {"unit": plan.unit, "training_days": training,
-                "weeks": int(t["week"].nunique()),
-                "start_date": t["date"].min().date()}
-    if len(reps):
-        # A short plan may not reach the top of the range: never narrow the default range.
-        lo, hi = PlanConfig.rep_range
-        kw["rep_range"] = (min(lo, int(reps.min())), max(hi, int(reps.max())))
-    bars = dl["plates"].dropna().str.extract(r"^([\d.]+) (?:kg|lb) bar")[0].dropna()
-    if len(bars):
-        kw["bar"] = float(bars.iloc[0])
-    deloads = sorted(t.loc[t["phase"] == "deload", "week"].unique().tolist())
-    if not deloads:
-        kw["deload_every"] = None
-    elif all(w % deloads[0] == 0 for w in deloads) and 2 <= deloads[0] <= 12:
-        kw["deload_every"] = int(deloads[0])
-    if dl_days:
-        kw["deadlift_days"] = dl_days
-        kw["deadlift_sessions_per_week"] = len(dl_days)
-    return PlanConfig(**kw)
+    return infer_config(plan.table, plan.unit)[0]
 
 
 def working_sets(sets: pd.DataFrame, rep_min: int) -> pd.DataFrame:

@@ -19,6 +19,60 @@ _MAX_SIDE = 400.0
 #: The lightest plate of full diameter (450 mm) in each unit: below it, a pull from the
 #: floor starts lower and asks for more lumbar flexion.
 FULL_SIZE_PLATE = {"kg": 20.0, "lb": 45.0}
+# Bounds that keep the load table small whoever builds a PlateSet: the lightest plate
+# (the lightest fractional plates sold), the number of denominations, and the number of
+# per-side amounts the table may hold (400 kg a side in steps of 0.1 kg).
+MIN_PLATE = {"kg": 0.25, "lb": 0.5}
+MAX_DENOMINATIONS = 15
+MAX_TABLE = 4_000
+
+
+def plate_problems(plates: tuple[float, ...], unit: str) -> list[str]:
+    """What is wrong with ``plates`` as a plate set in ``unit`` (empty when usable).
+
+    Checked before any table is built, so a bad set costs nothing.
+    """
+    import math
+
+    if not plates:
+        return ["the plate set is empty"]
+    if not all(isinstance(p, int | float) and not isinstance(p, bool) and math.isfinite(p)
+               for p in plates):
+        return ["every plate must be a number"]
+    smallest = MIN_PLATE.get(unit, MIN_PLATE["kg"])
+    problems = []
+    light = sorted({p for p in plates if p < smallest})
+    if light:
+        problems.append(f"{', '.join(f'{p:g}' for p in light)} {unit} is lighter than the "
+                        f"lightest plate made ({smallest:g} {unit})")
+    heavy = sorted({p for p in plates if p > 100})
+    if heavy:
+        problems.append(f"{', '.join(f'{p:g}' for p in heavy)} {unit} is heavier than any "
+                        f"plate (at most 100 {unit})")
+    if len(set(plates)) > MAX_DENOMINATIONS:
+        problems.append(f"{len(set(plates))} different plates; at most {MAX_DENOMINATIONS}")
+    if not problems:
+        step = _quantum_of(plates)
+        if _table_size(step, unit) > MAX_TABLE:
+            problems.append(f"these plates combine in steps of {float(step):g} {unit}, finer "
+                            "than any plates made; use weights like 25, 20, 10, 5, 2.5, 1.25, "
+                            "0.5")
+    return problems
+
+
+def _quantum_of(plates: tuple[float, ...]) -> Fraction:
+    fr = [_frac(p) for p in plates]
+    den = 1
+    for f in fr:
+        den = den * f.denominator // gcd(den, f.denominator)
+    num = 0
+    for f in fr:
+        num = gcd(num, int(f * den))
+    return Fraction(num, den)
+
+
+def _table_size(quantum: Fraction, unit: str) -> int:
+    return int(Fraction(str(_MAX_SIDE)) / quantum * (1 if unit == "kg" else 2))
 
 
 def _frac(x: float) -> Fraction:
@@ -43,23 +97,23 @@ class PlateSet:
     plates: tuple[float, ...]
     unit: str = "kg"
 
+    def __post_init__(self) -> None:
+        problems = plate_problems(tuple(self.plates), self.unit)
+        if problems:
+            shown = ", ".join(f"{p:g}" if isinstance(p, int | float) else str(p)
+                              for p in self.plates)
+            raise ValueError(f"plates {shown}: " + "; ".join(problems))
+
     @cached_property
     def _quantum(self) -> Fraction:
-        fr = [_frac(p) for p in self.plates]
-        den = 1
-        for f in fr:
-            den = den * f.denominator // gcd(den, f.denominator)
-        num = 0
-        for f in fr:
-            num = gcd(num, int(f * den))
-        return Fraction(num, den)
+        return _quantum_of(self.plates)
 
     @cached_property
     def _table(self) -> list[tuple[int, ...] | None]:
         """Fewest-plate combination for every per-side amount, in quanta (None: impossible)."""
         q = self._quantum
         sizes = sorted((int(_frac(p) / q) for p in set(self.plates)), reverse=True)
-        n = int(Fraction(str(_MAX_SIDE)) / q * (1 if self.unit == "kg" else 2))
+        n = min(_table_size(q, self.unit), MAX_TABLE)
         best: list[tuple[int, ...] | None] = [None] * (n + 1)
         best[0] = ()
         for amount in range(1, n + 1):

@@ -66,12 +66,16 @@ class Plan:
     always holds kg. ``config`` is the configuration it came from, when known.
     ``notes`` are what the user should know about the plan in plain words: holds
     and cuts with their reasons, the ceiling reached, capped steps, bars on blocks.
+    ``settings_source`` says where a plan read from files took its settings
+    ("settings file" or "table"), and ``settings_notes`` what was inferred.
     """
 
     table: pd.DataFrame
     unit: str = "kg"
     config: PlanConfig | None = None
     notes: tuple[str, ...] = ()
+    settings_source: str | None = None
+    settings_notes: tuple[str, ...] = ()
 
     def to_csv(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write the plan as CSV in the plan's unit (see :func:`planner.export.write_plan_csv`)."""

@@ -3,19 +3,22 @@
 ``analysis_figures(analysis)`` turns an :class:`planner.analysis.Analysis` into
 plotly figures; ``write_report(analysis, folder)`` writes every table as CSV
 and one self-contained HTML page with the charts (plotly.js embedded once, so
-the page works offline).
+the page works offline), all or nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from planner.analysis import Analysis
-from planner.export import neutralise, write_atomic
+from planner.export import neutralise_frame
+from planner.safewrite import write_folder
 
 BAND_COLOURS = {"done": "#2e7d32", "over": "#1565c0", "partial": "#f9a825",
                 "missed": "#c62828", "unplanned": "#8e8e8e"}
@@ -135,19 +138,46 @@ def report_html(a: Analysis, title: str = "Training log report") -> str:
             f"</title><style>{style}</style></head><body>{''.join(parts)}</body></html>")
 
 
-def write_report(a: Analysis, folder: str | Path, *, overwrite: bool = False) -> list[Path]:
-    """Write every table as CSV and ``report.html`` into ``folder``; return the paths."""
+# Files an analysis writes; a folder holding only these (and the marker) may be replaced.
+REPORT_TABLES = ("sets", "sessions", "weeks", "deadlift", "holds", "bridge", "daily_load",
+                 "weekly_load", "acwr", "fitness", "pain_daily", "pain_weeks")
+IMPORT_REPORT = "import_report.csv"
+MARKER = ".planner-analysis"
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    return neutralise_frame(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def report_files(a: Analysis, import_report: pd.DataFrame | None = None) -> dict[str, bytes]:
+    """Every file of the report by name: the tables as CSV (text cells that a spreadsheet
+    would run as formulas neutralised), ``report.html`` and the log's import report."""
+    files = {f"{name}.csv": _csv_bytes(table) for name, table in a.tables().items()}
+    if import_report is not None and len(import_report):
+        files[IMPORT_REPORT] = _csv_bytes(import_report)
+    files["report.html"] = report_html(a).encode("utf-8")
+    files[MARKER] = ("files written by planner analyse:\n" + "\n".join(files) + "\n").encode()
+    return files
+
+
+def _ours(folder: Path) -> Callable[[str], bool]:
+    listed: set[str] = set()
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        listed = set((folder / MARKER).read_text(encoding="utf-8").splitlines()[1:])
+    known = {f"{n}.csv" for n in REPORT_TABLES} | {IMPORT_REPORT, "report.html", MARKER}
+    return lambda name: name in known or name in listed
+
+
+def write_report(a: Analysis, folder: str | Path, *, overwrite: bool = False,
+                 import_report: pd.DataFrame | None = None) -> list[Path]:
+    """Write every table as CSV, ``report.html`` and ``import_report`` into ``folder``.
+
+    All files are written or none (:func:`planner.safewrite.write_folder`): a
+    folder that already holds files is refused unless ``overwrite``, and then
+    replaced as a whole only if it holds nothing but an earlier analysis.
+    Returns the paths written (without the hidden marker file).
+    """
     folder = Path(folder)
-    written = []
-    for name, table in a.tables().items():
-        frame = table.copy()
-        for col in frame.columns:
-            if frame[col].dtype == object or str(frame[col].dtype) == "str":
-                frame[col] = neutralise(frame[col])
-        written.append(write_atomic(folder / f"{name}.csv",
-                                    lambda fh, f=frame: f.to_csv(fh, index=False),
-                                    overwrite=overwrite))
-    page = report_html(a)
-    written.append(write_atomic(folder / "report.html", lambda fh: fh.write(page),
-                                overwrite=overwrite))
-    return written
+    paths = write_folder(folder, report_files(a, import_report), overwrite=overwrite,
+                         replaceable=_ours(folder))
+    return [p for p in paths if p.name != MARKER]

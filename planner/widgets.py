@@ -20,6 +20,7 @@ from planner.export import write_plan_csv, write_plan_ics
 from planner.overview import week_sheet
 from planner.plots import plan_figures, update_figure
 from planner.programme import Plan, generate
+from planner.safewrite import write_first_free
 from planner.sheet import write_sheet
 from planner.units import KG_PER_LB
 
@@ -59,16 +60,33 @@ def _label(field: str) -> str:
     return LABELS.get(parent, field)
 
 
-def _unique(path: Path) -> Path:
-    """``path``, or ``name-2.ext``, ``name-3.ext`` ... when it exists: never overwrite."""
-    if not path.exists():
-        return path
-    n = 2
-    while True:
-        cand = path.with_name(f"{path.stem}-{n}{path.suffix}")
-        if not cand.exists():
-            return cand
-        n += 1
+def _unique(path: Path, write) -> Path:
+    """Write to ``path``, or ``name-2.ext``, ``name-3.ext`` ...: the first name free at the
+    moment of writing (each write is exclusive, so two exports never share a name)."""
+    return write_first_free(path, write)
+
+
+def parse_plates(text: str) -> tuple[float, ...]:
+    """Plate weights typed by a person: "20, 10, 5, 2.5", "20; 10; 2,5", "20 10 2.5".
+
+    Plates are separated by semicolons, spaces, or commas. A comma inside a
+    small fractional plate written the European way is a decimal comma: "2,5"
+    is 2.5 and "1,25" is 1.25 (one digit before the comma, a multiple of
+    0.25 after it), while "20,10" and "10,5" are two plates each.
+    Raises ValueError when a piece is not a number.
+    """
+    import re
+
+    out: list[float] = []
+    for token in re.split(r"[;\s]+|,(?=\s)", text.strip()):
+        token = token.strip().strip(",")
+        if not token:
+            continue
+        if re.fullmatch(r"\d,\d{1,2}", token) and float(token.replace(",", ".")) % 0.25 == 0:
+            out.append(float(token.replace(",", ".")))
+        else:
+            out.extend(float(x) for x in token.split(",") if x.strip())
+    return tuple(out)
 
 
 def _fmt(x: float) -> str:
@@ -91,7 +109,7 @@ class PlannerApp(w.VBox):
         self.message = w.HTML(layout=w.Layout(min_height="10px"))
         self.figures = {name: go.FigureWidget(fig) for name, fig in
                         plan_figures(self.plan).items()}
-        self.week_select = w.IntSlider(value=1, min=1, max=self.plan.weeks, description="Week",
+        self.week_select = w.IntSlider(value=1, min=1, max=self.plan.n_weeks, description="Week",
                                        continuous_update=False)
         self.week_table = w.HTML()
         self.week_table.add_class("planner-week")
@@ -198,11 +216,11 @@ class PlannerApp(w.VBox):
         c = self.controls
         problems = []
         try:
-            plates = tuple(float(x) for x in c["plates"].value.replace(";", ",").split(",")
-                           if x.strip())
+            plates = parse_plates(c["plates"].value)
         except ValueError:
-            problems.append(("plates", f"could not read {c['plates'].value!r}; allowed: plate "
-                             "weights separated by commas, e.g. 20, 10, 5, 2.5"))
+            problems.append(("plates", f"could not read '{c['plates'].value}'; allowed: plate "
+                             "weights separated by commas, e.g. 20, 10, 5, 2.5 (2,5 is read "
+                             "as 2.5)"))
             plates = ()
         if problems:
             raise ConfigError(problems)
@@ -236,7 +254,7 @@ class PlannerApp(w.VBox):
         self.plan = generate(config)
         for name, fig in self.figures.items():
             update_figure(fig, name, self.plan)
-        self.week_select.max = self.plan.weeks
+        self.week_select.max = self.plan.n_weeks
         self._show_week()
         self._say_ok()
 
@@ -259,7 +277,7 @@ class PlannerApp(w.VBox):
         self._changed()
 
     def _show_week(self) -> None:
-        n = min(self.week_select.value, self.plan.weeks) + self.plan.table["week"].min() - 1
+        n = min(self.week_select.value, self.plan.n_weeks) + self.plan.table["week"].min() - 1
         table = week_sheet(self.plan, int(n))
         self.week_table.value = table.to_html(index=False, border=0, escape=True)
 
@@ -291,11 +309,11 @@ class PlannerApp(w.VBox):
         folder.mkdir(parents=True, exist_ok=True)
         stamp = f"plan-{self.config.start_date:%Y-%m-%d}-{self.config.weeks}w"
         if kind == "csv":
-            return write_plan_csv(self.plan, _unique(folder / f"{stamp}.csv"))
+            return _unique(folder / f"{stamp}.csv", lambda p: write_plan_csv(self.plan, p))
         if kind == "ics":
-            return write_plan_ics(self.plan, _unique(folder / f"{stamp}.ics"))
+            return _unique(folder / f"{stamp}.ics", lambda p: write_plan_ics(self.plan, p))
         if kind == "sheet":
-            return write_sheet(self.plan, _unique(folder / f"{stamp}-sheet.html"))
+            return _unique(folder / f"{stamp}-sheet.html", lambda p: write_sheet(self.plan, p))
         raise ValueError(f"kind must be one of csv, ics, sheet; got {kind!r}")
 
     def _export_clicked(self, kind: str) -> None:

@@ -1,9 +1,11 @@
 """The command line, run as a user would."""
 
+import os
 import subprocess
 import sys
 
 import pandas as pd
+import pytest
 from icalendar import Calendar
 from typer.testing import CliRunner
 
@@ -111,3 +113,198 @@ def test_analyse_an_unfilled_template_says_what_to_do(tmp_path):
     r = runner.invoke(app, ["analyse", str(log_csv), "--plan", str(plan_csv),
                             "--out", str(tmp_path / "o")])
     assert r.exit_code == 2 and "no performed set" in r.output and "Traceback" not in r.output
+
+
+# --- user mistakes: one clear line naming the option or the file, exit code 2 -----------------
+
+def _plan(tmp_path, *args):
+    csv = tmp_path / "plan.csv"
+    r = runner.invoke(app, ["plan", "--weeks", "12", "--start", "2026-01-05", "-o", str(csv),
+                            *args])
+    assert r.exit_code == 0, r.output
+    return csv
+
+
+def _clear_error(r, *needles):
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output and r.exception is None or isinstance(
+        r.exception, SystemExit), r.exception
+    for needle in needles:
+        assert needle in r.output, r.output
+
+
+@pytest.mark.parametrize("week", ["0", "99", "-1", "13"])
+def test_show_week_outside_the_plan_is_one_clear_line(tmp_path, week):
+    csv = _plan(tmp_path)
+    r = runner.invoke(app, ["show", str(csv), "--week", week])
+    _clear_error(r, f"--week {week}", "weeks are 1 to 12")
+
+
+def test_show_a_folder_is_one_clear_line(tmp_path):
+    _clear_error(runner.invoke(app, ["show", str(tmp_path)]), "is a folder")
+
+
+def test_plan_o_existing_dir_force_is_refused(tmp_path):
+    (tmp_path / "out").mkdir()
+    r = runner.invoke(app, ["plan", "-o", str(tmp_path / "out"), "--force"])
+    _clear_error(r, "-o/--output", "is a folder")
+    assert (tmp_path / "out").is_dir() and not list((tmp_path / "out").iterdir())
+
+
+def test_plan_start_9999_12_01_is_refused():
+    r = runner.invoke(app, ["plan", "--start", "9999-12-01"])
+    _clear_error(r, "--start: 9999-12-01 is outside the dates a plan can start on")
+
+
+def test_file_exists_message_names_force(tmp_path):
+    csv = _plan(tmp_path)
+    r = runner.invoke(app, ["plan", "-o", str(csv)])
+    _clear_error(r, "already exists", "--force")
+    assert "overwrite=True" not in r.output
+
+
+def test_messages_have_no_python_reprs():
+    r = runner.invoke(app, ["plan", "--days", ","])
+    _clear_error(r, "--days: no training day given; allowed: one or more of mon, tue, wed")
+    r = runner.invoke(app, ["plan", "--plates", "-5"])
+    _clear_error(r, "--plates: got -5")
+    for bad in ("('mon'", "(-5.0,)"):
+        assert bad not in r.output
+
+
+def test_only_monday_selected_says_too_few_training_days():
+    r = runner.invoke(app, ["plan", "--days", "mon"])
+    _clear_error(r, "--deadlifts-per-week", "need at least 2 training days",
+                 "choose more training days")
+    assert "consecutive" not in r.output
+
+
+def test_next_block_weeks_0_is_refused(tmp_path):
+    csv = _plan(tmp_path)
+    log = tmp_path / "log.csv"
+    runner.invoke(app, ["log-template", str(csv), "-o", str(log)])
+    r = runner.invoke(app, ["next-block", str(csv), str(log), "-o", str(tmp_path / "n.csv"),
+                            "--weeks", "0"])
+    _clear_error(r, "--weeks: got 0; allowed: a whole number from 1 to 104")
+    assert not (tmp_path / "n.csv").exists()
+
+
+@pytest.fixture
+def read_only_dir(tmp_path):
+    """A folder nobody can create files in (chmod, or the immutable flag for root)."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+        return
+    if subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("cannot make a read-only folder here as root (no chattr)")
+    yield folder
+    subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def _filled_log(tmp_path, plan_csv, weeks=1):
+    log_csv = tmp_path / "log.csv"
+    r = runner.invoke(app, ["log-template", str(plan_csv), "-o", str(log_csv)])
+    assert r.exit_code == 0, r.output
+    t = pd.read_csv(log_csv, dtype=str, keep_default_na=False)
+    done = t["week"].astype(int) <= weeks
+    t.loc[done, "done_reps"] = t.loc[done, "target_reps"]
+    t.loc[done, "done_hold_s"] = t.loc[done, "target_hold_s"]
+    t.to_csv(log_csv, index=False)
+    return log_csv
+
+
+def test_read_only_output_folder_is_one_clear_line(tmp_path, read_only_dir):
+    csv = _plan(tmp_path)
+    log = _filled_log(tmp_path, csv)
+    ro = read_only_dir
+    calls = [
+        (["plan", "-o", str(ro / "p.csv")], "-o/--output"),
+        (["plan", "--ics", str(ro / "p.ics")], "--ics"),
+        (["log-template", str(csv), "-o", str(ro / "log.csv")], "-o/--output"),
+        (["analyse", str(log), "--out", str(ro / "analysis")], "--out"),
+        (["next-block", str(csv), str(log), "-o", str(ro / "next.csv")], "-o/--output"),
+    ]
+    for args, option in calls:
+        r = runner.invoke(app, args)
+        _clear_error(r, option, str(ro), "permission denied")
+    assert list(ro.iterdir()) == []
+
+
+def test_analyse_into_a_used_folder_is_refused_unless_force_then_all_or_none(tmp_path):
+    csv = _plan(tmp_path)
+    log = _filled_log(tmp_path, csv)
+    out = tmp_path / "analysis"
+    out.mkdir()
+    (out / "import_report.csv").write_text("an earlier report\n")
+    r = runner.invoke(app, ["analyse", str(log), "--plan", str(csv), "--out", str(out)])
+    _clear_error(r, "--out", "already holds files", "import_report.csv", "--force")
+    assert sorted(p.name for p in out.iterdir()) == ["import_report.csv"]  # nothing half-done
+    r = runner.invoke(app, ["analyse", str(log), "--plan", str(csv), "--out", str(out),
+                            "--force"])
+    assert r.exit_code == 0, r.output
+    names = {p.name for p in out.iterdir()}
+    assert {"report.html", "weeks.csv", "sets.csv"} <= names
+    # The earlier run's import report is replaced by this run's, not left mixed in.
+    assert "an earlier report" not in (out / "import_report.csv").read_text()
+    # A folder holding the user's own file is never replaced, even with --force.
+    (out / "my notes.txt").write_text("mine")
+    r = runner.invoke(app, ["analyse", str(log), "--plan", str(csv), "--out", str(out),
+                            "--force"])
+    _clear_error(r, "--out", "my notes.txt")
+    assert (out / "my notes.txt").read_text() == "mine" and (out / "report.html").exists()
+
+
+def test_import_report_formula_injection_is_neutralised(tmp_path):
+    csv = _plan(tmp_path)
+    log = _filled_log(tmp_path, csv)
+    t = pd.read_csv(log, dtype=str, keep_default_na=False)
+    evil = '=HYPERLINK("http://evil.example","Click")'
+    t.loc[t.index[t["exercise"] == "deadlift"][0], "done_reps"] = evil
+    t.to_csv(log, index=False)
+    out = tmp_path / "analysis"
+    r = runner.invoke(app, ["analyse", str(log), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    report = pd.read_csv(out / "import_report.csv", dtype=str, keep_default_na=False)
+    cells = report.to_numpy().ravel().tolist()
+    assert "'" + evil in cells
+    assert not any(str(c).startswith(("=", "+", "@")) for c in cells)
+
+
+def test_next_block_through_files_keeps_the_plans_settings(tmp_path):
+    csv = _plan(tmp_path, "--rep-range", "5-8", "--plates", "20,10,5,1.5", "--start-load",
+                "63", "--volume", "0.5", "--deload-every", "5")
+    log = _filled_log(tmp_path, csv, weeks=12)
+    nxt = tmp_path / "next.csv"
+    r = runner.invoke(app, ["next-block", str(csv), str(log), "-o", str(nxt)])
+    assert r.exit_code == 0, r.output
+    new = read_plan(nxt)
+    dl = new.table[new.table["exercise"] == "deadlift"]
+    assert dl["target_reps"].between(5, 8).all()
+    assert new.config.plates == (20, 10, 5, 1.5) and new.config.volume == 0.5
+    assert set(new.table.loc[new.table["phase"] == "deload", "week"]) == {15, 20}
+
+
+def test_plan_force_onto_a_symlink_is_refused(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    link = tmp_path / "plan.csv"
+    link.symlink_to(victim)
+    r = runner.invoke(app, ["plan", "-o", str(link), "--force"])
+    _clear_error(r, "-o/--output", "symbolic link")
+    assert link.is_symlink() and victim.read_text() == "precious"
+
+
+def test_show_says_where_the_settings_came_from(tmp_path):
+    from pathlib import Path
+
+    old = tmp_path / "old.csv"  # a plan written before plans had a settings file
+    old.write_bytes((Path(__file__).parent.parent / "data" / "sample_plan.csv").read_bytes())
+    r = runner.invoke(app, ["show", str(old)])
+    assert r.exit_code == 0, r.output
+    assert "settings inferred from the table" in r.output and "no settings file" in r.output
+    r = runner.invoke(app, ["show", str(_plan(tmp_path))])
+    assert r.exit_code == 0 and "inferred" not in r.output

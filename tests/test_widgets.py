@@ -20,7 +20,7 @@ def test_weeks_slider_changes_bars_in_place(app):
     assert len(fig.data[0].x) == 12
     app.controls["weeks"].value = 8
     assert app.figures["load"] is fig  # the same widget, updated
-    assert len(fig.data[0].x) == 8 and app.plan.weeks == 8
+    assert len(fig.data[0].x) == 8 and app.plan.n_weeks == 8
     app.controls["weeks"].value = 12
     assert len(fig.data[0].x) == 12
     assert len(app.figures["calendar"].data[0].z) == 12
@@ -78,7 +78,7 @@ def test_training_days_and_volume(app):
 
 def test_week_table_has_plates(app):
     app.week_select.value = 2
-    assert "20 kg bar + 2x10" in app.week_table.value
+    assert "20 kg bar + 10 kg each side" in app.week_table.value
     assert "Barbell deadlift" in app.week_table.value
 
 
