@@ -85,10 +85,12 @@ def _rep_range(text: str) -> tuple[int, int]:
 
 
 def print_summary(plan) -> None:
-    """Print the plan's weekly overview."""
+    """Print the plan's weekly overview and what the user should know about it."""
     from planner.overview import weekly_overview
 
     typer.echo(weekly_overview(plan).to_string(index=False))
+    for note in plan.notes:
+        typer.echo(f"- {note}")
 
 
 @app.command("plan")
@@ -102,7 +104,9 @@ def plan_cmd(
     start_load: Annotated[float | None, typer.Option(
         "--start-load", help="First deadlift load (default: the empty bar).")] = None,
     one_rm: Annotated[float | None, typer.Option(
-        "--one-rm", help="A tested or estimated deadlift 1RM to derive the start load from.")]
+        "--one-rm", help="A tested or estimated deadlift 1RM: the start load comes from it "
+                         "unless --start-load is given, and no set goes above the NSCA %1RM "
+                         "for its reps of it (the plan's ceiling).")]
         = None,
     rep_range: Annotated[str, typer.Option(
         "--rep-range", help="Deadlift repetition range for double progression.")] = "10-15",
