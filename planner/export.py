@@ -43,7 +43,7 @@ from planner.safewrite import (
     write_file,
     write_files,
 )
-from planner.units import KG_PER_LB
+from planner.units import from_kg, to_kg
 
 __all__ = ["FORMULA_STARTS", "OutputError", "OutputExistsError", "PlanFormatError",
            "neutralise", "read_plan", "settings_path", "unneutralise", "write_atomic",
@@ -111,7 +111,7 @@ def plan_to_frame(plan: Plan) -> pd.DataFrame:
     out = plan.table.copy()
     out["date"] = out["date"].dt.strftime("%Y-%m-%d")
     if plan.unit == "lb":
-        out["load_kg"] = (out["load_kg"] / KG_PER_LB).round(4)
+        out["load_kg"] = from_kg(out["load_kg"], "lb").round(4)
         out = out.rename(columns={"load_kg": "load_lb"})
     for col in TEXT_COLUMNS:
         out[col] = neutralise(out[col])
@@ -382,7 +382,7 @@ def parse_plan_rows(path: Path, header: list[str], rows: list[list[str]], lines:
             numeric = text.str.replace(",", ".", regex=False) if decimal_comma else text
             values = pd.to_numeric(numeric.mask(blank), errors="coerce").astype(float)
             if col == "load_kg" and unit == "lb":
-                values = values * KG_PER_LB
+                values = to_kg(values, "lb")
             lo, hi = PLAN_RANGES[col]
             whole = col in WHOLE_COLUMNS
             bad = (~blank & (values.isna() | ~np.isfinite(values) | (values < lo)
@@ -393,7 +393,7 @@ def parse_plan_rows(path: Path, header: list[str], rows: list[list[str]], lines:
                 bad |= blank
             unit_text = {"load_kg": f" {unit}", "target_hold_s": " s", "rest_s": " s"}.get(col, "")
             lo_u, hi_u = (lo, hi) if not (col == "load_kg" and unit == "lb") else (
-                0, round(hi / KG_PER_LB, 1))
+                0, round(from_kg(hi, "lb"), 1))
             expected = (f"{'a whole number' if whole else 'a number'} from {lo_u:g} to "
                         f"{hi_u:g}{unit_text}")
             if dtype[0].isupper():
@@ -446,7 +446,7 @@ def session_summaries(plan: Plan) -> pd.DataFrame:
     """One row per session: date, session id, phase and a text line per exercise."""
     names = {k: v.name for k, v in catalogue().items()}
     t = plan.table
-    factor = 1.0 if plan.unit == "kg" else 1 / KG_PER_LB
+    factor = from_kg(1.0, plan.unit)
     out = []
     for sid, s in t.groupby("session_id", sort=False):
         lines = []

@@ -21,7 +21,7 @@ import pandas as pd
 
 from planner.catalogue import catalogue, standard_plates
 from planner.config import MAX_WEEKS, WEEKDAYS, ConfigError, PlanConfig
-from planner.units import KG_PER_LB
+from planner.units import from_kg
 
 SEARCH_WEEKS = 12  # weeks of the table compared while searching
 MAX_TRIES = 60  # generated plans compared at most: the cost never depends on the values
@@ -51,13 +51,13 @@ def _days(t: pd.DataFrame, exercise: str) -> tuple[str, ...]:
 
 
 def _in_unit(kg: float, unit: str) -> float:
-    return round(kg if unit == "kg" else kg / KG_PER_LB, 4)
+    return round(from_kg(kg, unit), 4)
 
 
 def _rows(table: pd.DataFrame, unit: str) -> set[tuple]:
     """The table's sets as comparable tuples (key, date, reps, hold, load in unit, plates,
     phase), missing values as None."""
-    load = (table["load_kg"].astype("Float64") / (1 if unit == "kg" else KG_PER_LB)).round(2)
+    load = from_kg(table["load_kg"].astype("Float64"), unit).round(2)
 
     def col(s: pd.Series) -> list:
         return s.to_numpy(dtype=object, na_value=None).tolist()

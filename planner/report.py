@@ -61,15 +61,21 @@ def progression_figure(a: Analysis) -> go.Figure | None:
 def load_figure(a: Analysis) -> go.Figure | None:
     if a.acwr is None or a.acwr.empty:
         return None
+    from planner.metrics import ACWR_ZONES
+
     fig = go.Figure()
-    fig.add_hrect(y0=0.8, y1=1.3, fillcolor="#2e7d32", opacity=0.12, line_width=0,
-                  annotation_text="0.8-1.3", annotation_position="top left")
-    fig.add_hrect(y0=1.5, y1=3, fillcolor="#c62828", opacity=0.10, line_width=0,
-                  annotation_text=">= 1.5", annotation_position="top left")
+    lo, hi = ACWR_ZONES["sweet spot"]
+    danger = ACWR_ZONES["danger"][0]
+    fig.add_hrect(y0=lo, y1=hi, fillcolor="#2e7d32", opacity=0.12, line_width=0,
+                  annotation_text=f"{lo:g}-{hi:g}", annotation_position="top left")
+    fig.add_hrect(y0=danger, y1=2 * danger, fillcolor="#c62828", opacity=0.10, line_width=0,
+                  annotation_text=f">= {danger:g}", annotation_position="top left")
     for col, name in (("rolling_coupled", "rolling, coupled"),
                       ("rolling_uncoupled", "rolling, uncoupled"), ("ewma", "EWMA")):
         fig.add_scatter(x=a.acwr["date"], y=a.acwr[col], name=name, mode="lines")
-    basis = "session-RPE load" if a.load_basis == "srpe_load" else "volume load"
+    from planner.analysis import LOAD_BASES
+
+    basis = LOAD_BASES.get(a.load_basis, a.load_basis)
     return _layout(fig, f"Acute:chronic workload ratio of the {basis} (context only: its value "
                         "for predicting injury is disputed)", "ratio")
 
@@ -82,8 +88,13 @@ def pain_figure(a: Analysis) -> go.Figure | None:
     for col, name in (("pain_during", "during"), ("pain_after", "after"),
                       ("pain_next_morning", "next morning")):
         fig.add_scatter(x=p["date"], y=p[col], name=name, mode="lines+markers")
-    fig.add_hline(y=5, line_dash="dash", line_color="#c62828",
-                  annotation_text="limit during/after: 5")
+    from planner.analysis import STOP_PAIN, PainRules
+
+    limit = PainRules().during_max
+    fig.add_hline(y=limit, line_dash="dash", line_color="#c62828",
+                  annotation_text=f"limit during/after: {limit:g}")
+    fig.add_hline(y=STOP_PAIN, line_dash="dot", line_color="#7f0000",
+                  annotation_text=f"stop rule: {STOP_PAIN:g} or more")
     fig.update_yaxes(range=[0, 10])
     return _layout(fig, "Pain (0-10)", "pain")
 
