@@ -110,7 +110,7 @@ def _parse(src: Source, unit: str | None, expect: str | None,
         if {"key", "session_id", "target_reps"} <= keys:
             raise LogFormatError(f"{src.name}: line 1: this is a plan, not a log; write a log "
                                  "template from it with 'planner log-template PLAN -o LOG'")
-        shown = ", ".join(h.strip()[:30] for h in first[:8])
+        shown = ", ".join(" ".join(h.split())[:30] for h in first[:8])
         raise LogFormatError(f"{src.name}: line 1: not a workout log: the header matches none "
                              "of our template, Strong, Hevy or FitNotes (found: "
                              f"{shown}); expected e.g. Date, Exercise Name, Set Order, "
