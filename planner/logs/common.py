@@ -164,7 +164,9 @@ class Report:
         action, problem = RULES[rule]
         if isinstance(detail.get("found"), pd.Series | np.ndarray):
             found = np.asarray(detail.pop("found"))
-            problems = [problem.format(found=f, **detail) for f in found]
+            values, where = np.unique(found, return_inverse=True)
+            problems = np.array([problem.format(found=f, **detail) for f in values],
+                                dtype=object)[where]
         elif "{value" in problem:
             problems = [problem.format(value=v, **detail) for v in _text(value, n)]
         else:
@@ -216,16 +218,23 @@ def parse_aliases(items: list[str] | None) -> dict[str, str]:
     return out
 
 
-def exercise_ids(names: pd.Series, aliases: dict[str, str] | None = None) -> pd.Series:
+def exercise_ids(names: pd.Series, aliases: dict[str, str] | None = None, *,
+                 variants: bool = False):
     """Catalogue ids for app exercise names; names not in the alias tables stay as written.
 
     ``aliases`` (folded names, see :func:`check_aliases`) win over the catalogue's table.
+    With ``variants``, also whether each name is a deadlift variant left out of the
+    deadlift (see :func:`is_deadlift_like`). Each distinct name is looked up once.
     """
     table = {**_catalogue_aliases(), **(aliases or {})}
     codes, uniques = pd.factorize(names.str.strip())
-    folded = pd.Series(uniques, dtype="str").str.casefold().map(table)
-    ids = folded.fillna(pd.Series(uniques, dtype="str"))
-    return pd.Series(ids.to_numpy(dtype=object)[codes], index=names.index, dtype="str")
+    unique = pd.Series(uniques, dtype="str")
+    ids = unique.str.casefold().map(table).fillna(unique)
+    out = pd.Series(ids.to_numpy(dtype=object)[codes], index=names.index, dtype="str")
+    if not variants:
+        return out
+    like = (is_deadlift_like(unique) & (ids != "deadlift")).to_numpy(dtype=bool)
+    return out, pd.Series(like[codes], index=names.index)
 
 
 def is_deadlift_like(names: pd.Series) -> pd.Series:

@@ -35,7 +35,6 @@ from planner.logs.common import (
     LogFormatError,
     Report,
     exercise_ids,
-    is_deadlift_like,
 )
 from planner.units import KG_PER_LB
 
@@ -154,6 +153,7 @@ class _Rows:
         self.raw, self.header, self.cols, self.report = raw, header, cols, report
         self.lines = raw["_line"]
         self.keep = pd.Series(True, index=raw.index)
+        self._texts: dict[str, pd.Series] = {}
 
     def has(self, fld: str) -> bool:
         return fld in self.cols
@@ -164,7 +164,9 @@ class _Rows:
     def text(self, fld: str) -> pd.Series:
         if fld not in self.cols:
             return pd.Series("", index=self.raw.index, dtype="str")
-        return self.raw[f"f{self.cols[fld]}"].str.strip()
+        if fld not in self._texts:
+            self._texts[fld] = self.raw[f"f{self.cols[fld]}"].str.strip()
+        return self._texts[fld]
 
     def reject(self, mask: pd.Series, fld: str, rule: str, value=None, **detail) -> None:
         m = mask & self.keep
@@ -233,26 +235,37 @@ def fit_ragged(raw: pd.DataFrame, ragged: pd.DataFrame, header: list[str], spec:
     return out
 
 
+def _parse_numbers(u: pd.Series, decimal_comma: bool, clock: bool) -> pd.DataFrame:
+    """For distinct texts: the number, whether it had a decimal comma, whether it is bad."""
+    blank = u.fillna("") == ""
+    comma = u.str.fullmatch(r"-?\d+,\d+", na=False) if decimal_comma else blank & False
+    text = u.where(~comma, u.str.replace(",", ".", regex=False))
+    value = _clock_seconds(text) if clock else pd.Series(_to_float(text.where(~blank, "")))
+    value = value.to_numpy(dtype="float64", na_value=np.nan)
+    return pd.DataFrame({"value": value, "comma": comma.to_numpy(dtype=bool),
+                         "bad": np.isnan(value) & ~blank.to_numpy(dtype=bool)})
+
+
 def _numbers(rows: _Rows, decimal_comma: bool, hold_clock: bool) -> dict[str, pd.Series]:
     values = {}
     for fld in NUMBER_FIELDS:
         if not rows.has(fld):
             values[fld] = pd.Series(np.nan, index=rows.raw.index)
             continue
-        s = rows.text(fld)
-        blank = s.isna() | (s == "")
-        if decimal_comma:
-            comma = s.str.fullmatch(r"-?\d+,\d+", na=False)
-            rows.note(comma, fld, "decimal-comma")
-            s = s.where(~comma, s.str.replace(",", ".", regex=False))
-        parse = _clock_seconds if (fld == "hold" and hold_clock) else _to_float
-        v = _by_unique(s.where(~blank, ""), parse).astype("float64")
-        bad = v.isna() & ~blank
+        codes, uniques = pd.factorize(rows.text(fld).fillna(""))
+        parsed = _parse_numbers(pd.Series(uniques, dtype="str"), decimal_comma,
+                                fld == "hold" and hold_clock)
+        if len(codes) == 0:
+            values[fld] = pd.Series(np.nan, index=rows.raw.index)
+            continue
+        at = {c: pd.Series(parsed[c].to_numpy()[codes], index=rows.raw.index)
+              for c in parsed.columns}
+        rows.note(at["comma"], fld, "decimal-comma")
         if fld in REQUIRED_NUMBERS:
-            rows.reject(bad, fld, "number")
+            rows.reject(at["bad"], fld, "number")
         else:
-            rows.note(bad, fld, "number-dropped")
-        values[fld] = v
+            rows.note(at["bad"], fld, "number-dropped")
+        values[fld] = at["value"]
     return values
 
 
@@ -324,15 +337,20 @@ def _set_types(rows: _Rows, spec: Spec) -> pd.Series:
     if spec.set_types is None:
         return pd.Series("working", index=idx, dtype="str")
     fld = "set" if spec.numbered_sets else "set_type"
-    low = rows.text(fld).str.casefold().fillna("")
+    codes, uniques = pd.factorize(rows.text(fld).fillna("").str.casefold())
+    low = pd.Series(uniques, dtype="str")
     if spec.numbered_sets:
-        rows.reject(low.str.contains("rest", regex=False), fld, "rest-timer")
+        rest = low.str.contains("rest", regex=False).to_numpy(dtype=bool)
         numbered = low.str.fullmatch(r"\d+(\.0+)?")
         kind = low.map(spec.set_types).where(~numbered, "working")
     else:
+        rest = np.zeros(len(low), dtype=bool)
         kind = low.where(low != "", "normal").map(spec.set_types)
-    rows.reject(kind.isna(), fld, "set-type", expected=spec.set_types_expected)
-    return kind.astype("str")
+    kind = kind.to_numpy(dtype=object)
+    rows.reject(pd.Series(rest[codes], index=idx), fld, "rest-timer")
+    out = pd.Series(kind[codes], index=idx, dtype="str")
+    rows.reject(out.isna(), fld, "set-type", expected=spec.set_types_expected)
+    return out
 
 
 def _strftime(when: pd.Series, fmt: str) -> pd.Series:
@@ -395,8 +413,7 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     source_exercise = exercise_text[k]
     if spec.fmt == "template":
         source_exercise = unneutralise(source_exercise)
-    exercise = exercise_ids(source_exercise, aliases)
-    variant = (exercise != "deadlift") & is_deadlift_like(source_exercise)
+    exercise, variant = exercise_ids(source_exercise, aliases, variants=True)
     if variant.any():
         first = ~source_exercise[variant].str.casefold().duplicated()
         shown = source_exercise[variant][first]
@@ -475,7 +492,12 @@ def _duplicates(frame: pd.DataFrame, raw: pd.DataFrame, rows: _Rows, spec: Spec,
                             frame.loc[dups, "key"], "duplicate-key")
     elif spec.duplicates == "row" and len(frame):
         cols = [c for c in raw.columns if c != "_line"]
-        dups = raw.loc[k, cols].duplicated(keep="first")
+        # rows hashed first; only rows whose hash repeats are compared in full
+        hashed = pd.util.hash_pandas_object(raw.loc[k, cols], index=False)
+        maybe = hashed.duplicated(keep=False)
+        dups = pd.Series(False, index=hashed.index)
+        if maybe.any():
+            dups[maybe] = raw.loc[k, cols][maybe.to_numpy()].duplicated(keep="first")
         if dups.any():
             fld = "set" if rows.has("set") else "exercise"
             rows.report.add(frame.loc[dups.to_numpy(), "source_line"], rows.name(fld),

@@ -118,7 +118,9 @@ def _newlines(column: pa.ChunkedArray) -> np.ndarray:
     return counts.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def _parse(src: Source, ncols: int, encoding: str, serial: bool):
+def _parse(src: Source, ncols: int, encoding: str):
+    """One serial pass: ragged rows then come with their record numbers, and cost little
+    (threads would contend for the handler; the machine has few cores anyway)."""
     invalid: list[tuple[int | None, int, str]] = []
 
     def handler(row) -> str:
@@ -131,7 +133,7 @@ def _parse(src: Source, ncols: int, encoding: str, serial: bool):
         buffer = buffer.slice(3)
     table = pcsv.read_csv(
         buffer,
-        read_options=pcsv.ReadOptions(column_names=names, use_threads=not serial,
+        read_options=pcsv.ReadOptions(column_names=names, use_threads=False,
                                       encoding=encoding, block_size=1 << 24),
         parse_options=pcsv.ParseOptions(delimiter=src.delimiter, newlines_in_values=True,
                                         ignore_empty_lines=False, invalid_row_handler=handler),
@@ -146,19 +148,19 @@ def read_records(src: Source, ncols: int) -> Records:
     """Every record of ``src`` in one pass; see :class:`Records`."""
     encoding = src.encoding
     try:
-        table, invalid = _parse(src, ncols, encoding, serial=False)
+        table, invalid = _parse(src, ncols, encoding)
     except pa.ArrowInvalid as exc:
         if "UTF8" not in str(exc) or encoding != "utf8":
             raise LogFormatError(f"{src.name}: the file cannot be read as CSV "
                                  f"({str(exc).splitlines()[0]}); expected comma- or "
                                  "semicolon-separated values") from None
-        encoding = "cp1252"
+        encoding, line = "cp1252", 1
         try:
             src.data.decode("utf-8")
         except UnicodeDecodeError as err:
             line = src.data[: err.start].count(b"\n") + 1
         try:
-            table, invalid = _parse(src, ncols, encoding, serial=False)
+            table, invalid = _parse(src, ncols, encoding)
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc2:
             raise LogFormatError(f"{src.name}: line {line}: this is not a text file in UTF-8 "
                                  f"or Windows-1252 ({exc2}); expected a CSV workout log"
@@ -172,9 +174,6 @@ def read_records(src: Source, ncols: int) -> Records:
         ragged = pd.DataFrame({"line": pd.Series(dtype="int64"),
                                "fields": pd.Series(dtype="int64"), "text": pd.Series(dtype="str")})
         return Records(table, lines, ragged)
-    if invalid:
-        # The record numbers of ragged rows are known only when parsing serially.
-        table, invalid = _parse(src, ncols, encoding, serial=True)
     numbers = np.array([r[0] for r in invalid], dtype=np.int64)
     bad = np.zeros(table.num_rows + len(invalid), dtype=bool)
     bad[numbers - 1] = True
