@@ -20,13 +20,10 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 HERE = Path(__file__).resolve().parent
 STRONG_HEAD = ["Date", "Workout Name", "Duration", "Exercise Name", "Set Order", "Weight",
                "Reps", "Distance", "Seconds", "Notes", "Workout Notes", "RPE"]
-EXERCISES = np.array(["Deadlift (Barbell)", "Glute Bridge", "Lying Spinal Twist",
+EXERCISES = (["Deadlift (Barbell)", "Glute Bridge", "Lying Spinal Twist",
                       "Romanian Deadlift (Barbell)", "Squat (Barbell)", "Bench Press (Barbell)",
                       "Hip Thrust (Barbell)", "Pull Up"])
 
@@ -58,15 +55,20 @@ print(json.dumps({"seconds": t1 - t0, "rows": log.rows_read, "imported": log.row
 
 def strong_export(path: Path, megabytes: float, seed: int = 7) -> int:
     """A Strong export (comma, no unit column) of about ``megabytes``; returns the sets."""
+    import numpy as np
+    import pandas as pd
+
     rng = np.random.default_rng(seed)
     per_row = 69  # bytes a row, about
     n = int(megabytes * 1e6 / per_row)
     sets_per_session = 18
     sessions = -(-n // sets_per_session)
     last = pd.Timestamp(date.today() - timedelta(days=1)) + pd.Timedelta(hours=18)
-    starts = last - pd.to_timedelta(np.arange(sessions)[::-1] * 6, unit="h")
+    # a session every 2 hours, ending yesterday: ~36 years of history for 200 MB, all after
+    # 1970 (a denser history than any lifter's: the cost is per row, not per day)
+    starts = last - pd.to_timedelta(np.arange(sessions)[::-1] * 2, unit="h")
     session = np.arange(n) // sets_per_session
-    exercise = EXERCISES[rng.integers(0, len(EXERCISES), n)]
+    exercise = np.array(EXERCISES)[rng.integers(0, len(EXERCISES), n)]
     order = (np.arange(n) % 3 + 1).astype(str).astype(object)
     order[rng.random(n) < 0.1] = "W"
     weight = np.round(rng.uniform(20, 180, n) / 2.5) * 2.5
@@ -97,6 +99,16 @@ def template_log(path: Path, megabytes: float) -> int:
     return sets
 
 
+def make(kind: str, path: Path, megabytes: float) -> int:
+    """Write a big file in a child process, so that this one stays small: a child's
+    ``ru_maxrss`` starts from its parent's resident size at the fork."""
+    code = (f"import sys; sys.path.insert(0, {str(HERE)!r}); import bench_resources as b; "
+            f"print(b.{kind}(__import__('pathlib').Path({str(path)!r}), {megabytes}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    return int(out.split()[-1])
+
+
 def small_cases(folder: Path) -> dict[str, Path]:
     head = ",".join(STRONG_HEAD) + "\n"
     row = "{day},A,52m,Deadlift (Barbell),{order},60,{reps},0,0,,,\n"
@@ -125,10 +137,10 @@ def main() -> None:
     megabytes = float(sys.argv[1]) if len(sys.argv) > 1 else 200
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        for name, make, unit in (("Strong export", strong_export, "kg"),
-                                 ("log template", template_log, None)):
+        for name, kind, unit in (("Strong export", "strong_export", "kg"),
+                                 ("log template", "template_log", None)):
             path = tmp / f"{name.split()[0].lower()}.csv"
-            sets = make(path, megabytes)
+            sets = make(kind, path, megabytes)
             size = path.stat().st_size / 1e6
             r = run(READ, str(path), *([unit] if unit else []))
             budget = 1500 * sets / 1e6

@@ -29,19 +29,16 @@ DELIMITERS = (",", ";", "\t")
 
 @dataclass
 class Source:
-    """A log file's bytes, its text encoding and its delimiter."""
+    """A log file's bytes (UTF-8 or, until read, Windows-1252) and its delimiter."""
 
     name: str
     data: bytes
-    encoding: str = "utf8"
     delimiter: str = ","
     notes: list[str] = field(default_factory=list)
 
     def head(self, size: int = 65536) -> str:
         """The start of the file as text, for sniffing."""
-        chunk = self.data[: size * (2 if self.encoding == "utf-16" else 1)]
-        codec = "utf-8-sig" if self.encoding == "utf8" else self.encoding
-        return chunk.decode(codec, errors="ignore")
+        return self.data[:size].decode("utf-8-sig", errors="ignore")
 
     def first_record(self) -> list[str]:
         """The first non-blank record (the header, or the first row of a headerless file)."""
@@ -86,12 +83,12 @@ def open_source(path_or_buffer, name: str | None = None) -> Source:
         if isinstance(data, str):
             data = data.encode("utf-8")
     name = name or "<buffer>"
-    encoding = "utf8"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
+        # UTF-16 (Excel's "Unicode text"): re-encoded as UTF-8 here, once; bad pairs replaced
+        data = data.decode("utf-16", errors="replace").encode("utf-8")
     elif b"\x00" in data[:4096]:
         raise LogFormatError(f"{name}: this is a binary file, not a CSV workout log")
-    src = Source(name, data, encoding)
+    src = Source(name, data)
     if not src.head().strip():
         raise LogFormatError(f"{name}: the file is empty; expected a workout log with a "
                              "header row and one row per set")
@@ -102,15 +99,10 @@ def open_source(path_or_buffer, name: str | None = None) -> Source:
     return src
 
 
-def _physical_lines(data: bytes, encoding: str) -> int:
-    if encoding == "utf-16":
-        text = data.decode("utf-16", errors="replace")
-        n = text.count("\n") + text.count("\r") - text.count("\r\n")
-        last = text[-1:]
-    else:
-        n = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
-        last = data[-1:].decode("latin-1")
-    return n + (0 if last in ("\n", "\r") else 1)
+def _physical_lines(data: bytes) -> int:
+    """Lines as an editor counts them: \n, \r\n or a lone \r ends one."""
+    n = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    return n + (0 if data[-1:] in (b"\n", b"\r") else 1)
 
 
 def _newlines(column: pa.ChunkedArray) -> np.ndarray:
@@ -118,7 +110,7 @@ def _newlines(column: pa.ChunkedArray) -> np.ndarray:
     return counts.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def _parse(src: Source, ncols: int, encoding: str):
+def _parse(src: Source, ncols: int):
     """One serial pass: ragged rows then come with their record numbers, and cost little
     (threads would contend for the handler; the machine has few cores anyway)."""
     invalid: list[tuple[int | None, int, str]] = []
@@ -129,12 +121,12 @@ def _parse(src: Source, ncols: int, encoding: str):
 
     names = [f"f{i}" for i in range(ncols)]
     buffer = pa.py_buffer(src.data)
-    if encoding == "utf8" and src.data.startswith(codecs.BOM_UTF8):
+    if src.data.startswith(codecs.BOM_UTF8):
         buffer = buffer.slice(3)
     table = pcsv.read_csv(
         buffer,
         read_options=pcsv.ReadOptions(column_names=names, use_threads=False,
-                                      encoding=encoding, block_size=1 << 24),
+                                      block_size=1 << 24),
         parse_options=pcsv.ParseOptions(delimiter=src.delimiter, newlines_in_values=True,
                                         ignore_empty_lines=False, invalid_row_handler=handler),
         convert_options=pcsv.ConvertOptions(
@@ -146,29 +138,28 @@ def _parse(src: Source, ncols: int, encoding: str):
 
 def read_records(src: Source, ncols: int) -> Records:
     """Every record of ``src`` in one pass; see :class:`Records`."""
-    encoding = src.encoding
     try:
-        table, invalid = _parse(src, ncols, encoding)
+        try:
+            table, invalid = _parse(src, ncols)
+        except pa.ArrowInvalid as exc:
+            if "UTF8" not in str(exc):
+                raise
+            try:
+                src.data.decode("utf-8")
+                line = 1
+            except UnicodeDecodeError as err:
+                line = src.data[: err.start].count(b"\n") + 1
+            # Windows-1252 (Western European), the usual alternative; undefined bytes replaced
+            src.data = src.data.decode("cp1252", errors="replace").encode("utf-8")
+            table, invalid = _parse(src, ncols)
+            src.notes.append(f"line {line}: the file is not UTF-8; read it as Windows-1252 "
+                             "(Western European)")
     except pa.ArrowInvalid as exc:
-        if "UTF8" not in str(exc) or encoding != "utf8":
-            raise LogFormatError(f"{src.name}: the file cannot be read as CSV "
-                                 f"({str(exc).splitlines()[0]}); expected comma- or "
-                                 "semicolon-separated values") from None
-        encoding, line = "cp1252", 1
-        try:
-            src.data.decode("utf-8")
-        except UnicodeDecodeError as err:
-            line = src.data[: err.start].count(b"\n") + 1
-        try:
-            table, invalid = _parse(src, ncols, encoding)
-        except (pa.ArrowInvalid, UnicodeDecodeError) as exc2:
-            raise LogFormatError(f"{src.name}: line {line}: this is not a text file in UTF-8 "
-                                 f"or Windows-1252 ({exc2}); expected a CSV workout log"
-                                 ) from None
-        src.notes.append(f"line {line}: the file is not UTF-8; read it as Windows-1252 "
-                         "(Western European)")
+        message = " ".join(str(exc).split())[:200]
+        raise LogFormatError(f"{src.name}: the file cannot be read as CSV ({message}); "
+                             "expected comma- or semicolon-separated values") from None
     n_records = table.num_rows + len(invalid)
-    total_lines = _physical_lines(src.data, src.encoding)
+    total_lines = _physical_lines(src.data)
     if n_records == total_lines and not invalid:
         lines = np.arange(1, n_records + 1, dtype=np.int64)
         ragged = pd.DataFrame({"line": pd.Series(dtype="int64"),
