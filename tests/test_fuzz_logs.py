@@ -234,7 +234,8 @@ def template_files(draw):
             row[at[done]] = "" if row[at[target]] == "nan" else row[at[target]]
     chosen = draw(st.lists(st.integers(0, len(rows) - 1), min_size=1, max_size=8))
     for i in chosen:
-        for col in ("done_reps", "done_hold_s", "done_load_kg", "rpe", "pain_during", "date"):
+        for col in ("done_reps", "done_hold_s", "done_load_kg", "rpe", "pain_during",
+                    "session_min", "set", "date"):
             rows[i][at[col]] = draw(DATES if col == "date" else NUMBERS)
         rows[i][at["note"]] = draw(NOTES)
     rows[chosen[0]][at["key"]] = rows[draw(st.integers(0, len(rows) - 1))][at["key"]]

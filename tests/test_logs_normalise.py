@@ -102,6 +102,29 @@ def test_flagged_last_deadlift_never_reaches_next_block(tmp_path):
     assert report_at(log, dl[-1] + 2)["rule"] == "load-range"
 
 
+def test_flagged_session_minutes_and_odd_set_numbers_never_drive_results(tmp_path):
+    plan = generate(PlanConfig(start_date=date(2026, 1, 5), weeks=1, deadlift_start_load=60))
+    path = write_log_template(plan.table, tmp_path / "log.csv")
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    dl = t.index[t["exercise"] == "deadlift"]
+    t.loc[dl, "done_reps"] = "10"
+    t.loc[dl, "session_min"] = "30"
+    t.loc[dl[0], "session_min"] = "inf"
+    t.loc[dl[1], "session_min"] = "-5"
+    t.loc[dl[2], "set"] = "1.5"
+    t.to_csv(path, index=False)
+    log = read_log(path)
+    accounted(log)
+    table = log.table.set_index("source_line")
+    assert pd.isna(table.loc[dl[0] + 2, "session_min"])
+    assert pd.isna(table.loc[dl[1] + 2, "session_min"])
+    assert table.loc[dl[3] + 2, "session_min"] == 30
+    assert pd.isna(table.loc[dl[2] + 2, "set"])  # not a set number: not guessed
+    dropped = log.report[log.report["column"] == "session_min"]
+    assert list(dropped["line"]) == [dl[0] + 2, dl[1] + 2]
+    assert set(dropped["action"]) == {"coerced"}
+
+
 @settings(max_examples=examples(60))
 @given(load=st.floats(-1e6, 1e6, allow_nan=False), reps=st.integers(-5, 10**6),
        hold=st.floats(-10, 1e5, allow_nan=False))

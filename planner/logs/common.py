@@ -71,7 +71,8 @@ RULES: dict[str, tuple[str, str]] = {
     "load-range": ("rejected", f"expected a load from 0 to {MAX_LOAD_KG:g} kg"),
     "hold-range": ("rejected", f"expected a timed set from 0 to {MAX_HOLD_S:g} s"),
     "scale-range": ("coerced", "expected a value from 0 to 10; value dropped"),
-    "duration": ("coerced", "expected a duration like 1h 6m, 52m or 1:06:00; value dropped"),
+    "duration": ("coerced", "expected a session duration like 1h 6m, 52m or 1:06:00, 0 or more;"
+                            " value dropped"),
     "date": ("rejected", "expected a date like {example}"),
     "date-range": ("rejected", "expected a date from 1970-01-01 to tomorrow"),
     "date-timezone": ("coerced", "the time zone was dropped; the time is kept as written"),

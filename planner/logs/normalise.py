@@ -420,19 +420,22 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         report.add(rows.lines[shown.index], rows.name("exercise"), shown, "deadlift-variant")
     performed_at = when[k].astype("datetime64[s]")
     hold = values["hold"][k]
+    unreadable = pd.Series(False, index=idx)
     if rows.has("duration"):
-        dur_text = rows.text("duration").fillna("")
-        minutes = _by_unique(dur_text, _duration_minutes).astype("float64")
-        rows.note(minutes.isna() & (dur_text != ""), "duration", "duration")
-        session_min = minutes[k]
+        fld, text = "duration", rows.text("duration").fillna("")
+        minutes = _by_unique(text, _duration_minutes).astype("float64")
+        unreadable = minutes.isna() & (text != "")
     elif rows.has("duration_s"):
-        session_min = values["duration_s"][k] / 60
+        fld, minutes = "duration_s", values["duration_s"] / 60
     elif rows.has("end"):
-        end = _dates(rows, spec, "end", required=False)[k]
-        session_min = (end - performed_at).dt.total_seconds() / 60
-        session_min = session_min.where(session_min >= 0)
+        fld = "end"
+        minutes = (_dates(rows, spec, "end", required=False) - when).dt.total_seconds() / 60
     else:
-        session_min = values["session_min"][k]
+        fld, minutes = "session_min", values["session_min"]
+    minutes = minutes.astype("float64")
+    off = (np.isinf(minutes) | (minutes < 0)).fillna(False)
+    rows.note(unreadable | off, fld, "duration")
+    session_min = minutes.where(~off)[k]
     workout = rows.text("workout")[k]
     workout = workout.where(workout != "")
     note = rows.text("note")[k]
@@ -473,7 +476,8 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         "source_line": rows.lines[k],
     }, index=kept)
     if spec.fmt == "template":
-        frame["set"] = _by_unique(rows.text("set")[k], _to_float)
+        number = _by_unique(rows.text("set")[k], _to_float).astype("float64")
+        frame["set"] = number.where((number == number.round()) & (number.abs() < 1e6))
     else:
         order = frame.sort_values(["performed_at", "source_line"], kind="stable")
         frame["set"] = order.groupby(["session_id", "exercise"], sort=False,
