@@ -24,7 +24,7 @@ from planner.logs.common import (
     check_aliases,
     parse_aliases,
 )
-from planner.logs.normalise import Spec, normalise
+from planner.logs.normalise import Spec, normalise, resolve
 from planner.logs.source import Source, header_key, open_source, read_records
 from planner.logs.template import check_template_header, write_log_template
 
@@ -88,12 +88,22 @@ def parse_log(buffer, unit: str | None = None, name: str = "<buffer>",
 
 
 def _blank(table) -> np.ndarray:
-    """Records that hold nothing but blanks."""
+    """Records that hold nothing but blanks (a column at a time, while any could be)."""
     blank = np.ones(table.num_rows, dtype=bool)
     for column in table.columns:
         empty = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0)
         blank &= empty.to_numpy(zero_copy_only=False)
+        if not blank.any():
+            break
     return blank
+
+
+def _rows(table, picked: np.ndarray, columns: list[int]):
+    """The records at ``picked`` (sorted), only ``columns``; a slice when contiguous."""
+    table = table.select([f"f{i}" for i in columns])
+    if len(picked) and picked[-1] - picked[0] + 1 == len(picked):
+        return table.slice(int(picked[0]), len(picked))
+    return table.take(picked)
 
 
 def _parse(src: Source, unit: str | None, expect: str | None,
@@ -136,7 +146,10 @@ def _parse(src: Source, unit: str | None, expect: str | None,
         rf'[\s"{src.delimiter}]*')].reset_index(drop=True)
     if not len(data) and not len(ragged):
         raise LogFormatError(f"{src.name}: the {fmt} log has a header but no rows")
-    raw = table.take(data).to_pandas(types_mapper={}.get)
+    # Only the columns a check reads (all of them where whole rows are compared).
+    used = sorted(set(resolve(header, spec, src.name, max(header_line, 1)).values()))
+    columns = list(range(len(header))) if spec.duplicates == "row" else used
+    raw = _rows(table, data, columns).to_pandas(types_mapper={}.get)
     raw = raw.astype("str") if len(raw.columns) else raw
     raw["_line"] = lines[data]
     del table, records
