@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from planner.export import unneutralise
 from planner.logs.common import (
@@ -35,6 +33,14 @@ from planner.logs.common import (
     LogFormatError,
     Report,
     exercise_ids,
+)
+from planner.logs.values import (
+    by_unique,
+    duration_minutes,
+    format_times,
+    parse_numbers,
+    parse_times,
+    to_float,
 )
 from planner.units import KG_PER_LB
 
@@ -93,56 +99,6 @@ def resolve(header: list[str], spec: Spec, name: str, header_line: int) -> dict[
                 out[fld] = where[0]
                 break
     return out
-
-
-def _by_unique(s: pd.Series, fn) -> pd.Series:
-    """``fn`` applied to each distinct value of ``s`` once (files repeat dates and numbers)."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    done = np.asarray(fn(pd.Series(uniques, dtype="str")))
-    if len(done) == 0:
-        return pd.Series(np.full(len(s), np.nan), index=s.index)
-    out = done[np.where(codes >= 0, codes, 0)]
-    if out.dtype.kind == "M":
-        out = np.where(codes >= 0, out, np.datetime64("NaT"))
-    elif out.dtype.kind == "f":
-        out = np.where(codes >= 0, out, np.nan)
-    elif out.dtype == bool:
-        out = np.where(codes >= 0, out, False)
-    return pd.Series(out, index=s.index)
-
-
-def _to_float(u: pd.Series) -> np.ndarray:
-    return pd.to_numeric(u, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-
-
-def _strptime(u: pd.Series, formats: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Parsed times (datetime64[s]) and whether a time zone was dropped, for unique texts."""
-    text = u.str.strip().str.replace(r"^(\d{4}-\d{2}-\d{2})T", r"\1 ", regex=True)
-    tz = text.str.contains(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$",
-                           regex=True, na=False)
-    text = text.str.replace(r"(\d:\d{2}(?::\d{2})?)(?:\.\d+)?\s*(?:Z|[+-]\d{2}:?\d{2})?$",
-                            r"\1", regex=True)
-    arr = pa.array(text.fillna("").to_numpy(dtype=object), pa.string())
-    out = pa.nulls(len(arr), pa.timestamp("s"))
-    for fmt in formats:
-        out = pc.coalesce(out, pc.strptime(arr, format=fmt, unit="s", error_is_null=True))
-    return out.to_numpy(zero_copy_only=False).astype("datetime64[s]"), tz.to_numpy(dtype=bool)
-
-
-def _duration_minutes(u: pd.Series) -> np.ndarray:
-    """Durations written like "1h 6m", "52m", "264h 1m", "45s" or "1:06:00", in minutes."""
-    s = u.str.strip()
-    parts = s.str.extract(r"^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?$")
-    parts = parts.astype("float64")
-    mins = parts[0].fillna(0) * 60 + parts[1].fillna(0) + parts[2].fillna(0) / 60
-    mins = mins.where(parts.notna().any(axis=1))
-    return mins.fillna(_clock_seconds(s) / 60).to_numpy(dtype="float64", na_value=np.nan)
-
-
-def _clock_seconds(u: pd.Series) -> pd.Series:
-    """Times written as H:MM:SS or MM:SS, in seconds."""
-    hms = u.str.strip().str.extract(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})$").astype("float64")
-    return (hms[0].fillna(0) * 3600 + hms[1] * 60 + hms[2]).where(hms[2].notna())
 
 
 class _Rows:
@@ -235,17 +191,6 @@ def fit_ragged(raw: pd.DataFrame, ragged: pd.DataFrame, header: list[str], spec:
     return out
 
 
-def _parse_numbers(u: pd.Series, decimal_comma: bool, clock: bool) -> pd.DataFrame:
-    """For distinct texts: the number, whether it had a decimal comma, whether it is bad."""
-    blank = u.fillna("") == ""
-    comma = u.str.fullmatch(r"-?\d+,\d+", na=False) if decimal_comma else blank & False
-    text = u.where(~comma, u.str.replace(",", ".", regex=False))
-    value = _clock_seconds(text) if clock else pd.Series(_to_float(text.where(~blank, "")))
-    value = value.to_numpy(dtype="float64", na_value=np.nan)
-    return pd.DataFrame({"value": value, "comma": comma.to_numpy(dtype=bool),
-                         "bad": np.isnan(value) & ~blank.to_numpy(dtype=bool)})
-
-
 def _numbers(rows: _Rows, decimal_comma: bool, hold_clock: bool) -> dict[str, pd.Series]:
     values = {}
     for fld in NUMBER_FIELDS:
@@ -253,7 +198,7 @@ def _numbers(rows: _Rows, decimal_comma: bool, hold_clock: bool) -> dict[str, pd
             values[fld] = pd.Series(np.nan, index=rows.raw.index)
             continue
         codes, uniques = pd.factorize(rows.text(fld).fillna(""))
-        parsed = _parse_numbers(pd.Series(uniques, dtype="str"), decimal_comma,
+        parsed = parse_numbers(pd.Series(uniques, dtype="str"), decimal_comma,
                                 fld == "hold" and hold_clock)
         if len(codes) == 0:
             values[fld] = pd.Series(np.nan, index=rows.raw.index)
@@ -321,7 +266,7 @@ def _ranges(rows: _Rows, values: dict[str, pd.Series], load_kg: pd.Series) -> No
 def _dates(rows: _Rows, spec: Spec, fld: str, required: bool) -> pd.Series:
     s = rows.text(fld)
     codes, uniques = pd.factorize(s.fillna(""))
-    parsed, tz = _strptime(pd.Series(uniques, dtype="str"), spec.date_formats)
+    parsed, tz = parse_times(pd.Series(uniques, dtype="str"), spec.date_formats)
     when = pd.Series(parsed[codes] if len(codes) else parsed[:0], index=s.index)
     if not required:
         return when
@@ -351,13 +296,6 @@ def _set_types(rows: _Rows, spec: Spec) -> pd.Series:
     out = pd.Series(kind[codes], index=idx, dtype="str")
     rows.reject(out.isna(), fld, "set-type", expected=spec.set_types_expected)
     return out
-
-
-def _strftime(when: pd.Series, fmt: str) -> pd.Series:
-    codes, uniques = pd.factorize(when)
-    text = pd.DatetimeIndex(uniques).strftime(fmt).to_numpy(dtype=object)
-    return pd.Series(text[codes] if len(uniques) else np.array([], dtype=object),
-                     index=when.index, dtype="str")
 
 
 def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
@@ -423,7 +361,7 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     unreadable = pd.Series(False, index=idx)
     if rows.has("duration"):
         fld, text = "duration", rows.text("duration").fillna("")
-        minutes = _by_unique(text, _duration_minutes).astype("float64")
+        minutes = by_unique(text, duration_minutes).astype("float64")
         unreadable = minutes.isna() & (text != "")
     elif rows.has("duration_s"):
         fld, minutes = "duration_s", values["duration_s"] / 60
@@ -447,9 +385,9 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     if spec.session == "column":
         session_id = unneutralise(rows.text("session_id")[k].where(lambda s: s != ""))
     elif spec.session == "date":
-        session_id = _strftime(performed_at, "%Y-%m-%d")
+        session_id = format_times(performed_at, "%Y-%m-%d")
     else:
-        session_id = _strftime(performed_at, "%Y-%m-%dT%H:%M") + "|" + workout.fillna("")
+        session_id = format_times(performed_at, "%Y-%m-%dT%H:%M") + "|" + workout.fillna("")
     side = rows.text("side")[k]
     frame = pd.DataFrame({
         "performed_at": performed_at,
@@ -476,7 +414,7 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         "source_line": rows.lines[k],
     }, index=kept)
     if spec.fmt == "template":
-        number = _by_unique(rows.text("set")[k], _to_float).astype("float64")
+        number = by_unique(rows.text("set")[k], to_float).astype("float64")
         frame["set"] = number.where((number == number.round()) & (number.abs() < 1e6))
     else:
         order = frame.sort_values(["performed_at", "source_line"], kind="stable")
