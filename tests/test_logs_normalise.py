@@ -427,6 +427,21 @@ def test_duplicated_header_column_is_a_clear_error():
     assert ok.rows_imported == 1
 
 
+def test_template_side_must_be_both_left_or_right(tmp_path):
+    plan = generate(PlanConfig(start_date=date(2026, 1, 5), weeks=1, deadlift_start_load=60))
+    path = write_log_template(plan.table, tmp_path / "log.csv")
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    dl = t.index[t["exercise"] == "deadlift"]
+    t.loc[dl, "done_reps"] = "10"
+    t.loc[dl[0], "side"] = "sideways"
+    t.loc[dl[1], "side"] = "Left"
+    t.to_csv(path, index=False)
+    log = read_log(path)
+    accounted(log)
+    assert report_at(log, dl[0] + 2)["rule"] == "side"
+    assert log.table.set_index("source_line").loc[dl[1] + 2, "side"] == "left"
+
+
 def test_report_rows_carry_a_stable_rule_code():
     log = parse_log(io.BytesIO(strong(f"{DAY},A,Deadlift,1,sixty,10,0")).read())
     assert list(log.report.columns) == ["file", "line", "column", "value", "problem", "action",

@@ -79,6 +79,7 @@ RULES: dict[str, tuple[str, str]] = {
     "rest-timer": ("rejected", "rest timer entry, not a set"),
     "set-type": ("rejected", "expected {expected}"),
     "exercise-empty": ("rejected", "the exercise name is empty"),
+    "side": ("rejected", "expected the side both, left or right"),
     "unit-unknown": ("rejected", "expected the unit kg or lbs"),
     "unit-missing": ("rejected", 'a weight without a unit; expected kg or lbs (or pass unit="kg"'
                                  ' or unit="lb", --unit on the command line)'),

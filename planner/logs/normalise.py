@@ -29,6 +29,7 @@ from planner.logs.common import (
     MAX_REPS,
     MIN_DATE,
     SCALE_0_10,
+    SIDES,
     Log,
     LogFormatError,
     Report,
@@ -271,8 +272,8 @@ def _dates(rows: _Rows, spec: Spec, fld: str, required: bool) -> pd.Series:
     if not required:
         return when
     rows.reject(when.isna(), fld, "date", example=spec.date_example)
-    tomorrow = pd.Timestamp.now().normalize() + pd.Timedelta(days=2)
-    rows.reject((when < MIN_DATE) | (when >= tomorrow), fld, "date-range")
+    after_tomorrow = pd.Timestamp.now().normalize() + pd.Timedelta(days=2)
+    rows.reject((when < MIN_DATE) | (when >= after_tomorrow), fld, "date-range")
     rows.note(pd.Series(tz[codes], index=s.index), fld, "date-timezone")
     return when
 
@@ -338,6 +339,9 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     set_type = _set_types(rows, spec)
     exercise_text = rows.text("exercise")
     rows.reject(exercise_text.fillna("") == "", "exercise", "exercise-empty")
+    side = rows.text("side").fillna("").str.casefold()
+    side = side.where(side != "", "both")
+    rows.reject(~side.isin(SIDES), "side", "side")
     reps = values["reps"]
     rows.note(reps.notna() & (reps != reps.round()), "reps", "reps-fraction")
     for fld in SCALE_0_10:
@@ -388,7 +392,6 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         session_id = format_times(performed_at, "%Y-%m-%d")
     else:
         session_id = format_times(performed_at, "%Y-%m-%dT%H:%M") + "|" + workout.fillna("")
-    side = rows.text("side")[k]
     frame = pd.DataFrame({
         "performed_at": performed_at,
         "date": performed_at.dt.normalize(),
@@ -399,7 +402,7 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         "set_type": set_type[k],
         "reps": reps[k].round(),
         "hold_s": hold.where(hold > 0) if spec.zero_load_is_none else hold,
-        "side": side.where(side != "", "both"),
+        "side": side[k],
         "load_kg": load_kg[k].where(load_kg[k] != 0) if spec.zero_load_is_none else load_kg[k],
         "rpe": values["rpe"][k],
         "pain_during": values["pain_during"][k],
