@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from planner.export import unneutralise
 from planner.logs.common import (
@@ -122,7 +124,11 @@ class _Rows:
         if fld not in self.cols:
             return pd.Series("", index=self.raw.index, dtype="str")
         if fld not in self._texts:
-            self._texts[fld] = self.raw[f"f{self.cols[fld]}"].str.strip()
+            text = self.raw[f"f{self.cols[fld]}"]
+            padded = pc.match_substring_regex(pa.array(text), r"^\s|\s$")
+            if pc.any(padded).as_py():
+                text = text.str.strip()  # a copy only when a value needs it
+            self._texts[fld] = text
         return self._texts[fld]
 
     def reject(self, mask: pd.Series, fld: str, rule: str, value=None, **detail) -> None:
@@ -350,9 +356,12 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         rows.note(off, fld, "scale-range")
         values[fld] = v.where(~off)
 
-    k = rows.keep.to_numpy()
+    # The kept rows, in the Log's order (time, then line): built once, never re-sorted.
+    k = np.flatnonzero(rows.keep.to_numpy())
+    order = np.lexsort((rows.lines.to_numpy()[k], when.to_numpy()[k]))
+    k = k[order]
     kept = idx[k]
-    source_exercise = exercise_text[k]
+    source_exercise = exercise_text.iloc[k]
     if spec.fmt == "template":
         source_exercise = unneutralise(source_exercise)
     exercise, variant = exercise_ids(source_exercise, aliases, variants=True)
@@ -360,8 +369,8 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         first = ~source_exercise[variant].str.casefold().duplicated()
         shown = source_exercise[variant][first]
         report.add(rows.lines[shown.index], rows.name("exercise"), shown, "deadlift-variant")
-    performed_at = when[k].astype("datetime64[s]")
-    hold = values["hold"][k]
+    performed_at = when.iloc[k].astype("datetime64[s]")
+    hold = values["hold"].iloc[k]
     unreadable = pd.Series(False, index=idx)
     if rows.has("duration"):
         fld, text = "duration", rows.text("duration").fillna("")
@@ -377,17 +386,17 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     minutes = minutes.astype("float64")
     off = (np.isinf(minutes) | (minutes < 0)).fillna(False)
     rows.note(unreadable | off, fld, "duration")
-    session_min = minutes.where(~off)[k]
-    workout = rows.text("workout")[k]
+    session_min = minutes.where(~off).iloc[k]
+    workout = rows.text("workout").iloc[k]
     workout = workout.where(workout != "")
-    note = rows.text("note")[k]
+    note = rows.text("note").iloc[k]
     if rows.has("workout_note"):
-        note = note.where(note.fillna("") != "", rows.text("workout_note")[k])
+        note = note.where(note.fillna("") != "", rows.text("workout_note").iloc[k])
     note = note.where(note.fillna("") != "")
     if spec.fmt == "template":
         note = unneutralise(note)
     if spec.session == "column":
-        session_id = unneutralise(rows.text("session_id")[k].where(lambda s: s != ""))
+        session_id = unneutralise(rows.text("session_id").iloc[k].where(lambda s: s != ""))
     elif spec.session == "date":
         session_id = format_times(performed_at, "%Y-%m-%d")
     else:
@@ -399,30 +408,30 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         "workout": workout,
         "exercise": exercise,
         "source_exercise": source_exercise,
-        "set_type": set_type[k],
-        "reps": reps[k].round(),
+        "set_type": set_type.iloc[k],
+        "reps": reps.iloc[k].round(),
         "hold_s": hold.where(hold > 0) if spec.zero_load_is_none else hold,
-        "side": side[k],
-        "load_kg": load_kg[k].where(load_kg[k] != 0) if spec.zero_load_is_none else load_kg[k],
-        "rpe": values["rpe"][k],
-        "pain_during": values["pain_during"][k],
-        "pain_after": values["pain_after"][k],
-        "pain_next_morning": values["pain_next_morning"][k],
-        "session_rpe": values["session_rpe"][k],
+        "side": side.iloc[k],
+        "load_kg": load_kg.where(load_kg != 0).iloc[k] if spec.zero_load_is_none
+        else load_kg.iloc[k],
+        "rpe": values["rpe"].iloc[k],
+        "pain_during": values["pain_during"].iloc[k],
+        "pain_after": values["pain_after"].iloc[k],
+        "pain_next_morning": values["pain_next_morning"].iloc[k],
+        "session_rpe": values["session_rpe"].iloc[k],
         "session_min": session_min,
         "note": note,
-        "key": unneutralise(rows.text("key")[k].where(lambda s: s != "")) if rows.has("key")
-        else pd.Series(pd.NA, index=kept, dtype="str"),
+        "key": unneutralise(rows.text("key").iloc[k].where(lambda s: s != ""))
+        if rows.has("key") else pd.Series(pd.NA, index=kept, dtype="str"),
         "source_file": pd.Series(name, index=kept, dtype="str"),
-        "source_line": rows.lines[k],
+        "source_line": rows.lines.iloc[k],
     }, index=kept)
     if spec.fmt == "template":
-        number = by_unique(rows.text("set")[k], to_float).astype("float64")
+        number = by_unique(rows.text("set").iloc[k], to_float).astype("float64")
         frame["set"] = number.where((number == number.round()) & (number.abs() < 1e6))
-    else:
-        order = frame.sort_values(["performed_at", "source_line"], kind="stable")
-        frame["set"] = order.groupby(["session_id", "exercise"], sort=False,
-                                     dropna=False).cumcount().reindex(frame.index) + 1
+    else:  # sets numbered per session and exercise, in time order (the frame's order)
+        frame["set"] = frame.groupby(["session_id", "exercise"], sort=False,
+                                     dropna=False).cumcount() + 1
     _duplicates(frame, raw, rows, spec, k)
     return _finish(frame, report, spec.fmt, summary_unit, rows_read, name)
 
@@ -438,15 +447,15 @@ def _duplicates(frame: pd.DataFrame, raw: pd.DataFrame, rows: _Rows, spec: Spec,
     elif spec.duplicates == "row" and len(frame):
         cols = [c for c in raw.columns if c != "_line"]
         # rows hashed first; only rows whose hash repeats are compared in full
-        hashed = pd.util.hash_pandas_object(raw.loc[k, cols], index=False)
+        hashed = pd.util.hash_pandas_object(raw.iloc[k][cols], index=False)
         maybe = hashed.duplicated(keep=False)
         dups = pd.Series(False, index=hashed.index)
         if maybe.any():
-            dups[maybe] = raw.loc[k, cols][maybe.to_numpy()].duplicated(keep="first")
+            dups[maybe] = raw.iloc[k][cols][maybe.to_numpy()].duplicated(keep="first")
         if dups.any():
             fld = "set" if rows.has("set") else "exercise"
             rows.report.add(frame.loc[dups.to_numpy(), "source_line"], rows.name(fld),
-                            rows.text(fld)[k][dups.to_numpy()], "duplicate-row")
+                            rows.text(fld).iloc[k][dups.to_numpy()], "duplicate-row")
 
 
 def _finish(frame: pd.DataFrame, report: Report, fmt: str, unit: str, rows_read: int,
