@@ -4,7 +4,7 @@ Run: .venv/bin/python benchmarks/bench_logs.py [SETS]
 
 Writes a filled-in log template (benchmarks/make_big_log.py) to a temporary
 folder, then, each in a fresh process so that peak memory is its own:
-  planner: read_log (format detection, parsing, pandera checks, report) + analyse
+  planner: read_log (format detection, parsing, the normaliser's checks, report) + analyse
   DuckDB : read the same CSV and compute the same aggregations in SQL (daily
            volume load, time under tension and session-RPE load; deadlift best e1RM
            and top load per day; worst pain per day; weekly sums).

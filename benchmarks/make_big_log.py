@@ -18,13 +18,16 @@ from planner.programme import Plan
 
 
 def big_plan(sets: int) -> Plan:
-    """Consecutive 104-week blocks ending before today, until ``sets`` rows."""
-    block = generate(PlanConfig(weeks=104, start_date=date(2000, 1, 3), deadlift_start_load=60))
+    """104-week blocks until ``sets`` rows, all between 1978 and yesterday (the readers
+    reject dates before 1970): past 24 blocks, later blocks repeat earlier dates."""
+    start = date.today() - timedelta(weeks=104, days=7)
+    start -= timedelta(days=start.weekday())
+    block = generate(PlanConfig(weeks=104, start_date=start, deadlift_start_load=60))
     n = -(-sets // len(block.table))
     parts = []
     for i in range(n):
         t = block.table.copy()
-        t["date"] = t["date"] - pd.Timedelta(weeks=104 * (n - i))
+        t["date"] = t["date"] - pd.Timedelta(weeks=104 * ((n - 1 - i) % 24))
         t["week"] = t["week"] + 104 * i
         sid = "W" + t["week"].astype(str).str.zfill(5) + "D" + t["day"].astype(str)
         t["session_id"] = sid

@@ -340,6 +340,7 @@ def weekly_load(daily: pd.DataFrame, basis: str, start, first_week: int = 1) -> 
     out = out.rename_axis("week").reset_index()
     out.insert(1, "week_start", pd.Timestamp(start).normalize()
                + pd.to_timedelta((out["week"] - first_week) * 7, unit="D"))
+    out.insert(2, "week_end", out["week_start"] + pd.Timedelta(days=6))
     return out
 
 
@@ -568,7 +569,7 @@ def findings(a: Analysis) -> list[str]:
                    + (f"{s['completion']:.0%} of {s['sets_due']}" if s["completion"] is not None
                       else "none due yet"))
     if s["best_e1rm_kg"] is None:
-        out.append("deadlift: no deadlift sets with a load in this log")
+        out.append("deadlift: no barbell deadlift in this log (sets with a load)")
     else:
         trend = s["e1rm_trend_kg_per_week"]
         out.append(f"best deadlift e1RM: {s['best_e1rm_kg']:.1f} kg (Epley)"

@@ -199,15 +199,23 @@ def _read_plan_or_fail(path: Path):
     return plan
 
 
-def _read_log_or_fail(path: Path, unit: str | None):
-    from planner.logs import LogFormatError, read_log
+ALIAS_HELP = ("Read an exercise name as one of the planner's exercises, e.g. "
+              "--alias 'Deadlift Old Data=deadlift'; repeatable.")
+
+
+def _read_log_or_fail(path: Path, unit: str | None, alias: list[str] | None = None):
+    from planner.logs import LogFormatError, parse_aliases, read_log
 
     if not path.exists():
         _fail(f"{path}: no such file")
     if path.is_dir():
         _fail(f"{path}: is a folder; give the log file")
     try:
-        log = read_log(path, unit=unit)
+        aliases = parse_aliases(alias)
+    except ValueError as exc:
+        _fail(str(exc))
+    try:
+        log = read_log(path, unit=unit, aliases=aliases)
     except LogFormatError as exc:
         _fail(str(exc))
     notes = int((log.report["action"].isin(["coerced", "flagged"])).sum()) if len(log.report) else 0
@@ -248,12 +256,13 @@ def analyse_cmd(
     unit: Annotated[str | None, typer.Option(help=(
         "kg or lb, for logs that do not say which they use."))] = None,
     force: Annotated[bool, typer.Option(help="Replace files that already exist.")] = False,
+    alias: Annotated[list[str] | None, typer.Option(help=ALIAS_HELP)] = None,
 ) -> None:
     """Analyse a log (against its plan): compliance, progression, load and pain."""
     from planner.analysis import analyse
     from planner.report import write_report
 
-    log = _read_log_or_fail(log_path, unit)
+    log = _read_log_or_fail(log_path, unit, alias)
     if log.rows_imported == 0:
         _fail(f"{log_path}: no performed set in this log yet; fill in done_reps (or "
               "done_hold_s for the stretch) for the sets you did, then analyse it again")
@@ -284,6 +293,7 @@ def next_block_cmd(
         = None,
     ics: Annotated[Path | None, typer.Option(help="Also write a calendar here.")] = None,
     force: Annotated[bool, typer.Option(help="Replace files that already exist.")] = False,
+    alias: Annotated[list[str] | None, typer.Option(help=ALIAS_HELP)] = None,
 ) -> None:
     """Build the next weeks from what was actually done and how the back responded."""
     from planner.config import MAX_WEEKS
@@ -293,7 +303,7 @@ def next_block_cmd(
         _fail(f"--weeks: got {weeks}; allowed: a whole number from 1 to {MAX_WEEKS}, or leave "
               "it out for a block as long as the plan")
     plan = _read_plan_or_fail(plan_path)
-    log = _read_log_or_fail(log_path, unit)
+    log = _read_log_or_fail(log_path, unit, alias)
     from planner import ConfigError
 
     try:

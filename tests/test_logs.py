@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner import PlanConfig, generate
-from planner.logs import Log, LogFormatError, parse_log, read_log, write_log_template
+from planner.logs import RULES, Log, LogFormatError, parse_log, read_log, write_log_template
+from planner.logs.common import ACTIONS
 from planner.units import KG_PER_LB
 
 DATA = Path(__file__).parent / "data" / "logs"
@@ -24,8 +25,10 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "exports"
 def conserved(log: Log) -> None:
     assert log.rows_read == log.rows_imported + log.rows_rejected + log.rows_skipped
     if len(log.report):
-        assert set(log.report["action"]) <= {"coerced", "flagged", "rejected", "skipped"}
+        assert set(log.report["action"]) <= set(ACTIONS)
         assert (log.report["file"] == log.path).all()
+        # every report row carries its rule's stable code, and the rule's action
+        assert [RULES[r][0] for r in log.report["rule"]] == list(log.report["action"])
 
 
 def rows(log: Log, line: int) -> pd.Series:
@@ -176,27 +179,49 @@ SHARED_FILES = {"strong_s1_kg.csv": "kg", "strong_s0_alt.csv": "kg",
                 "fitnotes_f1.csv": None}
 
 
+def _seconds(text: str) -> float:
+    """A timed set's seconds as the app writes them (FitNotes H:MM:SS), computed by hand."""
+    text = text.strip()
+    if not text:
+        return 0.0
+    if ":" in text:
+        h, m, sec = ([0] + [int(x) for x in text.split(":")])[-3:]
+        return h * 3600 + m * 60 + sec
+    return float(text)
+
+
 @pytest.mark.parametrize("name", sorted(SHARED_FILES))
 def test_shared_real_exports(name):
+    """Every shared export reads with the row count rule holding; the only rejects are
+    timed sets beyond the hold range (cardio), and deadlift variants are listed."""
     path = SHARED / name
     if not path.exists():
         pytest.skip(f"the shared fixtures folder {SHARED} is absent")
     delim = ";" if "s3" in name else ","
     with path.open(newline="", encoding="utf-8-sig") as fh:
         records = [r for r in csv.reader(fh, delimiter=delim) if any(c.strip() for c in r)]
+    head = [h.strip().lower() for h in records[0]]
     data = records[1:]
-    name_col = next(i for i, h in enumerate(records[0])
-                    if h.strip().lower() in ("exercise name", "exercise_title", "exercise"))
+    name_col = next(i for i, h in enumerate(head)
+                    if h in ("exercise name", "exercise_title", "exercise"))
+    time_col = next(i for i, h in enumerate(head) if h in ("seconds", "duration_seconds", "time"))
+    too_long = [r for r in data if _seconds(r[time_col]) > 600]
+    data_ok = [r for r in data if _seconds(r[time_col]) <= 600]
     barbell = {"deadlift (barbell)", "conventional deadlift", "deadlift", "barbell deadlift"}
-    expected_dl = sum(r[name_col].strip().lower() in barbell for r in data)
+    expected_dl = sum(r[name_col].strip().lower() in barbell for r in data_ok)
     log = read_log(path, unit=SHARED_FILES[name])
     conserved(log)
     assert log.rows_read == len(data)
-    assert log.rows_rejected == 0
+    assert log.rows_rejected == len(too_long)
+    assert set(log.report.loc[log.report["action"] == "rejected", "rule"]) <= {"hold-range"}
     assert (log.table["exercise"] == "deadlift").sum() == expected_dl
     # Other lifts keep their own names: nothing is dropped or merged into ours.
-    others = sum(r[name_col].strip().lower() not in barbell for r in data)
+    others = sum(r[name_col].strip().lower() not in barbell for r in data_ok)
     assert (log.table["exercise"] != "deadlift").sum() == others
+    variants = {r[name_col].strip() for r in data_ok if "deadlift" in r[name_col].lower()
+                and r[name_col].strip().lower() not in barbell}
+    notes = log.report[log.report["rule"] == "deadlift-variant"]
+    assert set(notes["value"]) == variants and len(notes) == len(variants)
 
 
 # --- broken files: a clear error, never a traceback ----------------------------------------
@@ -247,17 +272,17 @@ def test_text_duplicates_and_future_dates_are_reported(tmp_path):
     head = "Date,Workout Name,Exercise Name,Set Order,Weight (kg),Reps,RPE\n"
     row = "2026-01-05 10:00:00,A,Deadlift,1,60,10,8\n"
     path = tmp_path / "x.csv"
-    path.write_text(head + row + row + "2999-01-01 10:00:00,A,Deadlift,2,900,10,14\n"
-                    + "2026-01-05 10:00:00,A,Deadlift,3,sixty,10,\n")
+    path.write_text(head + row + row + "2999-01-01 10:00:00,A,Deadlift,2,90,10,14\n"
+                    + "2026-01-05 10:00:00,A,Deadlift,3,sixty,10,\n"
+                    + "2026-01-05 10:00:00,A,Deadlift,4,60,10,14\n")
     log = read_log(path)
     conserved(log)
     r = log.report.set_index(["line", "column"])
-    assert r.loc[(3, ""), "action"] == "flagged"  # the repeated row, kept
-    assert r.loc[(4, "Date"), "problem"] == "the date is in the future"
-    assert r.loc[(4, "Weight (kg)"), "action"] == "flagged"  # 900 kg: implausible
-    assert r.loc[(4, "RPE"), "action"] == "coerced"  # RPE 14: off the scale
-    assert r.loc[(5, "Weight (kg)"), "action"] == "rejected"
-    assert log.rows_imported == 3
+    assert r.loc[(3, "Set Order"), "rule"] == "duplicate-row"  # the repeated row, kept
+    assert r.loc[(4, "Date"), "rule"] == "date-range"  # in the future: rejected
+    assert r.loc[(5, "Weight (kg)"), "rule"] == "number"
+    assert r.loc[(6, "RPE"), "rule"] == "scale-range"  # RPE 14: off the scale, dropped
+    assert log.rows_imported == 3 and log.rows_rejected == 2
 
 
 # --- fuzzing --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Workout logs: our template and the exports of Strong, Hevy and FitNotes.
 
-``read_log(path, unit=None)`` detects the format from the file itself and
+``read_log(path, unit=None, aliases=None)`` detects the format from the file itself and
 returns a :class:`Log` (the normalised table and the import report).
 ``LogFormatError`` is raised for a file that cannot be read as a log at all.
 """
@@ -10,14 +10,29 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from planner.logs.apps import read_fitnotes_source, read_hevy_source, read_strong_source
-from planner.logs.common import LOG_COLUMNS, REPORT_COLUMNS, Log, LogFormatError
-from planner.logs.source import header_key, open_source
-from planner.logs.template import read_template_source, write_log_template
+import numpy as np
+import pyarrow.compute as pc
+
+from planner.logs.apps import FITNOTES, HEVY, STRONG, STRONG_HEADERLESS
+from planner.logs.common import (
+    LOG_COLUMNS,
+    REPORT_COLUMNS,
+    RULES,
+    Log,
+    LogAccountingError,
+    LogFormatError,
+    check_aliases,
+    parse_aliases,
+)
+from planner.logs.normalise import Spec, normalise, resolve
+from planner.logs.source import Source, header_key, open_source, read_records
+from planner.logs.template import check_template_header, write_log_template
 
 FORMATS = ("template", "strong", "hevy", "fitnotes")
+SPECS: dict[str, Spec] = {"strong": STRONG, "hevy": HEVY, "fitnotes": FITNOTES}
 
-__all__ = ["FORMATS", "LOG_COLUMNS", "REPORT_COLUMNS", "Log", "LogFormatError", "detect_format",
+__all__ = ["FORMATS", "LOG_COLUMNS", "REPORT_COLUMNS", "RULES", "Log", "LogAccountingError",
+           "LogFormatError", "Spec", "detect_format", "normalise", "parse_aliases",
            "parse_log", "read_fitnotes", "read_hevy", "read_log", "read_strong",
            "read_template", "write_log_template"]
 
@@ -49,28 +64,50 @@ PROGRESS_BYTES = 5_000_000
 
 
 def parse_log(buffer, unit: str | None = None, name: str = "<buffer>",
-              expect: str | None = None, progress: bool | None = None) -> Log:
+              expect: str | None = None, progress: bool | None = None,
+              aliases: dict[str, str] | None = None) -> Log:
     """Read a log from bytes, text or an open file (see :func:`read_log`)."""
     if unit is not None and unit not in ("kg", "lb"):
         raise LogFormatError(f'{name}: unit must be "kg" or "lb", got {unit!r}')
+    folded = check_aliases(aliases)
     src = open_source(buffer, name)
     if progress is None:
         progress = len(src.data) > PROGRESS_BYTES and sys.stderr.isatty()
     if not progress:
-        return _parse(src, unit, expect)
+        return _parse(src, unit, expect, folded)
     from tqdm.auto import tqdm
 
     with tqdm(total=2, desc=f"reading {Path(src.name).name}", unit="step",
               bar_format="{desc}: {bar} {n}/{total} {postfix}") as bar:
         bar.set_postfix_str("format and rows")
         bar.update(1)
-        log = _parse(src, unit, expect)
+        log = _parse(src, unit, expect, folded)
         bar.set_postfix_str(f"{log.rows_imported:,} sets imported")
         bar.update(1)
     return log
 
 
-def _parse(src, unit: str | None, expect: str | None) -> Log:
+def _blank(table) -> np.ndarray:
+    """Records that hold nothing but blanks (a column at a time, while any could be)."""
+    blank = np.ones(table.num_rows, dtype=bool)
+    for column in table.columns:
+        empty = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0)
+        blank &= empty.to_numpy(zero_copy_only=False)
+        if not blank.any():
+            break
+    return blank
+
+
+def _rows(table, picked: np.ndarray, columns: list[int]):
+    """The records at ``picked`` (sorted), only ``columns``; a slice when contiguous."""
+    table = table.select([f"f{i}" for i in columns])
+    if len(picked) and picked[-1] - picked[0] + 1 == len(picked):
+        return table.slice(int(picked[0]), len(picked))
+    return table.take(picked)
+
+
+def _parse(src: Source, unit: str | None, expect: str | None,
+           aliases: dict[str, str]) -> Log:
     first = src.first_record()
     if not first:
         raise LogFormatError(f"{src.name}: the file is empty; expected a workout log")
@@ -83,53 +120,87 @@ def _parse(src, unit: str | None, expect: str | None) -> Log:
         if {"key", "session_id", "target_reps"} <= keys:
             raise LogFormatError(f"{src.name}: line 1: this is a plan, not a log; write a log "
                                  "template from it with 'planner log-template PLAN -o LOG'")
-        shown = ", ".join(h.strip()[:30] for h in first[:8])
+        shown = ", ".join(" ".join(h.split())[:30] for h in first[:8])
         raise LogFormatError(f"{src.name}: line 1: not a workout log: the header matches none "
                              "of our template, Strong, Hevy or FitNotes (found: "
                              f"{shown}); expected e.g. Date, Exercise Name, Set Order, "
                              "Weight, Reps")
     if expect is not None and fmt != expect:
         raise LogFormatError(f"{src.name}: line 1: expected a {expect} log, found {fmt}")
-    if fmt == "template":
-        return read_template_source(src)
-    rows, lines = src.rows()
-    if len(rows) == (0 if headerless else 1):
+    spec = check_template_header(first, src.name) if fmt == "template" else SPECS[fmt]
+    records = read_records(src, len(first))
+    table, lines = records.table, records.lines
+    blank = _blank(table)
+    nonblank = np.flatnonzero(~blank)
+    if headerless:
+        header = (STRONG_HEADERLESS + [""] * len(first))[:len(first)]
+        header_line, data = 0, nonblank
+    else:
+        if not len(nonblank):
+            raise LogFormatError(f"{src.name}: the file is empty; expected a workout log")
+        at = nonblank[0]
+        header = [table.column(i)[at].as_py() for i in range(table.num_columns)]
+        header_line, data = int(lines[at]), nonblank[1:]
+    ragged = records.ragged
+    ragged = ragged[(ragged["line"] > header_line) & ~ragged["text"].str.fullmatch(
+        rf'[\s"{src.delimiter}]*')].reset_index(drop=True)
+    if not len(data) and not len(ragged):
         raise LogFormatError(f"{src.name}: the {fmt} log has a header but no rows")
-    if fmt == "strong":
-        return read_strong_source(src, rows, lines, unit, headerless)
-    if fmt == "hevy":
-        return read_hevy_source(src, rows, lines, unit)
-    return read_fitnotes_source(src, rows, lines, unit)
+    # Only the columns a check reads (all of them where whole rows are compared).
+    used = sorted(set(resolve(header, spec, src.name, max(header_line, 1)).values()))
+    columns = list(range(len(header))) if spec.duplicates == "row" else used
+    raw = _rows(table, data, columns).to_pandas(types_mapper={}.get)
+    raw = raw.astype("str") if len(raw.columns) else raw
+    raw["_line"] = lines[data]
+    del table, records
+    src.data = b""  # the table holds it all now: let the file's bytes go
+    return normalise(raw, spec, header=header, name=src.name, unit=unit, aliases=aliases,
+                     ragged=ragged, delimiter=src.delimiter, notes=src.notes,
+                     header_line=max(header_line, 1))
 
 
-def read_log(path: str | Path, unit: str | None = None, progress: bool | None = None) -> Log:
+def read_log(path: str | Path, unit: str | None = None, progress: bool | None = None,
+             aliases: dict[str, str] | None = None) -> Log:
     """Read a workout log, detecting its format (template, Strong, Hevy, FitNotes).
 
     Parameters
     ----------
     path : the file
     unit : "kg" or "lb" for files that do not say which unit their weights are in;
-        where the file says it, the file wins. Never guessed.
+        where the file says it, the file wins (and the report says so). Never guessed.
     progress : show a progress bar; None shows one for files over 5 MB on a terminal
+    aliases : exercise names (any case) to read as one of the planner's exercises, e.g.
+        ``{"Deadlift Old Data": "deadlift"}``; they win over the built-in names.
+
+    Raises
+    ------
+    LogFormatError : the file cannot be read as a workout log at all (one line: file,
+        line, column, what was expected)
+    ValueError : an alias names no exercise of the catalogue
     """
-    return parse_log(Path(path), unit=unit, name=str(path), progress=progress)
+    return parse_log(Path(path), unit=unit, name=str(path), progress=progress,
+                     aliases=aliases)
 
 
-def read_strong(path: str | Path, unit: str | None = None) -> Log:
+def read_strong(path: str | Path, unit: str | None = None,
+                aliases: dict[str, str] | None = None) -> Log:
     """Read a Strong export (every variant; see planner.logs.apps)."""
-    return parse_log(Path(path), unit=unit, name=str(path), expect="strong")
+    return parse_log(Path(path), unit=unit, name=str(path), expect="strong", aliases=aliases)
 
 
-def read_hevy(path: str | Path, unit: str | None = None) -> Log:
+def read_hevy(path: str | Path, unit: str | None = None,
+              aliases: dict[str, str] | None = None) -> Log:
     """Read a Hevy export."""
-    return parse_log(Path(path), unit=unit, name=str(path), expect="hevy")
+    return parse_log(Path(path), unit=unit, name=str(path), expect="hevy", aliases=aliases)
 
 
-def read_fitnotes(path: str | Path, unit: str | None = None) -> Log:
+def read_fitnotes(path: str | Path, unit: str | None = None,
+                  aliases: dict[str, str] | None = None) -> Log:
     """Read a FitNotes export."""
-    return parse_log(Path(path), unit=unit, name=str(path), expect="fitnotes")
+    return parse_log(Path(path), unit=unit, name=str(path), expect="fitnotes",
+                     aliases=aliases)
 
 
-def read_template(path: str | Path) -> Log:
+def read_template(path: str | Path, aliases: dict[str, str] | None = None) -> Log:
     """Read a filled-in log template (see write_log_template)."""
-    return parse_log(Path(path), name=str(path), expect="template")
+    return parse_log(Path(path), name=str(path), expect="template", aliases=aliases)

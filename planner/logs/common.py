@@ -1,26 +1,21 @@
-"""What every log reader shares: the Log, its columns, the import report, validation.
+"""What every log reader shares: the Log, its columns, the import report and its rules.
 
-Every reader turns its source rows into a *raw* table of text (one row per
-data row of the file, with its physical line number) and hands it to
-:func:`normalise`, which coerces numbers and dates in bulk, checks every value
-with a pandera schema, and accounts for every row: a row is imported, or it is
-reported as rejected (or, for an untouched template row, skipped).
+Every check a reader makes has a stable rule code (``RULES``): what is done with a
+row or value that fails it (``rejected``, ``coerced``, ``flagged``, ``skipped`` or a
+``note``) and the problem in words. The code travels in the report's ``rule``
+column, so that a user's script can filter on it while the wording improves.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
-from planner.catalogue import data_path
-from planner.units import KG_PER_LB
+from planner.catalogue import EXERCISE_IDS, data_path
 
 LOG_COLUMNS: dict[str, str] = {
     "performed_at": "datetime64[s]",
@@ -46,18 +41,65 @@ LOG_COLUMNS: dict[str, str] = {
     "source_file": "str",
     "source_line": "Int64",
 }
-REPORT_COLUMNS = ("file", "line", "column", "value", "problem", "action")
-ACTIONS = ("coerced", "flagged", "rejected", "skipped")
+REPORT_COLUMNS = ("file", "line", "column", "value", "problem", "action", "rule")
+ACTIONS = ("coerced", "flagged", "rejected", "skipped", "note")
 SET_TYPES = ("working", "warmup", "failure", "drop")
 SIDES = ("both", "left", "right")
-NUMERIC = ("reps", "hold_s", "load", "rpe", "pain_during", "pain_after", "pain_next_morning",
-           "session_rpe", "session_min")
-# Loads above this are implausible for a deadlift and flagged (the world record is ~500 kg).
-MAX_PLAUSIBLE_KG = 500.0
+
+# Plausible ranges, checked before any other work: a value outside is never used.
+MIN_DATE = pd.Timestamp("1970-01-01")
+MAX_REPS = 100
+MAX_LOAD_KG = 500.0  # the deadlift world record is about 500 kg
+MAX_HOLD_S = 600.0
+SCALE_0_10 = ("rpe", "pain_during", "pain_after", "pain_next_morning", "session_rpe")
+
+# rule code -> (action, problem). Problems with {braces} are filled in per report row.
+RULES: dict[str, tuple[str, str]] = {
+    "encoding": ("coerced", "{detail}"),
+    "ragged-short": ("rejected", "expected {expected} fields like the header, found {found}: "
+                                 "no value from this column on"),
+    "ragged-long": ("rejected", "expected {expected} fields like the header, found {found}: "
+                                "extra fields after this column"),
+    "rejoined": ("coerced", "the name holds the delimiter; the split fields were joined back"),
+    "unfilled": ("skipped", "not filled in (not done or not logged)"),
+    "number": ("rejected", "expected a number"),
+    "number-dropped": ("coerced", "expected a number; value dropped"),
+    "decimal-comma": ("coerced", "decimal comma read as a decimal point"),
+    "negative": ("rejected", "expected a number of 0 or more"),
+    "reps-range": ("rejected", f"expected 0 to {MAX_REPS} repetitions in one set"),
+    "reps-fraction": ("coerced", "repetitions must be whole; rounded"),
+    "load-range": ("rejected", f"expected a load from 0 to {MAX_LOAD_KG:g} kg"),
+    "hold-range": ("rejected", f"expected a timed set from 0 to {MAX_HOLD_S:g} s"),
+    "scale-range": ("coerced", "expected a value from 0 to 10; value dropped"),
+    "duration": ("coerced", "expected a session duration like 1h 6m, 52m or 1:06:00, 0 or more;"
+                            " value dropped"),
+    "date": ("rejected", "expected a date like {example}"),
+    "date-range": ("rejected", "expected a date from 1970-01-01 to tomorrow"),
+    "date-timezone": ("coerced", "the time zone was dropped; the time is kept as written"),
+    "rest-timer": ("rejected", "rest timer entry, not a set"),
+    "set-type": ("rejected", "expected {expected}"),
+    "exercise-empty": ("rejected", "the exercise name is empty"),
+    "side": ("rejected", "expected the side both, left or right"),
+    "unit-unknown": ("rejected", "expected the unit kg or lbs"),
+    "unit-missing": ("rejected", 'a weight without a unit; expected kg or lbs (or pass unit="kg"'
+                                 ' or unit="lb", --unit on the command line)'),
+    "unit-stated": ("note", "the file states its unit ({stated}); unit={given!r} was not used"),
+    "unit-given": ("note", "the file does not say its unit; read as {given} as asked"),
+    "deadlift-variant": ("note", "a deadlift variant, kept as its own lift and left out of the "
+                                 "deadlift analysis; if it is the barbell deadlift, map it: "
+                                 "aliases={{{value!r}: 'deadlift'}} "
+                                 "(--alias \"{value}=deadlift\")"),
+    "duplicate-key": ("flagged", "this planned set is logged twice; both kept"),
+    "duplicate-row": ("flagged", "this row repeats an earlier one to the letter; both kept"),
+}
 
 
 class LogFormatError(ValueError):
     """A file that cannot be read as a workout log at all; names the file (and line)."""
+
+
+class LogAccountingError(RuntimeError):
+    """The reader lost a row: rows read != imported + rejected + skipped (a bug, not input)."""
 
 
 @dataclass(frozen=True)
@@ -94,210 +136,112 @@ class Log:
     def rows_skipped(self) -> int:
         return self._lines("skipped")
 
+    def check_accounting(self) -> None:
+        """Raise LogAccountingError unless every row read is imported or reported."""
+        accounted = self.rows_imported + self.rows_rejected + self.rows_skipped
+        if self.rows_read != accounted:
+            raise LogAccountingError(
+                f"{self.path}: {self.rows_read} rows read but {self.rows_imported} imported + "
+                f"{self.rows_rejected} rejected + {self.rows_skipped} skipped = {accounted}")
+
+
+def _text(x, n: int) -> np.ndarray:
+    if isinstance(x, pd.Series):
+        return x.astype(object).where(x.notna(), "").astype(str).to_numpy()
+    return np.full(n, "" if x is None else str(x), dtype=object)
+
 
 class Report:
-    """Collects report rows; ``add`` takes aligned Series or scalars."""
+    """Collects report rows, in bulk: ``add`` takes aligned Series (or scalars) and a rule."""
 
     def __init__(self, path: str):
         self.path = path
         self.parts: list[pd.DataFrame] = []
 
-    def add(self, lines, column, value, problem: str, action: str) -> None:
+    def add(self, lines, column, value, rule: str, **detail) -> None:
         lines = pd.Series(lines)
         if lines.empty:
             return
         n = len(lines)
-
-        def col(x):
-            if isinstance(x, pd.Series):
-                return x.astype(object).where(x.notna(), "").astype(str).to_numpy()
-            return np.full(n, "" if x is None else str(x), dtype=object)
-
+        action, problem = RULES[rule]
+        if isinstance(detail.get("found"), pd.Series | np.ndarray):
+            found = np.asarray(detail.pop("found"))
+            values, where = np.unique(found, return_inverse=True)
+            problems = np.array([problem.format(found=f, **detail) for f in values],
+                                dtype=object)[where]
+        elif "{value" in problem:
+            problems = [problem.format(value=v, **detail) for v in _text(value, n)]
+        else:
+            problems = problem.format(**detail) if detail else problem
         self.parts.append(pd.DataFrame({
-            "file": self.path, "line": lines.to_numpy(dtype=np.int64), "column": col(column),
-            "value": col(value), "problem": problem, "action": action}))
+            "file": self.path, "line": lines.to_numpy(dtype=np.int64),
+            "column": _text(column, n), "value": _text(value, n), "problem": problems,
+            "action": action, "rule": rule}))
 
     def frame(self) -> pd.DataFrame:
         if not self.parts:
             return pd.DataFrame({c: pd.Series(dtype="int64" if c == "line" else "str")
                                  for c in REPORT_COLUMNS})
         out = pd.concat(self.parts, ignore_index=True)
+        out = out.astype({c: "str" for c in REPORT_COLUMNS if c != "line"})
         return out.sort_values(["line", "action"], kind="stable").reset_index(drop=True)
 
 
 @cache
-def _aliases() -> dict[str, str]:
+def _catalogue_aliases() -> dict[str, str]:
     table = pd.read_csv(data_path("exercise_aliases.csv"), dtype=str, comment="#")
     return {a.strip().casefold(): e.strip() for a, e in zip(table["alias"], table["exercise"],
                                                           strict=True)}
 
 
-def exercise_ids(names: pd.Series) -> pd.Series:
-    """Catalogue ids for app exercise names; names not in the alias table stay as written."""
-    aliases = _aliases()
-    key = names.str.strip().str.casefold()
-    mapped = key.map(aliases)
-    return mapped.fillna(names.str.strip())
+def check_aliases(aliases: dict[str, str] | None) -> dict[str, str]:
+    """The user's name -> exercise id map, keys folded; raises ValueError for unknown ids."""
+    out = {}
+    for name, target in (aliases or {}).items():
+        if target not in EXERCISE_IDS:
+            raise ValueError(f"alias {name!r}: expected one of {', '.join(EXERCISE_IDS)}; "
+                             f"got {target!r}")
+        if not str(name).strip():
+            raise ValueError("alias: the exercise name is empty")
+        out[str(name).strip().casefold()] = target
+    return out
 
 
-_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+def parse_aliases(items: list[str] | None) -> dict[str, str]:
+    """``["Deadlift Old Data=deadlift", ...]`` (the CLI's --alias) as a checked dict."""
+    out = {}
+    for item in items or []:
+        name, sep, target = item.rpartition("=")
+        if not sep or not name.strip():
+            raise ValueError(f"--alias: expected NAME=EXERCISE like "
+                             f"'Deadlift Old Data=deadlift'; got {item!r}")
+        out[name.strip()] = target.strip()
+    check_aliases(out)
+    return out
 
 
-def to_number(text: pd.Series, lines: pd.Series, column: str, report: Report,
-              decimal_comma: bool) -> tuple[pd.Series, pd.Series]:
-    """Parse numbers in bulk. Returns (values, bad) where ``bad`` marks cells that hold
-    text that is not a number. Decimal commas are accepted and reported as coerced."""
-    s = text.str.strip()
-    blank = s.isna() | (s == "")
-    if decimal_comma:
-        comma = s.str.match(_DECIMAL_COMMA, na=False)
-        if comma.any():
-            report.add(lines[comma], column, s[comma], "decimal comma read as a decimal point",
-                       "coerced")
-            s = s.where(~comma, s.str.replace(",", ".", regex=False))
-    values = pd.to_numeric(s.where(~blank), errors="coerce")
-    bad = values.isna() & ~blank
-    return values.astype("Float64"), bad
+def exercise_ids(names: pd.Series, aliases: dict[str, str] | None = None, *,
+                 variants: bool = False):
+    """Catalogue ids for app exercise names; names not in the alias tables stay as written.
 
-
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$")
-
-
-def duration_minutes(text: pd.Series) -> pd.Series:
-    """Durations written like "1h 6m", "52m", "264h 1m", "45s" or "1:06:00", in minutes."""
-    s = text.fillna("").str.strip()
-    hms = s.str.extract(r"^(\d+):(\d{1,2}):(\d{1,2})$").astype(float)
-    parts = s.str.extract(_DURATION).astype(float)
-    mins = parts[0].fillna(0) * 60 + parts[1].fillna(0) + parts[2].fillna(0) / 60
-    mins = mins.where(parts.notna().any(axis=1))
-    from_hms = hms[0] * 60 + hms[1] + hms[2] / 60
-    return mins.fillna(from_hms).where(s != "").astype("Float64")
-
-
-def clock_seconds(text: pd.Series) -> pd.Series:
-    """Times written as H:MM:SS or MM:SS (FitNotes), in seconds."""
-    s = text.fillna("").str.strip()
-    hms = s.str.extract(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})$").astype(float)
-    return (hms[0].fillna(0) * 3600 + hms[1] * 60 + hms[2]).where(hms[2].notna()).astype(
-        "Float64")
-
-
-def _schema():
-    def rng(lo, hi):
-        return pa.Check.in_range(lo, hi)
-
-    return pa.DataFrameSchema({
-        "reps": pa.Column(None, pa.Check.le(100), nullable=True),
-        "hold_s": pa.Column(None, pa.Check.le(4 * 3600), nullable=True),
-        "load_kg": pa.Column(None, pa.Check.le(MAX_PLAUSIBLE_KG), nullable=True),
-        "rpe": pa.Column(None, rng(0, 10), nullable=True),
-        "pain_during": pa.Column(None, rng(0, 10), nullable=True),
-        "pain_after": pa.Column(None, rng(0, 10), nullable=True),
-        "pain_next_morning": pa.Column(None, rng(0, 10), nullable=True),
-        "session_rpe": pa.Column(None, rng(0, 10), nullable=True),
-        "date": pa.Column(None, pa.Check.le(pd.Timestamp(datetime.now().date())),
-                          nullable=True),
-    })
-
-
-# What to do with a value that fails the schema: drop the value (coerce) or keep and flag.
-_ON_FAIL = {"reps": ("flagged", "more than 100 repetitions in one set is implausible"),
-            "hold_s": ("flagged", "a timed set over 4 hours is implausible"),
-            "load_kg": ("flagged", f"a load over {MAX_PLAUSIBLE_KG:g} kg is implausible"),
-            "rpe": ("coerced", "expected an RPE from 0 to 10; value dropped"),
-            "pain_during": ("coerced", "expected pain from 0 to 10; value dropped"),
-            "pain_after": ("coerced", "expected pain from 0 to 10; value dropped"),
-            "pain_next_morning": ("coerced", "expected pain from 0 to 10; value dropped"),
-            "session_rpe": ("coerced", "expected a session RPE from 0 to 10; value dropped"),
-            "date": ("flagged", "the date is in the future")}
-
-
-def validate(frame: pd.DataFrame, sources: dict[str, str], raw: pd.DataFrame,
-             report: Report) -> pd.DataFrame:
-    """Check plausibility with the pandera schema (all failures at once, lazy=True)."""
-    cols = [c for c in _ON_FAIL if c in frame]
-    try:
-        _schema().validate(frame[cols], lazy=True)
-        return frame
-    except pa.errors.SchemaErrors as exc:
-        fails = exc.failure_cases
-    fails = fails[fails["index"].notna() & fails["column"].isin(cols)]
-    for column, f in fails.groupby("column"):
-        idx = f["index"].astype(int).to_numpy()  # labels of ``frame`` (and of ``raw``)
-        action, problem = _ON_FAIL[column]
-        src = sources.get(column, column)
-        shown = raw[src] if src in raw else frame[column].astype(str)
-        report.add(frame.loc[idx, "source_line"], src, shown.loc[idx], problem, action)
-        if action == "coerced":
-            frame.loc[idx, column] = pd.NA
-    return frame
-
-
-def finish(frame: pd.DataFrame, raw: pd.DataFrame, sources: dict[str, str], report: Report,
-           *, fmt: str, unit: str, path: str, rows_read: int,
-           duplicates_in_raw: bool = True) -> Log:
-    """Validate, flag duplicated rows, order the columns, and build the Log.
-
-    A planned set (template key) logged twice, or an app row repeated to the letter
-    (every field but its line), is flagged and kept; FitNotes does not number its
-    sets, so equal sets there are normal.
+    ``aliases`` (folded names, see :func:`check_aliases`) win over the catalogue's table.
+    With ``variants``, also whether each name is a deadlift variant left out of the
+    deadlift (see :func:`is_deadlift_like`). Each distinct name is looked up once.
     """
-    frame = validate(frame, sources, raw, report)
-    if "key" in frame and frame["key"].notna().any():
-        keys = frame["key"]
-        if keys.nunique() == keys.count():  # the common case: every planned set once
-            dups = pd.Series(False, index=frame.index)
-        else:
-            dups = keys.duplicated(keep="first") & keys.notna()
-        if dups.any():
-            report.add(frame.loc[dups, "source_line"], "key", frame.loc[dups, "key"],
-                       "this planned set is logged twice; both kept", "flagged")
-    elif duplicates_in_raw and len(frame):
-        cols = [c for c in raw.columns if not c.startswith("_")]
-        dups = raw.loc[frame.index].duplicated(cols, keep="first")
-        if dups.any():
-            report.add(frame.loc[dups.to_numpy(), "source_line"], "", "",
-                       "this row repeats an earlier one to the letter; both kept", "flagged")
-    out = pd.DataFrame({c: frame[c] if c in frame else pd.Series(pd.NA, index=frame.index)
-                        for c in LOG_COLUMNS}, copy=False)
-    differ = {c: t for c, t in LOG_COLUMNS.items() if str(out[c].dtype) != t}
-    if differ:
-        out = out.astype(differ)
-    # Already in time order, file order within a time (most files): no sort, no copy.
-    if out["performed_at"].is_monotonic_increasing and \
-            out["source_line"].is_monotonic_increasing:
-        out = out.reset_index(drop=True)
-    else:
-        out = out.sort_values(["performed_at", "source_line"], kind="stable").reset_index(
-            drop=True)
-    log = Log(out, report.frame(), fmt, unit, rows_read, path)
-    assert log.rows_read == log.rows_imported + log.rows_rejected + log.rows_skipped, (
-        "every row is imported or reported")
-    return log
+    table = {**_catalogue_aliases(), **(aliases or {})}
+    codes, uniques = pd.factorize(names.str.strip())
+    unique = pd.Series(uniques, dtype="str")
+    ids = unique.str.casefold().map(table).fillna(unique)
+    out = pd.Series(ids.to_numpy(dtype=object)[codes], index=names.index, dtype="str")
+    if not variants:
+        return out
+    like = (is_deadlift_like(unique) & (ids != "deadlift")).to_numpy(dtype=bool)
+    return out, pd.Series(like[codes], index=names.index)
 
 
-def kg(values: pd.Series, unit: str | pd.Series) -> pd.Series:
-    """Loads in ``unit`` ("kg"/"lb", or a Series of them per row) converted to kg."""
-    if isinstance(unit, str):
-        return values * KG_PER_LB if unit == "lb" else values
-    return values.where(unit != "lb", values * KG_PER_LB)
-
-
-def parse_unit(text: pd.Series) -> pd.Series:
-    """Per-row unit words (kg, kgs, lb, lbs) as "kg"/"lb"; anything else NA."""
-    s = text.fillna("").str.strip().str.lower()
-    return s.map({"kg": "kg", "kgs": "kg", "lb": "lb", "lbs": "lb"})
-
-
-def reject(mask: pd.Series, raw: pd.DataFrame, column: str, problem: str, report: Report,
-           value: pd.Series | None = None) -> pd.Series:
-    """Report the rows in ``mask`` as rejected; return the mask of rows still kept."""
-    if mask.any():
-        shown = value if value is not None else raw.get(column, "")
-        if isinstance(shown, pd.Series):
-            shown = shown[mask]
-        report.add(raw.loc[mask, "_line"], column, shown, problem, "rejected")
-    return ~mask
+def is_deadlift_like(names: pd.Series) -> pd.Series:
+    """Names that read like a deadlift (any variant), or an RDL."""
+    return names.str.contains(r"dead\s*-?\s*lift|\brdl\b", case=False, regex=True, na=False)
 
 
 def source_name(path: str | Path) -> str:

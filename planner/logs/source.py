@@ -1,13 +1,26 @@
-"""Reading a log file's text: encoding, delimiter, header, rows with their line numbers."""
+"""Reading a log file's records: encoding, delimiter, header, and every record's physical line.
+
+pyarrow's CSV reader parses the file in one pass, every column as text. Records
+with the wrong number of fields do not stop it: they are collected (their record
+number and text) and accounted for afterwards, in bulk. A record's physical line
+(the line it starts on in a text editor) is derived from the record order and
+the newlines inside quoted values, so line numbers stay right after blank lines
+and multi-line notes.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 
 from planner.logs.common import LogFormatError
 
@@ -16,43 +29,20 @@ DELIMITERS = (",", ";", "\t")
 
 @dataclass
 class Source:
-    """The rows of a delimited text file, as text, with their physical line numbers.
-
-    The whole file is decoded only when a reader needs its text; the fast
-    template reader works on the bytes.
-    """
+    """A log file's bytes (UTF-8 or, until read, Windows-1252) and its delimiter."""
 
     name: str
-    data: bytes | None
+    data: bytes
     delimiter: str = ","
-    _text: str | None = None
-    _note: str | None = None
-
-    @property
-    def text(self) -> str:
-        if self._text is None:
-            self._text, self._note = load_text(self.data, self.name)
-        return self._text
-
-    @property
-    def encoding_note(self) -> str | None:
-        _ = self.text
-        return self._note
+    notes: list[str] = field(default_factory=list)
 
     def head(self, size: int = 65536) -> str:
         """The start of the file as text, for sniffing."""
         return self.data[:size].decode("utf-8-sig", errors="ignore")
 
-    def utf8(self) -> bytes:
-        """The file as UTF-8 bytes without a BOM (for the fast CSV reader)."""
-        if self._note:
-            return self.text.encode("utf-8")
-        return self.data[3:] if self.data.startswith(b"\xef\xbb\xbf") else self.data
-
     def first_record(self) -> list[str]:
         """The first non-blank record (the header, or the first row of a headerless file)."""
-        reader = csv.reader(io.StringIO(self.head(), newline=""),
-                            delimiter=self.delimiter)
+        reader = csv.reader(io.StringIO(self.head(), newline=""), delimiter=self.delimiter)
         try:
             for row in reader:
                 if row and any(cell.strip() for cell in row):
@@ -61,48 +51,18 @@ class Source:
             pass
         return []
 
-    def rows(self) -> tuple[list[list[str]], list[int]]:
-        """Every record of the file (header included) and the line each starts on."""
-        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
-        rows, lines = [], []
-        start = 1
-        try:
-            for row in reader:
-                if row and any(cell.strip() for cell in row):
-                    rows.append(row)
-                    lines.append(start)
-                start = reader.line_num + 1
-        except csv.Error as exc:
-            raise LogFormatError(f"{self.name}: line {reader.line_num}: the file cannot be read "
-                                 f"as CSV ({exc}); expected comma- or semicolon-separated "
-                                 "values") from None
-        return rows, lines
 
+@dataclass
+class Records:
+    """The records of a file with as many fields as the header.
 
-def load_text(data: bytes, name: str) -> tuple[str, str | None]:
-    """Decode the bytes of a log: UTF-8 (with or without BOM), else Windows-1252 (reported)."""
-    if not data.strip():
-        raise LogFormatError(f"{name}: the file is empty; expected a workout log with a header "
-                             "row and one row per set")
-    if b"\x00" in data[:4096]:
-        raise LogFormatError(f"{name}: this is a binary file, not a CSV workout log")
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        text = data.decode("cp1252", errors="replace")
-        printable = sum(ch.isprintable() or ch in "\r\n\t" for ch in text[:4096])
-        if printable < 0.95 * min(len(text), 4096):
-            raise LogFormatError(f"{name}: line {line}: this is not a text file; expected a "
-                                 "CSV workout log") from None
-        return text, (f"line {line}: the file is not UTF-8; read it as Windows-1252 "
-                      "(Western European)")
+    ``table`` holds them as text (columns ``f0``, ``f1``, ...), ``lines`` the physical
+    line each starts on; ``ragged`` the others (line, field count, text).
+    """
 
-
-def sniff_delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in DELIMITERS}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ","
+    table: pa.Table
+    lines: np.ndarray
+    ragged: pd.DataFrame
 
 
 def open_source(path_or_buffer, name: str | None = None) -> Source:
@@ -123,27 +83,104 @@ def open_source(path_or_buffer, name: str | None = None) -> Source:
         if isinstance(data, str):
             data = data.encode("utf-8")
     name = name or "<buffer>"
-    head = data[:65536]
-    if not head.strip() and not data.strip():
-        raise LogFormatError(f"{name}: the file is empty; expected a workout log with a "
-                                 "header row and one row per set")
-    if b"\x00" in data[:4096]:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # UTF-16 (Excel's "Unicode text"): re-encoded as UTF-8 here, once; bad pairs replaced
+        data = data.decode("utf-16", errors="replace").encode("utf-8")
+    elif b"\x00" in data[:4096]:
         raise LogFormatError(f"{name}: this is a binary file, not a CSV workout log")
     src = Source(name, data)
+    if not src.head().strip():
+        raise LogFormatError(f"{name}: the file is empty; expected a workout log with a "
+                             "header row and one row per set")
     first = next((ln for ln in src.head().splitlines() if ln.strip()), "")
-    src.delimiter = sniff_delimiter(first)
-    if len(data) <= 65536:
-        _ = src.text  # small files: decode now, so that bad bytes are found here
+    counts = {d: first.count(d) for d in DELIMITERS}
+    best = max(counts, key=counts.get)
+    src.delimiter = best if counts[best] else ","
     return src
+
+
+def _physical_lines(data: bytes) -> int:
+    """Lines as an editor counts them: \n, \r\n or a lone \r ends one."""
+    n = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    return n + (0 if data[-1:] in (b"\n", b"\r") else 1)
+
+
+def _newlines(column: pa.ChunkedArray) -> np.ndarray:
+    counts = pc.count_substring_regex(column, r"\r\n|\r|\n")
+    return counts.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _parse(src: Source, ncols: int):
+    """One serial pass: ragged rows then come with their record numbers, and cost little
+    (threads would contend for the handler; the machine has few cores anyway)."""
+    invalid: list[tuple[int | None, int, str]] = []
+
+    def handler(row) -> str:
+        invalid.append((row.number, row.actual_columns, row.text))
+        return "skip"
+
+    names = [f"f{i}" for i in range(ncols)]
+    buffer = pa.py_buffer(src.data)
+    if src.data.startswith(codecs.BOM_UTF8):
+        buffer = buffer.slice(3)
+    table = pcsv.read_csv(
+        buffer,
+        read_options=pcsv.ReadOptions(column_names=names, use_threads=False,
+                                      block_size=1 << 24),
+        parse_options=pcsv.ParseOptions(delimiter=src.delimiter, newlines_in_values=True,
+                                        ignore_empty_lines=False, invalid_row_handler=handler),
+        convert_options=pcsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+            quoted_strings_can_be_null=False),
+    )
+    return table, invalid
+
+
+def read_records(src: Source, ncols: int) -> Records:
+    """Every record of ``src`` in one pass; see :class:`Records`."""
+    try:
+        try:
+            table, invalid = _parse(src, ncols)
+        except pa.ArrowInvalid as exc:
+            if "UTF8" not in str(exc):
+                raise
+            try:
+                src.data.decode("utf-8")
+                line = 1
+            except UnicodeDecodeError as err:
+                line = src.data[: err.start].count(b"\n") + 1
+            # Windows-1252 (Western European), the usual alternative; undefined bytes replaced
+            src.data = src.data.decode("cp1252", errors="replace").encode("utf-8")
+            table, invalid = _parse(src, ncols)
+            src.notes.append(f"line {line}: the file is not UTF-8; read it as Windows-1252 "
+                             "(Western European)")
+    except pa.ArrowInvalid as exc:
+        message = " ".join(str(exc).split())[:200]
+        raise LogFormatError(f"{src.name}: the file cannot be read as CSV ({message}); "
+                             "expected comma- or semicolon-separated values") from None
+    n_records = table.num_rows + len(invalid)
+    total_lines = _physical_lines(src.data)
+    if n_records == total_lines and not invalid:
+        lines = np.arange(1, n_records + 1, dtype=np.int64)
+        ragged = pd.DataFrame({"line": pd.Series(dtype="int64"),
+                               "fields": pd.Series(dtype="int64"), "text": pd.Series(dtype="str")})
+        return Records(table, lines, ragged)
+    numbers = np.array([r[0] for r in invalid], dtype=np.int64)
+    bad = np.zeros(table.num_rows + len(invalid), dtype=bool)
+    bad[numbers - 1] = True
+    spans = np.ones(len(bad), dtype=np.int64)
+    if n_records != total_lines:  # newlines inside quoted values
+        inside = sum((_newlines(table.column(i)) for i in range(ncols)),
+                     np.zeros(table.num_rows, dtype=np.int64))
+        spans[~bad] += inside
+        texts = pa.chunked_array([pa.array([r[2] for r in invalid], pa.string())])
+        spans[bad] += _newlines(texts) if invalid else 0
+    starts = np.concatenate(([1], 1 + np.cumsum(spans)[:-1]))
+    ragged = pd.DataFrame({"line": starts[bad],
+                           "fields": np.array([r[1] for r in invalid], dtype=np.int64),
+                           "text": pd.Series([r[2] for r in invalid], dtype="str")})
+    return Records(table, starts[~bad], ragged)
 
 
 def header_key(cell: str) -> str:
     return cell.strip().strip('"').strip().lower()
-
-
-def raw_frame(header: list[str], rows: list[list[str]], lines: list[int]) -> pd.DataFrame:
-    """Rows (already the header's length) as a table of text with a ``_line`` column."""
-    frame = pd.DataFrame(rows, columns=header, dtype="str") if rows else pd.DataFrame(
-        {h: pd.Series(dtype="str") for h in header})
-    frame["_line"] = pd.Series(lines, dtype="int64", index=frame.index)
-    return frame

@@ -1,0 +1,449 @@
+"""The log normaliser's checks: ranges, overflow, units, body-weight sets, deadlift
+variants and aliases, line numbers, encodings, time zones, and the row-count rule.
+
+Each test is named after the behaviour it pins down; the expected values are
+worked out by hand from the few rows each test writes.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from planner import PlanConfig, generate
+from planner.cli import app
+from planner.logs import Log, LogFormatError, parse_log, read_log, write_log_template
+from planner.units import KG_PER_LB
+from tests.conftest import examples
+
+STRONG_HEAD = "Date,Workout Name,Exercise Name,Set Order,Weight (kg),Reps,Seconds\n"
+UNIT_HEAD = ("Date;Workout Name;Exercise Name;Set Order;Weight;Weight Unit;Reps;RPE;"
+             "Distance;Distance Unit;Seconds;Notes;Workout Notes\n")
+DAY = "2026-01-05 10:00:00"
+
+
+def strong(*rows: str, head: str = STRONG_HEAD) -> bytes:
+    return (head + "".join(r + "\n" for r in rows)).encode()
+
+
+def report_at(log: Log, line: int) -> pd.Series:
+    r = log.report[log.report["line"] == line]
+    assert len(r) == 1, r
+    return r.iloc[0]
+
+
+def accounted(log: Log) -> None:
+    """Rows read = imported + rejected + skipped; each report row's action is its rule's."""
+    assert log.rows_read == log.rows_imported + log.rows_rejected + log.rows_skipped
+    if "rule" in log.report:  # (test_report_rows_carry_a_stable_rule_code requires it)
+        from planner.logs import RULES
+
+        assert [RULES[r][0] for r in log.report["rule"]] == list(log.report["action"])
+
+
+# --- 1. flagged values never drive results --------------------------------------------------
+
+def test_flagged_load_is_rejected_not_flagged():
+    log = parse_log(strong(f"{DAY},A,Deadlift,1,9000,10,0", f"{DAY},A,Deadlift,2,500,10,0",
+                           f"{DAY},A,Deadlift,3,500.5,10,0"))
+    accounted(log)
+    assert list(log.table["load_kg"]) == [500.0]  # 500 kg is the top of the range
+    for line, value in ((2, "9000"), (4, "500.5")):
+        r = report_at(log, line)
+        assert (r["column"], r["value"], r["action"], r["rule"]) == (
+            "Weight (kg)", value, "rejected", "load-range")
+    assert "flagged" not in set(log.report["action"])
+
+
+def test_flagged_date_reps_and_hold_are_rejected_not_flagged():
+    tomorrow = date.today() + timedelta(days=1)
+    after = date.today() + timedelta(days=2)
+    log = parse_log(strong(
+        "2099-01-01 10:00:00,A,Deadlift,1,60,10,0",      # 2: the future
+        f"{tomorrow} 23:00:00,A,Deadlift,1,60,10,0",     # 3: tomorrow: in range (time zones)
+        f"{after} 00:00:00,A,Deadlift,1,60,10,0",        # 4: the day after: rejected
+        "1970-01-01 00:00:00,A,Deadlift,1,60,10,0",      # 5: the first day in range
+        "1969-12-31 23:59:59,A,Deadlift,1,60,10,0",      # 6: before it
+        f"{DAY},A,Deadlift,2,60,101,0",                  # 7: 101 reps
+        f"{DAY},A,Deadlift,3,60,100,0",                  # 8: 100 reps: in range
+        f"{DAY},A,Lying Spinal Twist,1,0,0,601",         # 9: a 601 s hold
+        f"{DAY},A,Lying Spinal Twist,2,0,0,600"))        # 10: 600 s: in range
+    accounted(log)
+    assert sorted(log.table["source_line"]) == [3, 5, 8, 10]
+    rules = log.report.set_index("line")["rule"].to_dict()
+    assert rules == {2: "date-range", 4: "date-range", 6: "date-range", 7: "reps-range",
+                     9: "hold-range"}
+
+
+def test_flagged_last_deadlift_never_reaches_next_block(tmp_path):
+    from planner.nextblock import next_block
+
+    plan = generate(PlanConfig(start_date=date(2026, 1, 5), weeks=2, deadlift_start_load=60))
+    path = write_log_template(plan.table, tmp_path / "log.csv")
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    dl = t.index[t["exercise"] == "deadlift"]
+    t.loc[dl, "done_reps"] = "10"
+    t.loc[dl[-1], "done_load_kg"] = "9000"
+    t.to_csv(path, index=False)
+    log = read_log(path)
+    new = next_block(plan, log)
+    assert new.table["load_kg"].max() <= 70  # 60 kg done, one step up at most
+    assert report_at(log, dl[-1] + 2)["rule"] == "load-range"
+
+
+def test_flagged_session_minutes_and_odd_set_numbers_never_drive_results(tmp_path):
+    plan = generate(PlanConfig(start_date=date(2026, 1, 5), weeks=1, deadlift_start_load=60))
+    path = write_log_template(plan.table, tmp_path / "log.csv")
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    dl = t.index[t["exercise"] == "deadlift"]
+    t.loc[dl, "done_reps"] = "10"
+    t.loc[dl, "session_min"] = "30"
+    t.loc[dl[0], "session_min"] = "inf"
+    t.loc[dl[1], "session_min"] = "-5"
+    t.loc[dl[2], "set"] = "1.5"
+    t.to_csv(path, index=False)
+    log = read_log(path)
+    accounted(log)
+    table = log.table.set_index("source_line")
+    assert pd.isna(table.loc[dl[0] + 2, "session_min"])
+    assert pd.isna(table.loc[dl[1] + 2, "session_min"])
+    assert table.loc[dl[3] + 2, "session_min"] == 30
+    assert pd.isna(table.loc[dl[2] + 2, "set"])  # not a set number: not guessed
+    dropped = log.report[log.report["column"] == "session_min"]
+    assert list(dropped["line"]) == [dl[0] + 2, dl[1] + 2]
+    assert set(dropped["action"]) == {"coerced"}
+
+
+@settings(max_examples=examples(60))
+@given(load=st.floats(-1e6, 1e6, allow_nan=False), reps=st.integers(-5, 10**6),
+       hold=st.floats(-10, 1e5, allow_nan=False))
+def test_imported_values_are_exactly_the_values_in_range(load, reps, hold):
+    log = parse_log(strong(f"{DAY},A,Deadlift,1,{load!r},{reps},{hold!r}"))
+    accounted(log)
+    ok = load >= 0 and round(load, 6) <= 500 and 0 <= reps <= 100 and 0 <= hold <= 600
+    assert log.rows_imported == int(ok)
+    if ok and round(load, 6):
+        assert log.table["load_kg"].iloc[0] == pytest.approx(round(load, 6))
+
+
+# --- 2. overflow --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("reps", ["inf", "1e20", "99999999999999999999", "-inf", "1e400"])
+def test_overflow_reps_are_rejected_with_a_report_row(reps, tmp_path):
+    log = parse_log(strong(f"{DAY},A,Deadlift,1,60,{reps},0", f"{DAY},A,Deadlift,2,60,10,0"))
+    accounted(log)
+    assert list(log.table["reps"]) == [10]
+    r = report_at(log, 2)
+    assert (r["column"], r["value"], r["action"]) == ("Reps", reps, "rejected")
+    assert r["rule"] == ("negative" if reps.startswith("-") else "reps-range")
+    # the same in our template
+    plan = generate(PlanConfig(start_date=date(2026, 1, 5), weeks=1, deadlift_start_load=60))
+    path = write_log_template(plan.table, tmp_path / "log.csv")
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    dl = t.index[t["exercise"] == "deadlift"]
+    t.loc[dl, "done_reps"] = "10"
+    t.loc[dl[0], "done_reps"] = reps
+    t.to_csv(path, index=False)
+    log = read_log(path)
+    accounted(log)
+    assert log.table["reps"].min() == 10 and report_at(log, dl[0] + 2)["action"] == "rejected"
+
+
+# --- 3. cost bounded by the input's size ----------------------------------------------------
+
+@pytest.mark.parametrize("day", ["0001-01-01 00:00:00", "9999-12-31 23:59:59", "0001-01-01"])
+def test_far_dates_are_rejected_before_any_work(day, tmp_path):
+    from planner.analysis import analyse
+
+    start = time.perf_counter()
+    log = parse_log(strong(f"{day},A,Deadlift,1,60,10,0", f"{DAY},A,Deadlift,2,60,10,0"))
+    analyse(log)
+    assert time.perf_counter() - start < 2
+    assert report_at(log, 2)["rule"] == "date-range"
+    assert log.rows_imported == 1
+
+
+def test_ragged_rows_are_handled_in_one_pass():
+    good = f"{DAY},A,Deadlift,1,60,10,0"
+    rows = [good] + [f"{DAY},A,Deadlift,{i},60"[: 30 + i % 5] for i in range(20_000)]
+    data = strong(*rows)
+    assert len(data) > 500_000
+    start = time.perf_counter()
+    log = parse_log(data)
+    assert time.perf_counter() - start < 2
+    accounted(log)
+    assert log.rows_imported == 1 and log.rows_rejected == 20_000
+    assert set(log.report["rule"]) == {"ragged-short"}
+
+
+def test_read_log_memory_stays_within_budget(tmp_path):
+    """1.5 GB per million sets: 150 MB of resident memory over the imports for 100,000."""
+    big = tmp_path / "big.csv"
+    here = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, str(here / "benchmarks" / "make_big_log.py"), str(big),
+                    "100000"], check=True, capture_output=True)
+    code = ("import resource, sys\nfrom planner.logs import read_log\nimport planner.analysis\n"
+            "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "log = read_log(sys.argv[1])\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base, log.rows_read)")
+    out = subprocess.run([sys.executable, "-c", code, str(big)], capture_output=True, text=True,
+                         check=True, env={"PYTHONPATH": str(here), "PATH": ""}).stdout.split()
+    grew_mb, rows = int(out[0]) / 1024, int(out[1])
+    assert rows == 100_000
+    assert grew_mb < 150, f"read_log grew resident memory by {grew_mb:.0f} MB"
+
+
+# --- 7. body-weight sets --------------------------------------------------------------------
+
+def test_body_weight_sets_in_strong_unit_column_files():
+    log = parse_log(strong(f"{DAY};A;Glute Bridge;1;;;15;;;;0;;",
+                           f"{DAY};A;Deadlift (Barbell);1;60;kg;10;;;;0;;",
+                           f"{DAY};A;Lying Spinal Twist;1;;;0;;;;8;;",
+                           f"{DAY};A;Deadlift (Barbell);2;60;;10;;;;0;;", head=UNIT_HEAD))
+    accounted(log)
+    t = log.table.set_index("source_line")
+    assert t.loc[2, "exercise"] == "glute_bridge" and pd.isna(t.loc[2, "load_kg"])
+    assert t.loc[2, "reps"] == 15
+    assert t.loc[4, "hold_s"] == 8 and pd.isna(t.loc[4, "load_kg"])
+    assert t.loc[3, "load_kg"] == 60
+    # a weight with no unit and none given: the one reject
+    r = report_at(log, 5)
+    assert (r["rule"], r["column"], r["value"]) == ("unit-missing", "Weight Unit", "60")
+
+
+# --- 8. units -------------------------------------------------------------------------------
+
+def test_units_stated_unit_wins_over_the_option_and_the_report_says_so():
+    log = parse_log(strong(f"{DAY},A,Deadlift,1,100,10,0"), unit="lb")
+    assert log.table["load_kg"].iloc[0] == 100  # the header says kg
+    r = report_at(log, 1)
+    assert (r["action"], r["rule"], r["column"], r["value"]) == (
+        "note", "unit-stated", "Weight (kg)", "kg")
+    assert "'lb'" in r["problem"]
+    same = parse_log(strong(f"{DAY},A,Deadlift,1,100,10,0"), unit="kg")
+    assert same.report.empty  # nothing to say when they agree
+
+
+def test_units_per_row_units_win_and_an_unknown_unit_is_reported():
+    rows = (f"{DAY};A;Deadlift;1;100;lbs;10;;;;0;;", f"{DAY};A;Deadlift;2;6;stone;10;;;;0;;",
+            f"{DAY};A;Deadlift;3;100;;10;;;;0;;")
+    log = parse_log(strong(*rows, head=UNIT_HEAD), unit="kg")
+    accounted(log)
+    t = log.table.set_index("source_line")
+    assert t.loc[2, "load_kg"] == pytest.approx(100 * KG_PER_LB, abs=1e-12)  # lbs wins
+    assert t.loc[4, "load_kg"] == 100  # blank unit: the one given
+    assert report_at(log, 3)["rule"] == "unit-unknown"  # stone: never read as kg
+    assert set(log.report.loc[log.report["line"] == 2, "rule"]) == {"unit-stated"}
+    assert set(log.report.loc[log.report["line"] == 4, "rule"]) == {"unit-given"}
+
+
+def test_units_hevy_plain_weight_column_asks_then_keeps_every_weight():
+    head = "title,start_time,end_time,exercise_title,set_index,set_type,weight,reps\n"
+    row = "B,\"8 Apr 2026, 16:50\",\"8 Apr 2026, 17:43\",Deadlift (Barbell),{},normal,{},10\n"
+    data = (head + row.format(0, 100) + row.format(1, 110)).encode()
+    with pytest.raises(LogFormatError, match=r"line 1, column 'weight'.*unit=\"kg\""):
+        parse_log(data)
+    log = parse_log(data, unit="lb")
+    assert list(log.table["load_kg"]) == pytest.approx([100 * KG_PER_LB, 110 * KG_PER_LB])
+
+
+# --- 9. deadlift variants and aliases -------------------------------------------------------
+
+VARIANTS = ["Romanian Deadlift (Barbell)", "Sumo Deadlift", "Trap Bar Deadlift",
+            "Deadlift (Dumbbell)", "Deficit Deadlift", "Paused Deadlift", "Block Deadlift",
+            "Smith Machine Deadlift", "Deadlift Old Data"]
+
+
+def test_deadlift_variants_are_listed_and_aliases_map_a_name(tmp_path):
+    rows = [f"{DAY},A,{name},1,60,10,0" for name in ["Deadlift (Barbell)", *VARIANTS]]
+    rows.append(f"{DAY},A,Sumo Deadlift,2,60,10,0")  # listed once
+    log = parse_log(strong(*rows))
+    notes = log.report[log.report["action"] == "note"]
+    assert list(notes["value"]) == VARIANTS and set(notes["rule"]) == {"deadlift-variant"}
+    assert list(notes["line"]) == list(range(3, 3 + len(VARIANTS)))
+    assert (log.table["exercise"] == "deadlift").sum() == 1
+    mapped = parse_log(strong(*rows), aliases={"deadlift old data": "deadlift"})
+    assert (mapped.table["exercise"] == "deadlift").sum() == 2
+    assert "Deadlift Old Data" not in set(mapped.report["value"])
+    with pytest.raises(ValueError, match="expected one of"):
+        parse_log(strong(*rows), aliases={"Deadlift Old Data": "squat"})
+    # the CLI's repeatable --alias on the commands that read logs
+    path = tmp_path / "strong.csv"
+    path.write_bytes(strong(f"{DAY},A,Deadlift Old Data,1,60,10,0"))
+    runner = CliRunner()
+    r = runner.invoke(app, ["analyse", str(path), "--out", str(tmp_path / "a")])
+    assert r.exit_code == 0 and "no barbell deadlift" in r.output
+    r = runner.invoke(app, ["analyse", str(path), "--out", str(tmp_path / "b"), "--alias",
+                            "Deadlift Old Data=deadlift", "--alias", "Bridge X=glute_bridge"])
+    assert r.exit_code == 0, r.output
+    assert "best deadlift e1RM: 80.0 kg" in r.output  # 60 x (1 + 10/30)
+    r = runner.invoke(app, ["analyse", str(path), "--out", str(tmp_path / "c"), "--alias", "x"])
+    assert r.exit_code == 2 and "--alias" in r.output and "Traceback" not in r.output
+
+
+# --- 10. one spec-driven pipeline -----------------------------------------------------------
+
+def test_one_spec_driven_normaliser_owns_every_check():
+    from planner.logs import normalise
+    from planner.logs.apps import STRONG
+
+    header = ["Date", "Workout Name", "Exercise Name", "Set Order", "Weight (kg)", "Reps",
+              "Seconds"]
+    cells = [[DAY, "A", "Deadlift", "1", "60", "10", "0"],
+             [DAY, "A", "Deadlift", "2", "-5", "10", "0"],
+             [DAY, "A", "", "3", "60", "10", "0"],
+             [DAY, "A", "Deadlift", "Rest Timer", "", "", ""]]
+    raw = pd.DataFrame(cells, columns=[f"f{i}" for i in range(7)], dtype="str")
+    raw["_line"] = np.array([2, 5, 6, 9])
+    log = normalise(raw, STRONG, header=header, name="mem.csv")
+    assert list(log.report["rule"]) == ["negative", "exercise-empty", "rest-timer"]
+    assert list(log.report["line"]) == [5, 6, 9]
+    assert log.table["source_line"].tolist() == [2] and log.rows_read == 4
+
+
+SAME_SETS = {
+    "strong": "Date,Workout Name,Exercise Name,Set Order,Weight (kg),Reps\n"
+              "2026-01-05 10:00:00,A,Deadlift (Barbell),1,60,10\n"
+              "2026-01-05 10:00:00,A,Deadlift (Barbell),2,1e20,10\n",
+    "hevy": "title,start_time,end_time,exercise_title,set_index,set_type,weight_kg,reps\n"
+            "A,\"5 Jan 2026, 10:00\",\"5 Jan 2026, 11:00\",Deadlift (Barbell),0,normal,60,10\n"
+            "A,\"5 Jan 2026, 10:00\",\"5 Jan 2026, 11:00\",Deadlift (Barbell),1,normal,1e20,10\n",
+    "fitnotes": "Date,Exercise,Category,Weight (kgs),Reps,Distance,Distance Unit,Time\n"
+                "2026-01-05,Deadlift,Back,60,10,,,\n"
+                "2026-01-05,Deadlift,Back,1e20,10,,,\n",
+}
+
+
+def test_one_spec_driven_normaliser_same_sets_same_result_in_every_format():
+    logs = {fmt: parse_log(text.encode()) for fmt, text in SAME_SETS.items()}
+    for fmt, log in logs.items():
+        assert log.source_format == fmt
+        assert log.table[["exercise", "reps", "load_kg"]].values.tolist() == [
+            ["deadlift", 10, 60.0]]
+        assert list(log.report["rule"]) == ["load-range"]
+        assert list(log.report["line"]) == [3]
+
+
+# --- 11. the smaller reader items -----------------------------------------------------------
+
+def test_template_line_numbers_are_physical_lines(tmp_path):
+    plan = generate(PlanConfig(start_date=date(2026, 1, 5), weeks=1, deadlift_start_load=60))
+    path = write_log_template(plan.table, tmp_path / "log.csv")
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    dl = t.index[t["exercise"] == "deadlift"]
+    t.loc[dl, "done_reps"] = "10"
+    t.loc[dl[0], "note"] = "two\nlines"
+    t.loc[dl[2], "done_reps"] = "ten"
+    text = t.to_csv(index=False, lineterminator="\n")
+    lines = text.split("\n")
+    lines.insert(dl[1] + 1, "")  # a blank line before the second deadlift set
+    path.write_text("\n".join(lines))
+    log = read_log(path)
+    accounted(log)
+    physical = path.read_text().split("\n")
+    bad = report_at(log, next(i + 1 for i, ln in enumerate(physical) if ",ten," in ln))
+    assert bad["rule"] == "number" and bad["value"] == "ten"
+    for _, row in log.table.iterrows():
+        assert physical[row["source_line"] - 1].startswith(row["key"])
+
+
+def test_utf16_logs_are_read(tmp_path):
+    text = STRONG_HEAD + f"{DAY},Rücken,Deadlift,1,60,10,0\n"
+    for codec in ("utf-16", "utf-16-be"):
+        path = tmp_path / f"{codec}.csv"
+        data = text.encode(codec)
+        path.write_bytes(data if codec == "utf-16" else b"\xfe\xff" + data)
+        log = read_log(path)
+        assert log.table["workout"].tolist() == ["Rücken"]
+        assert log.table["load_kg"].tolist() == [60]
+
+
+def test_ragged_and_duplicate_report_rows_name_a_column():
+    log = parse_log(strong(f"{DAY},A,Deadlift,1,60,10,0", f"{DAY},A,Deadlift,1,60,10,0",
+                           f"{DAY},A,Deadlift,2,60", f"{DAY},A,Deadlift,3,60,10,0,7,8"))
+    accounted(log)
+    assert (report_at(log, 3)["column"], report_at(log, 3)["rule"]) == (
+        "Set Order", "duplicate-row")
+    short = report_at(log, 4)
+    assert (short["column"], short["rule"]) == ("Reps", "ragged-short")
+    assert "expected 7 fields like the header, found 5" in short["problem"]
+    long = report_at(log, 5)
+    assert (long["column"], long["rule"]) == ("Seconds", "ragged-long")
+    assert "found 9" in long["problem"]
+
+
+def test_row_count_rule_raises_not_asserts():
+    """A real check, not an ``assert``: it still raises under ``python -O``."""
+    code = ("import pandas as pd\n"
+            "from planner.logs import Log, common\n"
+            "log = Log(pd.DataFrame({'x': [1]}), pd.DataFrame({'action': [], 'line': []}),\n"
+            "          'strong', 'kg', rows_read=2, path='f.csv')\n"
+            "try:\n"
+            "    log.check_accounting()\n"
+            "except common.LogAccountingError as exc:\n"
+            "    print(exc)\n")
+    out = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).parents[1])
+    assert out.stdout.strip() == ("f.csv: 2 rows read but 1 imported + 0 rejected + 0 skipped "
+                                  "= 1"), out.stderr[-300:]
+
+
+@pytest.mark.parametrize("stamps", [
+    ["2024-03-04T18:00:00Z", "2024-03-04T18:00:00Z"],
+    ["2024-03-04T18:00:00+05:00", "2024-03-04 18:00:00"],
+    ["2024-03-04T18:00:00Z", "2024-03-04T18:00:00-0300"],
+])
+def test_dates_with_a_time_zone_give_report_rows(stamps):
+    log = parse_log(strong(*(f"{s},A,Deadlift,{i},60,10,0" for i, s in enumerate(stamps, 1))))
+    accounted(log)
+    assert (log.table["performed_at"] == pd.Timestamp("2024-03-04 18:00")).all()
+    tz = log.report[log.report["rule"] == "date-timezone"]
+    assert list(tz["line"]) == [i + 2 for i, s in enumerate(stamps) if "T" in s]
+    assert set(tz["column"]) == {"Date"}
+
+
+def test_duplicated_header_column_is_a_clear_error():
+    data = strong(f"{DAY},A,Deadlift,1,60,10,10",
+                  head="Date,Workout Name,Exercise Name,Set Order,Weight (kg),Reps,Reps\n")
+    with pytest.raises(LogFormatError) as info:
+        parse_log(data, name="dup.csv")
+    message = str(info.value)
+    assert message.startswith("dup.csv: line 1, column 7: the column 'Reps' appears twice")
+    assert "\n" not in message
+    # a repeated column that no check reads is no obstacle
+    ok = parse_log(strong(f"{DAY},A,Deadlift,1,60,10,0,1,2",
+                          head=STRONG_HEAD.strip() + ",Distance,Distance\n"))
+    assert ok.rows_imported == 1
+
+
+def test_template_side_must_be_both_left_or_right(tmp_path):
+    plan = generate(PlanConfig(start_date=date(2026, 1, 5), weeks=1, deadlift_start_load=60))
+    path = write_log_template(plan.table, tmp_path / "log.csv")
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    dl = t.index[t["exercise"] == "deadlift"]
+    t.loc[dl, "done_reps"] = "10"
+    t.loc[dl[0], "side"] = "sideways"
+    t.loc[dl[1], "side"] = "Left"
+    t.to_csv(path, index=False)
+    log = read_log(path)
+    accounted(log)
+    assert report_at(log, dl[0] + 2)["rule"] == "side"
+    assert log.table.set_index("source_line").loc[dl[1] + 2, "side"] == "left"
+
+
+def test_report_rows_carry_a_stable_rule_code():
+    log = parse_log(io.BytesIO(strong(f"{DAY},A,Deadlift,1,sixty,10,0")).read())
+    assert list(log.report.columns) == ["file", "line", "column", "value", "problem", "action",
+                                        "rule"]
+    assert log.report["rule"].tolist() == ["number"]
