@@ -292,6 +292,28 @@ def test_deadlift_variants_are_listed_and_aliases_map_a_name(tmp_path):
     assert r.exit_code == 2 and "--alias" in r.output and "Traceback" not in r.output
 
 
+def test_deadlift_variants_alias_option_on_next_block(tmp_path):
+    """60 kg x 15 on every set, logged under the user's own name: with the alias the next
+    block goes up the smallest step (62.5 kg x 10, double progression); without it the log
+    holds no deadlift and the plan's 40 kg stays."""
+    plan = tmp_path / "plan.csv"
+    generate(PlanConfig(start_date=date(2026, 1, 5), weeks=2, deadlift_start_load=40)).to_csv(
+        plan)
+    log = tmp_path / "log.csv"
+    log.write_bytes(strong(*(f"2026-01-0{d} 10:00:00,A,Deadlift Old Data,{i},60,15,0"
+                             for d in (5, 7) for i in (1, 2, 3))))
+    runner = CliRunner()
+    loads = {}
+    for name, extra in (("plain", []), ("alias", ["--alias", "Deadlift Old Data=deadlift"])):
+        out = tmp_path / f"{name}.csv"
+        r = runner.invoke(app, ["next-block", str(plan), str(log), "-o", str(out), *extra])
+        assert r.exit_code == 0, r.output
+        t = pd.read_csv(out)
+        first = t[t["exercise"] == "deadlift"].iloc[0]
+        loads[name] = (first["target_reps"], first["load_kg"])
+    assert loads == {"plain": (10, 40.0), "alias": (10, 62.5)}
+
+
 # --- 10. one spec-driven pipeline -----------------------------------------------------------
 
 def test_one_spec_driven_normaliser_owns_every_check():
