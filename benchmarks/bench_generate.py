@@ -80,7 +80,7 @@ def main() -> None:
           f"ratio {pl_t / pd_t:.2f} (goal <= 1.2)")
     heavy = subprocess.run(
         [sys.executable, "-c", "import sys, planner; "
-         "print(sorted(m for m in ('plotly','ipywidgets','pandera','icalendar','typer') "
+         "print(sorted(m for m in ('plotly','ipywidgets','icalendar','typer') "
          "if m in sys.modules))"], capture_output=True, text=True, check=True).stdout.strip()
     print(f"heavy modules imported by `import planner`: {heavy}")
 
