@@ -352,8 +352,10 @@ STOP_PAIN = 7.0
 #: Stop rules: next-morning pain not settled on this many logged sessions running.
 STOP_UNSETTLED_SESSIONS = 2
 #: Words in a note that tell of pain, numbness or weakness spreading into a leg.
-LEG_SYMPTOMS = (r"\bnumb|tingl|pins and needles|sciatic|radiat|(?:down|into|in) (?:my|the|a|"
-                r"one|both) (?:left |right )?legs?\b|leg (?:pain|numb|weak)")
+_LEG = r"(?:legs?|foot|feet|calf|calves|thighs?|buttocks?)\b"
+LEG_SYMPTOMS = (r"sciatic|(?:numb|tingl|pins and needles|weak|shooting|radiat)\w*\W+(?:\w+\W+){0,4}?"
+                + _LEG + r"|(?:down|into) (?:my|the|both|one|a) (?:left |right )?" + _LEG
+                + r"|\b(?:legs?|calf|thigh) (?:pain|numb|tingl|weak)")
 CLINICIAN = "Stop progressing and see a clinician before you train on."
 
 
