@@ -29,6 +29,19 @@ UNIT_MISSING = "does not say whether weights are in kg or lb"
 NO_PLAN, APP_PLAN, SAMPLE_PLAN = "none", "plan", "sample"
 
 
+def next_block_or_reason(plan: Plan | None, log) -> tuple[Plan | None, str]:
+    """The next block (or None) and, when there is none, why, in the user's words."""
+    import planner
+
+    try:
+        return planner.next_block(plan, log), ""
+    except Exception as exc:
+        if plan is None:
+            return None, ("The next block is built from the plan you followed: give that "
+                          f"plan (“Compare with” in the app, PLAN in notebook 03). ({exc})")
+        return None, f"The next block could not be built: {exc}"
+
+
 def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB"
 
@@ -305,22 +318,15 @@ class NextPanel(w.VBox):
 
     def set_inputs(self, log, plan: Plan | None) -> None:
         """Build the next block from ``log`` and ``plan`` (None: from the log alone)."""
-        import planner
         from planner.overview import weekly_overview
 
-        try:
-            nxt = planner.next_block(plan, log)
-        except Exception as exc:
+        nxt, reason = next_block_or_reason(plan, log)
+        if nxt is None:
             self.plan = None
             for b in self.downloads.values():
                 b.disabled = True
             self.table.value = ""
-            if plan is None:
-                self.status.value = error_box(
-                    "The next block is built from the plan you followed: choose it under "
-                    f"“Compare with” on the Log tab. ({exc})")
-            else:
-                self.status.value = error_box(f"The next block could not be built: {exc}")
+            self.status.value = error_box(reason)
             return
         self.plan = nxt
         first, last = nxt.table["date"].min(), nxt.table["date"].max()

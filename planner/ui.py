@@ -53,6 +53,8 @@ STYLE = """
 .planner-app .lm-TabBar-tab:focus-visible {
     outline: 3px solid #1f5f99; outline-offset: 1px; }
 .planner-app .widget-label { overflow: visible; }
+.planner-app .widget-html-content { line-height: 1.45; }
+.planner-app .widget-html-content p, .planner-app .widget-html-content ul { margin-top: 2px; }
 .planner-app .js-plotly-plot, .planner-app .plotly-graph-div { width: 100% !important; }
 </style>
 """
@@ -97,6 +99,19 @@ def table_html(df: pd.DataFrame, max_rows: int | None = None, caption: str = "")
         rows.append(f"<tr>{cells}</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def readable(df: pd.DataFrame, precision: int = 1):
+    """``df`` for a notebook: no index column, numbers rounded with thousands separators,
+    dates as dates, missing values blank (a pandas Styler)."""
+    dates = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])]
+    floats = [c for c in df.columns if pd.api.types.is_float_dtype(df[c])]
+    style = df.style.hide(axis="index").format(na_rep="")
+    if floats:
+        style = style.format(precision=precision, thousands=",", na_rep="", subset=floats)
+    if dates:
+        style = style.format("{:%a %d %b %Y}", subset=dates, na_rep="")
+    return style
 
 
 MIMES = {"csv": "text/csv", "ics": "text/calendar", "sheet": "text/html"}
