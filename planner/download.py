@@ -22,13 +22,14 @@ function render({ model, el }) {
   btn.className = "jupyter-widgets jupyter-button widget-button planner-download";
   const show = () => {
     btn.textContent = model.get("label");
-    btn.title = model.get("tooltip");
-    btn.setAttribute("aria-label", model.get("tooltip") || model.get("label"));
+    btn.title = model.get("hint");
+    const hint = model.get("hint");
+    btn.setAttribute("aria-label", hint ? `${model.get("label")}: ${hint}` : model.get("label"));
     btn.disabled = model.get("disabled");
   };
   show();
   model.on("change:label", show);
-  model.on("change:tooltip", show);
+  model.on("change:hint", show);
   model.on("change:disabled", show);
   btn.addEventListener("click", () => model.send({ type: "request" }));
   model.on("msg:custom", (msg, buffers) => {
@@ -61,13 +62,14 @@ class DownloadButton(anywidget.AnyWidget):
 
     _esm = ESM
     label = traitlets.Unicode("Download").tag(sync=True)
-    tooltip = traitlets.Unicode("").tag(sync=True)
+    # Not "tooltip": the DOMWidget trait of that name stops anywidget's view being made.
+    hint = traitlets.Unicode("").tag(sync=True)
     mime = traitlets.Unicode("application/octet-stream").tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, label: str, make: Maker, mime: str, *, tooltip: str = "",
                  on_error: Callable[[Exception], None] | None = None, **kwargs) -> None:
-        super().__init__(label=label, mime=mime, tooltip=tooltip, **kwargs)
+        super().__init__(label=label, mime=mime, hint=tooltip, **kwargs)
         self._make = make
         self._on_error = on_error
         self.on_msg(self._request)

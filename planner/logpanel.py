@@ -17,6 +17,7 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from planner.analysis_plots import CAPTIONS, TITLES, analysis_figures
+from planner.chart import Chart
 from planner.download import DownloadButton
 from planner.programme import Plan
 from planner.ui import error_box, ok_box, plan_files, table_html
@@ -235,7 +236,7 @@ class AnalysisPanel(w.VBox):
         self.status.value = ok_box(f"{a.summary.get('sets_logged', 0):,} sets on "
                                    f"{a.summary.get('days_logged', 0):,} days." + note)
         self.facts.value = self._facts(a)
-        self.figures = {k: go.FigureWidget(f) for k, f in analysis_figures(a, self.unit).items()}
+        self.figures = {k: Chart(f) for k, f in analysis_figures(a, self.unit).items()}
         items = []
         for name, fig in self.figures.items():
             items += [w.HTML(f"<h3 class='planner-group'>{html.escape(TITLES[name])}</h3>"

@@ -16,6 +16,7 @@ import ipywidgets as w
 import plotly.graph_objects as go
 
 from planner.catalogue import standard_plates
+from planner.chart import Chart
 from planner.config import WEEKDAYS, ConfigError, PlanConfig, next_monday
 from planner.download import DownloadButton
 from planner.overview import week_sheet
@@ -81,7 +82,7 @@ class PlanPanel(w.VBox):
         self.message = w.HTML()
         self.message.add_class("planner-message")
         # Built with their data: a change made before a browser draws a figure is lost.
-        self.figures = {name: go.FigureWidget(fig) for name, fig in
+        self.figures = {name: Chart(fig) for name, fig in
                         plan_figures(self.plan).items()}
         self.week_select = w.IntSlider(value=1, min=1, max=self.plan.weeks,
                                        description="Week", continuous_update=False,
