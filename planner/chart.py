@@ -12,7 +12,9 @@ differently: its own browser code is a few lines that ask the kernel for
 plotly's bundle once per page (the first chart asks, the others wait for the
 same promise), evaluate it once and hand each figure to plotly's own
 ``initialize`` and ``render``. Setting up a model is then instant, whatever the
-machine's load. Nothing leaves the page's server: the bundle comes from the
+machine's load. Under anywidget plotly's widget no longer hears when its tab
+is shown or the window resized, so a ``Chart`` watches its own width and has
+plotly.js redraw it at that width: charts fill their container. Nothing leaves the page's server: the bundle comes from the
 installed plotly package through the kernel.
 """
 
@@ -53,7 +55,23 @@ export default () => {
     },
     async render({ model, el }) {
       await ready;
-      return inner.render({ model, el });
+      const cleanup = inner.render({ model, el });
+      // Fill the container: redraw at the new width whenever it changes (a tab shown,
+      // a window resized); plotly.js listens for "resize" on charts made responsive.
+      let last = 0;
+      let timer;
+      const watch = new ResizeObserver((entries) => {
+        const width = Math.round(entries[0].contentRect.width);
+        if (!width || width === last) return;
+        last = width;
+        clearTimeout(timer);
+        timer = setTimeout(() => window.dispatchEvent(new Event("resize")), 60);
+      });
+      watch.observe(el);
+      return () => {
+        watch.disconnect();
+        if (typeof cleanup === "function") cleanup();
+      };
     },
   };
 };
@@ -76,6 +94,7 @@ class Chart(go.FigureWidget):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self._config = {**self._config, "responsive": True, "displaylogo": False}
         self.on_msg(self._bundle_asked)
 
     def _bundle_asked(self, _widget, content, _buffers) -> None:

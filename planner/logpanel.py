@@ -20,7 +20,7 @@ from planner.analysis_plots import CAPTIONS, TITLES, analysis_figures
 from planner.chart import Chart
 from planner.download import DownloadButton
 from planner.programme import Plan
-from planner.ui import error_box, ok_box, plan_files, table_html
+from planner.ui import error_box, note_box, ok_box, plan_files, table_html
 from planner.units import from_kg
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -204,7 +204,7 @@ class AnalysisPanel(w.VBox):
         self.analysis = None
         self.unit = "kg"
         self.figures: dict[str, go.FigureWidget] = {}
-        self.status = w.HTML(error_box("No log yet: bring one in on the Log tab."))
+        self.status = w.HTML(note_box("No log yet: bring one in on the Log tab."))
         self.facts = w.HTML()
         self.charts = w.VBox()
         self.tables = w.HTML()
@@ -236,7 +236,10 @@ class AnalysisPanel(w.VBox):
         self.status.value = ok_box(f"{a.summary.get('sets_logged', 0):,} sets on "
                                    f"{a.summary.get('days_logged', 0):,} days." + note)
         self.facts.value = self._facts(a)
-        self.figures = {k: Chart(f) for k, f in analysis_figures(a, self.unit).items()}
+        figs = analysis_figures(a, self.unit)
+        for f in figs.values():  # the heading above the chart says it
+            f.update_layout(title=None, margin=dict(t=40))
+        self.figures = {k: Chart(f) for k, f in figs.items()}
         items = []
         for name, fig in self.figures.items():
             items += [w.HTML(f"<h3 class='planner-group'>{html.escape(TITLES[name])}</h3>"
@@ -296,7 +299,7 @@ class NextPanel(w.VBox):
 
     def __init__(self) -> None:
         self.plan: Plan | None = None
-        self.status = w.HTML(error_box("No log yet: bring one in on the Log tab."))
+        self.status = w.HTML(note_box("No log yet: bring one in on the Log tab."))
         self.table = w.HTML()
         self.table.add_class("planner-table")
         self.file_message = w.HTML()

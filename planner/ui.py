@@ -28,6 +28,8 @@ STYLE = """
                      padding: 8px 12px; border-radius: 6px; }
 .planner-msg-ok { background: #edf7ed; border: 1px solid #a5d6a7; color: #1e4620;
                   padding: 8px 12px; border-radius: 6px; }
+.planner-msg-note { background: #f3f3f3; border: 1px solid #cfcfcf; color: #333;
+                    padding: 8px 12px; border-radius: 6px; }
 .planner-msg-error ul { margin: 4px 0 0; padding-left: 1.2em; }
 .planner-table { max-width: 100%; overflow-x: auto; }
 .planner-table table { border-collapse: collapse; font-size: 13px; }
@@ -44,6 +46,9 @@ STYLE = """
     flex: 0 0 auto !important; min-width: auto !important; max-width: none !important; }
 .planner-app .lm-TabBar-tabLabel { overflow: visible !important; text-overflow: clip; }
 .planner-app .widget-tab > .widget-tab-contents { overflow: visible; }
+.planner-app .widget-tab > .lm-TabBar .lm-TabBar-tab { color: #262626; background: #ececec; }
+.planner-app .widget-tab > .lm-TabBar .lm-TabBar-tab.lm-mod-current { color: #000;
+                                                                      background: #fff; }
 .planner-steps > .lm-TabBar .lm-TabBar-tab { font-size: 1.05em; font-weight: 600;
                                             padding: 0 14px; }
 /* Chosen toggle buttons (training days, unit) in the charts' blue, readable. */
@@ -63,6 +68,11 @@ STYLE = """
 def ok_box(text: str) -> str:
     """A green box with ``text`` (escaped)."""
     return f"<div class='planner-msg-ok' role='status'>{html.escape(text)}</div>"
+
+
+def note_box(text: str) -> str:
+    """A grey box with ``text`` (escaped): something to do next, not a problem."""
+    return f"<div class='planner-msg-note'>{html.escape(text)}</div>"
 
 
 def error_box(text: str, raw: bool = False) -> str:

@@ -15,6 +15,7 @@ from datetime import time
 import ipywidgets as w
 import plotly.graph_objects as go
 
+from planner.a11y import SliderNames
 from planner.catalogue import standard_plates
 from planner.chart import Chart
 from planner.config import WEEKDAYS, ConfigError, PlanConfig, next_monday
@@ -323,7 +324,7 @@ class PlannerApp(w.VBox):
                                     self.next_panel],
                           titles=("1 · Plan", "2 · Log", "3 · Analysis", "4 · Next block"))
         self.tabs.add_class("planner-steps")
-        super().__init__([head, self.tabs])
+        super().__init__([head, self.tabs, SliderNames()])
         self.add_class("planner-app")
 
     # Short names for the plan tab's parts (notebooks and tests use them).

@@ -126,10 +126,31 @@ def offline_context(browser, width: int, height: int, external: list[str]):
     return ctx
 
 
+# Voila's page asks for its kernel to be shut down when it unloads (our reload); the server
+# refuses with 403 and culls the kernel later. That one request is Voila's, not ours.
+VOILA_SHUTDOWN = re.compile(r"/voila/api/shutdown/")
+
+
+def ours(problems: list[str]) -> list[str]:
+    """The page's problems that are the planner's (see HARMLESS and VOILA_SHUTDOWN)."""
+    refused = sum(1 for p in problems if p.startswith("403 ") and VOILA_SHUTDOWN.search(p))
+    out = []
+    for p in problems:
+        if HARMLESS.search(p) or (p.startswith("403 ") and VOILA_SHUTDOWN.search(p)):
+            continue
+        if refused and p.startswith("Failed to load resource") and "403" in p:
+            refused -= 1
+            continue
+        out.append(p)
+    return out
+
+
 def watch_console(page) -> list[str]:
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+            if r.status >= 400 else None)
     return problems
 
 
@@ -257,7 +278,11 @@ def step_tab(page, title: str) -> None:
 
 
 def upload_strong(page) -> None:
-    page.locator(".planner-upload input[type=file]").set_input_files(str(STRONG))
+    # ipywidgets' FileUpload keeps its <input type=file> out of the document: the file
+    # goes in through the chooser its button opens, as a person's would.
+    with page.expect_file_chooser(timeout=30_000) as chooser:
+        page.locator(".planner-upload").click()
+    chooser.value.set_files(str(STRONG))
     page.get_by_text("does not say whether its weights are in kg or lb").wait_for(
         timeout=60_000)
     page.locator(".planner-log .widget-toggle-buttons button", has_text="kg").click()
@@ -297,7 +322,7 @@ def test_dashboard_whole_loop(voila, browser):
     box = page.locator(".widget-text", has_text="Start load").locator("input")
     box.fill("10")
     box.press("Enter")
-    msg = page.locator(".planner-msg-error")
+    msg = page.locator(".planner-plan .planner-msg-error")
     msg.wait_for(timeout=30_000)
     assert "Start load" in msg.inner_text() and "lighter than the 20 kg bar" in msg.inner_text()
     box.fill("40")
@@ -382,8 +407,7 @@ def test_dashboard_whole_loop(voila, browser):
     assert not plan_axe, plan_axe
     assert not analysis_axe, analysis_axe
     assert not external, external
-    ours = [p for p in problems if not HARMLESS.search(p)]
-    assert not ours, ours
+    assert not ours(problems), ours(problems)
     ctx.close()
 
 
