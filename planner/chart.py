@@ -14,8 +14,9 @@ same promise), evaluate it once and hand each figure to plotly's own
 ``initialize`` and ``render``. Setting up a model is then instant, whatever the
 machine's load. Under anywidget plotly's widget no longer hears when its tab
 is shown or the window resized, so a ``Chart`` watches its own width and has
-plotly.js redraw it at that width: charts fill their container. Nothing leaves the page's server: the bundle comes from the
-installed plotly package through the kernel.
+plotly.js redraw it at that width: charts fill their container. Nothing
+leaves the page's server: the bundle comes from the installed plotly package
+through the kernel.
 """
 
 from __future__ import annotations
