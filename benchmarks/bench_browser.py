@@ -94,7 +94,8 @@ def run_all_in_lab(browser) -> float:
          "--ip=127.0.0.1", "--allow-root", "--ServerApp.token=", "--ServerApp.password=",
          "--ServerApp.disable_check_xsrf=True", "--LabApp.expose_app_in_browser=True",
          f"--ServerApp.root_dir={root}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=server_env(), cwd=root)
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        env=dict(server_env(), JUPYTER_CONFIG_PATH=str(ROOT)), cwd=root)
     try:
         wait_http(f"http://127.0.0.1:{port}/lab", proc)
         ctx = browser.new_context(viewport={"width": 1366, "height": 768})

@@ -289,6 +289,17 @@ def upload_strong(page) -> None:
     page.get_by_text("507 sets imported").wait_for(timeout=60_000)
 
 
+def upload_big_file(page, tmp: Path) -> None:
+    """A 12 MB file (above the Jupyter server's default 10 MB websocket message) reaches
+    the kernel: the app answers that it is not a log, instead of the page going silent."""
+    big = tmp / "big-notes.csv"
+    big.write_bytes(b"note,text\n" + b"0123456789abcdef,hello\n" * 550_000)
+    with page.expect_file_chooser(timeout=30_000) as chooser:
+        page.locator(".planner-upload").click()
+    chooser.value.set_files(str(big))
+    page.get_by_text("not a workout log").wait_for(timeout=120_000)
+
+
 def expected_strong_volume() -> dict[str, float]:
     """Weekly volume (kg) of the Strong export, from the raw file: weight x reps a week."""
     raw = pd.read_csv(STRONG)
@@ -299,7 +310,7 @@ def expected_strong_volume() -> dict[str, float]:
 
 
 @pytest.mark.skipif(not STRONG.exists(), reason="the shared Strong export is not beside the repo")
-def test_dashboard_whole_loop(voila, browser):
+def test_dashboard_whole_loop(voila, browser, tmp_path):
     external: list[str] = []
     ctx = offline_context(browser, 1366, 768, external)
     page = ctx.new_page()
@@ -345,6 +356,7 @@ def test_dashboard_whole_loop(voila, browser):
 
     # Log: the Strong export through the page, the unit asked for, the report as a table.
     step_tab(page, "2 · Log")
+    upload_big_file(page, tmp_path)
     upload_strong(page)
     assert page.locator(".planner-log table").count() == 0 or "/work/" not in \
         page.locator(".planner-log").inner_text()
@@ -450,7 +462,7 @@ def lab(tmp_path_factory):
     # Run a copy: JupyterLab autosaves, and the repository's notebooks stay clean.
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    shutil.copy(ROOT / "jupyter_server_config.json", root)  # the websocket limit
+    shutil.copy(ROOT / "jupyter_server_config.json", root)  # the websocket limit, as make run
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
@@ -459,7 +471,7 @@ def lab(tmp_path_factory):
          f"--ServerApp.root_dir={root}", "--LabApp.news_url=",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=root,
-        env=server_env())
+        env=dict(server_env(), JUPYTER_CONFIG_PATH=str(root)))
     try:
         wait_http(f"http://127.0.0.1:{port}/lab", proc)
         yield f"http://127.0.0.1:{port}"
@@ -493,7 +505,7 @@ def open_notebook(page, url: str) -> None:
 
 
 @pytest.mark.skipif(not STRONG.exists(), reason="the shared Strong export is not beside the repo")
-def test_jupyterlab_notebook_01_whole_loop_and_reload(lab, browser):
+def test_jupyterlab_notebook_01_whole_loop_and_reload(lab, browser, tmp_path):
     external: list[str] = []
     ctx = offline_context(browser, 1366, 768, external)
     page = ctx.new_page()
@@ -529,6 +541,7 @@ def test_jupyterlab_notebook_01_whole_loop_and_reload(lab, browser):
 
     # The loop in JupyterLab: the Strong export in, the analysis, a download.
     step_tab(page, "2 · Log")
+    upload_big_file(page, tmp_path)
     upload_strong(page)
     step_tab(page, "3 · Analysis")
     wait_for(lambda: page.locator(".planner-analysis .js-plotly-plot .main-svg").count() >= 4,
