@@ -167,13 +167,14 @@ class LogPanel(w.VBox):
             self.report.value = ""
             return
         self.current_log = log
-        if log.source_format == "template" and self.compare.value == NO_PLAN:
-            self.compare.value = APP_PLAN  # a template log comes from a plan
+        hint = (" This log was written from a plan: to see compliance, choose that plan "
+                "under “Compare with”." if log.source_format == "template"
+                and self.compare.value == NO_PLAN else "")
         self.status.value = ok_box(
             f"{self._name}: a {log.source_format} log with weights in {log.unit}. "
             f"{log.rows_read:,} rows read: {log.rows_imported:,} sets imported, "
             f"{log.rows_rejected:,} rejected, {log.rows_skipped:,} not filled in. "
-            "See the Analysis and Next block tabs.")
+            "See the Analysis and Next block tabs." + hint)
         rep = log.report
         shown = rep[rep["action"] != "skipped"].drop(columns=["file"], errors="ignore")
         if len(shown):
@@ -334,8 +335,8 @@ class NextPanel(w.VBox):
             return
         self.plan = nxt
         first, last = nxt.table["date"].min(), nxt.table["date"].max()
-        self.status.value = ok_box(f"{nxt.weeks} weeks from {first:%A %d %B %Y} to "
-                                   f"{last:%d %B %Y}.")
+        n = nxt.table["week"].nunique()
+        self.status.value = ok_box(f"{n} weeks from {first:%A %d %B %Y} to {last:%d %B %Y}.")
         self.table.value = table_html(weekly_overview(nxt))
         for b in self.downloads.values():
             b.disabled = False

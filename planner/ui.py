@@ -22,8 +22,8 @@ STYLE = """
 .planner-help, .planner-caption { font-size: 0.9em; color: #4a4a4a; margin: 2px 0 6px; }
 .planner-cols { display: flex; flex-flow: row wrap; gap: 4px 20px; align-items: flex-start;
                 width: 100%; }
-.planner-left { flex: 1 1 300px; max-width: 28em; }
-.planner-right { flex: 999 1 560px; min-width: 0; }
+.planner-left { flex: 1 1 340px; max-width: 30em; }
+.planner-right { flex: 999 1 540px; min-width: 0; }
 .planner-msg-error { background: #fdecea; border: 1px solid #e0a19a; color: #611a15;
                      padding: 8px 12px; border-radius: 6px; }
 .planner-msg-ok { background: #edf7ed; border: 1px solid #a5d6a7; color: #1e4620;

@@ -39,6 +39,34 @@ GROUPS = {"Your weeks": ("weeks", "start_date", "training_days"),
 GROUP_OF = {name: group for group, names in GROUPS.items() for name in names}
 
 
+def parse_plates(text: str) -> tuple[float, ...]:
+    """Plate weights typed by a person: "20, 10, 5, 2.5", "20; 10; 2,5", "20 10 2.5".
+
+    Plates are separated by semicolons, spaces, or commas. A comma inside a
+    small fractional plate written the European way is a decimal comma: "2,5"
+    is 2.5 and "1,25" is 1.25 (one digit before the comma, a multiple of
+    0.25 after it), while "20,10" and "10,5" are two plates each.
+    Raises ValueError when a piece is not a number.
+    """
+    import re
+
+    out: list[float] = []
+    for token in re.split(r"[;\s]+|,(?=\s)", text.strip()):
+        token = token.strip().strip(",")
+        if not token:
+            continue
+        if re.fullmatch(r"\d,\d{1,2}", token) and float(token.replace(",", ".")) % 0.25 == 0:
+            out.append(float(token.replace(",", ".")))
+        else:
+            out.extend(float(x) for x in token.split(",") if x.strip())
+    return tuple(out)
+
+
+def _n_weeks(plan: Plan) -> int:
+    """How many programme weeks ``plan`` holds (a next block starts after week 1)."""
+    return int(plan.table["week"].nunique())
+
+
 def _fmt(x: float) -> str:
     return f"{x:g}"
 
@@ -46,7 +74,7 @@ def _fmt(x: float) -> str:
 def _control(s: Setting, value) -> w.Widget:
     """The widget for setting ``s``, from its row in the settings table."""
     common = dict(description=s.label, tooltip=s.help, style={"description_width": "9.5em"},
-                  layout=w.Layout(width="100%", max_width="26em"))
+                  layout=w.Layout(width="100%"))
     if s.kind == "int":
         return w.IntSlider(value, min=int(s.low), max=int(s.high), step=int(s.step or 1),
                            continuous_update=False, **common)
@@ -85,7 +113,7 @@ class PlanPanel(w.VBox):
         # Built with their data: a change made before a browser draws a figure is lost.
         self.figures = {name: Chart(fig) for name, fig in
                         plan_figures(self.plan).items()}
-        self.week_select = w.IntSlider(value=1, min=1, max=self.plan.weeks,
+        self.week_select = w.IntSlider(value=1, min=1, max=_n_weeks(self.plan),
                                        description="Week", continuous_update=False,
                                        style={"description_width": "4em"},
                                        layout=w.Layout(width="100%", max_width="26em"))
@@ -176,11 +204,11 @@ class PlanPanel(w.VBox):
         c = self.controls
         problems = []
         try:
-            plates = tuple(float(x) for x in c["plates"].value.replace(";", ",").split(",")
-                           if x.strip())
+            plates = parse_plates(c["plates"].value)
         except ValueError:
-            problems.append(("plates", f"could not read \"{c['plates'].value}\"; allowed: "
-                             "plate weights separated by commas, e.g. 20, 10, 5, 2.5"))
+            problems.append(("plates", f"could not read '{c['plates'].value}'; allowed: plate "
+                             "weights separated by commas, e.g. 20, 10, 5, 2.5 (2,5 is read "
+                             "as 2.5)"))
             plates = ()
         days = tuple(d for d in WEEKDAYS if c[f"day_{d}"].value)
         if not days:
@@ -216,7 +244,7 @@ class PlanPanel(w.VBox):
         self.plan = generate(config)
         for name, fig in self.figures.items():
             update_figure(fig, name, self.plan)
-        self.week_select.max = self.plan.weeks
+        self.week_select.max = _n_weeks(self.plan)
         self._show_week()
         self._say_ok()
         for listener in self.listeners:
@@ -241,7 +269,7 @@ class PlanPanel(w.VBox):
         self._changed()
 
     def _show_week(self) -> None:
-        n = min(self.week_select.value, self.plan.weeks) + self.plan.table["week"].min() - 1
+        n = min(self.week_select.value, _n_weeks(self.plan)) + self.plan.table["week"].min() - 1
         self.week_table.value = table_html(week_sheet(self.plan, int(n)))
 
     def _say_ok(self) -> None:
@@ -307,7 +335,8 @@ class PlannerApp(w.VBox):
     ``analysis_panel`` and ``next_panel`` are the tabs' contents.
     """
 
-    def __init__(self, config: PlanConfig | None = None):
+    def __init__(self, config: PlanConfig | None = None, export_dir=None):
+        """``export_dir`` is accepted for older callers and not used: files are downloads."""
         from planner.logpanel import AnalysisPanel, LogPanel, NextPanel
 
         self.plan_panel = PlanPanel(config)
@@ -339,6 +368,14 @@ class PlannerApp(w.VBox):
     @property
     def plan(self) -> Plan:
         return self.plan_panel.plan
+
+    @property
+    def config(self) -> PlanConfig:
+        return self.plan_panel.config
+
+    @property
+    def message(self) -> w.HTML:
+        return self.plan_panel.message
 
     def _log_read(self, log, plan: Plan | None) -> None:
         self.analysis_panel.show(log, plan)

@@ -349,7 +349,7 @@ def test_dashboard_whole_loop(voila, browser, tmp_path):
     sheet = download(page, lambda: page.locator(".planner-plan .planner-download",
                                                 has_text="Printable sheet").click())
     assert sheet.read_text().count("<section class='week'>") == 8
-    page.evaluate("window.scrollTo(0, 0)")
+    page.evaluate("document.querySelector('.planner-head').scrollIntoView()")
     DOCS.mkdir(exist_ok=True)
     page.screenshot(path=str(DOCS / "dashboard-1366.png"))
     plan_axe = axe_violations(page)
@@ -376,7 +376,7 @@ def test_dashboard_whole_loop(voila, browser, tmp_path):
                                                  has_text="Report (HTML)").click())
     assert "<html" in report.read_text()[:300] and "Deadlift" in report.read_text()
     assert not layout_problems(page), layout_problems(page)
-    page.evaluate("window.scrollTo(0, 0)")
+    page.evaluate("document.querySelector('.planner-head').scrollIntoView()")
     page.screenshot(path=str(DOCS / "analysis-1366.png"))
     analysis_axe = axe_violations(page)
 
@@ -399,7 +399,7 @@ def test_dashboard_whole_loop(voila, browser, tmp_path):
     assert right["y"] >= left["y"] + left["height"] - 1, (left, right)
     assert not truncated(page) and not layout_problems(page), (truncated(page),
                                                                layout_problems(page))
-    page.evaluate("window.scrollTo(0, 0)")
+    page.evaluate("document.querySelector('.planner-head').scrollIntoView()")
     page.screenshot(path=str(DOCS / "dashboard-800.png"))
 
     # Every control is reachable with the Tab key.
@@ -538,6 +538,12 @@ def test_jupyterlab_notebook_01_whole_loop_and_reload(lab, browser, tmp_path):
     move_weeks(page, -2)
     wait_for(lambda: bars(page) == 6, what="6 weekly bars after the reload and a change")
     check_plan_tabs(page, generate(PlanConfig(weeks=6, start_date=next_monday(date.today()))))
+    for width in (1366, 800):  # the app fits the notebook's width
+        page.set_viewport_size({"width": width, "height": 768})
+        page.wait_for_timeout(1500)
+        assert not truncated(page) and not layout_problems(page), (width, truncated(page),
+                                                                   layout_problems(page))
+    page.set_viewport_size({"width": 1366, "height": 768})
 
     # The loop in JupyterLab: the Strong export in, the analysis, a download.
     step_tab(page, "2 · Log")

@@ -39,7 +39,7 @@ def test_weeks_slider_changes_bars_in_place_and_the_saved_state(app):
     assert len(fig.data[0].x) == 12
     app.controls["weeks"].value = 8
     assert app.figures["load"] is fig  # the same widget, updated
-    assert len(fig.data[0].x) == 8 and app.plan.weeks == 8
+    assert len(fig.data[0].x) == 8 and app.plan.table["week"].nunique() == 8
     # What a reloaded page draws: the widget's saved state follows the plan too.
     assert len(fig._widget_data[0]["x"]) == 8
     cal = app.figures["calendar"]
@@ -119,7 +119,7 @@ def test_bad_plates_text_is_a_message_not_a_traceback(app):
     app.controls["plates"].value = "20, ten"
     msg = app.plan_panel.message.value
     assert "Plates" in msg and "could not read" in msg and "Bar &amp; plates" in msg
-    assert "&#x27;" not in msg  # no Python quotes around the text
+    assert "20, ten" in msg
     app.controls["plates"].value = ""
     assert "plate set is empty" in app.plan_panel.message.value
 
