@@ -132,6 +132,22 @@ def label_of(field: str) -> str:
         return field.replace("_", " ")
 
 
+def cli_help(name: str) -> str:
+    """The command-line help of setting ``name``: its help and its allowed values."""
+    s = setting(name)
+    if s.unit == "load":  # loads are checked against the bar and plates, not a range
+        return s.help
+    allowed = s.range_text()
+    return f"{s.help} Allowed: {allowed}." if allowed else s.help
+
+
+def cli_option(name: str, *flags: str):
+    """A typer option for setting ``name``: its flag from the table and :func:`cli_help`."""
+    import typer
+
+    return typer.Option(*(flags or (setting(name).option,)), help=cli_help(name))
+
+
 def settings_table():
     """The table as a DataFrame (name, field, type, range, default, label, help, option)."""
     import pandas as pd

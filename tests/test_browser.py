@@ -415,6 +415,15 @@ def test_dashboard_whole_loop(voila, browser, tmp_path):
     for needle in ("noUi-handle", "Tue", "Calendar (.ics)", "lm-TabBar-tab"):
         assert needle in text, (needle, seen)
     assert sum("noUi-handle" in s for s in seen) >= 5  # weeks, reps, bridge, stretch, volume
+    # ... and operable: a day toggled with the space bar, a tab chosen with the arrow keys.
+    tue = page.locator(".planner-left button", has_text="Tue")
+    tue.focus()
+    page.keyboard.press("Space")
+    page.get_by_text("training on Mon, Tue, Wed, Fri").wait_for(timeout=30_000)
+    page.locator(".planner-steps > .lm-TabBar .lm-TabBar-tab").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.locator(".planner-log").wait_for(state="visible", timeout=30_000)
 
     assert not plan_axe, plan_axe
     assert not analysis_axe, analysis_axe
