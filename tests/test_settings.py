@@ -1,5 +1,7 @@
 """The settings table: its ranges are the configuration's, and it reads as a table."""
 
+import re
+
 import pytest
 
 from planner import ConfigError, PlanConfig
@@ -47,3 +49,16 @@ def test_labels_and_table():
     assert t.set_index("name").loc["weeks", "range"] == "1 to 104"
     with pytest.raises(KeyError):
         setting("colour")
+
+
+def test_command_line_options_come_from_the_table():
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    out = CliRunner().invoke(app, ["plan", "--help"]).output
+    out = re.sub(r"[\s│]+", " ", out)  # help text wrapped in a box
+    for name in ("weeks", "volume", "rep_range", "deadlifts_per_week", "unit"):
+        assert setting(name).option in out
+    assert "Allowed: 1 to 104." in out and "Allowed: 0.25 to 3." in out
+    assert "Allowed: kg or lb." in out
