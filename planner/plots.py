@@ -46,9 +46,13 @@ def _name(ex: str) -> str:
 
 def _list(values) -> list:
     """Plain Python values (numbers, text, None for missing) for a figure."""
-    arr = np.asarray(values, dtype=object)
-    return [None if (v is None or (isinstance(v, float) and np.isnan(v))) else
-            (v.item() if hasattr(v, "item") else v) for v in arr.ravel()]
+    arr = np.asarray(values)
+    if arr.dtype.kind == "f":
+        return [None if v != v else v for v in arr.ravel().tolist()]
+    if arr.dtype.kind in "iub":
+        return arr.ravel().tolist()
+    return [None if (v is None or (isinstance(v, float) and v != v)) else
+            (v.item() if hasattr(v, "item") else v) for v in arr.ravel().tolist()]
 
 
 def _deadlift_sessions(plan: Plan) -> pd.DataFrame:
