@@ -17,11 +17,13 @@ setup: $(STAMP)
 
 ## The main job: JupyterLab on the planner notebook (a default programme, no input needed).
 run: $(STAMP)
-	$(BIN)/jupyter lab notebooks/01_plan_your_programme.ipynb --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,)
+	JUPYTER_CONFIG_PATH=$(CURDIR) $(BIN)/jupyter lab notebooks/01_plan_your_programme.ipynb --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-## The dashboard for people who never read code, served offline on 127.0.0.1.
+## The dashboard for people who never read code, served offline on 127.0.0.1
+## (voila.json: the planner template, a preheated kernel, the upload size).
 dashboard: $(STAMP)
-	$(BIN)/voila notebooks/dashboard.ipynb --port=$(PORT) --Voila.ip=127.0.0.1 --no-browser
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks/dashboard.ipynb --port=$(PORT) \
+	  --Voila.ip=127.0.0.1 --no-browser
 
 ## Debian's Chromium for the browser tests (skipped when it is already there).
 browser-deps:

@@ -353,8 +353,9 @@ STOP_PAIN = 7.0
 STOP_UNSETTLED_SESSIONS = 2
 #: Words in a note that tell of pain, numbness or weakness spreading into a leg.
 _LEG = r"(?:legs?|foot|feet|calf|calves|thighs?|buttocks?)\b"
-LEG_SYMPTOMS = (r"sciatic|(?:numb|tingl|pins and needles|weak|shooting|radiat)\w*\W+(?:\w+\W+){0,4}?"
-                + _LEG + r"|(?:down|into) (?:my|the|both|one|a) (?:left |right )?" + _LEG
+LEG_SYMPTOMS = (r"sciatic|(?:numb|tingl|pins and needles|weak|shooting|radiat)\w*\W+"
+                r"(?:\w+\W+){0,4}?" + _LEG
+                + r"|(?:down|into) (?:my|the|both|one|a) (?:left |right )?" + _LEG
                 + r"|\b(?:legs?|calf|thigh) (?:pain|numb|tingl|weak)")
 CLINICIAN = "Stop progressing and see a clinician before you train on."
 
@@ -370,8 +371,8 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
                 first_week: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Daily worst pain and each programme week's status under ``rules``.
 
-    Weeks run 7 days from ``start`` (the plan's first day; the first logged day
-    when None), so a partial last week counts. A week's status:
+    Weeks run 7 days from ``start`` (the plan's first day; the Monday of the first logged
+    day when None), so a partial last week counts. A week's status:
 
     - "stop": a stop rule (SCIENCE.md): pain of ``STOP_PAIN`` (7/10) or more;
       next-morning pain not settled on two logged sessions running; or a note
@@ -391,7 +392,10 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
     notes = _leg_notes(log)
     if p.empty and notes.empty:
         return pd.DataFrame(columns=["date", *PAIN]), empty_weeks
-    anchor = pd.Timestamp(start if start is not None else log["date"].min()).normalize()
+    if start is None:
+        first = pd.Timestamp(log["date"].min()).normalize()
+        start = first - pd.Timedelta(days=first.day_of_week)
+    anchor = pd.Timestamp(start).normalize()
     daily = p.reindex(columns=["date", *PAIN]).groupby("date")[list(PAIN)].max().reset_index()
     for c in PAIN:
         daily[c] = daily[c].astype("Float64")
@@ -492,7 +496,7 @@ def analyse(log, plan: Plan | None = None, *, rules: PainRules | None = None,
 
     Compliance is to date (``as_of``, the last logged day by default): later
     planned sets are "planned", not missed. Weeks are the plan's programme weeks
-    (with no plan, 7-day weeks from the first logged day). A plan that the log
+    (with no plan, calendar weeks from Monday). A plan that the log
     does not overlap is not compared with it: ``summary["notes"]`` says so.
     """
     table = log.table if hasattr(log, "table") else log
@@ -501,7 +505,9 @@ def analyse(log, plan: Plan | None = None, *, rules: PainRules | None = None,
                          set_type=table["set_type"].astype("category"))
     notes: list[str] = []
     sets = sessions = weeks = None
-    start, first_week = (table["date"].min() if len(table) else pd.Timestamp("1970-01-01")), 1
+    # With no plan, weeks are calendar weeks: Monday to Sunday.
+    first = table["date"].min() if len(table) else pd.Timestamp("1970-01-05")
+    start, first_week = first.normalize() - pd.Timedelta(days=first.day_of_week), 1
     if plan is not None and len(plan.table):
         p0, p1 = plan.table["date"].min(), plan.table["date"].max()
         inside = table["date"].between(p0, p1 + pd.Timedelta(days=6))

@@ -14,6 +14,8 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from planner.settings import cli_option, setting
+
 app = typer.Typer(
     help="Plan, track and analyse a lower-back training programme "
          "(glute bridges, a rotational stretch and the barbell deadlift).",
@@ -95,37 +97,30 @@ def print_summary(plan) -> None:
 
 @app.command("plan")
 def plan_cmd(
-    weeks: Annotated[int, typer.Option(help="Length of the programme in weeks (1-104).")] = 12,
-    days: Annotated[str, typer.Option(
-        help="Training weekdays, comma-separated (the stretch is on every day).")] = "mon,wed,fri",
-    start: Annotated[str | None, typer.Option(
-        help="First day, YYYY-MM-DD. Default: the coming Monday.")] = None,
-    unit: Annotated[str, typer.Option(help="kg or lb, for every load in and out.")] = "kg",
-    start_load: Annotated[float | None, typer.Option(
-        "--start-load", help="First deadlift load (default: the empty bar).")] = None,
+    weeks: Annotated[int, cli_option("weeks")] = setting("weeks").default,
+    days: Annotated[str, cli_option("training_days")] = ",".join(
+        setting("training_days").default),
+    start: Annotated[str | None, cli_option("start_date")] = None,
+    unit: Annotated[str, cli_option("unit")] = setting("unit").default,
+    start_load: Annotated[float | None, cli_option("start_load")] = None,
     one_rm: Annotated[float | None, typer.Option(
         "--one-rm", help="A tested or estimated deadlift 1RM: the start load comes from it "
                          "unless --start-load is given, and no set goes above the NSCA %1RM "
                          "for its reps of it (the plan's ceiling).")]
         = None,
-    rep_range: Annotated[str, typer.Option(
-        "--rep-range", help="Deadlift repetition range for double progression.")] = "10-15",
-    load_step: Annotated[float | None, typer.Option(
-        "--load-step", help="Load added when every set reaches the top of the range "
-                            "(default: the smallest step your plates allow).")] = None,
+    rep_range: Annotated[str, cli_option("rep_range")] = "-".join(
+        str(r) for r in setting("rep_range").default),
+    load_step: Annotated[float | None, cli_option("load_step")] = None,
     progression: Annotated[str, typer.Option(help="Deadlift progression: double or linear.")]
         = "double",
-    deadlifts_per_week: Annotated[int, typer.Option(
-        "--deadlifts-per-week", help="Deadlift sessions a week (never on consecutive days).")]
-        = 2,
-    bar: Annotated[float | None, typer.Option(help="Bar weight (default 20 kg / 45 lb).")]
-        = None,
-    plates: Annotated[str | None, typer.Option(
-        help="Plates you own, comma-separated, e.g. 20,10,5,2.5,1.25.")] = None,
-    volume: Annotated[float, typer.Option(
-        help="Multiplies sets, bridge reps and stretch holds (0.25-3).")] = 1.0,
+    deadlifts_per_week: Annotated[int, cli_option("deadlifts_per_week")]
+        = setting("deadlifts_per_week").default,
+    bar: Annotated[float | None, cli_option("bar")] = None,
+    plates: Annotated[str | None, cli_option("plates")] = None,
+    volume: Annotated[float, cli_option("volume")] = setting("volume").default,
     deload_every: Annotated[int, typer.Option(
-        "--deload-every", help="Every Nth week is a lighter deload week; 0 for none.")] = 4,
+        "--deload-every", help=setting("deload").help + " Every Nth week, 2 to 12; 0 for "
+        "none.")] = setting("deload").default,
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="Write the plan as CSV here.")] = None,
     ics: Annotated[Path | None, typer.Option(help="Write a calendar (.ics) here.")] = None,

@@ -473,40 +473,14 @@ def write_plan_ics(plan: Plan, path: str | Path, *, overwrite: bool = False,
     """Write one calendar event per session, listing its exercises and doses.
 
     Events start at ``start_time`` local (floating) time; their length is
-    ``minutes`` or an estimate from the sets, holds and rests. Each event has a
-    stable UID (session id + date), so re-importing an updated plan updates the
-    events instead of duplicating them.
+    ``minutes`` or an estimate from the sets, holds and rests. Each event is
+    titled by what the session holds (see :mod:`planner.ics`) and has a stable
+    UID (session id + date), so re-importing an updated plan updates the events
+    instead of duplicating them; DTSTAMP is the time the file is written (UTC).
     """
-    from datetime import datetime, timedelta
+    from planner.ics import plan_ics
 
-    from icalendar import Calendar, Event
-
-    cal = Calendar()
-    cal.add("prodid", "-//planner//lower-back programme//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "Lower-back programme")
-    hh, mm = (int(x) for x in start_time.split(":"))
-    stamp = datetime(2000, 1, 1)
-    durations = _session_minutes(plan.table)
-    for _, s in session_summaries(plan).iterrows():
-        ev = Event()
-        day = pd.Timestamp(s["date"]).to_pydatetime()
-        begin = day.replace(hour=hh, minute=mm)
-        length = minutes or durations[s["session_id"]]
-        only_stretch = s["exercises"] == ["rotational_stretch"]
-        title = "Back stretch" if only_stretch else "Back training"
-        if s["phase"] == "deload":
-            title += " (deload week)"
-        ev.add("uid", f"{s['session_id']}-{day:%Y%m%d}@planner")
-        ev.add("dtstamp", stamp)
-        ev.add("dtstart", begin)
-        ev.add("dtend", begin + timedelta(minutes=length))
-        ev.add("summary", f"{title}: week {s['week']}")
-        ev.add("description", "\n".join(s["lines"]))
-        ev.add("categories", ["planner", s["phase"]])
-        cal.add_component(ev)
-    data = cal.to_ical().decode("utf-8")
+    data = plan_ics(plan, start_time=start_time, minutes=minutes)
     return write_atomic(path, lambda fh: fh.write(data), overwrite=overwrite)
 
 

@@ -179,8 +179,9 @@ def next_block(plan: Plan | None, log, *, weeks: int | None = None,
 
     if "deadlift" in base.exercises:
         pain_week1 = int(t["week"].min()) if t is not None and overlap else 1
+        first_day = table["date"].min() if len(table) else pd.Timestamp(anchor)
         pain_anchor = anchor if t is not None and overlap else (
-            table["date"].min() if len(table) else anchor)
+            first_day.normalize() - pd.Timedelta(days=first_day.day_of_week))
         changes.update(_deadlift(table, base, phase, pd.Timestamp(start), notes, rules,
                                  pain_action, t, first_week=pain_week1, anchor=pain_anchor,
                                  first_week_new=first_week))

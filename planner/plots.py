@@ -5,9 +5,17 @@ traces' changing properties, and the few layout properties that depend on the
 plan). :func:`plan_figure` builds a full ``go.Figure`` from a spec;
 :func:`update_figure` copies a new spec into an existing figure (a
 FigureWidget, for instance) in one batch, so charts update in place and fast.
+
+Specs hold plain Python lists, never numpy arrays: a FigureWidget evaluates the
+truth value of what it holds when the browser sends its trace defaults back,
+and an array there raises "truth value of an array ... is ambiguous", after
+which the chart stops following. Figures have no fixed width: they fill their
+container.
 """
 
 from __future__ import annotations
+
+from copy import deepcopy
 
 import numpy as np
 import pandas as pd
@@ -19,14 +27,32 @@ from planner.config import WEEKDAYS
 from planner.programme import Plan
 from planner.units import from_kg
 
-COLOURS = {"deadlift": "#1f5f99", "glute_bridge": "#e07b39", "rotational_stretch": "#3a9d5d"}
+# One colour scheme for every chart of the plan and of the analysis (colour-blind safe hues).
+COLOURS = {"deadlift": "#1f5f99", "glute_bridge": "#d9711c", "rotational_stretch": "#2f8f55"}
+PALETTE = {**COLOURS, "deload": "#9fb8d0", "e1rm": "#7b3fa0", "grid": "#e5e5e5",
+           "done": "#2f8f55", "over": "#1f5f99", "partial": "#e0b339", "missed": "#c0392b",
+           "unplanned": "#8e8e8e", "ctl": "#1f5f99", "atl": "#d9711c", "tsb": "#8e8e8e",
+           "pain_during": "#d9711c", "pain_after": "#c0392b", "pain_next_morning": "#7b3fa0",
+           "zone_ok": "#2f8f55", "zone_high": "#c0392b"}
 LEVELS = ("stretch only", "bridge + stretch", "deadlift day")
+LEVEL_COLOURS = (COLOURS["rotational_stretch"], COLOURS["glute_bridge"], COLOURS["deadlift"])
 
 Spec = tuple[list[dict], dict]
 
 
 def _name(ex: str) -> str:
     return catalogue()[ex].name
+
+
+def _list(values) -> list:
+    """Plain Python values (numbers, text, None for missing) for a figure."""
+    arr = np.asarray(values)
+    if arr.dtype.kind == "f":
+        return [None if v != v else v for v in arr.ravel().tolist()]
+    if arr.dtype.kind in "iub":
+        return arr.ravel().tolist()
+    return [None if (v is None or (isinstance(v, float) and v != v)) else
+            (v.item() if hasattr(v, "item") else v) for v in arr.ravel().tolist()]
 
 
 def _deadlift_sessions(plan: Plan) -> pd.DataFrame:
@@ -46,11 +72,12 @@ def load_spec(plan: Plan) -> Spec:
     weeks = np.sort(t["week"].unique())
     d = t[t["exercise"] == "deadlift"]
     vl = (d["target_reps"].astype(float) * d["load_kg"].astype(float)).groupby(d["week"]).sum()
-    y = from_kg(vl.reindex(weeks, fill_value=0.0).to_numpy(), plan.unit).round(1)
-    deload = t.groupby("week")["phase"].first().reindex(weeks) == "deload"
-    colours = np.where(deload.to_numpy(), "#9fb8d0", COLOURS["deadlift"])
-    text = np.where(deload.to_numpy(), "deload", "")
-    traces = [dict(x=weeks, y=y, marker=dict(color=colours), text=text,
+    y = from_kg(vl.reindex(weeks, fill_value=0.0).to_numpy(), plan.unit).round(0)
+    deload = (t.groupby("week")["phase"].first().reindex(weeks) == "deload").to_numpy()
+    colours = np.where(deload, PALETTE["deload"], COLOURS["deadlift"])
+    text = np.where(deload, "deload", "")
+    traces = [dict(x=_list(weeks), y=_list(y), marker=dict(color=_list(colours)),
+                   text=_list(text),
                    hovertemplate="week %{x}: %{y:,.0f} " + plan.unit + " %{text}<extra></extra>")]
     return traces, dict(yaxis=dict(title=dict(text=f"volume load ({plan.unit})")))
 
@@ -58,20 +85,20 @@ def load_spec(plan: Plan) -> Spec:
 def deadlift_spec(plan: Plan) -> Spec:
     """Deadlift load per session and the e1RM (Epley) projected from load and target reps."""
     d = _deadlift_sessions(plan)
-    load = from_kg(d["load"].astype(float).to_numpy(), plan.unit).round(2)
+    load = from_kg(d["load"].astype(float).to_numpy(), plan.unit).round(1)
     reps = d["reps"].astype(float).to_numpy()
     e1 = np.round(metrics.e1rm(load, reps), 1) if len(d) else np.array([])
-    dates = d["date"].to_numpy()
-    custom = np.stack([d["sets"].to_numpy(), reps, d["phase"].to_numpy()], axis=1) \
-        if len(d) else np.empty((0, 3))
+    dates = [f"{x:%Y-%m-%d}" for x in d["date"]]
+    custom = [[int(s), int(r), str(p)] for s, r, p in
+              zip(d["sets"], reps, d["phase"], strict=True)]
     traces = [
-        dict(x=dates, y=load, customdata=custom,
-             hovertemplate="%{x|%a %d %b}: %{customdata[0]} x %{customdata[1]} at %{y} "
+        dict(x=dates, y=_list(load), customdata=custom,
+             hovertemplate="%{x|%a %d %b}: %{customdata[0]} × %{customdata[1]} at %{y} "
              + plan.unit + " (%{customdata[2]})<extra></extra>"),
-        dict(x=dates, y=e1, hovertemplate="%{x|%d %b}: e1RM %{y} " + plan.unit
+        dict(x=dates, y=_list(e1), hovertemplate="%{x|%d %b}: e1RM %{y} " + plan.unit
              + "<extra></extra>"),
     ]
-    return traces, dict(yaxis=dict(title=dict(text=plan.unit)))
+    return traces, dict(yaxis=dict(title=dict(text=f"load ({plan.unit})")))
 
 
 def bodyweight_spec(plan: Plan) -> Spec:
@@ -80,34 +107,34 @@ def bodyweight_spec(plan: Plan) -> Spec:
     weeks = np.sort(t["week"].unique())
     reps = t[t["exercise"] == "glute_bridge"].groupby("week")["target_reps"].sum()
     hold = t[t["exercise"] == "rotational_stretch"].groupby("week")["target_hold_s"].sum()
-    return [dict(x=weeks, y=reps.reindex(weeks, fill_value=0).astype(int).to_numpy()),
-            dict(x=weeks, y=(hold.reindex(weeks, fill_value=0).astype(float) / 60)
-                 .round(2).to_numpy())], {}
+    return [dict(x=_list(weeks), y=_list(reps.reindex(weeks, fill_value=0).astype(int))),
+            dict(x=_list(weeks), y=_list((hold.reindex(weeks, fill_value=0).astype(float) / 60)
+                                         .round(1)))], {}
 
 
 def calendar_spec(plan: Plan) -> Spec:
-    """Weeks x weekdays: stretch-only days, bridge days and deadlift days."""
+    """Weeks x weekdays: stretch-only days, bridge days and deadlift days, one trace each
+    (a categorical legend)."""
     t = plan.table
     s = t.groupby("session_id", sort=False).agg(
         week=("week", "first"), date=("date", "first"), phase=("phase", "first"))
     ex = t.groupby(["session_id", "exercise"], sort=False).size().unstack(fill_value=0)
-    s["level"] = np.where(ex.get("deadlift", 0).reindex(s.index, fill_value=0) > 0, 2,
-                          np.where(ex.get("glute_bridge", 0).reindex(s.index, fill_value=0)
-                                   > 0, 1, 0))
-    s["col"] = s["date"].dt.day_of_week
-    weeks = np.sort(s["week"].unique())
-    row = np.searchsorted(weeks, s["week"].to_numpy())
-    z = np.full((len(weeks), 7), np.nan)
-    text = np.full((len(weeks), 7), "", dtype=object)
-    z[row, s["col"].to_numpy()] = s["level"].to_numpy()
-    labels = (s["date"].dt.strftime("%a %d %b") + ": "
-              + pd.Series(np.array(LEVELS, dtype=object)[s["level"].to_numpy()], index=s.index)
-              + np.where(s["phase"] == "deload", " (deload week)", ""))
-    text[row, s["col"].to_numpy()] = labels.to_numpy()
-    deload = s.groupby("week")["phase"].first().reindex(weeks) == "deload"
-    y = [f"week {w}" + (" · deload" if dl else "") for w, dl in zip(weeks, deload, strict=True)]
-    traces = [dict(z=z, y=y, text=text)]
-    return traces, dict(height=max(260, 70 + 22 * len(weeks)))
+    has = {e: (ex[e] if e in ex else pd.Series(0, index=ex.index)).reindex(s.index, fill_value=0)
+           > 0 for e in ("deadlift", "glute_bridge")}
+    s["level"] = np.where(has["deadlift"], 2, np.where(has["glute_bridge"], 1, 0))
+    deload = s.groupby("week")["phase"].first() == "deload"
+    s["row"] = [f"week {w}" + (" · deload" if deload[w] else "") for w in s["week"]]
+    s["col"] = [WEEKDAYS[d].capitalize() for d in s["date"].dt.day_of_week]
+    s["text"] = s["date"].dt.strftime("%a %d %b") + ": " + s["level"].map(dict(enumerate(LEVELS)))
+    traces = []
+    for level in range(len(LEVELS)):
+        part = s[s["level"] == level]
+        traces.append(dict(x=_list(part["col"]), y=_list(part["row"]),
+                           text=_list(part["text"])))
+    rows = list(dict.fromkeys(s.sort_values("week")["row"]))
+    return traces, dict(height=max(280, 110 + 24 * len(rows)),
+                        yaxis=dict(categoryorder="array", categoryarray=rows,
+                                   autorange="reversed"))
 
 
 SPECS = {"load": load_spec, "deadlift": deadlift_spec, "bodyweight": bodyweight_spec,
@@ -116,26 +143,30 @@ SPECS = {"load": load_spec, "deadlift": deadlift_spec, "bodyweight": bodyweight_
 
 # --- building and updating ----------------------------------------------------------------
 
-def _base_layout(title: str, ytitle: str, xtitle: str) -> dict:
-    return dict(title=dict(text=title, x=0.01), template="plotly_white", height=340,
-                margin=dict(l=60, r=20, t=50, b=45), xaxis=dict(title=dict(text=xtitle)),
+def base_layout(title: str, ytitle: str, xtitle: str, height: int = 340) -> dict:
+    """The layout every chart shares: no fixed width (the chart fills its container)."""
+    return dict(title=dict(text=title, x=0.01, xanchor="left", font=dict(size=15)),
+                template="plotly_white", height=height, autosize=True,
+                margin=dict(l=60, r=20, t=80, b=45), xaxis=dict(title=dict(text=xtitle)),
                 yaxis=dict(title=dict(text=ytitle)), bargap=0.15,
-                legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"))
+                font=dict(family="system-ui, -apple-system, 'Segoe UI', sans-serif"),
+                legend=dict(orientation="h", y=1.0, x=0, xanchor="left", yanchor="bottom"),
+                hoverlabel=dict(namelength=-1))
 
 
 def _empty(name: str) -> go.Figure:
     if name == "load":
-        fig = go.Figure([go.Bar(name="Barbell deadlift")])
-        fig.update_layout(_base_layout("Weekly deadlift volume load (lighter bars: deload "
-                                       "weeks)", "", "programme week"))
+        fig = go.Figure([go.Bar(name="Barbell deadlift (lighter: deload weeks)",
+                                showlegend=True)])
+        fig.update_layout(base_layout("Weekly deadlift volume load", "", "programme week"))
+        fig.update_xaxes(dtick=1)
     elif name == "deadlift":
         fig = go.Figure([
             go.Scatter(mode="lines+markers", name="load on the bar",
                        line=dict(color=COLOURS["deadlift"], shape="hv")),
             go.Scatter(mode="lines", name="projected e1RM (Epley)",
-                       line=dict(color="#9c27b0", dash="dot"))])
-        fig.update_layout(_base_layout("Deadlift: load and projected e1RM per session", "",
-                                       "date"))
+                       line=dict(color=PALETTE["e1rm"], dash="dot"))])
+        fig.update_layout(base_layout("Deadlift: load and projected e1RM", "", "date"))
     elif name == "bodyweight":
         fig = go.Figure([
             go.Bar(name=f"{_name('glute_bridge')} repetitions",
@@ -144,17 +175,22 @@ def _empty(name: str) -> go.Figure:
             go.Scatter(name="stretch holds (minutes a week)", yaxis="y2", mode="lines+markers",
                        line=dict(color=COLOURS["rotational_stretch"]),
                        hovertemplate="week %{x}: %{y} min of holds<extra></extra>")])
-        fig.update_layout(_base_layout("Bridges and stretch per week", "bridge repetitions",
-                                       "programme week"),
+        fig.update_layout(base_layout("Bridges and stretch per week", "bridge repetitions",
+                                      "programme week"),
                           yaxis2=dict(title=dict(text="stretch (min a week)"), overlaying="y",
                                       side="right", rangemode="tozero", showgrid=False))
+        fig.update_layout(margin=dict(r=60))
+        fig.update_xaxes(dtick=1)
     elif name == "calendar":
-        fig = go.Figure([go.Heatmap(
-            x=[d.capitalize() for d in WEEKDAYS], hovertemplate="%{text}<extra></extra>",
-            colorscale=[[0, "#d8efe0"], [0.5, "#f6c9a6"], [1, "#1f5f99"]], zmin=0, zmax=2,
-            xgap=3, ygap=3, colorbar=dict(tickvals=[0, 1, 2], ticktext=list(LEVELS)))])
-        fig.update_layout(_base_layout("Calendar: which days hold which exercises", "", ""))
-        fig.update_yaxes(autorange="reversed")
+        fig = go.Figure([go.Scatter(
+            mode="markers", name=label, marker=dict(symbol="square", size=18, color=colour),
+            hovertemplate="%{text}<extra></extra>")
+            for label, colour in zip(LEVELS, LEVEL_COLOURS, strict=True)])
+        fig.update_layout(base_layout("Calendar: which days hold which exercises", "", ""))
+        fig.update_xaxes(categoryorder="array",
+                         categoryarray=[d.capitalize() for d in WEEKDAYS], side="top",
+                         showgrid=False)
+        fig.update_layout(margin=dict(l=110, t=110))
     else:
         raise ValueError(f"unknown chart {name!r}; known: {', '.join(SPECS)}")
     return fig
@@ -172,6 +208,20 @@ def plan_figures(plan: Plan) -> dict[str, go.Figure]:
     return {name: plan_figure(name, plan) for name in SPECS}
 
 
+def sync_widget(fig: go.Figure) -> None:
+    """Make a FigureWidget's saved state match what it shows.
+
+    Updates reach the browsers that are drawing the figure as messages; the
+    widget's state (what a page loaded later, or reloaded, draws) is only
+    written when the figure is displayed on its own. A figure inside a Tab or
+    a Box is never displayed on its own, so without this a reloaded page shows
+    the figure as it was first built. A plain ``go.Figure`` is left alone.
+    """
+    if isinstance(fig, go.FigureWidget):
+        fig._widget_data = deepcopy(fig._data)
+        fig._widget_layout = deepcopy(fig._layout_obj._props)
+
+
 def update_figure(fig: go.Figure, name: str, plan: Plan) -> None:
     """Put ``plan``'s data for chart ``name`` into ``fig`` in place, in one batch."""
     traces, layout = SPECS[name](plan)
@@ -180,6 +230,7 @@ def update_figure(fig: go.Figure, name: str, plan: Plan) -> None:
             trace.update(props)
         if layout:
             fig.layout.update(layout)
+    sync_widget(fig)
 
 
 def planned_acwr_figure(plan: Plan) -> go.Figure:
@@ -187,18 +238,26 @@ def planned_acwr_figure(plan: Plan) -> go.Figure:
     load, with Gabbett's zones as context; their value for predicting injury is disputed."""
     daily = daily_planned_load(plan)
     fig = go.Figure()
-    fig.add_hrect(y0=0.8, y1=1.3, fillcolor="#3a9d5d", opacity=0.12, line_width=0,
-                  annotation_text="0.8-1.3", annotation_position="top left")
-    fig.add_hrect(y0=1.5, y1=2.5, fillcolor="#c62828", opacity=0.08, line_width=0,
-                  annotation_text="1.5 and above", annotation_position="top left")
+    add_acwr_zones(fig)
     for method, coupled, label in (("rolling", True, "rolling 7/28 d, coupled"),
                                    ("rolling", False, "rolling 7/28 d, uncoupled"),
                                    ("ewma", True, "EWMA 7/28")):
         r = metrics.acwr(daily, method=method, coupled=coupled)["acwr"]
-        fig.add_scatter(x=r.index, y=r.round(3), name=label, mode="lines")
-    fig.update_layout(_base_layout("ACWR of the planned deadlift load (context, not a verdict)",
-                                   "acute : chronic", "date"))
+        fig.add_scatter(x=r.index, y=r.round(2), name=label, mode="lines")
+    fig.update_layout(base_layout("ACWR of the planned deadlift load (context, not a verdict)",
+                                  "acute : chronic", "date"))
     return fig
+
+
+def add_acwr_zones(fig: go.Figure) -> None:
+    """Gabbett's zones (0.8-1.3 and 1.5 or more) as shaded bands, for context."""
+    lo, hi = metrics.ACWR_ZONES["sweet spot"]
+    danger = metrics.ACWR_ZONES["danger"][0]
+    fig.add_hrect(y0=lo, y1=hi, fillcolor=PALETTE["zone_ok"], opacity=0.12, line_width=0,
+                  annotation_text=f"{lo:g}-{hi:g}", annotation_position="top left")
+    fig.add_hrect(y0=danger, y1=danger + 1, fillcolor=PALETTE["zone_high"], opacity=0.08,
+                  line_width=0, annotation_text=f"{danger:g} and above",
+                  annotation_position="top left")
 
 
 def daily_planned_load(plan: Plan) -> pd.Series:

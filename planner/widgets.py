@@ -1,69 +1,42 @@
-"""The planner app: controls for the plan, live charts, the week's sessions, export.
+"""The planner app: plan, log, analysis and next block, in one set of widgets.
 
-``PlannerApp`` wires ipywidgets to the core (PlanConfig, generate, export) and
-to plotly FigureWidgets that are built once and then updated in place. It holds
-no training logic of its own.
+``PlannerApp`` is the whole loop as four tabs; ``PlanPanel`` is its first tab:
+controls built from :mod:`planner.settings`, plotly FigureWidgets built once
+with their data and then updated in place, the week's sessions and browser
+downloads. The log, analysis and next-block tabs live in
+:mod:`planner.logpanel`. Widgets hold no training logic of their own.
 """
 
 from __future__ import annotations
 
 import html
-import os
-from pathlib import Path
+from datetime import time
 
 import ipywidgets as w
 import plotly.graph_objects as go
 
+from planner.a11y import SliderNames
 from planner.catalogue import standard_plates
+from planner.chart import Chart
 from planner.config import WEEKDAYS, ConfigError, PlanConfig, next_monday
-from planner.export import write_plan_csv, write_plan_ics
+from planner.download import DownloadButton
 from planner.overview import week_sheet
 from planner.plots import plan_figures, update_figure
 from planner.programme import Plan, generate
-from planner.safewrite import write_first_free
-from planner.sheet import write_sheet
+from planner.settings import DELOAD_CHOICES, Setting, label_of, setting
+from planner.ui import STYLE, error_box, ok_box, plan_files, table_html
 from planner.units import KG_PER_LB
 
 TITLES = {"load": "Weekly load", "deadlift": "Deadlift progression",
           "bodyweight": "Bridges & stretch", "calendar": "Calendar"}
-DELOADS = {"none": None, "every 3rd week": 3, "every 4th week": 4, "every 5th week": 5,
-           "every 6th week": 6}
-STYLE = """
-<style>
-.planner-app { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; }
-.planner-app .planner-head h2 { margin: 4px 0; }
-.planner-msg-error { background: #fdecea; border: 1px solid #e0a19a; color: #611a15;
-                     padding: 8px 12px; border-radius: 6px; }
-.planner-msg-ok { background: #edf7ed; border: 1px solid #a5d6a7; color: #1e4620;
-                  padding: 8px 12px; border-radius: 6px; }
-.planner-week table { border-collapse: collapse; font-size: 13px; }
-.planner-week th, .planner-week td { border-bottom: 1px solid #ddd; padding: 4px 8px;
-                                     text-align: left; }
-.planner-week th { background: #f5f5f5; }
-</style>
-"""
-
-
-# How the configuration's field names read on the page.
-LABELS = {"weeks": "Weeks", "training_days": "Training days", "start_date": "Start date",
-          "unit": "Unit", "bar": "Bar", "plates": "Plates", "deadlift_start_load": "Start load",
-          "rep_range": "Reps per set", "load_step": "Load step", "volume": "Volume",
-          "deadlift_sessions_per_week": "Deadlifts a week", "deload_every": "Deload",
-          "overrides.glute_bridge": "Bridge sets",
-          "overrides.rotational_stretch": "Stretch hold"}
-
-
-def _label(field: str) -> str:
-    if field in LABELS:
-        return LABELS[field]
-    parent = field.rsplit(".", 1)[0]
-    return LABELS.get(parent, field)
-
-
-def _unique(path: Path, write) -> Path:
-    """Write to ``path``, or ``name-2.ext``, ``name-3.ext`` ...: the first name free at the
-    moment of writing (each write is exclusive, so two exports never share a name)."""
-    return write_first_free(path, write)
+DELOADS = {words: n for n, words in DELOAD_CHOICES}
+# Where each control sits on the page, so that a message can point at it.
+GROUPS = {"Your weeks": ("weeks", "start_date", "training_days"),
+          "Deadlift": ("unit", "start_load", "rep_range", "load_step", "deadlifts_per_week",
+                       "deload"),
+          "Bridge & stretch": ("bridge_sets", "stretch_hold", "volume"),
+          "Bar & plates": ("bar", "plates")}
+GROUP_OF = {name: group for group, names in GROUPS.items() for name in names}
 
 
 def parse_plates(text: str) -> tuple[float, ...]:
@@ -89,34 +62,79 @@ def parse_plates(text: str) -> tuple[float, ...]:
     return tuple(out)
 
 
+def _n_weeks(plan: Plan) -> int:
+    """How many programme weeks ``plan`` holds (a next block starts after week 1)."""
+    return plan.n_weeks
+
+
 def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-class PlannerApp(w.VBox):
-    """The interactive planner. Display it in a notebook or serve it with Voila.
+def _control(s: Setting, value) -> w.Widget:
+    """The widget for setting ``s``, from its row in the settings table."""
+    common = dict(description=s.label, tooltip=s.help, style={"description_width": "9.5em"},
+                  layout=w.Layout(width="100%"))
+    if s.kind == "int":
+        return w.IntSlider(value, min=int(s.low), max=int(s.high), step=int(s.step or 1),
+                           continuous_update=False, **common)
+    if s.kind == "int_range":
+        return w.IntRangeSlider(value=tuple(value), min=int(s.low), max=int(s.high),
+                                step=int(s.step or 1), continuous_update=False, **common)
+    if s.kind == "float" and s.step:
+        return w.FloatSlider(value, min=s.low, max=s.high, step=s.step, readout_format=".2f",
+                             continuous_update=False, **common)
+    if s.kind == "float":
+        return w.BoundedFloatText(value, min=s.low, max=s.high, **common)
+    if s.kind == "date":
+        return w.DatePicker(value=value, **common)
+    if s.kind == "choice":
+        return w.Dropdown(options=[(words, v) for v, words in s.choices], value=value, **common)
+    if s.kind == "float_list":
+        return w.Text(value, continuous_update=False, **common)
+    raise ValueError(f"no control for a {s.kind} setting")
+
+
+class PlanPanel(w.VBox):
+    """Plan a programme: controls, live charts, the week's sessions and downloads.
 
     Attributes: ``config`` and ``plan`` (the last valid ones), ``controls`` (dict of
-    widgets), ``figures`` (dict of FigureWidgets), ``message`` (HTML widget).
+    widgets by setting name; training days as ``day_mon`` ...), ``figures`` (dict of
+    FigureWidgets), ``message`` (HTML), ``downloads`` (dict of DownloadButtons).
     """
 
-    def __init__(self, config: PlanConfig | None = None, export_dir: str | Path | None = None):
+    def __init__(self, config: PlanConfig | None = None):
         self.config = config or PlanConfig()
         self.plan: Plan = generate(self.config)
-        self.export_dir = Path(export_dir or os.environ.get("PLANNER_EXPORT_DIR")
-                               or Path.cwd() / "planner-exports")
+        self.listeners: list = []  # called with the new plan after every change
         self.controls = self._make_controls(self.config)
-        self.message = w.HTML(layout=w.Layout(min_height="10px"))
-        self.figures = {name: go.FigureWidget(fig) for name, fig in
+        self.message = w.HTML()
+        self.message.add_class("planner-message")
+        # Built with their data: a change made before a browser draws a figure is lost.
+        self.figures = {name: Chart(fig) for name, fig in
                         plan_figures(self.plan).items()}
-        self.week_select = w.IntSlider(value=1, min=1, max=self.plan.n_weeks, description="Week",
-                                       continuous_update=False)
+        self.week_select = w.IntSlider(value=1, min=1, max=_n_weeks(self.plan),
+                                       description="Week", continuous_update=False,
+                                       style={"description_width": "4em"},
+                                       layout=w.Layout(width="100%", max_width="26em"))
         self.week_table = w.HTML()
-        self.week_table.add_class("planner-week")
-        self.export_result = w.HTML()
+        self.week_table.add_class("planner-table")
+        self.ics_time = w.TimePicker(value=time(18, 0), description="Calendar time",
+                                     tooltip="The time the calendar events start",
+                                     style={"description_width": "initial"})
+        self.file_message = w.HTML()
+        self.downloads = {
+            kind: DownloadButton(label, make=lambda k=kind: self.file(k), mime=mime,
+                                 tooltip=tip, on_error=self._download_failed)
+            for kind, label, mime, tip in (
+                ("csv", "Plan (CSV)", "text/csv", "Download the plan as a spreadsheet (CSV)"),
+                ("ics", "Calendar (.ics)", "text/calendar",
+                 "Download the sessions as calendar events"),
+                ("sheet", "Printable sheet", "text/html",
+                 "Download a sheet to print: one A4 page a week"))}
         self._updating = False
         super().__init__(self._layout())
-        self.add_class("planner-app")
+        self.add_class("planner-plan")
         for c in self.controls.values():
             c.observe(self._changed, names="value")
         for d in WEEKDAYS:  # a chosen day stands out
@@ -131,84 +149,54 @@ class PlannerApp(w.VBox):
 
     # --- building --------------------------------------------------------------------------
     def _make_controls(self, c: PlanConfig) -> dict[str, w.Widget]:
-        wide = {"description_width": "150px"}
-        lay = w.Layout(width="360px")
         br, st = c.dose("glute_bridge"), c.dose("rotational_stretch")
-        return {
-            "weeks": w.IntSlider(c.weeks, min=1, max=52, description="Weeks",
-                                 continuous_update=False, style=wide, layout=lay),
-            **{f"day_{d}": w.ToggleButton(value=d in c.training_days, description=d.capitalize(),
-                                          tooltip=f"train on {d.capitalize()}",
-                                          layout=w.Layout(width="44px", padding="0"))
-               for d in WEEKDAYS},
-            "start_date": w.DatePicker(value=c.start_date, description="Start date", style=wide,
-                                       layout=lay),
-            "unit": w.ToggleButtons(options=["kg", "lb"], value=c.unit, description="Unit",
-                                    style={"description_width": "150px", "button_width": "60px"}),
-            "start_load": w.FloatText(c.start_load, description="Start load", style=wide,
-                                      layout=lay),
-            "rep_range": w.IntRangeSlider(value=c.rep_range, min=1, max=30,
-                                          description="Reps per set", continuous_update=False,
-                                          style=wide, layout=lay),
-            "load_step": w.FloatText(c.load_step or 0.0, description="Load step (0 = smallest)",
-                                     style=wide, layout=lay),
-            "deadlifts_per_week": w.Dropdown(options=[1, 2, 3],
-                                             value=c.deadlift_sessions_per_week,
-                                             description="Deadlifts a week", style=wide,
-                                             layout=lay),
-            "bar": w.FloatText(c.bar, description="Bar", style=wide, layout=lay),
-            "plates": w.Text(", ".join(_fmt(p) for p in c.plates), description="Plates (pairs)",
-                             style=wide, layout=lay, continuous_update=False),
-            "volume": w.FloatSlider(c.volume, min=0.5, max=2.0, step=0.1,
-                                    description="Volume ×", continuous_update=False,
-                                    style=wide, layout=lay),
-            "deload": w.Dropdown(options=list(DELOADS), description="Deload",
-                                 value=next((k for k, v in DELOADS.items()
-                                             if v == c.deload_every), "every 4th week"),
-                                 style=wide, layout=lay),
-            "hold_range": w.IntRangeSlider(value=(int(st["hold_min_s"]), int(st["hold_max_s"])),
-                                           min=1, max=60, description="Stretch hold (s)",
-                                           continuous_update=False, style=wide, layout=lay),
-            "bridge_sets": w.IntRangeSlider(value=(int(br["sets"]), int(br["max_sets"])), min=1,
-                                            max=6, description="Bridge sets (start–max)",
-                                            continuous_update=False, style=wide, layout=lay),
-        }
+        values = {"weeks": c.weeks, "start_date": c.start_date, "unit": c.unit,
+                  "start_load": c.start_load, "rep_range": c.rep_range,
+                  "load_step": c.load_step or 0.0,
+                  "deadlifts_per_week": c.deadlift_sessions_per_week,
+                  "deload": c.deload_every, "volume": c.volume,
+                  "bridge_sets": (int(br["sets"]), int(br["max_sets"])),
+                  "stretch_hold": (int(st["hold_min_s"]), int(st["hold_max_s"])),
+                  "bar": c.bar, "plates": ", ".join(_fmt(p) for p in c.plates)}
+        controls = {name: _control(setting(name), v) for name, v in values.items()}
+        for d in WEEKDAYS:
+            controls[f"day_{d}"] = w.ToggleButton(
+                value=d in c.training_days, description=d.capitalize(),
+                tooltip=f"Train on {d.capitalize()}", layout=w.Layout(width="3.6em"))
+        return controls
 
     def _layout(self) -> list[w.Widget]:
         c = self.controls
-        head = w.HTML(STYLE + "<div class='planner-head'><h2>Your lower-back programme</h2>"
-                      "<div>Glute bridges, a gentle rotational stretch every day, and barbell "
-                      "deadlifts that get heavier step by step. Change anything on the left: "
-                      "the charts and the week's sessions follow.</div></div>")
-        groups = w.Accordion(children=[
-            w.VBox([c["weeks"], c["start_date"],
-                    w.HBox([w.Label("Training days", layout=w.Layout(width="150px")),
-                            *[c[f"day_{d}"] for d in WEEKDAYS]]),
-                    w.HTML("<small>The stretch is on every day; bridges on training days; "
-                           "deadlifts on training days with a rest day between them.</small>")]),
-            w.VBox([c["unit"], c["start_load"], c["rep_range"], c["load_step"],
-                    c["deadlifts_per_week"], c["deload"]]),
-            w.VBox([c["bridge_sets"], c["hold_range"], c["volume"]]),
-            w.VBox([c["bar"], c["plates"]]),
-        ], titles=("Your weeks", "Deadlift", "Bridge & stretch", "Bar & plates"))
-        groups.selected_index = 0
+        days = w.HBox([w.Label("Training days", layout=w.Layout(width="9.5em")),
+                       w.HBox([c[f"day_{d}"] for d in WEEKDAYS],
+                              layout=w.Layout(flex_flow="row wrap"))],
+                      layout=w.Layout(flex_flow="row wrap"))
+        groups = []
+        for title, names in GROUPS.items():
+            items = [w.HTML(f"<h3 class='planner-group'>{html.escape(title)}</h3>")]
+            for n in names:
+                items.append(days if n == "training_days" else c[n])
+            if title == "Your weeks":
+                items.append(w.HTML("<p class='planner-help'>The stretch is on every day; "
+                                    "bridges on training days; deadlifts on training days "
+                                    "with a rest day between them.</p>"))
+            groups.append(w.VBox(items))
+        left = w.VBox(groups)
+        left.add_class("planner-left")
         tabs = w.Tab(children=[self.figures[k] for k in TITLES], titles=tuple(TITLES.values()))
-        buttons = []
-        for kind, label, icon in (("csv", "Plan (CSV)", "table"),
-                                  ("ics", "Calendar (.ics)", "calendar"),
-                                  ("sheet", "Printable sheet", "print")):
-            b = w.Button(description=label, icon=icon, layout=w.Layout(width="170px"))
-            b.on_click(lambda _, k=kind: self._export_clicked(k))
-            b.add_class(f"planner-export-{kind}")
-            buttons.append(b)
-        self.export_buttons = buttons
-        export = w.VBox([w.HTML("<b>Save your plan</b>"),
-                         w.HBox(buttons, layout=w.Layout(flex_flow="row wrap")),
-                         self.export_result])
-        week = w.VBox([w.HTML("<b>Sessions of one week</b>"), self.week_select, self.week_table])
-        left = w.VBox([groups], layout=w.Layout(width="400px", min_width="400px"))
-        right = w.VBox([self.message, tabs, week, export], layout=w.Layout(flex="1 1 auto"))
-        return [head, w.HBox([left, right])]
+        tabs.add_class("planner-charts")
+        self.chart_tabs = tabs
+        files = w.VBox([w.HTML("<h3 class='planner-group'>Download your plan</h3>"),
+                        w.HBox(list(self.downloads.values()) + [self.ics_time],
+                               layout=w.Layout(flex_flow="row wrap", align_items="center")),
+                        self.file_message])
+        week = w.VBox([w.HTML("<h3 class='planner-group'>Sessions of one week</h3>"),
+                       self.week_select, self.week_table])
+        right = w.VBox([self.message, tabs, week, files])
+        right.add_class("planner-right")
+        cols = w.Box([left, right])
+        cols.add_class("planner-cols")
+        return [cols]
 
     # --- reacting --------------------------------------------------------------------------
     def config_from_controls(self) -> PlanConfig:
@@ -222,18 +210,20 @@ class PlannerApp(w.VBox):
                              "weights separated by commas, e.g. 20, 10, 5, 2.5 (2,5 is read "
                              "as 2.5)"))
             plates = ()
+        days = tuple(d for d in WEEKDAYS if c[f"day_{d}"].value)
+        if not days:
+            problems.append(("training_days", "no day is chosen; choose at least one"))
         if problems:
             raise ConfigError(problems)
         bridge_start, bridge_max = c["bridge_sets"].value
-        hold_min, hold_max = c["hold_range"].value
+        hold_min, hold_max = c["stretch_hold"].value
         return PlanConfig(
-            weeks=c["weeks"].value,
-            training_days=tuple(d for d in WEEKDAYS if c[f"day_{d}"].value),
+            weeks=c["weeks"].value, training_days=days,
             start_date=c["start_date"].value or next_monday(), unit=c["unit"].value,
             bar=c["bar"].value, plates=plates, deadlift_start_load=c["start_load"].value,
             rep_range=tuple(c["rep_range"].value), load_step=c["load_step"].value or None,
             deadlift_sessions_per_week=c["deadlifts_per_week"].value,
-            volume=round(c["volume"].value, 2), deload_every=DELOADS[c["deload"].value],
+            volume=round(c["volume"].value, 2), deload_every=c["deload"].value,
             overrides={"glute_bridge": {"sets": bridge_start, "max_sets": bridge_max},
                        "rotational_stretch": {"hold_min_s": hold_min, "hold_max_s": hold_max}},
         )
@@ -254,9 +244,11 @@ class PlannerApp(w.VBox):
         self.plan = generate(config)
         for name, fig in self.figures.items():
             update_figure(fig, name, self.plan)
-        self.week_select.max = self.plan.n_weeks
+        self.week_select.max = _n_weeks(self.plan)
         self._show_week()
         self._say_ok()
+        for listener in self.listeners:
+            listener(self.plan)
 
     def _unit_changed(self, change) -> None:
         """Switching kg <-> lb: the standard bar and plates, the start load converted."""
@@ -277,9 +269,8 @@ class PlannerApp(w.VBox):
         self._changed()
 
     def _show_week(self) -> None:
-        n = min(self.week_select.value, self.plan.n_weeks) + self.plan.table["week"].min() - 1
-        table = week_sheet(self.plan, int(n))
-        self.week_table.value = table.to_html(index=False, border=0, escape=True)
+        n = min(self.week_select.value, _n_weeks(self.plan)) + self.plan.table["week"].min() - 1
+        self.week_table.value = table_html(week_sheet(self.plan, int(n)))
 
     def _say_ok(self) -> None:
         c, p = self.config, self.plan
@@ -288,40 +279,105 @@ class PlannerApp(w.VBox):
         last_u = last / (KG_PER_LB if c.unit == "lb" else 1) if last is not None else None
         extra = (f"deadlift from {c.start_load:g} to {last_u:.4g} {c.unit}" if last_u else
                  "no deadlifts")
-        self.message.value = (
-            f"<div class='planner-msg-ok'>{c.weeks} weeks from "
-            f"{c.start_date:%A %d %B %Y}: training on "
+        self.message.value = ok_box(
+            f"{c.weeks} weeks from {c.start_date:%A %d %B %Y}: training on "
             f"{', '.join(d.capitalize() for d in c.training_days)}, deadlifts on "
             f"{', '.join(d.capitalize() for d in (c.deadlift_days or ()))}, the stretch "
-            f"every day; {html.escape(extra)}.</div>")
+            f"every day; {extra}.")
 
     def _say_error(self, problems: list[tuple[str, str]]) -> None:
-        items = "".join(f"<li><b>{html.escape(_label(f))}</b>: {html.escape(m)}</li>"
-                        for f, m in problems)
-        self.message.value = (f"<div class='planner-msg-error'><b>Please check this setting"
-                              f"{'s' if len(problems) > 1 else ''}</b> (the charts still show "
-                              f"the last valid plan):<ul>{items}</ul></div>")
+        items = []
+        for field, msg in problems:
+            name = setting(field).name if _known(field) else field
+            where = GROUP_OF.get(name)
+            place = f" (under <i>{html.escape(where)}</i>)" if where else ""
+            items.append(f"<li><b>{html.escape(label_of(field))}</b>{place}: "
+                         f"{html.escape(_words(field, msg, self))}</li>")
+        self.message.value = error_box(
+            f"<b>Please check this setting{'s' if len(problems) > 1 else ''}</b> (the charts "
+            f"still show the last plan that worked):<ul>{''.join(items)}</ul>", raw=True)
 
-    # --- export ----------------------------------------------------------------------------
-    def export(self, kind: str, folder: str | Path | None = None) -> Path:
-        """Write the current plan as "csv", "ics" or "sheet" into ``folder``; never overwrites."""
-        folder = Path(folder or self.export_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = f"plan-{self.config.start_date:%Y-%m-%d}-{self.config.weeks}w"
-        if kind == "csv":
-            return _unique(folder / f"{stamp}.csv", lambda p: write_plan_csv(self.plan, p))
-        if kind == "ics":
-            return _unique(folder / f"{stamp}.ics", lambda p: write_plan_ics(self.plan, p))
-        if kind == "sheet":
-            return _unique(folder / f"{stamp}-sheet.html", lambda p: write_sheet(self.plan, p))
-        raise ValueError(f"kind must be one of csv, ics, sheet; got {kind!r}")
+    # --- files -----------------------------------------------------------------------------
+    def file(self, kind: str) -> tuple[str, bytes]:
+        """The current plan as "csv", "ics" or "sheet": (file name, bytes)."""
+        t = self.ics_time.value or time(18, 0)
+        return plan_files(self.plan, kind, f"plan-{self.config.start_date:%Y-%m-%d}-"
+                          f"{self.config.weeks}w", start_time=f"{t:%H:%M}")
 
-    def _export_clicked(self, kind: str) -> None:
-        try:
-            path = self.export(kind)
-        except OSError as exc:
-            self.export_result.value = (f"<div class='planner-msg-error'>Could not save: "
-                                        f"{html.escape(str(exc))}</div>")
-            return
-        self.export_result.value = (f"<div class='planner-msg-ok planner-export-done'>Saved "
-                                    f"<code>{html.escape(str(path.resolve()))}</code></div>")
+    def _download_failed(self, exc: Exception) -> None:
+        self.file_message.value = error_box(f"The file could not be made: {exc}")
+
+
+def _known(field: str) -> bool:
+    try:
+        setting(field)
+    except KeyError:
+        return False
+    return True
+
+
+def _words(field: str, msg: str, panel: PlanPanel) -> str:
+    """The config's message, said for this page where the page knows better."""
+    if field == "deadlift_sessions_per_week" and ("consecutive" in msg
+                                                  or "training days" in msg):
+        days = [d.capitalize() for d in WEEKDAYS if panel.controls[f"day_{d}"].value]
+        n = panel.controls["deadlifts_per_week"].value
+        return (f"{n} deadlift sessions a week need training days with a rest day between "
+                f"them, and {', '.join(days)} {'does' if len(days) == 1 else 'do'} not allow "
+                f"that: choose more training days under Your weeks, or fewer deadlifts a "
+                "week here.")
+    return msg
+
+
+class PlannerApp(w.VBox):
+    """The whole loop: Plan, Log, Analysis and Next block, one tab each.
+
+    Display it in a notebook or serve it with Voilà. ``plan_panel``, ``log_panel``,
+    ``analysis_panel`` and ``next_panel`` are the tabs' contents.
+    """
+
+    def __init__(self, config: PlanConfig | None = None, export_dir=None):
+        """``export_dir`` is accepted for older callers and not used: files are downloads."""
+        from planner.logpanel import AnalysisPanel, LogPanel, NextPanel
+
+        self.plan_panel = PlanPanel(config)
+        self.analysis_panel = AnalysisPanel()
+        self.next_panel = NextPanel()
+        self.log_panel = LogPanel(plan=lambda: self.plan_panel.plan,
+                                  on_log=self._log_read)
+        head = w.HTML(STYLE + "<header class='planner-head'><h1>Your lower-back programme</h1>"
+                      "<p>Glute bridges, a gentle rotational stretch every day, and barbell "
+                      "deadlifts that get heavier step by step. <b>Plan</b> it, bring in your "
+                      "<b>log</b>, see the <b>analysis</b>, and get your <b>next block</b>."
+                      "</p></header>")
+        self.tabs = w.Tab(children=[self.plan_panel, self.log_panel, self.analysis_panel,
+                                    self.next_panel],
+                          titles=("1 · Plan", "2 · Log", "3 · Analysis", "4 · Next block"))
+        self.tabs.add_class("planner-steps")
+        super().__init__([head, self.tabs, SliderNames()])
+        self.add_class("planner-app")
+
+    # Short names for the plan tab's parts (notebooks and tests use them).
+    @property
+    def controls(self) -> dict[str, w.Widget]:
+        return self.plan_panel.controls
+
+    @property
+    def figures(self) -> dict[str, go.FigureWidget]:
+        return self.plan_panel.figures
+
+    @property
+    def plan(self) -> Plan:
+        return self.plan_panel.plan
+
+    @property
+    def config(self) -> PlanConfig:
+        return self.plan_panel.config
+
+    @property
+    def message(self) -> w.HTML:
+        return self.plan_panel.message
+
+    def _log_read(self, log, plan: Plan | None) -> None:
+        self.analysis_panel.show(log, plan)
+        self.next_panel.set_inputs(log, plan)

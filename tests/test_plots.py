@@ -30,8 +30,12 @@ def test_bodyweight_and_calendar(plan):
     figs = plan_figures(plan)
     assert figs["bodyweight"].data[0].y[0] == 3 * 2 * 15  # Mon/Wed/Fri, 2 x 15
     assert figs["bodyweight"].data[1].y[0] == pytest.approx(7 * 30 / 60)  # 30 s a day
-    z = figs["calendar"].data[0].z
-    assert list(z[0]) == [2, 0, 1, 0, 2, 0, 0]  # Mon deadlift, Wed bridge, Fri deadlift
+    cal = figs["calendar"]
+    # One trace a category, so the legend names the categories.
+    assert [t.name for t in cal.data] == ["stretch only", "bridge + stretch", "deadlift day"]
+    week1 = [{x for x, y in zip(t.x, t.y, strict=True) if y == "week 1"} for t in cal.data]
+    assert week1 == [{"Tue", "Thu", "Sat", "Sun"}, {"Wed"}, {"Mon", "Fri"}]
+    assert "week 4 · deload" in cal.data[0].y
 
 
 def test_update_in_place_changes_length(plan):
@@ -40,6 +44,20 @@ def test_update_in_place_changes_length(plan):
     update_figure(fig, "load", short)
     assert len(fig.data[0].x) == 5
     assert set(SPECS) == {"load", "deadlift", "bodyweight", "calendar"}
+
+
+def test_no_chart_has_a_fixed_width(plan):
+    for fig in plan_figures(plan).values():
+        assert fig.layout.width is None and fig.layout.autosize is True
+
+
+def test_plan_and_analysis_share_colours(plan):
+    from planner.plots import COLOURS
+
+    figs = plan_figures(plan)
+    assert figs["deadlift"].data[0].line.color == COLOURS["deadlift"]
+    assert figs["bodyweight"].data[0].marker.color == COLOURS["glute_bridge"]
+    assert figs["calendar"].data[2].marker.color == COLOURS["deadlift"]
 
 
 def test_acwr_chart_has_three_methods(plan):

@@ -1,5 +1,6 @@
 """The printable sheet: a page per week, a box per set and per hold per side."""
 
+import re
 from datetime import date
 
 import pytest
@@ -25,11 +26,15 @@ def test_a_box_for_every_set_and_every_hold_per_side(plan):
     assert sheet_html(plan).count(BOX) == len(plan.table)
 
 
-def test_pain_columns_and_plates(plan):
+def test_pain_and_achieved_columns_and_plates(plan):
     page = sheet_html(plan)
-    assert "pain during (0-10)" in page and "pain after (0-10)" in page
-    assert "Next-morning pain (0-10)" in page
+    for head in ("reps<br>done", "load<br>done", "pain<br>during", "pain<br>after"):
+        assert page.count(f"<th>{head}</th>") == plan.table["session_id"].nunique()
+    assert page.count("next-morning pain (0-10)") == plan.table["session_id"].nunique()
     assert "20 kg bar + 10 kg each side" in page
+    # A row per deadlift set, to write the reps and load achieved.
+    dl = plan.table[plan.table["exercise"] == "deadlift"]
+    assert len(re.findall(r"<td>\d+</td><td>\d+ reps</td>", page)) == len(dl)
     assert "deload" in generate(PlanConfig(start_date=date(2026, 1, 5), weeks=4)).table[
         "phase"].tolist()
 

@@ -1,0 +1,103 @@
+"""``Chart``: a plotly FigureWidget whose browser code is sent once per page.
+
+plotly's FigureWidget is an anywidget whose browser code (plotly.js and the
+widget, about 5 MB) is part of every figure's state, and the page evaluates it
+once per figure. anywidget gives a model 2 seconds to set itself up; on a busy
+machine a page with several figures runs past that, the figure's model is
+dropped, and its chart keeps the data it was first drawn with (the "stale" or
+empty charts after a control changes, and the slow first paint).
+
+A ``Chart`` is the same figure and the same plotly widget code, delivered
+differently: its own browser code is a few lines that ask the kernel for
+plotly's bundle once per page (the first chart asks, the others wait for the
+same promise), evaluate it once and hand each figure to plotly's own
+``initialize`` and ``render``. Setting up a model is then instant, whatever the
+machine's load. Under anywidget plotly's widget no longer hears when its tab
+is shown or the window resized, so a ``Chart`` watches its own width and has
+plotly.js redraw it at that width: charts fill their container. Nothing
+leaves the page's server: the bundle comes from the installed plotly package
+through the kernel.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+ESM = r"""
+function plotlyWidget(model) {
+  if (!globalThis.__plannerPlotlyWidget) {
+    globalThis.__plannerPlotlyWidget = new Promise((resolve, reject) => {
+      const take = (msg, buffers) => {
+        if (!msg || msg.type !== "plotly-bundle") return;
+        model.off("msg:custom", take);
+        const url = URL.createObjectURL(new Blob([buffers[0]], { type: "text/javascript" }));
+        import(url).then(resolve, reject).finally(() => URL.revokeObjectURL(url));
+      };
+      model.on("msg:custom", take);
+      model.send({ type: "plotly-bundle?" });
+    });
+  }
+  return globalThis.__plannerPlotlyWidget;
+}
+
+export default () => {
+  let inner;
+  let ready;
+  return {
+    initialize({ model }) {
+      // Returns at once: plotly's own set-up runs when its code has arrived.
+      ready = plotlyWidget(model).then((mod) => {
+        inner = mod.default();
+        return inner.initialize({ model });
+      });
+    },
+    async render({ model, el }) {
+      await ready;
+      const cleanup = inner.render({ model, el });
+      // Fill the container: redraw at the new width whenever it changes (a tab shown,
+      // a window resized); plotly.js listens for "resize" on charts made responsive.
+      let last = 0;
+      let timer;
+      const watch = new ResizeObserver((entries) => {
+        const width = Math.round(entries[0].contentRect.width);
+        if (!width || width === last) return;
+        last = width;
+        clearTimeout(timer);
+        timer = setTimeout(() => window.dispatchEvent(new Event("resize")), 60);
+      });
+      watch.observe(el);
+      return () => {
+        watch.disconnect();
+        if (typeof cleanup === "function") cleanup();
+      };
+    },
+  };
+};
+"""
+
+
+@lru_cache(maxsize=1)
+def plotly_bundle() -> bytes:
+    """The browser code of plotly's FigureWidget, from the installed plotly."""
+    esm = go.FigureWidget._esm  # anywidget keeps the file's text (or its path)
+    if isinstance(esm, Path):
+        return esm.read_bytes()
+    return str(esm).encode("utf-8")
+
+
+class Chart(go.FigureWidget):
+    """A plotly FigureWidget for pages with many charts (see the module's note)."""
+
+    _esm = ESM
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._config = {**self._config, "responsive": True, "displaylogo": False}
+        self.on_msg(self._bundle_asked)
+
+    def _bundle_asked(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get("type") == "plotly-bundle?":
+            self.send({"type": "plotly-bundle"}, [plotly_bundle()])
