@@ -143,8 +143,13 @@ def pain_figure(a, unit: str) -> go.Figure | None:
                                 mode="lines+markers", line=dict(color=PALETTE[col]))
                      for col, name in (("pain_during", "during"), ("pain_after", "after"),
                                        ("pain_next_morning", "next morning")) if col in p])
-    fig.add_hline(y=5, line_dash="dash", line_color=PALETTE["zone_high"],
-                  annotation_text="limit during and after: 5")
+    from planner.analysis import STOP_PAIN, PainRules
+
+    limit = PainRules().during_max
+    fig.add_hline(y=limit, line_dash="dash", line_color=PALETTE["zone_high"],
+                  annotation_text=f"limit during and after: {limit:g}")
+    fig.add_hline(y=STOP_PAIN, line_dash="dot", line_color=PALETTE["zone_high"],
+                  annotation_text=f"stop rule: {STOP_PAIN:g} or more")
     fig.update_layout(base_layout(TITLES["pain"], "pain (0-10)", "date"))
     fig.update_yaxes(range=[0, 10])
     return fig

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner.analysis import STOP_PAIN, PainRules
 from planner.catalogue import catalogue
 from planner.export import write_atomic
 from planner.programme import Plan
@@ -55,6 +56,12 @@ WIDTHS = (15, 4, 16, 23, 12, 8, 8, 7, 7)
 SHORT = {"glute_bridge": "Glute bridge", "rotational_stretch": "Rotational stretch",
          "deadlift": "Deadlift"}
 HEADS = ("done", "reps done", "load done", "pain during", "pain after")
+
+_RULES = PainRules()
+PAIN_ADVICE = (f"Pain during and after may reach {_RULES.during_max:g} out of 10 and should "
+               "settle by the next morning; if it does not, or it grows week to week, hold or "
+               f"lower the load. Pain of {STOP_PAIN:g} or more, or pain, numbness or weakness "
+               "spreading into a leg: stop and see a clinician.")
 
 
 def _esc(x) -> str:
@@ -116,9 +123,7 @@ def sheet_html(plan: Plan, title: str = "Lower-back programme") -> str:
         parts = [f"<section class='week'><h1>{_esc(title)}: week {week}"
                  + (" <span class='deload'>(deload: a lighter week)</span>" if deload else "")
                  + "</h1><p class='note'>Tick a box for each set or hold; write the reps and "
-                 "load you did. Pain during and after may reach 5 out of 10 and should settle "
-                 "by the next morning; if it does not, or it grows week to week, hold or lower "
-                 "the load.</p>"]
+                 f"load you did. {PAIN_ADVICE}</p>"]
         for _, s in wk.groupby("session_id", sort=False):
             parts.append(_day_html(plan, s, names))
         parts.append("</section>")

@@ -25,7 +25,7 @@ from planner.plots import plan_figures, update_figure
 from planner.programme import Plan, generate
 from planner.settings import DELOAD_CHOICES, Setting, label_of, setting
 from planner.ui import STYLE, error_box, ok_box, plan_files, table_html
-from planner.units import KG_PER_LB
+from planner.units import from_kg, to_kg
 
 TITLES = {"load": "Weekly load", "deadlift": "Deadlift progression",
           "bodyweight": "Bridges & stretch", "calendar": "Calendar"}
@@ -252,16 +252,25 @@ class PlanPanel(w.VBox):
 
     def _unit_changed(self, change) -> None:
         """Switching kg <-> lb: the standard bar and plates, the start load converted."""
-        new = change["new"]
+        new, old = change["new"], change["old"]
         bar, plates = standard_plates(new)
-        factor = 1 / KG_PER_LB if new == "lb" else KG_PER_LB
         self._updating = True
         try:
             c = self.controls
             c["bar"].value = bar
             c["plates"].value = ", ".join(_fmt(p) for p in plates)
             cfg = PlanConfig(unit=new, weeks=1)
-            load = cfg.plate_set.round_down(max(bar, c["start_load"].value * factor))
+            was = c["start_load"].value
+            back = getattr(self, "_unit_back", None)
+            if back is not None and back[0] == (old, was) and back[1][0] == new:
+                load = back[1][1]  # switched straight back: the load the user had
+            else:
+                kg = to_kg(was, old)
+                low, high = cfg.plate_set.nearest(max(bar, from_kg(kg, new)))
+                # The nearest loadable load, so that kg -> lb -> kg does not creep down.
+                load = low if high is None or from_kg(kg, new) - low <= high - from_kg(
+                    kg, new) else high
+            self._unit_back = ((new, load), (old, was))
             c["start_load"].value = load
             c["load_step"].value = 0.0
         finally:
@@ -276,7 +285,7 @@ class PlanPanel(w.VBox):
         c, p = self.config, self.plan
         dl = p.table[p.table["exercise"] == "deadlift"]
         last = dl["load_kg"].max() if len(dl) else None
-        last_u = last / (KG_PER_LB if c.unit == "lb" else 1) if last is not None else None
+        last_u = from_kg(last, c.unit) if last is not None else None
         extra = (f"deadlift from {c.start_load:g} to {last_u:.4g} {c.unit}" if last_u else
                  "no deadlifts")
         self.message.value = ok_box(

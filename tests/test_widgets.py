@@ -243,3 +243,14 @@ def test_a_file_that_is_not_a_log_is_a_message(app):
     assert "planner-msg-error" in app.log_panel.status.value
     assert "not a workout log" in app.log_panel.status.value
 
+
+
+def test_unit_toggle_does_not_lower_the_load(app):
+    # 60 kg -> 130 lb (the nearest loadable, 132.3 lb) -> 60 kg, again and again.
+    controls = app.controls
+    controls["start_load"].value = 60
+    seen = []
+    for unit in ("lb", "kg", "lb", "kg", "lb", "kg"):
+        controls["unit"].value = unit
+        seen.append(controls["start_load"].value)
+    assert seen == [130.0, 60.0] * 3
