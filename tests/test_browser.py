@@ -434,7 +434,8 @@ def test_dashboard_whole_loop(voila, browser, tmp_path):
 
 def test_printable_sheet_pages(browser):
     """Chromium's print to PDF: one A4 page a week up to 4 training days at volume 1.5;
-    a bigger week flows onto a second page that starts with a day's heading."""
+    the biggest week the settings allow (7 days, 5 sets, 3 deadlift days) prints with a
+    heading at the top of every page."""
     from pypdf import PdfReader
 
     from planner.sheet import sheet_html
@@ -456,7 +457,7 @@ def test_printable_sheet_pages(browser):
     page.set_content(sheet_html(big))
     pdf = PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
     texts = [p.extract_text() for p in pdf.pages]
-    assert len(texts) > 2
+    assert len(texts) >= 2
     weekdays = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
     for text in texts:
         first = text.strip().splitlines()[0]
