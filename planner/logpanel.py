@@ -343,7 +343,8 @@ class NextPanel(w.VBox):
         self.plan = nxt
         first, last = nxt.table["date"].min(), nxt.table["date"].max()
         n = nxt.table["week"].nunique()
-        self.status.value = ok_box(f"{n} weeks from {first:%A %d %B %Y} to {last:%d %B %Y}.")
+        self.status.value = ok_box(f"{n} weeks from {first:%A %d %B %Y} to {last:%d %B %Y}.") \
+            + "".join(note_box(note) for note in nxt.notes)
         self.table.value = table_html(weekly_overview(nxt))
         for b in self.downloads.values():
             b.disabled = False

@@ -24,7 +24,7 @@ from planner.overview import week_sheet
 from planner.plots import plan_figures, update_figure
 from planner.programme import Plan, generate
 from planner.settings import DELOAD_CHOICES, Setting, label_of, setting
-from planner.ui import STYLE, error_box, ok_box, plan_files, table_html
+from planner.ui import STYLE, error_box, note_box, ok_box, plan_files, table_html
 from planner.units import from_kg, to_kg
 
 TITLES = {"load": "Weekly load", "deadlift": "Deadlift progression",
@@ -292,7 +292,7 @@ class PlanPanel(w.VBox):
             f"{c.weeks} weeks from {c.start_date:%A %d %B %Y}: training on "
             f"{', '.join(d.capitalize() for d in c.training_days)}, deadlifts on "
             f"{', '.join(d.capitalize() for d in (c.deadlift_days or ()))}, the stretch "
-            f"every day; {extra}.")
+            f"every day; {extra}.") + "".join(note_box(n) for n in p.notes)
 
     def _say_error(self, problems: list[tuple[str, str]]) -> None:
         items = []

@@ -83,9 +83,9 @@ def test_unit_switch_shows_pounds(app):
     app.controls["unit"].value = "lb"
     assert app.controls["bar"].value == 45
     assert app.plan.unit == "lb"
-    # 40 kg = 88.2 lb -> rounded down to 85 lb with standard lb plates
-    assert app.controls["start_load"].value == 85
-    assert app.figures["deadlift"].data[0].y[0] == 85
+    # 40 kg = 88.2 lb -> the nearest loadable load with standard lb plates, 90 lb
+    assert app.controls["start_load"].value == 90
+    assert app.figures["deadlift"].data[0].y[0] == 90
     assert "lb" in app.figures["load"].layout.yaxis.title.text
     assert "45 lb bar" in app.plan_panel.week_table.value
 
