@@ -39,6 +39,8 @@ bench: $(STAMP) browser-deps
 	$(BIN)/python benchmarks/bench_generate.py
 	$(BIN)/python benchmarks/bench_widgets.py
 	$(BIN)/python benchmarks/bench_logs.py
+	$(BIN)/python benchmarks/bench_resources.py
+	$(BIN)/python benchmarks/bench_writes.py
 	$(BIN)/python benchmarks/bench_browser.py
 
 lint: $(STAMP)
