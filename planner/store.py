@@ -1,0 +1,368 @@
+"""The athletes' store: every set of every athlete, once, in Delta Lake tables.
+
+Layout of a store folder (created readable by its owner only, mode 0700)::
+
+    store.json   {"kind": "planner store", "schema_version": 1}
+    sets/        Delta table, partitioned by athlete: one row per performed set
+    plans/       Delta table, partitioned by athlete: one row per prescribed set
+    imports/     Delta table: one row per file ingested (SHA-256, counts)
+    report/      Delta table: the import report (rejected, flagged, missing rows)
+
+Every write is a Delta Lake commit (``deltalake``): a commit is atomic, so a
+reader sees a table before or after an ingest, never half of one. The sets of
+one ingest are streamed into a single commit: an ingest interrupted before that
+commit leaves the store as it was.
+
+Dedup: a set's natural key is (athlete, performed_at, exercise, set,
+occurrence), the occurrence being the index of equal keys within one file
+(FitNotes has no time of day: two identical sets of a day both stay). App
+exports are cumulative: a newer export adds only its new sets; stored sets of
+the same app, dated within the export's span, that it no longer holds stay in
+the store and are reported as "missing". A file whose SHA-256 is already
+recorded for the athlete is not read again. Per file,
+``rows_read == imported + already_stored + rejected + skipped``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from planner.roster import Athlete, Roster, read_roster
+
+SCHEMA_VERSION = 1
+STORE_KIND = "planner store"
+KEY = ["performed_at", "exercise", "set", "occurrence"]
+
+SETS_SCHEMA = pa.schema([
+    ("athlete", pa.string()), ("performed_at", pa.timestamp("us")), ("date", pa.timestamp("us")),
+    ("session_id", pa.string()), ("workout", pa.string()), ("exercise", pa.string()),
+    ("source_exercise", pa.string()), ("set", pa.int64()), ("occurrence", pa.int64()),
+    ("set_type", pa.string()), ("reps", pa.int64()), ("hold_s", pa.float64()),
+    ("side", pa.string()), ("load_kg", pa.float64()), ("rpe", pa.float64()),
+    ("pain_during", pa.float64()), ("pain_after", pa.float64()),
+    ("pain_next_morning", pa.float64()), ("session_rpe", pa.float64()),
+    ("session_min", pa.float64()), ("note", pa.string()), ("key", pa.string()),
+    ("source_format", pa.string()), ("source_file", pa.string()), ("source_line", pa.int64()),
+    ("source_sha256", pa.string()),
+])
+PLANS_SCHEMA = pa.schema([
+    ("athlete", pa.string()), ("key", pa.string()), ("week", pa.int64()), ("day", pa.int64()),
+    ("date", pa.timestamp("us")), ("session_id", pa.string()), ("exercise", pa.string()),
+    ("set", pa.int64()), ("side", pa.string()), ("target_reps", pa.int64()),
+    ("target_hold_s", pa.float64()), ("load_kg", pa.float64()), ("rest_s", pa.int64()),
+    ("phase", pa.string()), ("source_file", pa.string()),
+])
+IMPORTS_SCHEMA = pa.schema([
+    ("ingest_id", pa.string()), ("ingested_at", pa.timestamp("us", tz="UTC")),
+    ("athlete", pa.string()), ("kind", pa.string()), ("file", pa.string()),
+    ("sha256", pa.string()), ("format", pa.string()), ("rows_read", pa.int64()),
+    ("imported", pa.int64()), ("already_stored", pa.int64()), ("rejected", pa.int64()),
+    ("skipped", pa.int64()), ("flagged", pa.int64()), ("missing", pa.int64()),
+    ("schema_version", pa.int64()),
+])
+REPORT_SCHEMA = pa.schema([
+    ("ingest_id", pa.string()), ("athlete", pa.string()), ("sha256", pa.string()),
+    ("file", pa.string()), ("line", pa.int64()), ("column", pa.string()), ("value", pa.string()),
+    ("problem", pa.string()), ("action", pa.string()),
+])
+COUNTS = ("rows_read", "imported", "already_stored", "rejected", "skipped", "flagged", "missing")
+
+
+class StoreError(ValueError):
+    """A folder that is not a store, or a store of another schema version."""
+
+
+def sha256(path: str | Path, chunk: int = 1 << 20) -> str:
+    """SHA-256 of a file's bytes, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _empty(schema: pa.Schema) -> pd.DataFrame:
+    return schema.empty_table().to_pandas()
+
+
+@dataclass(frozen=True)
+class Store:
+    """A store folder (see the module docstring). Reads go through DuckDB over the
+    Parquet files of each Delta table's current version."""
+
+    path: Path
+
+    @property
+    def sets_path(self) -> Path:
+        return self.path / "sets"
+
+    def table_path(self, name: str) -> Path:
+        return self.path / name
+
+    def has(self, name: str) -> bool:
+        return (self.path / name / "_delta_log").is_dir()
+
+    def versions(self) -> dict[str, int | None]:
+        """The Delta version of each table (None: not written yet)."""
+        from deltalake import DeltaTable
+
+        return {n: (DeltaTable(str(self.path / n)).version() if self.has(n) else None)
+                for n in ("sets", "plans", "imports", "report")}
+
+    def dataset(self, name: str, athletes: list[str] | None = None):
+        """The pyarrow dataset of a table's current version (pruned to ``athletes``)."""
+        from deltalake import DeltaTable
+
+        dt = DeltaTable(str(self.path / name))
+        parts = [("athlete", "in", list(athletes))] if athletes is not None else None
+        return dt.to_pyarrow_dataset(partitions=parts)
+
+    def read(self, name: str, athletes: list[str] | None = None,
+             columns: list[str] | None = None, where: str = "") -> pd.DataFrame:
+        """A table (or the rows of ``athletes``) as a DataFrame, read by DuckDB."""
+        import duckdb
+
+        schema = {"sets": SETS_SCHEMA, "plans": PLANS_SCHEMA, "imports": IMPORTS_SCHEMA,
+                  "report": REPORT_SCHEMA}[name]
+        if not self.has(name) or athletes == []:
+            out = _empty(schema)
+            return out[columns] if columns else out
+        ds = self.dataset(name, athletes if name in ("sets", "plans") else None)
+        cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+        con = duckdb.connect()
+        try:
+            con.register("t", ds)
+            sql = f"SELECT {cols} FROM t"
+            if athletes is not None and name not in ("sets", "plans"):
+                con.register("wanted", pd.DataFrame({"a": athletes}))
+                sql += " WHERE athlete IN (SELECT a FROM wanted)"
+            if where:
+                sql += (" AND " if " WHERE " in sql else " WHERE ") + where
+            return con.sql(sql).df()
+        finally:
+            con.close()
+
+    def athletes(self) -> list[str]:
+        """The athlete ids with sets or a plan in the store, sorted."""
+        import duckdb
+
+        ids: set[str] = set()
+        for name in ("sets", "plans"):
+            if self.has(name):
+                ds = self.dataset(name)
+                ids |= set(duckdb.sql("SELECT DISTINCT athlete FROM ds").df()["athlete"])
+        return sorted(ids)
+
+
+def open_store(path: str | Path, create: bool = False) -> Store:
+    """Open a store; with ``create``, make the folder (mode 0700) when it does not exist."""
+    p = Path(path)
+    meta = p / "store.json"
+    if not meta.exists():
+        if not create:
+            raise StoreError(f"{p}: not a planner store (no store.json); create one with "
+                             "'planner ingest ROSTER --store DIR'")
+        if p.exists() and any(p.iterdir()):
+            raise StoreError(f"{p}: the folder exists and is not empty; choose a new folder "
+                             "for the store")
+        p.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(p, 0o700)
+        tmp = p / "store.json.tmp"
+        tmp.write_text(json.dumps({"kind": STORE_KIND, "schema_version": SCHEMA_VERSION}))
+        os.chmod(tmp, 0o600)
+        tmp.replace(meta)
+    info = json.loads(meta.read_text())
+    if info.get("kind") != STORE_KIND:
+        raise StoreError(f"{meta}: not a planner store")
+    if info.get("schema_version") != SCHEMA_VERSION:
+        raise StoreError(f"{p}: store schema version {info.get('schema_version')}; this "
+                         f"planner reads version {SCHEMA_VERSION}")
+    return Store(p)
+
+
+# --- ingest ---------------------------------------------------------------------------------
+
+@dataclass
+class IngestResult:
+    """What an ingest did: one row per file (``files``), the report rows, store versions."""
+
+    files: pd.DataFrame
+    report: pd.DataFrame
+    versions_before: dict[str, int | None]
+    versions_after: dict[str, int | None]
+
+    @property
+    def changed(self) -> bool:
+        return self.versions_before != self.versions_after
+
+
+def _log_rows(log, athlete: str, digest: str) -> pd.DataFrame:
+    """A Log's table as store rows: athlete, occurrence index, source format and hash."""
+    t = log.table
+    occ = t.groupby(["performed_at", "exercise", "set"], sort=False, dropna=False).cumcount()
+    out = pd.DataFrame({c: t[c] for c in SETS_SCHEMA.names if c in t.columns})
+    out["athlete"] = athlete
+    out["occurrence"] = occ.astype("int64")
+    out["source_format"] = log.source_format
+    out["source_sha256"] = digest
+    return out[SETS_SCHEMA.names]
+
+
+def _keys(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[["source_format", "date", *KEY]].astype({"set": "Int64"})
+
+
+def _plan_rows(athlete: Athlete) -> pd.DataFrame:
+    """The athlete's plans as one table: each later plan replaces the earlier ones from its
+    first day on (a next block continues a programme)."""
+    from planner.export import read_plan
+
+    plans = sorted((read_plan(p).table.assign(source_file=str(p)) for p in athlete.plans),
+                   key=lambda t: t["date"].min())
+    kept = []
+    for i, t in enumerate(plans):
+        if i + 1 < len(plans):
+            t = t[t["date"] < plans[i + 1]["date"].min()]
+        kept.append(t)
+    table = pd.concat(kept, ignore_index=True) if kept else _empty(PLANS_SCHEMA)
+    table = table.assign(athlete=athlete.id)
+    return table[PLANS_SCHEMA.names]
+
+
+def _arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+
+
+def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = None,
+           read_log=None) -> IngestResult:
+    """Import every plan and log of ``roster`` into the store at ``store`` (created if new).
+
+    File by file, athlete by athlete: the new sets of all files are streamed into
+    one Delta commit of the sets table; then the plans, the file records and the
+    import report are committed. Unchanged files (same SHA-256 for the athlete) are
+    recognised and not read; when nothing changed, nothing is written.
+    """
+    from deltalake import CommitProperties, write_deltalake
+
+    if read_log is None:
+        from planner.logs import read_log
+    if not isinstance(roster, Roster):
+        roster = read_roster(roster, unit=unit)
+    st = open_store(store, create=True)
+    before = st.versions()
+    ingest_id = uuid.uuid4().hex
+    now = datetime.now(UTC)
+    known = st.read("imports", columns=["athlete", "sha256"])
+    seen = set(zip(known["athlete"], known["sha256"], strict=True))
+    records: list[dict] = []
+    reports: list[pd.DataFrame] = []
+    plan_tables: list[tuple[str, pd.DataFrame]] = []
+
+    def record(a: str, kind: str, file: Path, digest: str, fmt: str, **counts: int) -> None:
+        records.append({"ingest_id": ingest_id, "ingested_at": now, "athlete": a, "kind": kind,
+                        "file": str(file), "sha256": digest, "format": fmt,
+                        **{c: int(counts.get(c, 0)) for c in COUNTS},
+                        "schema_version": SCHEMA_VERSION})
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for a in roster.athletes:
+            fresh = False
+            for p in a.plans:
+                digest = sha256(p)
+                if (a.id, digest) in seen:
+                    record(a.id, "plan", p, digest, "unchanged")
+                    continue
+                seen.add((a.id, digest))
+                record(a.id, "plan", p, digest, "plan")
+                fresh = True
+            if fresh:
+                table = _plan_rows(a)
+                plan_tables.append((a.id, table))
+                for r in records:
+                    if r["athlete"] == a.id and r["kind"] == "plan" and r["format"] == "plan":
+                        r["rows_read"] = r["imported"] = int((table["source_file"]
+                                                              == r["file"]).sum())
+            stored: pd.DataFrame | None = None
+            for p in a.logs:
+                digest = sha256(p)
+                if (a.id, digest) in seen:
+                    record(a.id, "log", p, digest, "unchanged")
+                    continue
+                seen.add((a.id, digest))
+                if stored is None:
+                    stored = _keys(st.read("sets", [a.id], ["source_format", "date", *KEY]))
+                log = read_log(p, unit=a.unit)
+                rows = _log_rows(log, a.id, digest)
+                keys = _keys(rows)
+                hit = keys.merge(stored[KEY].drop_duplicates(), on=KEY, how="left",
+                                 indicator=True)["_merge"].eq("both").to_numpy()
+                new = rows[~hit]
+                span = stored["source_format"].eq(log.source_format) & stored["date"].between(
+                    rows["date"].min(), rows["date"].max()) if len(rows) else \
+                    pd.Series(False, index=stored.index)
+                gone = stored[span].merge(keys[KEY], on=KEY, how="left", indicator=True)
+                gone = gone[gone["_merge"] == "left_only"]
+                rep = log.report.assign(ingest_id=ingest_id, athlete=a.id, sha256=digest)
+                if len(gone):
+                    rep = pd.concat([rep, pd.DataFrame({
+                        "ingest_id": ingest_id, "athlete": a.id, "sha256": digest,
+                        "file": str(p), "line": 0, "column": "",
+                        "value": (gone["performed_at"].astype(str) + " " + gone["exercise"]
+                                  + " set " + gone["set"].astype(str)),
+                        "problem": "stored set not in this export (kept in the store)",
+                        "action": "missing"})], ignore_index=True)
+                reports.append(rep)
+                flagged = int(log.report.loc[log.report["action"] == "flagged", "line"].nunique()
+                              ) if len(log.report) else 0
+                record(a.id, "log", p, digest, log.source_format, rows_read=log.rows_read,
+                       imported=len(new), already_stored=int(hit.sum()),
+                       rejected=log.rows_rejected, skipped=log.rows_skipped, flagged=flagged,
+                       missing=len(gone))
+                r = records[-1]
+                assert r["rows_read"] == (r["imported"] + r["already_stored"] + r["rejected"]
+                                          + r["skipped"]), "every row is counted once"
+                stored = pd.concat([stored, keys[~hit]], ignore_index=True)
+                if len(new):
+                    yield from _arrow(new, SETS_SCHEMA).to_batches()
+
+    stream = batches()
+    first = next(stream, None)
+    if first is not None:
+        def chain() -> Iterator[pa.RecordBatch]:
+            yield first
+            yield from stream
+        reader = pa.RecordBatchReader.from_batches(SETS_SCHEMA, chain())
+        write_deltalake(str(st.sets_path), reader, mode="append", partition_by=["athlete"],
+                        commit_properties=CommitProperties(custom_metadata={
+                            "planner.ingest_id": ingest_id,
+                            "planner.schema_version": str(SCHEMA_VERSION)}))
+    else:
+        for _ in stream:  # no new set: still read and account for every file
+            pass
+    for a, t in plan_tables:
+        kw = {"predicate": f"athlete = '{a}'"} if st.has("plans") else {}
+        write_deltalake(str(st.table_path("plans")), _arrow(t, PLANS_SCHEMA),
+                        mode="overwrite" if kw else "append", partition_by=["athlete"], **kw)
+    files = pd.DataFrame(records, columns=IMPORTS_SCHEMA.names)
+    written = files[files["format"] != "unchanged"]
+    if len(written):
+        write_deltalake(str(st.table_path("imports")), _arrow(written, IMPORTS_SCHEMA),
+                        mode="append")
+    report = (pd.concat(reports, ignore_index=True) if reports else _empty(REPORT_SCHEMA))
+    if len(report):
+        report = report.astype({"line": "int64"})
+        write_deltalake(str(st.table_path("report")), _arrow(report, REPORT_SCHEMA),
+                        mode="append")
+    return IngestResult(files.assign(
+        status=files["format"].map(lambda f: "unchanged" if f == "unchanged" else "ingested")),
+        report[REPORT_SCHEMA.names] if len(report) else report, before, st.versions())
