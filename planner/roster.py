@@ -74,11 +74,12 @@ def check_athlete_id(value: str, where: str) -> str:
 
 
 def _is_plan(path: Path) -> bool:
-    """A plan CSV has the plan's key columns in its header; anything else is a log."""
+    """A plan CSV has the plan's key columns in its header and no done columns (a filled-in
+    log template has both); anything else is a log."""
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
         first = f.readline()
     cells = {c.strip().strip('"').lower() for c in re.split(r"[,;\t]", first)}
-    return _PLAN_HEADER <= cells
+    return cells >= _PLAN_HEADER and "done_reps" not in cells
 
 
 def _from_folder(root: Path, unit: str | None) -> Roster:

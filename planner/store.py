@@ -13,7 +13,7 @@ reader sees a table before or after an ingest, never half of one. The sets of
 one ingest are streamed into a single commit: an ingest interrupted before that
 commit leaves the store as it was.
 
-Dedup: a set's natural key is (athlete, performed_at, exercise, set,
+Dedup: a set's natural key is (athlete, performed_at, exercise, set, side,
 occurrence), the occurrence being the index of equal keys within one file
 (FitNotes has no time of day: two identical sets of a day both stay). App
 exports are cumulative: a newer export adds only its new sets; stored sets of
@@ -41,7 +41,7 @@ from planner.roster import Athlete, Roster, read_roster
 
 SCHEMA_VERSION = 1
 STORE_KIND = "planner store"
-KEY = ["performed_at", "exercise", "set", "occurrence"]
+KEY = ["performed_at", "exercise", "set", "side", "occurrence"]
 
 SETS_SCHEMA = pa.schema([
     ("athlete", pa.string()), ("performed_at", pa.timestamp("us")), ("date", pa.timestamp("us")),
@@ -75,6 +75,9 @@ REPORT_SCHEMA = pa.schema([
     ("file", pa.string()), ("line", pa.int64()), ("column", pa.string()), ("value", pa.string()),
     ("problem", pa.string()), ("action", pa.string()),
 ])
+SCHEMAS = {"sets": SETS_SCHEMA, "plans": PLANS_SCHEMA, "imports": IMPORTS_SCHEMA,
+           "report": REPORT_SCHEMA}
+PARTITIONED = ("sets", "plans")
 COUNTS = ("rows_read", "imported", "already_stored", "rejected", "skipped", "flagged", "missing")
 
 
@@ -119,49 +122,52 @@ class Store:
         return {n: (DeltaTable(str(self.path / n)).version() if self.has(n) else None)
                 for n in ("sets", "plans", "imports", "report")}
 
-    def dataset(self, name: str, athletes: list[str] | None = None):
-        """The pyarrow dataset of a table's current version (pruned to ``athletes``)."""
+    def files(self, name: str) -> dict[str, list[str]]:
+        """The Parquet files of a table's current version, by athlete (key "" for the
+        tables not partitioned by athlete): the snapshot a read or an ingest works on."""
         from deltalake import DeltaTable
 
+        if not self.has(name):
+            return {}
         dt = DeltaTable(str(self.path / name))
-        parts = [("athlete", "in", list(athletes))] if athletes is not None else None
-        return dt.to_pyarrow_dataset(partitions=parts)
+        if name not in PARTITIONED:
+            return {"": list(dt.file_uris())}
+        actions = pa.table(dt.get_add_actions(flatten=True)).select(["path", "partition.athlete"])
+        out: dict[str, list[str]] = {}
+        root = self.path / name
+        for rel, a in zip(*(c.to_pylist() for c in actions.columns), strict=True):
+            out.setdefault(a, []).append(str(root / rel))
+        return out
 
     def read(self, name: str, athletes: list[str] | None = None,
-             columns: list[str] | None = None, where: str = "") -> pd.DataFrame:
-        """A table (or the rows of ``athletes``) as a DataFrame, read by DuckDB."""
+             columns: list[str] | None = None, files: dict[str, list[str]] | None = None
+             ) -> pd.DataFrame:
+        """A table (or the rows of ``athletes``) as a DataFrame: DuckDB reads the Parquet
+        files of the table's current Delta version (or of the snapshot ``files``)."""
         import duckdb
 
-        schema = {"sets": SETS_SCHEMA, "plans": PLANS_SCHEMA, "imports": IMPORTS_SCHEMA,
-                  "report": REPORT_SCHEMA}[name]
-        if not self.has(name) or athletes == []:
-            out = _empty(schema)
-            return out[columns] if columns else out
-        ds = self.dataset(name, athletes if name in ("sets", "plans") else None)
-        cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
-        con = duckdb.connect()
-        try:
-            con.register("t", ds)
-            sql = f"SELECT {cols} FROM t"
-            if athletes is not None and name not in ("sets", "plans"):
-                con.register("wanted", pd.DataFrame({"a": athletes}))
-                sql += " WHERE athlete IN (SELECT a FROM wanted)"
-            if where:
-                sql += (" AND " if " WHERE " in sql else " WHERE ") + where
-            return con.sql(sql).df()
-        finally:
-            con.close()
+        schema = SCHEMAS[name]
+        files = self.files(name) if files is None else files
+        if name in PARTITIONED and athletes is not None:
+            paths = [f for a in athletes for f in files.get(a, [])]
+        else:
+            paths = [f for fs in files.values() for f in fs]
+        cols = columns or schema.names
+        if not paths:
+            return _empty(schema)[cols]
+        hive = ", hive_partitioning = true, hive_types = {'athlete': VARCHAR}" \
+            if name in PARTITIONED else ""
+        sql = (f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM read_parquet("
+               f"$paths, union_by_name = true{hive})")
+        with duckdb.connect() as con:
+            out = con.execute(sql, {"paths": paths}).df()
+        if name not in PARTITIONED and athletes is not None:
+            out = out[out["athlete"].isin(athletes)].reset_index(drop=True)
+        return out
 
     def athletes(self) -> list[str]:
         """The athlete ids with sets or a plan in the store, sorted."""
-        import duckdb
-
-        ids: set[str] = set()
-        for name in ("sets", "plans"):
-            if self.has(name):
-                ds = self.dataset(name)
-                ids |= set(duckdb.sql("SELECT DISTINCT athlete FROM ds").df()["athlete"])
-        return sorted(ids)
+        return sorted(set(self.files("sets")) | set(self.files("plans")))
 
 
 def open_store(path: str | Path, create: bool = False) -> Store:
@@ -209,7 +215,8 @@ class IngestResult:
 def _log_rows(log, athlete: str, digest: str) -> pd.DataFrame:
     """A Log's table as store rows: athlete, occurrence index, source format and hash."""
     t = log.table
-    occ = t.groupby(["performed_at", "exercise", "set"], sort=False, dropna=False).cumcount()
+    occ = t.groupby(["performed_at", "exercise", "set", "side"], sort=False,
+                    dropna=False).cumcount()
     out = pd.DataFrame({c: t[c] for c in SETS_SCHEMA.names if c in t.columns})
     out["athlete"] = athlete
     out["occurrence"] = occ.astype("int64")
@@ -263,6 +270,7 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
     ingest_id = uuid.uuid4().hex
     now = datetime.now(UTC)
     known = st.read("imports", columns=["athlete", "sha256"])
+    snapshot = st.files("sets")  # read before the write starts: one consistent version
     seen = set(zip(known["athlete"], known["sha256"], strict=True))
     records: list[dict] = []
     reports: list[pd.DataFrame] = []
@@ -300,7 +308,8 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
                     continue
                 seen.add((a.id, digest))
                 if stored is None:
-                    stored = _keys(st.read("sets", [a.id], ["source_format", "date", *KEY]))
+                    stored = _keys(st.read("sets", [a.id], ["source_format", "date", *KEY],
+                                           files=snapshot))
                 log = read_log(p, unit=a.unit)
                 rows = _log_rows(log, a.id, digest)
                 keys = _keys(rows)
@@ -338,14 +347,26 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
     stream = batches()
     first = next(stream, None)
     if first is not None:
+        failure: list[BaseException] = []
+
         def chain() -> Iterator[pa.RecordBatch]:
             yield first
-            yield from stream
+            try:
+                yield from stream
+            except BaseException as exc:  # re-raised below, not as the writer's DeltaError
+                failure.append(exc)
+                raise
+
         reader = pa.RecordBatchReader.from_batches(SETS_SCHEMA, chain())
-        write_deltalake(str(st.sets_path), reader, mode="append", partition_by=["athlete"],
-                        commit_properties=CommitProperties(custom_metadata={
-                            "planner.ingest_id": ingest_id,
-                            "planner.schema_version": str(SCHEMA_VERSION)}))
+        try:
+            write_deltalake(str(st.sets_path), reader, mode="append", partition_by=["athlete"],
+                            commit_properties=CommitProperties(custom_metadata={
+                                "planner.ingest_id": ingest_id,
+                                "planner.schema_version": str(SCHEMA_VERSION)}))
+        except Exception:
+            if failure:
+                raise failure[0] from None
+            raise
     else:
         for _ in stream:  # no new set: still read and account for every file
             pass
