@@ -196,6 +196,8 @@ def athlete_rows(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp,
                              | (out["plan_end"] <= as_of + pd.Timedelta(days=DUE_WITHIN_DAYS)))
     for c in ("pain_weeks", "pain_episodes", "deadlift_sessions", "days_of_data"):
         out[c] = out[c].fillna(0).astype("int64")
+    out[["sessions_due", "sessions_done"]] = out[["sessions_due", "sessions_done"]].astype(
+        "Int64")
     wk = sets["date"] - pd.to_timedelta(sets["date"].dt.day_of_week, unit="D")
     active = pd.DataFrame({"athlete": sets["athlete"], "week_start": wk}).drop_duplicates()
     return out.reset_index(), active.reset_index(drop=True)

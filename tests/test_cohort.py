@@ -1,0 +1,143 @@
+"""The cohort table: per-athlete rules checked against hand-computed values and against the
+single-athlete analysis."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import planner
+from planner.cohort import cohort
+from planner.store import ingest
+from tests.test_store import HEADER
+
+START = "2026-01-05"  # a Monday; the 2-week plan ends on Sunday 2026-01-18
+AS_OF = pd.Timestamp("2026-01-18")
+
+
+def _template(plan: planner.Plan, path: Path, *, skip: str | None = None,
+              pain_day: str | None = None) -> Path:
+    """A filled-in log template: every planned set done as written, except the exercise
+    ``skip``; pain 2 during and after every day, 7 on ``pain_day``."""
+    planner.write_log_template(plan.table, path)
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    done = t["exercise"] != (skip or "")
+    t.loc[done, "done_reps"] = t.loc[done, "target_reps"]
+    t.loc[done, "done_hold_s"] = t.loc[done, "target_hold_s"]
+    t.loc[done, "done_load_kg"] = t.loc[done, "load_kg"]
+    if pain_day is not None:
+        t.loc[done, ["pain_during", "pain_after", "pain_next_morning"]] = "2"
+        t.loc[done & (t["date"] == pain_day), "pain_during"] = "7"
+    t.to_csv(path, index=False)
+    return path
+
+
+def _strong_deadlifts(path: Path) -> Path:
+    """Six weekly deadlift sessions, one set of 10 at 60, 65, ... 85 kg."""
+    days = pd.date_range("2025-12-14", periods=6, freq="7D")
+    rows = [f'{d:%Y-%m-%d} 18:00:00,"Back",30m,"Deadlift (Barbell)",1,{60 + 5 * i},10,0,0,,,'
+            for i, d in enumerate(days)]
+    path.write_text("\n".join([HEADER, *rows]) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("cohort")
+    plan = planner.generate(planner.PlanConfig(weeks=2, start_date=START))
+    for athlete in ("ann", "bea", "cy"):
+        (root / "roster" / athlete).mkdir(parents=True)
+    plan.to_csv(root / "roster" / "ann" / "plan.csv")
+    plan.to_csv(root / "roster" / "bea" / "plan.csv")
+    _template(plan, root / "roster" / "ann" / "log.csv", skip="deadlift")
+    _template(plan, root / "roster" / "bea" / "log.csv", pain_day="2026-01-14")
+    _strong_deadlifts(root / "roster" / "cy" / "strong.csv")
+    ingest(root / "roster", root / "store", unit="kg")
+    return root
+
+
+@pytest.fixture(scope="module")
+def result(store):
+    return cohort(store / "store", as_of=AS_OF)
+
+
+def test_compliance_per_exercise_and_per_session_not_per_set(store, result):
+    plan = planner.read_plan(store / "roster" / "ann" / "plan.csv").table
+    sessions = plan.groupby("session_id")["exercise"].agg(set)
+    with_dl = sum("deadlift" in s for s in sessions)
+    rows = result.athletes.set_index("athlete")
+    ann = rows.loc["ann"]
+    assert ann["compliance_deadlift"] == 0.0
+    assert ann["compliance_glute_bridge"] == 1.0
+    assert ann["compliance_rotational_stretch"] == 1.0
+    assert ann["sessions_due"] == len(sessions)
+    assert ann["sessions_done"] == len(sessions) - with_dl
+    assert ann["compliance_sessions"] == pytest.approx((len(sessions) - with_dl) / len(sessions))
+    # Per set row the skipper would read far better: the holds are most of the rows.
+    per_row = (plan["exercise"] != "deadlift").mean()
+    assert per_row > 0.75 > ann["compliance_sessions"]
+    bea = rows.loc["bea"]
+    assert (bea["compliance_sessions"], bea["compliance_deadlift"]) == (1.0, 1.0)
+    assert math.isnan(rows.loc["cy", "compliance_sessions"])
+
+
+def test_pain_status_and_episodes(result):
+    rows = result.athletes.set_index("athlete")
+    assert rows.loc["bea", "pain_status"] == "stop"  # 7/10 on Wednesday of week 2
+    assert "pain reached 7/10" in rows.loc["bea", "pain_reasons"]
+    assert (rows.loc["bea", "pain_weeks"], rows.loc["bea", "pain_episodes"]) == (2, 1)
+    assert rows.loc["ann", "pain_status"] == "no pain data"
+    assert rows.loc["cy", "pain_status"] == "no pain data"
+    assert result.pain.to_dict("records") == [{
+        "athletes_with_pain_data": 1, "athlete_weeks": 2, "episodes": 1,
+        "episodes_per_100_athlete_weeks": 50.0}]
+
+
+def test_deadlift_trend_acwr_and_due(store, result):
+    rows = result.athletes.set_index("athlete")
+    cy = rows.loc["cy"]
+    # Epley: e1RM = load x (1 + 10/30); loads rise 5 kg a week, so 20/3 kg a week.
+    assert cy["best_e1rm_kg"] == pytest.approx(85 * 4 / 3)
+    assert cy["e1rm_trend_kg_per_week"] == pytest.approx(20 / 3)
+    assert cy["deadlift_sessions"] == 6
+    # 36 days of data: acute = 850/7, chronic = (700+750+800+850)/28.
+    assert cy["acwr"] == pytest.approx((850 / 7) / (3100 / 28))
+    assert math.isnan(rows.loc["ann", "acwr"])  # 14 days: fewer than 28
+    assert cy["last_session"] == pd.Timestamp("2026-01-18") and cy["days_since"] == 0
+    assert bool(cy["due_next_block"])  # no plan
+    assert bool(rows.loc["ann", "due_next_block"])  # the plan ends on as_of
+    early = cohort(store / "store", as_of="2026-01-06").athletes.set_index("athlete")
+    assert not bool(early.loc["ann", "due_next_block"])  # 12 days to go
+
+
+def test_same_numbers_as_the_single_athlete_analysis(store, result):
+    rows = result.athletes.set_index("athlete")
+    for athlete in ("ann", "bea", "cy"):
+        folder = store / "roster" / athlete
+        log = planner.read_log(next(p for p in folder.iterdir()
+                                    if p.name in ("log.csv", "strong.csv")), unit="kg")
+        plan = planner.read_plan(folder / "plan.csv") if (folder / "plan.csv").exists() \
+            else None
+        a = planner.analyse(log, plan, as_of=AS_OF)
+        s = a.summary
+        assert rows.loc[athlete, "last_session"] == s["last_day"]
+        trend = s["e1rm_trend_kg_per_week"]
+        got = rows.loc[athlete, "e1rm_trend_kg_per_week"]
+        assert (math.isnan(got) if trend is None else got == pytest.approx(trend))
+        acwr = a.acwr["rolling_coupled"].iloc[-1]
+        assert (math.isnan(rows.loc[athlete, "acwr"]) if pd.isna(acwr)
+                else rows.loc[athlete, "acwr"] == pytest.approx(acwr))
+        outside = s["weeks_outside_pain_rules"]
+        assert rows.loc[athlete, "pain_episodes"] == (outside or 0)
+
+
+def test_cohort_tables(result):
+    dist = result.compliance.set_index("session_compliance")["athletes"]
+    assert dist["80%-100%"] == 1 and dist["none due or no plan"] == 1
+    assert dist.sum() == 3
+    weekly = result.weekly_active.set_index("week_start")["active_athletes"]
+    assert weekly[pd.Timestamp("2026-01-05")] == 3 and weekly[pd.Timestamp("2026-01-12")] == 3
+    assert weekly[pd.Timestamp("2025-12-08")] == 1  # cy alone, before the plans began
