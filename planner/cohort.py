@@ -54,6 +54,18 @@ SET_COLUMNS = ["athlete", "performed_at", "date", "session_id", "exercise", "set
                "pain_next_morning", "session_rpe", "session_min", "note", "key", "source_line"]
 PLAN_COLUMNS = ["athlete", "key", "week", "date", "session_id", "exercise", "set", "side",
                 "target_reps", "target_hold_s", "load_kg"]
+#: The per-athlete table's columns and types: the same whichever engine and chunking.
+COHORT_COLUMNS: dict[str, str] = {
+    "athlete": "str", "sets": "int64", "first_day": "datetime64[us]",
+    "last_session": "datetime64[us]", "days_since": "Int64", "plan_start": "datetime64[us]",
+    "plan_end": "datetime64[us]", "compliance_deadlift": "float64",
+    "compliance_glute_bridge": "float64", "compliance_rotational_stretch": "float64",
+    "sessions_due": "Int64", "sessions_done": "Int64", "compliance_sessions": "float64",
+    "compliance_sessions_4w": "float64", "deadlift_sessions": "int64",
+    "best_e1rm_kg": "float64", "e1rm_trend_kg_per_week": "float64", "load_basis": "str",
+    "days_of_data": "int64", "acwr": "float64", "pain_status": "str", "pain_reasons": "str",
+    "pain_weeks": "int64", "pain_episodes": "int64", "due_next_block": "bool",
+}
 _DAY_SPAN = 1_000_000  # days since 1970 per athlete code in the (athlete, day) integer key
 
 
@@ -196,11 +208,11 @@ def athlete_rows(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp,
                              | (out["plan_end"] <= as_of + pd.Timedelta(days=DUE_WITHIN_DAYS)))
     for c in ("pain_weeks", "pain_episodes", "deadlift_sessions", "days_of_data"):
         out[c] = out[c].fillna(0).astype("int64")
-    out[["sessions_due", "sessions_done"]] = out[["sessions_due", "sessions_done"]].astype(
-        "Int64")
+    out["pain_reasons"] = out["pain_reasons"].fillna("")
     wk = sets["date"] - pd.to_timedelta(sets["date"].dt.day_of_week, unit="D")
     active = pd.DataFrame({"athlete": sets["athlete"], "week_start": wk}).drop_duplicates()
-    return out.reset_index(), active.reset_index(drop=True)
+    out = out.reset_index()[list(COHORT_COLUMNS)].astype(COHORT_COLUMNS)
+    return out, active.reset_index(drop=True).astype({"week_start": "datetime64[us]"})
 
 
 def chunk_rows(store_path: str, athletes: list[str], as_of: pd.Timestamp
