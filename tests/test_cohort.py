@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import planner
-from planner.cohort import cohort
+from planner.cohorts import cohort
 from planner.store import ingest
 from tests.test_store import HEADER
 

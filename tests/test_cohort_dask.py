@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planner.cohort import cohort
+from planner.cohorts import cohort
 from tests.test_cohort import AS_OF, store  # noqa: F401  (the store fixture)
 
 pytest.importorskip("distributed")
