@@ -161,6 +161,10 @@ class Store:
                f"$paths, union_by_name = true{hive})")
         with duckdb.connect() as con:
             out = con.execute(sql, {"paths": paths}).df()
+        text = [c for c in cols if schema.field(c).type == pa.string()
+                and str(out[c].dtype) != "str"]
+        if text:  # an all-null text column comes back as objects
+            out[text] = out[text].astype("str")
         if name not in PARTITIONED and athletes is not None:
             out = out[out["athlete"].isin(athletes)].reset_index(drop=True)
         return out
