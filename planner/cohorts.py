@@ -3,15 +3,16 @@
 ``cohort(store)`` reads the store (see :mod:`planner.store`) and runs the
 single-athlete rules of :mod:`planner.analysis` over every athlete:
 
-- compliance to date against the athlete's plan (``compliance_sets`` and
-  ``compliance_sessions``, run once over all athletes, each key prefixed with
-  the athlete): per exercise (share of the due exercise-sessions done) and per
-  session (share of due sessions done in full), never per set row, so that the
-  daily stretch holds cannot hide skipped deadlifts;
+- compliance to date against the athlete's plan (``compliance_sets`` run once
+  over all athletes, each key prefixed with the athlete, and the band rule of
+  ``compliance_sessions`` per exercise-session): per exercise (share of the due
+  exercise-sessions done) and per session (share of due sessions done in full),
+  never per set row, so that the daily stretch holds cannot hide skipped deadlifts;
 - the deadlift's best e1RM per session (``deadlift_progress``, once over all
   athletes) and its least-squares trend [kg/week] (as ``e1rm_trend``);
-- the latest coupled rolling ACWR on the analysis' load basis (``daily_load``,
-  ``load_basis``, :func:`planner.metrics.acwr`): NaN until 28 days of data;
+- the latest coupled rolling ACWR on the analysis' load basis, by the rules of
+  ``daily_load``, ``load_basis`` and :func:`planner.metrics.acwr` computed for all
+  athletes at once (tests hold it equal to them): NaN until 28 days of data;
 - the pain status of the current programme week (``pain_status``), or "no pain
   data"; and whether a next block is due (the plan ends within 7 days, has
   ended, or there is no plan).
@@ -31,14 +32,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner import metrics
 from planner.analysis import (
+    PAIN,
     WORK_SETS,
-    compliance_sessions,
     compliance_sets,
-    daily_load,
     deadlift_progress,
-    load_basis,
     pain_status,
     programme_weeks,
 )
@@ -98,18 +96,27 @@ def _compliance(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp) ->
     derived = (log["athlete"] + "|" + log["date"].dt.strftime("%Y-%m-%d") + "|"
                + log["exercise"] + "|" + n.astype("Int64").astype(str) + "|"
                + log["side"].fillna("both"))
-    log = log.assign(key=derived.where(log["key"].isna(), log["athlete"] + "|" + log["key"]))
+    # Object keys: pandas' isin and merge hash them; Arrow-backed text isin loops in Python.
+    log = log.assign(key=derived.where(log["key"].isna(), log["athlete"] + "|" + log["key"])
+                     .astype(object))
     keyed = plans["athlete"].map(by_key).fillna(False).astype(bool)
     plan_key = (plans["athlete"] + "|" + plans["date"].dt.strftime("%Y-%m-%d") + "|"
                 + plans["exercise"] + "|" + plans["set"].astype(str) + "|" + plans["side"])
-    plan = plans.assign(key=plan_key.where(~keyed, plans["athlete"] + "|" + plans["key"]),
-                        session_id=plans["athlete"] + "|" + plans["session_id"])
+    plan = plans.assign(key=plan_key.where(~keyed, plans["athlete"] + "|" + plans["key"])
+                        .astype(object))
     done = compliance_sets(log, plan, as_of)
-    ses = compliance_sessions(done)
-    ses["athlete"] = ses["session_id"].str.split("|", n=1).str[0]
-    ses["due"] = ses["band"] != "planned"
-    ses["ok"] = ses["band"].isin(["done", "over"])
-    due = ses[ses["due"]]
+    # compliance_sessions' rule per exercise-session, vectorised: due when a set is no longer
+    # "planned"; done in full (band "done" or "over") when every due set is done or over.
+    done = done[done["band"] != "unplanned"]
+    band = done["band"].astype(object)
+    ses = pd.DataFrame({"athlete": done["athlete"], "session_id": done["session_id"],
+                        "exercise": done["exercise"], "date": done["date"],
+                        "due": (band != "planned").to_numpy(),
+                        "good": band.isin(["done", "over"]).to_numpy()}).groupby(
+        ["athlete", "session_id", "exercise"], sort=False).agg(
+        due=("due", "sum"), good=("good", "sum"), date=("date", "first")).reset_index()
+    ses["ok"] = ses["good"] == ses["due"]
+    due = ses[ses["due"] > 0]
     per_ex = due.groupby(["athlete", "exercise"])["ok"].mean().unstack("exercise")
     out = pd.DataFrame(index=pd.Index(sorted(plans["athlete"].unique()), name="athlete"))
     for e in EXERCISES:
@@ -155,34 +162,84 @@ def _deadlift(sets: pd.DataFrame) -> pd.DataFrame:
     return out.rename_axis("athlete")
 
 
-def _load_and_pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp
-                   ) -> pd.DataFrame:
-    """Per athlete: latest ACWR and the pain status of the current programme week, with the
-    single-athlete functions (one call each per athlete)."""
+def _acwr(sets: pd.DataFrame) -> pd.DataFrame:
+    """Per athlete: the load basis (``load_basis``'s choice), days of data and the latest
+    coupled rolling ACWR, all athletes at once.
+
+    The same numbers as ``daily_load`` -> ``load_basis`` -> ``metrics.acwr(rolling,
+    coupled)`` on one athlete: daily loads summed per day (a session's RPE x minutes once
+    per session), rest days and missing loads 0 (``metrics.as_daily``), the mean of the
+    last 7 days over the mean of the last 28, NaN before 28 days of data or with no chronic
+    load.
+    """
+    cols = ["load_basis", "days_of_data", "acwr"]
+    work = sets[sets["set_type"].isin(WORK_SETS)]
+    vl = (work["reps"].astype(float) * work["load_kg"].astype(float)).fillna(0.0)
+    per = pd.DataFrame({"athlete": work["athlete"], "date": work["date"], "volume_load_kg": vl,
+                        "deadlift_volume_load_kg": vl.where(work["exercise"] == "deadlift",
+                                                            0.0)})
+    daily = per.groupby(["athlete", "date"]).sum()
+    has_rpe = sets["session_rpe"].notna().groupby(sets["athlete"]).any()
+    rated = sets[sets["athlete"].map(has_rpe).fillna(False).astype(bool)]
+    if len(rated):
+        sess = rated.groupby(["athlete", "session_id"], sort=False).agg(
+            date=("date", "first"), rpe=("session_rpe", "first"), mins=("session_min", "first"))
+        sess["srpe_load"] = sess["rpe"].astype(float) * sess["mins"].astype(float)
+        srpe = sess.reset_index().groupby(["athlete", "date"])["srpe_load"].sum(min_count=1)
+        daily = daily.join(srpe, how="outer")
+    else:
+        daily["srpe_load"] = np.nan
+    if daily.empty:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="athlete"))
+    daily = daily.reset_index()
+    g = daily.groupby("athlete")
+    first, last = g["date"].min(), g["date"].max()
+    days = (last - first).dt.days + 1
+    rest_days = days > g.size()  # a rated athlete's rest days are 0, so srpe has data
+    dl_any = g["deadlift_volume_load_kg"].max().fillna(0) > 0
+    srpe_any = g["srpe_load"].count() > 0
+    basis = pd.Series("volume_load_kg", index=first.index)
+    basis[dl_any] = "deadlift_volume_load_kg"
+    rated_now = has_rpe.reindex(basis.index).fillna(False).astype(bool)
+    basis[rated_now & (srpe_any | rest_days)] = "srpe_load"
+    pick = daily["athlete"].map(basis).to_numpy()
+    value = np.select([pick == "srpe_load", pick == "deadlift_volume_load_kg"],
+                      [daily["srpe_load"].to_numpy(dtype=float),
+                       daily["deadlift_volume_load_kg"].to_numpy(dtype=float)],
+                      daily["volume_load_kg"].to_numpy(dtype=float))
+    value = np.nan_to_num(value, nan=0.0)
+    back = (daily["athlete"].map(last) - daily["date"]).dt.days.to_numpy()
+    acute = pd.Series(np.where(back < 7, value, 0.0)).groupby(daily["athlete"].to_numpy()).sum()
+    chronic = pd.Series(np.where(back < ACWR_MIN_DAYS, value, 0.0)).groupby(
+        daily["athlete"].to_numpy()).sum()
+    ratio = (acute / 7) / (chronic / ACWR_MIN_DAYS).where(chronic > 0)
+    out = pd.DataFrame({"load_basis": basis, "days_of_data": days,
+                        "acwr": ratio.where(days >= ACWR_MIN_DAYS)})
+    return out.rename_axis("athlete")
+
+
+def _pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per athlete: the pain status of the current programme week, the weeks with pain data
+    and the episodes (weeks outside the rules), with ``pain_status`` itself, called for the
+    athletes whose log holds a pain score or a note (others have no pain data)."""
+    cols = ["pain_status", "pain_reasons", "pain_weeks", "pain_episodes"]
+    scored = sets[list(PAIN)].notna().any(axis=1) | sets["note"].fillna("").ne("")
     rows = []
-    for a, t in sets.groupby("athlete", sort=True):
+    for a, t in sets[sets["athlete"].isin(sets.loc[scored, "athlete"].unique())].groupby(
+            "athlete", sort=True):
         start, first_week = (starts.loc[a, "start"], int(starts.loc[a, "first_week"])) \
             if a in starts.index else (t["date"].min(), 1)
-        daily = daily_load(t)
-        basis = load_basis(daily) if len(daily) else "volume_load_kg"
-        acwr = np.nan
-        if len(daily) >= ACWR_MIN_DAYS:
-            series = daily.set_index("date")[basis].astype(float)
-            acwr = float(metrics.acwr(series, method="rolling", coupled=True)["acwr"].iloc[-1])
         _, weeks = pain_status(t, start=start, first_week=first_week)
         now = int(programme_weeks(pd.Series([as_of]), start, first_week).iloc[0])
         weeks = weeks[weeks["week"] <= now]
         this = weeks[weeks["week"] == now]
-        status = str(this["status"].iloc[0]) if len(this) else "no pain data"
         data = weeks[weeks["status"] != "no pain data"]
-        rows.append({"athlete": a, "load_basis": basis, "days_of_data": len(daily),
-                     "acwr": acwr, "pain_status": status,
+        rows.append({"athlete": a,
+                     "pain_status": str(this["status"].iloc[0]) if len(this) else "no pain data",
                      "pain_reasons": str(this["reasons"].iloc[0]) if len(this) else "",
                      "pain_weeks": len(data),
                      "pain_episodes": int(data["status"].isin(["outside rules", "stop"]).sum())})
-    return pd.DataFrame(rows).set_index("athlete") if rows else pd.DataFrame(
-        columns=["load_basis", "days_of_data", "acwr", "pain_status", "pain_reasons",
-                 "pain_weeks", "pain_episodes"], index=pd.Index([], name="athlete"))
+    return pd.DataFrame(rows, columns=["athlete", *cols]).set_index("athlete")
 
 
 def athlete_rows(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp,
@@ -202,7 +259,7 @@ def athlete_rows(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp,
     starts = pd.DataFrame({"start": pg["date"].min(), "first_week": pg["week"].min()})
     out["plan_start"], out["plan_end"] = starts["start"], pg["date"].max()
     out = out.join(_compliance(sets, plans, as_of)).join(_deadlift(sets)).join(
-        _load_and_pain(sets, starts, as_of))
+        _acwr(sets)).join(_pain(sets, starts, as_of))
     out["pain_status"] = out["pain_status"].fillna("no pain data")
     out["due_next_block"] = (out["plan_end"].isna()
                              | (out["plan_end"] <= as_of + pd.Timedelta(days=DUE_WITHIN_DAYS)))

@@ -19,9 +19,10 @@ AS_OF = pd.Timestamp("2026-01-18")
 
 
 def _template(plan: planner.Plan, path: Path, *, skip: str | None = None,
-              pain_day: str | None = None) -> Path:
+              pain_day: str | None = None, rated: bool = False) -> Path:
     """A filled-in log template: every planned set done as written, except the exercise
-    ``skip``; pain 2 during and after every day, 7 on ``pain_day``."""
+    ``skip``; pain 2 during and after every day, 7 on ``pain_day``; with ``rated``, session
+    RPE 5 for 30 minutes on every session but the first."""
     planner.write_log_template(plan.table, path)
     t = pd.read_csv(path, dtype=str, keep_default_na=False)
     done = t["exercise"] != (skip or "")
@@ -31,6 +32,9 @@ def _template(plan: planner.Plan, path: Path, *, skip: str | None = None,
     if pain_day is not None:
         t.loc[done, ["pain_during", "pain_after", "pain_next_morning"]] = "2"
         t.loc[done & (t["date"] == pain_day), "pain_during"] = "7"
+    if rated:
+        later = done & (t["session_id"] != t["session_id"].iloc[0])
+        t.loc[later, "session_rpe"], t.loc[later, "session_min"] = "5", "30"
     t.to_csv(path, index=False)
     return path
 
@@ -48,13 +52,16 @@ def _strong_deadlifts(path: Path) -> Path:
 def store(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("cohort")
     plan = planner.generate(planner.PlanConfig(weeks=2, start_date=START))
-    for athlete in ("ann", "bea", "cy"):
+    for athlete in ("ann", "bea", "cy", "dee"):
         (root / "roster" / athlete).mkdir(parents=True)
     plan.to_csv(root / "roster" / "ann" / "plan.csv")
     plan.to_csv(root / "roster" / "bea" / "plan.csv")
     _template(plan, root / "roster" / "ann" / "log.csv", skip="deadlift")
     _template(plan, root / "roster" / "bea" / "log.csv", pain_day="2026-01-14")
     _strong_deadlifts(root / "roster" / "cy" / "strong.csv")
+    five = planner.generate(planner.PlanConfig(weeks=5, start_date="2025-12-15"))
+    five.to_csv(root / "roster" / "dee" / "plan.csv")
+    _template(five, root / "roster" / "dee" / "log.csv", skip="glute_bridge", rated=True)
     ingest(root / "roster", root / "store", unit="kg")
     return root
 
@@ -115,7 +122,7 @@ def test_deadlift_trend_acwr_and_due(store, result):
 
 def test_same_numbers_as_the_single_athlete_analysis(store, result):
     rows = result.athletes.set_index("athlete")
-    for athlete in ("ann", "bea", "cy"):
+    for athlete in ("ann", "bea", "cy", "dee"):
         folder = store / "roster" / athlete
         log = planner.read_log(next(p for p in folder.iterdir()
                                     if p.name in ("log.csv", "strong.csv")), unit="kg")
@@ -132,12 +139,23 @@ def test_same_numbers_as_the_single_athlete_analysis(store, result):
                 else rows.loc[athlete, "acwr"] == pytest.approx(acwr))
         outside = s["weeks_outside_pain_rules"]
         assert rows.loc[athlete, "pain_episodes"] == (outside or 0)
+        assert rows.loc[athlete, "load_basis"] == a.load_basis
+        assert rows.loc[athlete, "days_of_data"] == len(a.daily_load)
+        if a.sessions is not None:  # the band of each due exercise-session, as analyse has it
+            due = a.sessions[a.sessions["band"] != "planned"]
+            ok = due["band"].isin(["done", "over"]).groupby(due["exercise"]).mean()
+            for e, v in ok.items():
+                assert rows.loc[athlete, f"compliance_{e}"] == pytest.approx(v), (athlete, e)
+            whole = due.assign(ok=due["band"].isin(["done", "over"])).groupby(
+                "session_id")["ok"].all()
+            assert rows.loc[athlete, "compliance_sessions"] == pytest.approx(whole.mean())
 
 
 def test_cohort_tables(result):
     dist = result.compliance.set_index("session_compliance")["athletes"]
     assert dist["80%-100%"] == 1 and dist["none due or no plan"] == 1
-    assert dist.sum() == 3
+    assert dist.sum() == 4
     weekly = result.weekly_active.set_index("week_start")["active_athletes"]
-    assert weekly[pd.Timestamp("2026-01-05")] == 3 and weekly[pd.Timestamp("2026-01-12")] == 3
+    assert weekly[pd.Timestamp("2026-01-05")] == 4 and weekly[pd.Timestamp("2026-01-12")] == 4
     assert weekly[pd.Timestamp("2025-12-08")] == 1  # cy alone, before the plans began
+    assert weekly[pd.Timestamp("2025-12-15")] == 2  # cy and dee

@@ -96,7 +96,7 @@ def test_dask_engine_equals_the_embedded_engine(store, tcp_cluster):  # noqa: F8
     embedded = cohort(store / "store", as_of=AS_OF)
     distributed = cohort(store / "store", as_of=AS_OF, scheduler=tcp_cluster,
                          chunk_athletes=1)
-    assert len(embedded.athletes) == 3
+    assert len(embedded.athletes) == 4
     _same(embedded, distributed)
     with Client(tcp_cluster) as c:  # the chunks ran on the workers, not in this process
         ran = c.run(lambda dask_worker: sum("chunk_rows" in str(e[0])
