@@ -96,7 +96,6 @@ def _compliance(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp) ->
     derived = (log["athlete"] + "|" + log["date"].dt.strftime("%Y-%m-%d") + "|"
                + log["exercise"] + "|" + n.astype("Int64").astype(str) + "|"
                + log["side"].fillna("both"))
-    # Object keys: pandas' isin and merge hash them; Arrow-backed text isin loops in Python.
     log = log.assign(key=derived.where(log["key"].isna(), log["athlete"] + "|" + log["key"])
                      .astype(object))
     keyed = plans["athlete"].map(by_key).fillna(False).astype(bool)
@@ -104,7 +103,13 @@ def _compliance(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp) ->
                 + plans["exercise"] + "|" + plans["set"].astype(str) + "|" + plans["side"])
     plan = plans.assign(key=plan_key.where(~keyed, plans["athlete"] + "|" + plans["key"])
                         .astype(object))
-    done = compliance_sets(log, plan, as_of)
+    # Text held as Python strings, here and in what compliance_sets derives from it:
+    # pandas' isin on Arrow-backed text loops over the values in Python (60x slower).
+    py = pd.StringDtype("python", na_value=np.nan)
+    text = ["exercise", "side", "key", "set_type", "session_id"]
+    with pd.option_context("mode.string_storage", "python"):
+        done = compliance_sets(log.astype(dict.fromkeys(text, py)),
+                               plan.astype(dict.fromkeys(text[:3] + ["session_id"], py)), as_of)
     # compliance_sessions' rule per exercise-session, vectorised: due when a set is no longer
     # "planned"; done in full (band "done" or "over") when every due set is done or over.
     done = done[done["band"] != "unplanned"]
