@@ -254,6 +254,23 @@ def _arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
 
 
+def _write_part(table: Path, athlete: str, rows: pd.DataFrame):
+    """Write ``rows`` as a new Parquet file of the athlete's partition; its Delta add action."""
+    import pyarrow.parquet as pq
+    from deltalake.transaction import AddAction
+
+    rel = f"athlete={athlete}/part-{uuid.uuid4().hex}.snappy.parquet"
+    path = table / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = _arrow(rows, SETS_SCHEMA).drop_columns(["athlete"])  # the path holds the athlete
+    pq.write_table(data, path, compression="snappy")
+    stats = {"numRecords": data.num_rows,
+             "nullCount": {c: data.column(c).null_count for c in data.column_names}}
+    st = path.stat()
+    return AddAction(rel, st.st_size, {"athlete": athlete}, int(st.st_mtime * 1000), True,
+                     json.dumps(stats))
+
+
 def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = None,
            read_log=None) -> IngestResult:
     """Import every plan and log of ``roster`` into the store at ``store`` (created if new).
@@ -286,7 +303,7 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
                         **{c: int(counts.get(c, 0)) for c in COUNTS},
                         "schema_version": SCHEMA_VERSION})
 
-    def batches() -> Iterator[pa.RecordBatch]:
+    def batches() -> Iterator[tuple[str, pd.DataFrame]]:
         for a in roster.athletes:
             fresh = False
             for p in a.plans:
@@ -346,34 +363,23 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
                                           + r["skipped"]), "every row is counted once"
                 stored = pd.concat([stored, keys[~hit]], ignore_index=True)
                 if len(new):
-                    yield from _arrow(new, SETS_SCHEMA).to_batches()
+                    yield a.id, new
 
-    stream = batches()
-    first = next(stream, None)
-    if first is not None:
-        failure: list[BaseException] = []
+    # Each file's new sets go to their own Parquet file in the athlete's partition as they
+    # come (memory holds one export at a time); one Delta commit then adds them all. Files
+    # of an interrupted ingest are in no commit: readers never see them (VACUUM removes them).
+    actions = []
+    for a, new in batches():
+        actions.append(_write_part(st.sets_path, a, new))
+    if actions:
+        from deltalake import DeltaTable
 
-        def chain() -> Iterator[pa.RecordBatch]:
-            yield first
-            try:
-                yield from stream
-            except BaseException as exc:  # re-raised below, not as the writer's DeltaError
-                failure.append(exc)
-                raise
-
-        reader = pa.RecordBatchReader.from_batches(SETS_SCHEMA, chain())
-        try:
-            write_deltalake(str(st.sets_path), reader, mode="append", partition_by=["athlete"],
-                            commit_properties=CommitProperties(custom_metadata={
-                                "planner.ingest_id": ingest_id,
-                                "planner.schema_version": str(SCHEMA_VERSION)}))
-        except Exception:
-            if failure:
-                raise failure[0] from None
-            raise
-    else:
-        for _ in stream:  # no new set: still read and account for every file
-            pass
+        if not st.has("sets"):
+            DeltaTable.create(str(st.sets_path), schema=SETS_SCHEMA, partition_by=["athlete"])
+        DeltaTable(str(st.sets_path)).create_write_transaction(
+            actions, mode="append", schema=SETS_SCHEMA, partition_by=["athlete"],
+            commit_properties=CommitProperties(custom_metadata={
+                "planner.ingest_id": ingest_id, "planner.schema_version": str(SCHEMA_VERSION)}))
     for a, t in plan_tables:
         kw = {"predicate": f"athlete = '{a}'"} if st.has("plans") else {}
         write_deltalake(str(st.table_path("plans")), _arrow(t, PLANS_SCHEMA),

@@ -70,8 +70,13 @@ def test_two_cumulative_exports_in_one_ingest(tmp_path):
     r = ingest(read_roster(roster, unit="kg"), tmp_path / "store")
     assert (files_row(r, "a_old.csv")["imported"], files_row(r, "b_new.csv")["imported"],
             files_row(r, "b_new.csv")["already_stored"]) == (3, 3, 3)
-    assert r.versions_after["sets"] == 0  # one commit for the whole ingest
     assert len(open_store(tmp_path / "store").read("sets")) == 6
+    write_strong(roster / "ann" / "c_newer.csv", strong_rows(D1) + strong_rows(D2)
+                 + strong_rows(D3))
+    write_strong(roster / "bob" / "d.csv", strong_rows(D3))
+    r2 = ingest(read_roster(roster, unit="kg"), tmp_path / "store")
+    assert r2.versions_after["sets"] == r.versions_after["sets"] + 1  # one commit for both
+    assert len(open_store(tmp_path / "store").read("sets")) == 12
 
 
 def test_overlapping_export_reports_missing_sets_and_keeps_them(tmp_path):
@@ -159,7 +164,10 @@ def test_interrupted_ingest_leaves_the_store_as_it_was(tmp_path):
 
     with pytest.raises(OSError, match="disk unplugged"):
         ingest(read_roster(roster, unit="kg"), store, read_log=failing)
-    assert len(calls) == 2  # b.csv was read and its new sets streamed before the failure
+    assert len(calls) == 2  # b.csv was read and its new sets written before the failure
+    on_disk = set(map(str, (store / "sets").rglob("*.parquet")))
+    committed = {f for fs in st.files("sets").values() for f in fs}
+    assert len(on_disk - committed) == 1  # b's new sets: a file in no commit
     assert st.versions() == before
     after = st.read("sets").sort_values("source_line")
     pd.testing.assert_frame_equal(after.reset_index(drop=True), content.reset_index(drop=True))
