@@ -319,7 +319,7 @@ def _chunks(ids: list[str], size: int) -> list[list[str]]:
 
 
 def cohort(store: str | Path, *, as_of: Any = None, scheduler: str | None = None,
-           security: Any = None, chunk_athletes: int = 250) -> Cohort:
+           security: Any = None, chunk_athletes: int = 100) -> Cohort:
     """One row per athlete of ``store``, and the cohort tables.
 
     Parameters

@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -233,13 +234,19 @@ def _keys(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[["source_format", "date", *KEY]].astype({"set": "Int64"})
 
 
-def _plan_rows(athlete: Athlete) -> pd.DataFrame:
+def _plan_rows(athlete: Athlete, cache: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The athlete's plans as one table: each later plan replaces the earlier ones from its
-    first day on (a next block continues a programme)."""
+    first day on (a next block continues a programme). ``cache``: plan tables by SHA-256
+    (a clinic hands the same plan to many athletes)."""
     from planner.export import read_plan
 
-    plans = sorted((read_plan(p).table.assign(source_file=str(p)) for p in athlete.plans),
-                   key=lambda t: t["date"].min())
+    def table(p: Path) -> pd.DataFrame:
+        digest = sha256(p)
+        if digest not in cache:
+            cache[digest] = read_plan(p).table
+        return cache[digest].assign(source_file=str(p))
+
+    plans = sorted((table(p) for p in athlete.plans), key=lambda t: t["date"].min())
     kept = []
     for i, t in enumerate(plans):
         if i + 1 < len(plans):
@@ -254,7 +261,7 @@ def _arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
 
 
-def _write_part(table: Path, athlete: str, rows: pd.DataFrame):
+def _write_part(table: Path, athlete: str, rows: pd.DataFrame, schema: pa.Schema = None):
     """Write ``rows`` as a new Parquet file of the athlete's partition; its Delta add action."""
     import pyarrow.parquet as pq
     from deltalake.transaction import AddAction
@@ -262,7 +269,7 @@ def _write_part(table: Path, athlete: str, rows: pd.DataFrame):
     rel = f"athlete={athlete}/part-{uuid.uuid4().hex}.snappy.parquet"
     path = table / rel
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = _arrow(rows, SETS_SCHEMA).drop_columns(["athlete"])  # the path holds the athlete
+    data = _arrow(rows, schema or SETS_SCHEMA).drop_columns(["athlete"])  # in the path
     pq.write_table(data, path, compression="snappy")
     stats = {"numRecords": data.num_rows,
              "nullCount": {c: data.column(c).null_count for c in data.column_names}}
@@ -295,7 +302,8 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
     seen = set(zip(known["athlete"], known["sha256"], strict=True))
     records: list[dict] = []
     reports: list[pd.DataFrame] = []
-    plan_tables: list[tuple[str, pd.DataFrame]] = []
+    plan_tables: list[tuple[str, Any]] = []  # (athlete, add action of their new plan rows)
+    plan_cache: dict[str, pd.DataFrame] = {}
 
     def record(a: str, kind: str, file: Path, digest: str, fmt: str, **counts: int) -> None:
         records.append({"ingest_id": ingest_id, "ingested_at": now, "athlete": a, "kind": kind,
@@ -315,8 +323,9 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
                 record(a.id, "plan", p, digest, "plan")
                 fresh = True
             if fresh:
-                table = _plan_rows(a)
-                plan_tables.append((a.id, table))
+                table = _plan_rows(a, plan_cache)
+                plan_tables.append((a.id, _write_part(st.table_path("plans"), a.id, table,
+                                                      PLANS_SCHEMA)))
                 for r in records:
                     if r["athlete"] == a.id and r["kind"] == "plan" and r["format"] == "plan":
                         r["rows_read"] = r["imported"] = int((table["source_file"]
@@ -380,10 +389,16 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
             actions, mode="append", schema=SETS_SCHEMA, partition_by=["athlete"],
             commit_properties=CommitProperties(custom_metadata={
                 "planner.ingest_id": ingest_id, "planner.schema_version": str(SCHEMA_VERSION)}))
-    for a, t in plan_tables:
-        kw = {"predicate": f"athlete = '{a}'"} if st.has("plans") else {}
-        write_deltalake(str(st.table_path("plans")), _arrow(t, PLANS_SCHEMA),
-                        mode="overwrite" if kw else "append", partition_by=["athlete"], **kw)
+    if plan_tables:  # the changed athletes' plans replace theirs, in one commit
+        from deltalake import DeltaTable
+
+        where = str(st.table_path("plans"))
+        if not st.has("plans"):
+            DeltaTable.create(where, schema=PLANS_SCHEMA, partition_by=["athlete"])
+        DeltaTable(where).create_write_transaction(
+            [act for _, act in plan_tables], mode="overwrite", schema=PLANS_SCHEMA,
+            partition_by=["athlete"],
+            partition_filters=[("athlete", "in", [a for a, _ in plan_tables])])
     files = pd.DataFrame(records, columns=IMPORTS_SCHEMA.names)
     written = files[files["format"] != "unchanged"]
     if len(written):

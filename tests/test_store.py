@@ -236,3 +236,27 @@ def test_roster_from_the_shared_exports(tmp_path):
         a: sum(expect[n].rows_imported for n in names) for a, names in layout.items()}
     again = ingest(read_roster(tmp_path / "roster", unit="kg"), tmp_path / "store")
     assert not again.changed and set(again.files["status"]) == {"unchanged"}
+
+
+def test_a_changed_plan_replaces_only_that_athletes_plan(tmp_path):
+    import planner
+
+    roster = tmp_path / "roster"
+    for a in ("ann", "bob"):
+        write_strong(roster / a / "log.csv", strong_rows(D1))
+        planner.generate(planner.PlanConfig(weeks=2, start_date="2026-03-02")).to_csv(
+            roster / a / "plan.csv")
+    store = tmp_path / "store"
+    ingest(read_roster(roster, unit="kg"), store)
+    plans = open_store(store).read("plans")
+    two = len(plans) // 2
+    assert plans.groupby("athlete").size().to_dict() == {"ann": two, "bob": two}
+    (roster / "ann" / "plan.csv").unlink()
+    (roster / "ann" / "plan.settings.json").unlink(missing_ok=True)
+    three = planner.generate(planner.PlanConfig(weeks=3, start_date="2026-03-02"))
+    three.to_csv(roster / "ann" / "plan.csv")
+    r = ingest(read_roster(roster, unit="kg"), store)
+    assert r.versions_after["plans"] == r.versions_before["plans"] + 1
+    plans = open_store(store).read("plans")
+    assert plans.groupby("athlete").size().to_dict() == {"ann": len(three.table), "bob": two}
+    assert plans.loc[plans["athlete"] == "ann", "date"].max() == pd.Timestamp("2026-03-22")
