@@ -89,20 +89,35 @@ def _compliance(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp) ->
     log = sets[sets["athlete"].isin(plans["athlete"].unique())]
     # The single-athlete matching rule, with the athlete in every key: a template log
     # matches the plan's key; an app log date + exercise + n-th set + side.
-    by_key = log.groupby("athlete")["key"].agg(lambda k: k.notna().any())
+    # Keys are numbers written as text (cheaper than joining dates and names): the athlete,
+    # then the day, exercise, n-th working set and side; or the template key, negated.
+    by_key = log["key"].notna().groupby(log["athlete"]).any()
+    ath = pd.Index(sorted(plans["athlete"].unique()))
+    exercises = pd.Index(pd.unique(pd.concat([log["exercise"], plans["exercise"]])))
+    sides = pd.Index(pd.unique(pd.concat([log["side"].fillna("both"), plans["side"]])))
+    keys = pd.Index(pd.unique(pd.concat([log["key"].dropna(), plans["key"]])))
+
+    def code(athlete, date, exercise, n, side) -> np.ndarray:
+        day = (date - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="int64")
+        return (((ath.get_indexer(athlete).astype("int64") * 100_000 + day) * 1_000
+                 + exercises.get_indexer(exercise)) * 10_000 + n) * 8 + sides.get_indexer(side)
+
+    def keyed_code(athlete, key) -> np.ndarray:
+        return -(ath.get_indexer(athlete).astype("int64") * 1_000_000_000
+                 + keys.get_indexer(key) + 1)
+
     work = log["set_type"].isin(WORK_SETS)
     n = log[work].groupby(["athlete", "date", "exercise", "side"], sort=False).cumcount() + 1
-    n = n.reindex(log.index)
-    derived = (log["athlete"] + "|" + log["date"].dt.strftime("%Y-%m-%d") + "|"
-               + log["exercise"] + "|" + n.astype("Int64").astype(str) + "|"
-               + log["side"].fillna("both"))
-    log = log.assign(key=derived.where(log["key"].isna(), log["athlete"] + "|" + log["key"])
-                     .astype(object))
-    keyed = plans["athlete"].map(by_key).fillna(False).astype(bool)
-    plan_key = (plans["athlete"] + "|" + plans["date"].dt.strftime("%Y-%m-%d") + "|"
-                + plans["exercise"] + "|" + plans["set"].astype(str) + "|" + plans["side"])
-    plan = plans.assign(key=plan_key.where(~keyed, plans["athlete"] + "|" + plans["key"])
-                        .astype(object))
+    n = n.reindex(log.index).fillna(0).to_numpy(dtype="int64")
+    has = log["key"].notna().to_numpy()
+    derived = code(log["athlete"], log["date"], log["exercise"], n, log["side"].fillna("both"))
+    derived[has] = keyed_code(log.loc[has, "athlete"], log.loc[has, "key"])
+    log = log.assign(key=pd.Series(derived, index=log.index).astype(str))
+    keyed = plans["athlete"].map(by_key).fillna(False).astype(bool).to_numpy()
+    plan_code = code(plans["athlete"], plans["date"], plans["exercise"],
+                     plans["set"].to_numpy(dtype="int64"), plans["side"])
+    plan_code[keyed] = keyed_code(plans.loc[keyed, "athlete"], plans.loc[keyed, "key"])
+    plan = plans.assign(key=pd.Series(plan_code, index=plans.index).astype(str))
     # Text held as Python strings, here and in what compliance_sets derives from it:
     # pandas' isin on Arrow-backed text loops over the values in Python (60x slower).
     py = pd.StringDtype("python", na_value=np.nan)
