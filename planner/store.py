@@ -161,7 +161,9 @@ class Store:
         sql = (f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM read_parquet("
                f"$paths, union_by_name = true{hive})")
         with duckdb.connect() as con:
-            out = con.execute(sql, {"paths": paths}).df()
+            table = con.sql(sql, params={"paths": paths}).to_arrow_table()
+        # Whole numbers stay whole where some are missing (reps): Int64, as in the Log.
+        out = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
         text = [c for c in cols if schema.field(c).type == pa.string()
                 and str(out[c].dtype) != "str"]
         if text:  # an all-null text column comes back as objects
