@@ -9,9 +9,13 @@ Layout of a store folder (created readable by its owner only, mode 0700)::
     report/      Delta table: the import report (rejected, flagged, missing rows)
 
 Every write is a Delta Lake commit (``deltalake``): a commit is atomic, so a
-reader sees a table before or after an ingest, never half of one. The sets of
-one ingest are streamed into a single commit: an ingest interrupted before that
-commit leaves the store as it was.
+reader sees a table before or after an ingest, never half of one. Each export's
+new sets are written to a Parquet file of their own as the export is read (memory
+holds one export); one Delta transaction then adds all of them: an ingest
+interrupted before it leaves the store as it was (its files are in no commit).
+The tables are committed in the order sets, plans, report, imports: the file
+records come last, so an ingest stopped between two commits is done again in
+full next time, its sets then counted as already stored.
 
 Dedup: a set's natural key is (athlete, performed_at, exercise, set, side,
 occurrence), the occurrence being the index of equal keys within one file
@@ -284,10 +288,11 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
            read_log=None) -> IngestResult:
     """Import every plan and log of ``roster`` into the store at ``store`` (created if new).
 
-    File by file, athlete by athlete: the new sets of all files are streamed into
-    one Delta commit of the sets table; then the plans, the file records and the
-    import report are committed. Unchanged files (same SHA-256 for the athlete) are
-    recognised and not read; when nothing changed, nothing is written.
+    File by file, athlete by athlete: each file's new sets go to a Parquet file, and
+    one Delta transaction adds them all to the sets table; then the plans, the
+    import report and the file records are committed. Unchanged files (same SHA-256
+    for the athlete) are recognised and not read; when nothing changed, nothing is
+    written.
     """
     from deltalake import CommitProperties, write_deltalake
 
@@ -401,15 +406,15 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
             [act for _, act in plan_tables], mode="overwrite", schema=PLANS_SCHEMA,
             partition_by=["athlete"],
             partition_filters=[("athlete", "in", [a for a, _ in plan_tables])])
-    files = pd.DataFrame(records, columns=IMPORTS_SCHEMA.names)
-    written = files[files["format"] != "unchanged"]
-    if len(written):
-        write_deltalake(str(st.table_path("imports")), _arrow(written, IMPORTS_SCHEMA),
-                        mode="append")
     report = (pd.concat(reports, ignore_index=True) if reports else _empty(REPORT_SCHEMA))
     if len(report):
         report = report.astype({"line": "int64"})
         write_deltalake(str(st.table_path("report")), _arrow(report, REPORT_SCHEMA),
+                        mode="append")
+    files = pd.DataFrame(records, columns=IMPORTS_SCHEMA.names)
+    written = files[files["format"] != "unchanged"]
+    if len(written):  # last: the mark that these files are in
+        write_deltalake(str(st.table_path("imports")), _arrow(written, IMPORTS_SCHEMA),
                         mode="append")
     return IngestResult(files.assign(
         status=files["format"].map(lambda f: "unchanged" if f == "unchanged" else "ingested")),

@@ -161,3 +161,20 @@ def test_tls_cluster_with_certificates(store, tmp_path):  # noqa: F811
                    scheduler=address.replace("tls://", "tcp://"))
     finally:
         _stop(procs)
+
+
+def test_cli_cohort_on_the_cluster(store, tcp_cluster, tmp_path):  # noqa: F811
+    from typer.testing import CliRunner
+
+    from planner.cli import app
+
+    out = tmp_path / "cohort.csv"
+    r = CliRunner().invoke(app, ["cohort", str(store / "store"), "--scheduler", tcp_cluster,
+                                 "--as-of", "2026-01-18", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    table = pd.read_csv(out)
+    embedded = cohort(store / "store", as_of=AS_OF).athletes
+    assert table["athlete"].tolist() == embedded["athlete"].tolist()
+    assert table["sessions_done"].fillna(-1).tolist() == \
+        embedded["sessions_done"].fillna(-1).tolist()
+    assert table["pain_status"].tolist() == embedded["pain_status"].tolist()
