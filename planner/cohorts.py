@@ -92,31 +92,30 @@ def _compliance(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp) ->
     # Keys are numbers written as text (cheaper than joining dates and names): the athlete,
     # then the day, exercise, n-th working set and side; or the template key, negated.
     by_key = log["key"].notna().groupby(log["athlete"]).any()
-    ath = pd.Index(sorted(plans["athlete"].unique()))
-    exercises = pd.Index(pd.unique(pd.concat([log["exercise"], plans["exercise"]])))
-    sides = pd.Index(pd.unique(pd.concat([log["side"].fillna("both"), plans["side"]])))
-    keys = pd.Index(pd.unique(pd.concat([log["key"].dropna(), plans["key"]])))
 
-    def code(athlete, date, exercise, n, side) -> np.ndarray:
-        day = (date - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="int64")
-        return (((ath.get_indexer(athlete).astype("int64") * 100_000 + day) * 1_000
-                 + exercises.get_indexer(exercise)) * 10_000 + n) * 8 + sides.get_indexer(side)
+    def codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        """The same small integer for the same text in ``a`` and ``b``."""
+        c, _ = pd.factorize(pd.concat([a, b], ignore_index=True))
+        return c[:len(a)].astype("int64"), c[len(a):].astype("int64")
 
-    def keyed_code(athlete, key) -> np.ndarray:
-        return -(ath.get_indexer(athlete).astype("int64") * 1_000_000_000
-                 + keys.get_indexer(key) + 1)
+    def days(d: pd.Series) -> np.ndarray:
+        return (d - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="int64")
 
     work = log["set_type"].isin(WORK_SETS)
     n = log[work].groupby(["athlete", "date", "exercise", "side"], sort=False).cumcount() + 1
     n = n.reindex(log.index).fillna(0).to_numpy(dtype="int64")
+    (la, pa_), (le, pe), (ls, ps) = (codes(log["athlete"], plans["athlete"]),
+                                     codes(log["exercise"], plans["exercise"]),
+                                     codes(log["side"].fillna("both"), plans["side"]))
+    lk, pk = codes(log["key"], plans["key"])  # NA -> -1
+    derived = (((la * 100_000 + days(log["date"])) * 1_000 + le) * 10_000 + n) * 8 + ls
     has = log["key"].notna().to_numpy()
-    derived = code(log["athlete"], log["date"], log["exercise"], n, log["side"].fillna("both"))
-    derived[has] = keyed_code(log.loc[has, "athlete"], log.loc[has, "key"])
+    derived[has] = -(la[has] * 1_000_000_000 + lk[has] + 1)
     log = log.assign(key=pd.Series(derived, index=log.index).astype(str))
     keyed = plans["athlete"].map(by_key).fillna(False).astype(bool).to_numpy()
-    plan_code = code(plans["athlete"], plans["date"], plans["exercise"],
-                     plans["set"].to_numpy(dtype="int64"), plans["side"])
-    plan_code[keyed] = keyed_code(plans.loc[keyed, "athlete"], plans.loc[keyed, "key"])
+    plan_code = (((pa_ * 100_000 + days(plans["date"])) * 1_000 + pe) * 10_000
+                 + plans["set"].to_numpy(dtype="int64")) * 8 + ps
+    plan_code[keyed] = -(pa_[keyed] * 1_000_000_000 + pk[keyed] + 1)
     plan = plans.assign(key=pd.Series(plan_code, index=plans.index).astype(str))
     # Text held as Python strings, here and in what compliance_sets derives from it:
     # pandas' isin on Arrow-backed text loops over the values in Python (60x slower).
@@ -243,7 +242,7 @@ def _pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp) -> pd.D
     and the episodes (weeks outside the rules), with ``pain_status`` itself, called for the
     athletes whose log holds a pain score or a note (others have no pain data)."""
     cols = ["pain_status", "pain_reasons", "pain_weeks", "pain_episodes"]
-    scored = sets[list(PAIN)].notna().any(axis=1) | sets["note"].fillna("").ne("")
+    scored = sets[list(PAIN)].notna().any(axis=1) | sets["note"].astype("str").fillna("").ne("")
     rows = []
     for a, t in sets[sets["athlete"].isin(sets.loc[scored, "athlete"].unique())].groupby(
             "athlete", sort=True):
@@ -267,7 +266,8 @@ def athlete_rows(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp,
     """The per-athlete table for the athletes in ``sets`` and ``plans``, and each athlete's
     active weeks (athlete, week_start). The unit of work of both engines."""
     as_of = pd.Timestamp(as_of).normalize()
-    ids = sorted(set(sets["athlete"]) | set(plans["athlete"]) | set(athletes or []))
+    ids = sorted(set(sets["athlete"].unique()) | set(plans["athlete"].unique())
+                 | set(athletes or []))
     sets = sets[sets["date"] <= as_of]
     out = pd.DataFrame(index=pd.Index(ids, name="athlete"))
     g = sets.groupby("athlete")

@@ -159,3 +159,31 @@ def test_cohort_tables(result):
     assert weekly[pd.Timestamp("2026-01-05")] == 4 and weekly[pd.Timestamp("2026-01-12")] == 4
     assert weekly[pd.Timestamp("2025-12-08")] == 1  # cy alone, before the plans began
     assert weekly[pd.Timestamp("2025-12-15")] == 2  # cy and dee
+
+
+def test_app_logs_without_keys_match_per_athlete_as_analyse_does():
+    """Two athletes on the same plan, their logs without template keys (as app exports):
+    each athlete's compliance is the single-athlete analysis' own, not the other's."""
+    import numpy as np
+
+    from planner.cohorts import athlete_rows
+    from tests.logkit import simulate
+
+    plan = planner.generate(planner.PlanConfig(weeks=4, start_date="2026-02-02"))
+    as_of = pd.Timestamp("2026-03-01")
+    logs = {a: simulate(plan.table, np.random.default_rng(seed), miss=miss, short=0.3)
+            for a, seed, miss in (("amy", 1, 0.1), ("bo", 2, 0.5))}
+    sets = pd.concat([t.assign(athlete=a) for a, t in logs.items()], ignore_index=True)
+    plans = pd.concat([plan.table.assign(athlete=a) for a in logs], ignore_index=True)
+    rows, _ = athlete_rows(sets, plans, as_of)
+    rows = rows.set_index("athlete")
+    assert rows.loc["amy", "compliance_sessions"] != rows.loc["bo", "compliance_sessions"]
+    for a, log in logs.items():
+        sessions = planner.analyse(log, plan, as_of=as_of).sessions
+        due = sessions[sessions["band"] != "planned"]
+        ok = due["band"].isin(["done", "over"])
+        for e, v in ok.groupby(due["exercise"]).mean().items():
+            assert rows.loc[a, f"compliance_{e}"] == pytest.approx(v), (a, e)
+        whole = ok.groupby(due["session_id"]).all()
+        assert rows.loc[a, "compliance_sessions"] == pytest.approx(whole.mean())
+        assert rows.loc[a, "sessions_due"] == len(whole)
