@@ -2,6 +2,7 @@
 memory, and the same cohort on a local Dask cluster (scheduler + 2 workers).
 
 Run: .venv/bin/python benchmarks/bench_cohort.py [ATHLETES ...] [--work DIR] [--no-dask]
+                                                   [--reuse-store]
      (default 200 1000; the issue's goal is 10000 athletes x 52 weeks: run that on a machine
      with more than 2 cores and a few GB of free memory)
 
@@ -136,7 +137,7 @@ def run(name: str, folder: Path) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def bench(athletes: int, work: Path, dask: bool) -> None:
+def bench(athletes: int, work: Path, dask: bool, reuse: bool = False) -> None:
     import pandas as pd
 
     from benchmarks.make_cohort import make
@@ -145,13 +146,17 @@ def bench(athletes: int, work: Path, dask: bool) -> None:
     if not (folder / "roster.csv").exists():
         made = make(folder, athletes)
         print(f"wrote {folder}: {made['athletes']} athletes, {made['sets']:,} sets")
-    if (folder / "store").exists():
-        import shutil
+    if reuse and (folder / "store").exists():
+        print(f"{athletes} athletes: the store of an earlier run (no ingest figures)")
+    else:
+        if (folder / "store").exists():
+            import shutil
 
-        shutil.rmtree(folder / "store")
-    ing = run("ingest", folder)
-    print(f"{athletes} athletes: ingest {ing['sets']:,} sets in {ing['seconds']:.1f} s = "
-          f"{ing['sets'] / ing['seconds']:,.0f} sets/s, peak RSS {ing['peak_rss_mb']:.0f} MB")
+            shutil.rmtree(folder / "store")
+        ing = run("ingest", folder)
+        print(f"{athletes} athletes: ingest {ing['sets']:,} sets in {ing['seconds']:.1f} s = "
+              f"{ing['sets'] / ing['seconds']:,.0f} sets/s, peak RSS "
+              f"{ing['peak_rss_mb']:.0f} MB")
     co, sq = run("cohort", folder), run("sql", folder)
     print(f"  cohort (embedded) {co['seconds']:.2f} s, peak RSS {co['peak_rss_mb']:.0f} MB; "
           f"hand-written DuckDB SQL {sq['seconds']:.2f} s, peak RSS {sq['peak_rss_mb']:.0f} MB;"
@@ -180,10 +185,11 @@ def main() -> None:
         work = Path(args[args.index("--work") + 1])
         args = [a for i, a in enumerate(args) if a != "--work" and args[i - 1] != "--work"]
     sizes = [int(a) for a in args if a.isdigit()] or [200, 1000]
+    args = [a for a in args if not a.isdigit()]
     if work is None:
         work = Path(tempfile.mkdtemp(prefix="planner-cohort-bench-"))
     for n in sizes:
-        bench(n, work, dask)
+        bench(n, work, dask, "--reuse-store" in args)
 
 
 if __name__ == "__main__":
