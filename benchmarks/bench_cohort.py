@@ -2,10 +2,11 @@
 memory, and the same cohort on a local Dask cluster (scheduler + 2 workers).
 
 Run: .venv/bin/python benchmarks/bench_cohort.py [ATHLETES ...] [--work DIR] [--no-dask]
-                                                   [--reuse-store]
+                                                   [--reuse-store] [--doubling]
      (default 200 1000; the issue's goal is 10000 athletes x 52 weeks: run that on a machine
      with more than 2 cores and a few GB of free memory)
 
+``--doubling`` also ingests one athlete's export of 50,000, 100,000 and 200,000 sets.
 Each phase runs in its own process so that its peak RSS (``resource.getrusage``) is its
 own. The SQL computes the same per-athlete aggregates as ``cohort`` on this cohort (last
 session, per-exercise and per-session compliance, best e1RM and its trend, the latest
@@ -174,6 +175,35 @@ def bench(athletes: int, work: Path, dask: bool, reuse: bool = False) -> None:
               f"same table as embedded: {same}")
 
 
+def doubling(work: Path, base: Path, sizes=(50_000, 100_000, 200_000)) -> None:
+    """Peak RSS of ingesting one athlete's export as it doubles (one Strong file, workouts
+    repeated a year apart), each into a fresh store in its own process."""
+    import pandas as pd
+
+    one = pd.read_csv(base / "logs" / "a00000.csv", dtype=str, keep_default_na=False)
+    for n in sizes:
+        folder = work / f"doubling-{n}"
+        if not (folder / "roster.csv").exists():
+            (folder / "logs").mkdir(parents=True, exist_ok=True)
+            reps = -(-n // len(one))
+            parts = []
+            for i in range(reps):
+                part = one.copy()
+                when = pd.to_datetime(part["Date"]) - pd.DateOffset(years=reps - 1 - i)
+                part["Date"] = when.dt.strftime("%Y-%m-%d %H:%M:%S")
+                parts.append(part)
+            pd.concat(parts).head(n).to_csv(folder / "logs" / "a.csv", index=False)
+            pd.DataFrame([{"athlete": "a", "name": "A", "plan": "", "logs": "logs/a.csv",
+                           "unit": "kg"}]).to_csv(folder / "roster.csv", index=False)
+        if (folder / "store").exists():
+            import shutil
+
+            shutil.rmtree(folder / "store")
+        r = run("ingest", folder)
+        print(f"one export of {r['sets']:,} sets: ingest {r['seconds']:.1f} s, "
+              f"peak RSS {r['peak_rss_mb']:.0f} MB")
+
+
 def main() -> None:
     args = sys.argv[1:]
     if args and args[0] == "--phase":
@@ -190,6 +220,8 @@ def main() -> None:
         work = Path(tempfile.mkdtemp(prefix="planner-cohort-bench-"))
     for n in sizes:
         bench(n, work, dask, "--reuse-store" in args)
+    if "--doubling" in args:
+        doubling(work, work / f"cohort-{sizes[0]}")
 
 
 if __name__ == "__main__":
