@@ -6,6 +6,9 @@ The public API::
     generate(config) -> Plan       one row per prescribed set (Plan.table)
     read_plan(path) -> Plan        a plan CSV read back
     read_log(path, unit=None)      a workout log (our template, Strong, Hevy, FitNotes)
+    read_roster(path)              a coach's athletes: a folder per athlete or a roster CSV
+    ingest(roster, store)          every athlete's plans and logs into a Delta Lake store
+    cohort(store, scheduler=None)  one row per athlete, embedded (DuckDB) or on Dask
     analyse(log, plan=None)        compliance, progression, load and pain
     next_block(plan, log) -> Plan  the next weeks from what was actually done
     metrics                        e1RM, volume load, ACWR, monotony, CTL/ATL/TSB ...
@@ -35,12 +38,18 @@ _LAZY = {
     "write_log_template": ("planner.logs", "write_log_template"),
     "analyse": ("planner.analysis", "analyse"),
     "next_block": ("planner.nextblock", "next_block"),
+    "read_roster": ("planner.roster", "read_roster"),
+    "Roster": ("planner.roster", "Roster"),
+    "ingest": ("planner.store", "ingest"),
+    "open_store": ("planner.store", "open_store"),
+    "cohort": ("planner.cohorts", "cohort"),
 }
 
 __all__ = [
     "EXERCISE_IDS", "PLAN_COLUMNS", "ConfigError", "Log", "LogFormatError", "Plan",
     "PlanConfig", "PlanFormatError", "PlateSet", "analyse", "catalogue", "exercise",
     "generate", "metrics", "next_block", "read_log", "read_plan", "write_log_template",
+    "Roster", "cohort", "ingest", "open_store", "read_roster",
 ]
 
 
@@ -61,5 +70,8 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover
     from planner import metrics  # noqa: F401
     from planner.analysis import analyse  # noqa: F401
+    from planner.cohorts import cohort  # noqa: F401
     from planner.logs import Log, LogFormatError, read_log, write_log_template  # noqa: F401
     from planner.nextblock import next_block  # noqa: F401
+    from planner.roster import Roster, read_roster  # noqa: F401
+    from planner.store import ingest, open_store  # noqa: F401

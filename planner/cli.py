@@ -315,3 +315,90 @@ def next_block_cmd(
 
 def main() -> None:  # pragma: no cover
     app()
+
+
+# --- many athletes: a store and the cohort ----------------------------------------------------
+
+@app.command("ingest")
+def ingest_cmd(
+    roster: Annotated[Path, typer.Argument(
+        metavar="ROSTER", help="A roster folder (one sub-folder per athlete) or roster CSV.")],
+    store: Annotated[Path, typer.Option("--store", help="The store folder (created if new).")],
+    unit: Annotated[str | None, typer.Option(help="kg or lb, for logs that do not say.")]
+        = None,
+) -> None:
+    """Import every athlete's plans and logs into a store; sets already stored are skipped."""
+    from planner.logs import LogFormatError
+    from planner.roster import RosterError
+    from planner.store import StoreError, ingest
+
+    try:
+        result = ingest(roster, store, unit=unit)
+    except (RosterError, StoreError, LogFormatError) as exc:
+        _fail(str(exc))
+    f = result.files
+    for r in f.itertuples():
+        if r.status == "unchanged":
+            typer.echo(f"{r.athlete}: {r.file}: unchanged, already ingested")
+        elif r.kind == "plan":
+            typer.echo(f"{r.athlete}: {r.file}: plan, {r.imported} planned sets")
+        else:
+            typer.echo(f"{r.athlete}: {r.file}: {r.rows_read} rows: {r.imported} imported, "
+                       f"{r.already_stored} already stored, {r.rejected} rejected, "
+                       f"{r.skipped} skipped; {r.missing} stored sets missing from it")
+    logs = f[(f["kind"] == "log") & (f["status"] == "ingested")]
+    typer.echo(f"{len(f)} files, {int(logs['imported'].sum())} sets imported"
+               + ("" if result.changed else "; the store is unchanged"))
+
+
+@app.command("cohort")
+def cohort_cmd(
+    store: Annotated[Path, typer.Argument(metavar="STORE", help="The store folder.")],
+    scheduler: Annotated[str | None, typer.Option(
+        help="A Dask scheduler address (tcp://host:8786 or tls://host:8786); "
+             "default: run here.")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="The day to analyse for (YYYY-MM-DD; default today).")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Also write the per-athlete table to this CSV.")] = None,
+    tls_ca_file: Annotated[Path | None, typer.Option(help="CA certificate (PEM) for tls://.")]
+        = None,
+    tls_cert: Annotated[Path | None, typer.Option(help="Client certificate (PEM).")] = None,
+    tls_key: Annotated[Path | None, typer.Option(help="Client private key (PEM).")] = None,
+    force: Annotated[bool, typer.Option(help="Replace the output if it exists.")] = False,
+) -> None:
+    """One row per athlete: last session, compliance, deadlift trend, ACWR, pain, block due."""
+    from planner.cohorts import cohort
+    from planner.store import StoreError
+
+    security = None
+    if tls_ca_file or tls_cert or tls_key:
+        from distributed import Security
+
+        security = Security(tls_ca_file=str(tls_ca_file) if tls_ca_file else None,
+                            tls_client_cert=str(tls_cert) if tls_cert else None,
+                            tls_client_key=str(tls_key) if tls_key else None,
+                            require_encryption=True)
+    try:
+        result = cohort(store, as_of=as_of, scheduler=scheduler, security=security)
+    except StoreError as exc:
+        _fail(str(exc))
+    except (OSError, TimeoutError) as exc:
+        _fail(f"--scheduler: could not use {scheduler}: {exc}")
+    shown = ["athlete", "last_session", "days_since", "compliance_sessions",
+             "compliance_deadlift", "e1rm_trend_kg_per_week", "acwr", "pain_status",
+             "due_next_block"]
+    typer.echo(result.athletes[shown].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    typer.echo("")
+    typer.echo(result.compliance.to_string(index=False))
+    p = result.pain.iloc[0]
+    typer.echo(f"\npain episodes: {int(p['episodes'])} in {int(p['athlete_weeks'])} "
+               "athlete-weeks with "
+               "pain data" + (f" ({p['episodes_per_100_athlete_weeks']:.1f} per 100)"
+                              if p["athlete_weeks"] else ""))
+    if output is not None:
+        from planner.export import neutralise_frame, write_atomic
+
+        table = neutralise_frame(result.athletes)  # no spreadsheet formulas from free text
+        typer.echo("wrote " + str(_write("-o/--output", lambda: write_atomic(
+            output, lambda fh: table.to_csv(fh, index=False), overwrite=force))))

@@ -1,0 +1,228 @@
+"""Cohort benchmark: ingest throughput, ``cohort`` embedded vs hand-written DuckDB SQL, peak
+memory, and the same cohort on a local Dask cluster (scheduler + 2 workers).
+
+Run: .venv/bin/python benchmarks/bench_cohort.py [ATHLETES ...] [--work DIR] [--no-dask]
+                                                   [--reuse-store] [--doubling]
+     (default 200 1000; the issue's goal is 10000 athletes x 52 weeks: run that on a machine
+     with more than 2 cores and a few GB of free memory)
+
+``--doubling`` also ingests one athlete's export of 50,000, 100,000 and 200,000 sets.
+Each phase runs in its own process so that its peak RSS (``resource.getrusage``) is its
+own. The SQL computes the same per-athlete aggregates as ``cohort`` on this cohort (last
+session, per-exercise and per-session compliance, best e1RM and its trend, the latest
+coupled rolling ACWR on the deadlift's volume load); the synthetic logs are Strong exports,
+which carry no pain scores, so pain is "no pain data" for everyone and the SQL skips it.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+AS_OF = "2026-01-31"
+
+SQL = """
+WITH s AS (SELECT * FROM read_parquet($sets, hive_partitioning = true,
+                                      hive_types = {'athlete': VARCHAR})
+           WHERE date <= $as_of),
+p AS (SELECT * FROM read_parquet($plans, hive_partitioning = true,
+                                 hive_types = {'athlete': VARCHAR})),
+base AS (SELECT athlete, count(*) AS sets, max(date) AS last_session FROM s GROUP BY athlete),
+w AS (SELECT athlete, date, exercise, side, reps, hold_s, load_kg,
+             row_number() OVER (PARTITION BY athlete, date, exercise, side
+                                ORDER BY performed_at, source_line) AS n
+      FROM s WHERE set_type IN ('working', 'failure')),
+m AS (SELECT p.athlete, p.session_id, p.exercise, p.date,
+             w.athlete IS NOT NULL AND (coalesce(w.reps, 0) > 0 OR coalesce(w.hold_s, 0) > 0)
+             AND NOT coalesce(w.reps < p.target_reps, false)
+             AND NOT coalesce(w.hold_s < p.target_hold_s - 0.01, false)
+             AND NOT coalesce(coalesce(w.load_kg, p.load_kg) < p.load_kg - 0.01, false) AS ok
+      FROM p LEFT JOIN w ON p.athlete = w.athlete AND p.date = w.date
+           AND p.exercise = w.exercise AND p.set = w.n AND p.side = w.side
+      WHERE p.date <= $as_of),
+ex AS (SELECT athlete, session_id, exercise, bool_and(ok) AS ok FROM m GROUP BY ALL),
+comp AS (SELECT athlete,
+                avg(CASE WHEN exercise = 'deadlift' THEN ok::INT END) AS compliance_deadlift,
+                avg(CASE WHEN exercise = 'glute_bridge' THEN ok::INT END) AS compliance_bridge,
+                avg(CASE WHEN exercise = 'rotational_stretch' THEN ok::INT END) AS c_stretch
+         FROM ex GROUP BY athlete),
+ses AS (SELECT athlete, avg(ok::INT) AS compliance_sessions
+        FROM (SELECT athlete, session_id, bool_and(ok) AS ok FROM ex GROUP BY ALL)
+        GROUP BY athlete),
+dl AS (SELECT athlete, date, max(load_kg * (1 + least(reps, 36) / 30.0)) AS e1rm
+       FROM s WHERE exercise = 'deadlift' AND set_type IN ('working', 'failure')
+                AND load_kg IS NOT NULL AND reps >= 1 GROUP BY ALL),
+trend AS (SELECT athlete, max(e1rm) AS best_e1rm_kg,
+                 regr_slope(e1rm, epoch(date) / 86400) * 7 AS e1rm_trend_kg_per_week
+          FROM dl GROUP BY athlete),
+daily AS (SELECT athlete, date,
+                 sum(CASE WHEN exercise = 'deadlift' THEN coalesce(reps * load_kg, 0) ELSE 0 END)
+                 AS v FROM s WHERE set_type IN ('working', 'failure') GROUP BY ALL),
+grid AS (SELECT athlete, unnest(generate_series(min(date), max(date), INTERVAL 1 DAY)) AS d
+         FROM daily GROUP BY athlete),
+dense AS (SELECT g.athlete, g.d, coalesce(daily.v, 0) AS v
+          FROM grid g LEFT JOIN daily ON g.athlete = daily.athlete AND g.d = daily.date),
+roll AS (SELECT athlete, d,
+                avg(v) OVER (PARTITION BY athlete ORDER BY d ROWS 6 PRECEDING) AS a,
+                avg(v) OVER (PARTITION BY athlete ORDER BY d ROWS 27 PRECEDING) AS c,
+                count(*) OVER (PARTITION BY athlete ORDER BY d ROWS 27 PRECEDING) AS k
+         FROM dense),
+acwr AS (SELECT athlete, arg_max(CASE WHEN k >= 28 AND c > 0 THEN a / c END, d) AS acwr
+         FROM roll GROUP BY athlete)
+SELECT base.*, comp.*, ses.compliance_sessions, trend.best_e1rm_kg,
+       trend.e1rm_trend_kg_per_week, acwr.acwr
+FROM base LEFT JOIN comp USING (athlete) LEFT JOIN ses USING (athlete)
+     LEFT JOIN trend USING (athlete) LEFT JOIN acwr USING (athlete)
+ORDER BY athlete
+"""
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def phase(name: str, folder: Path) -> dict:
+    """One measured phase, in this process."""
+    import pandas as pd
+
+    import planner
+
+    store = folder / "store"
+    t0 = time.perf_counter()
+    out: dict = {}
+    if name == "ingest":
+        r = planner.ingest(folder / "roster.csv", store)
+        logs = r.files[r.files["kind"] == "log"]
+        out["sets"] = int(logs["rows_read"].sum())
+        out["imported"] = int(logs["imported"].sum())
+    elif name == "cohort":
+        c = planner.cohort(store, as_of=AS_OF)
+        c.athletes.to_parquet(folder / "cohort_embedded.parquet")
+        out["athletes"] = len(c.athletes)
+    elif name == "sql":
+        import duckdb
+
+        st = planner.open_store(store)
+        sets = [f for fs in st.files("sets").values() for f in fs]
+        plans = [f for fs in st.files("plans").values() for f in fs]
+        t0 = time.perf_counter()  # the file lists come from the Delta log, as for cohort
+        with duckdb.connect() as con:
+            df = con.execute(SQL, {"sets": sets, "plans": plans,
+                                   "as_of": pd.Timestamp(AS_OF)}).df()
+        df.to_parquet(folder / "cohort_sql.parquet")
+        out["athletes"] = len(df)
+    elif name == "dask":
+        from distributed import LocalCluster
+
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                          host="127.0.0.1", dashboard_address=None) as cluster:
+            t0 = time.perf_counter()
+            c = planner.cohort(store, as_of=AS_OF, scheduler=cluster.scheduler_address)
+            out["seconds"] = time.perf_counter() - t0
+        c.athletes.to_parquet(folder / "cohort_dask.parquet")
+    out.setdefault("seconds", time.perf_counter() - t0)
+    out["peak_rss_mb"] = _rss_mb()
+    return out
+
+
+def run(name: str, folder: Path) -> dict:
+    res = subprocess.run([sys.executable, __file__, "--phase", name, str(folder)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def bench(athletes: int, work: Path, dask: bool, reuse: bool = False) -> None:
+    import pandas as pd
+
+    from benchmarks.make_cohort import make
+
+    folder = work / f"cohort-{athletes}"
+    if not (folder / "roster.csv").exists():
+        made = make(folder, athletes)
+        print(f"wrote {folder}: {made['athletes']} athletes, {made['sets']:,} sets")
+    if reuse and (folder / "store").exists():
+        print(f"{athletes} athletes: the store of an earlier run (no ingest figures)")
+    else:
+        if (folder / "store").exists():
+            import shutil
+
+            shutil.rmtree(folder / "store")
+        ing = run("ingest", folder)
+        print(f"{athletes} athletes: ingest {ing['sets']:,} sets in {ing['seconds']:.1f} s = "
+              f"{ing['sets'] / ing['seconds']:,.0f} sets/s, peak RSS "
+              f"{ing['peak_rss_mb']:.0f} MB")
+    co, sq = run("cohort", folder), run("sql", folder)
+    print(f"  cohort (embedded) {co['seconds']:.2f} s, peak RSS {co['peak_rss_mb']:.0f} MB; "
+          f"hand-written DuckDB SQL {sq['seconds']:.2f} s, peak RSS {sq['peak_rss_mb']:.0f} MB;"
+          f" ratio {co['seconds'] / sq['seconds']:.1f}x")
+    emb = pd.read_parquet(folder / "cohort_embedded.parquet")
+    sql = pd.read_parquet(folder / "cohort_sql.parquet")
+    for col in ("compliance_deadlift", "compliance_sessions", "best_e1rm_kg",
+                "e1rm_trend_kg_per_week", "acwr"):
+        diff = (emb[col].astype(float) - sql[col].astype(float)).abs().max()
+        print(f"  |cohort - SQL| max on {col}: {diff:.2g}")
+    if dask:
+        dk = run("dask", folder)
+        same = emb.equals(pd.read_parquet(folder / "cohort_dask.parquet"))
+        print(f"  cohort on Dask (LocalCluster, 2 workers x 1 thread) {dk['seconds']:.2f} s; "
+              f"same table as embedded: {same}")
+
+
+def doubling(work: Path, base: Path, sizes=(50_000, 100_000, 200_000)) -> None:
+    """Peak RSS of ingesting one athlete's export as it doubles (one Strong file, workouts
+    repeated a year apart), each into a fresh store in its own process."""
+    import pandas as pd
+
+    one = pd.read_csv(base / "logs" / "a00000.csv", dtype=str, keep_default_na=False)
+    for n in sizes:
+        folder = work / f"doubling-{n}"
+        if not (folder / "roster.csv").exists():
+            (folder / "logs").mkdir(parents=True, exist_ok=True)
+            reps = -(-n // len(one))
+            parts = []
+            for i in range(reps):
+                part = one.copy()
+                when = pd.to_datetime(part["Date"]) - pd.DateOffset(years=reps - 1 - i)
+                part["Date"] = when.dt.strftime("%Y-%m-%d %H:%M:%S")
+                parts.append(part)
+            pd.concat(parts).head(n).to_csv(folder / "logs" / "a.csv", index=False)
+            pd.DataFrame([{"athlete": "a", "name": "A", "plan": "", "logs": "logs/a.csv",
+                           "unit": "kg"}]).to_csv(folder / "roster.csv", index=False)
+        if (folder / "store").exists():
+            import shutil
+
+            shutil.rmtree(folder / "store")
+        r = run("ingest", folder)
+        print(f"one export of {r['sets']:,} sets: ingest {r['seconds']:.1f} s, "
+              f"peak RSS {r['peak_rss_mb']:.0f} MB")
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if args and args[0] == "--phase":
+        print(json.dumps(phase(args[1], Path(args[2]))))
+        return
+    dask = "--no-dask" not in args
+    work = None
+    if "--work" in args:
+        work = Path(args[args.index("--work") + 1])
+        args = [a for i, a in enumerate(args) if a != "--work" and args[i - 1] != "--work"]
+    sizes = [int(a) for a in args if a.isdigit()] or [200, 1000]
+    args = [a for a in args if not a.isdigit()]
+    if work is None:
+        work = Path(tempfile.mkdtemp(prefix="planner-cohort-bench-"))
+    for n in sizes:
+        bench(n, work, dask, "--reuse-store" in args)
+    if "--doubling" in args:
+        doubling(work, work / f"cohort-{sizes[0]}")
+
+
+if __name__ == "__main__":
+    main()

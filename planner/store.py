@@ -1,0 +1,421 @@
+"""The athletes' store: every set of every athlete, once, in Delta Lake tables.
+
+Layout of a store folder (created readable by its owner only, mode 0700)::
+
+    store.json   {"kind": "planner store", "schema_version": 1}
+    sets/        Delta table, partitioned by athlete: one row per performed set
+    plans/       Delta table, partitioned by athlete: one row per prescribed set
+    imports/     Delta table: one row per file ingested (SHA-256, counts)
+    report/      Delta table: the import report (rejected, flagged, missing rows)
+
+Every write is a Delta Lake commit (``deltalake``): a commit is atomic, so a
+reader sees a table before or after an ingest, never half of one. Each export's
+new sets are written to a Parquet file of their own as the export is read (memory
+holds one export); one Delta transaction then adds all of them: an ingest
+interrupted before it leaves the store as it was (its files are in no commit).
+The tables are committed in the order sets, plans, report, imports: the file
+records come last, so an ingest stopped between two commits is done again in
+full next time, its sets then counted as already stored.
+
+Dedup: a set's natural key is (athlete, performed_at, exercise, set, side,
+occurrence), the occurrence being the index of equal keys within one file
+(FitNotes has no time of day: two identical sets of a day both stay). App
+exports are cumulative: a newer export adds only its new sets; stored sets of
+the same app, dated within the export's span, that it no longer holds stay in
+the store and are reported as "missing". A file whose SHA-256 is already
+recorded for the athlete is not read again. Per file,
+``rows_read == imported + already_stored + rejected + skipped``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from planner.roster import Athlete, Roster, read_roster
+
+SCHEMA_VERSION = 1
+STORE_KIND = "planner store"
+KEY = ["performed_at", "exercise", "set", "side", "occurrence"]
+
+SETS_SCHEMA = pa.schema([
+    ("athlete", pa.string()), ("performed_at", pa.timestamp("us")), ("date", pa.timestamp("us")),
+    ("session_id", pa.string()), ("workout", pa.string()), ("exercise", pa.string()),
+    ("source_exercise", pa.string()), ("set", pa.int64()), ("occurrence", pa.int64()),
+    ("set_type", pa.string()), ("reps", pa.int64()), ("hold_s", pa.float64()),
+    ("side", pa.string()), ("load_kg", pa.float64()), ("rpe", pa.float64()),
+    ("pain_during", pa.float64()), ("pain_after", pa.float64()),
+    ("pain_next_morning", pa.float64()), ("session_rpe", pa.float64()),
+    ("session_min", pa.float64()), ("note", pa.string()), ("key", pa.string()),
+    ("source_format", pa.string()), ("source_file", pa.string()), ("source_line", pa.int64()),
+    ("source_sha256", pa.string()),
+])
+PLANS_SCHEMA = pa.schema([
+    ("athlete", pa.string()), ("key", pa.string()), ("week", pa.int64()), ("day", pa.int64()),
+    ("date", pa.timestamp("us")), ("session_id", pa.string()), ("exercise", pa.string()),
+    ("set", pa.int64()), ("side", pa.string()), ("target_reps", pa.int64()),
+    ("target_hold_s", pa.float64()), ("load_kg", pa.float64()), ("rest_s", pa.int64()),
+    ("phase", pa.string()), ("source_file", pa.string()),
+])
+IMPORTS_SCHEMA = pa.schema([
+    ("ingest_id", pa.string()), ("ingested_at", pa.timestamp("us", tz="UTC")),
+    ("athlete", pa.string()), ("kind", pa.string()), ("file", pa.string()),
+    ("sha256", pa.string()), ("format", pa.string()), ("rows_read", pa.int64()),
+    ("imported", pa.int64()), ("already_stored", pa.int64()), ("rejected", pa.int64()),
+    ("skipped", pa.int64()), ("flagged", pa.int64()), ("missing", pa.int64()),
+    ("schema_version", pa.int64()),
+])
+REPORT_SCHEMA = pa.schema([
+    ("ingest_id", pa.string()), ("athlete", pa.string()), ("sha256", pa.string()),
+    ("file", pa.string()), ("line", pa.int64()), ("column", pa.string()), ("value", pa.string()),
+    ("problem", pa.string()), ("action", pa.string()),
+])
+SCHEMAS = {"sets": SETS_SCHEMA, "plans": PLANS_SCHEMA, "imports": IMPORTS_SCHEMA,
+           "report": REPORT_SCHEMA}
+PARTITIONED = ("sets", "plans")
+COUNTS = ("rows_read", "imported", "already_stored", "rejected", "skipped", "flagged", "missing")
+
+
+class StoreError(ValueError):
+    """A folder that is not a store, or a store of another schema version."""
+
+
+def sha256(path: str | Path, chunk: int = 1 << 20) -> str:
+    """SHA-256 of a file's bytes, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _empty(schema: pa.Schema) -> pd.DataFrame:
+    return schema.empty_table().to_pandas()
+
+
+@dataclass(frozen=True)
+class Store:
+    """A store folder (see the module docstring). Reads go through DuckDB over the
+    Parquet files of each Delta table's current version."""
+
+    path: Path
+
+    @property
+    def sets_path(self) -> Path:
+        return self.path / "sets"
+
+    def table_path(self, name: str) -> Path:
+        return self.path / name
+
+    def has(self, name: str) -> bool:
+        return (self.path / name / "_delta_log").is_dir()
+
+    def versions(self) -> dict[str, int | None]:
+        """The Delta version of each table (None: not written yet)."""
+        from deltalake import DeltaTable
+
+        return {n: (DeltaTable(str(self.path / n)).version() if self.has(n) else None)
+                for n in ("sets", "plans", "imports", "report")}
+
+    def files(self, name: str) -> dict[str, list[str]]:
+        """The Parquet files of a table's current version, by athlete (key "" for the
+        tables not partitioned by athlete): the snapshot a read or an ingest works on."""
+        from deltalake import DeltaTable
+
+        if not self.has(name):
+            return {}
+        dt = DeltaTable(str(self.path / name))
+        if name not in PARTITIONED:
+            return {"": list(dt.file_uris())}
+        actions = pa.table(dt.get_add_actions(flatten=True)).select(["path", "partition.athlete"])
+        out: dict[str, list[str]] = {}
+        root = self.path / name
+        for rel, a in zip(*(c.to_pylist() for c in actions.columns), strict=True):
+            out.setdefault(a, []).append(str(root / rel))
+        return out
+
+    def read(self, name: str, athletes: list[str] | None = None,
+             columns: list[str] | None = None, files: dict[str, list[str]] | None = None
+             ) -> pd.DataFrame:
+        """A table (or the rows of ``athletes``) as a DataFrame: DuckDB reads the Parquet
+        files of the table's current Delta version (or of the snapshot ``files``)."""
+        import duckdb
+
+        schema = SCHEMAS[name]
+        files = self.files(name) if files is None else files
+        if name in PARTITIONED and athletes is not None:
+            paths = [f for a in athletes for f in files.get(a, [])]
+        else:
+            paths = [f for fs in files.values() for f in fs]
+        cols = columns or schema.names
+        if not paths:
+            return _empty(schema)[cols]
+        hive = ", hive_partitioning = true, hive_types = {'athlete': VARCHAR}" \
+            if name in PARTITIONED else ""
+        sql = (f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM read_parquet("
+               f"$paths, union_by_name = true{hive})")
+        with duckdb.connect() as con:
+            table = con.sql(sql, params={"paths": paths}).to_arrow_table()
+        # Whole numbers stay whole where some are missing (reps): Int64, as in the Log.
+        out = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        text = [c for c in cols if schema.field(c).type == pa.string()
+                and str(out[c].dtype) != "str"]
+        if text:  # an all-null text column comes back as objects
+            out[text] = out[text].astype("str")
+        if name not in PARTITIONED and athletes is not None:
+            out = out[out["athlete"].isin(athletes)].reset_index(drop=True)
+        return out
+
+    def athletes(self) -> list[str]:
+        """The athlete ids with sets or a plan in the store, sorted."""
+        return sorted(set(self.files("sets")) | set(self.files("plans")))
+
+
+def open_store(path: str | Path, create: bool = False) -> Store:
+    """Open a store; with ``create``, make the folder (mode 0700) when it does not exist."""
+    p = Path(path)
+    meta = p / "store.json"
+    if not meta.exists():
+        if not create:
+            raise StoreError(f"{p}: not a planner store (no store.json); create one with "
+                             "'planner ingest ROSTER --store DIR'")
+        if p.exists() and any(p.iterdir()):
+            raise StoreError(f"{p}: the folder exists and is not empty; choose a new folder "
+                             "for the store")
+        p.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(p, 0o700)
+        tmp = p / "store.json.tmp"
+        tmp.write_text(json.dumps({"kind": STORE_KIND, "schema_version": SCHEMA_VERSION}))
+        os.chmod(tmp, 0o600)
+        tmp.replace(meta)
+    info = json.loads(meta.read_text())
+    if info.get("kind") != STORE_KIND:
+        raise StoreError(f"{meta}: not a planner store")
+    if info.get("schema_version") != SCHEMA_VERSION:
+        raise StoreError(f"{p}: store schema version {info.get('schema_version')}; this "
+                         f"planner reads version {SCHEMA_VERSION}")
+    return Store(p)
+
+
+# --- ingest ---------------------------------------------------------------------------------
+
+@dataclass
+class IngestResult:
+    """What an ingest did: one row per file (``files``), the report rows, store versions."""
+
+    files: pd.DataFrame
+    report: pd.DataFrame
+    versions_before: dict[str, int | None]
+    versions_after: dict[str, int | None]
+
+    @property
+    def changed(self) -> bool:
+        return self.versions_before != self.versions_after
+
+
+def _log_rows(log, athlete: str, digest: str) -> pd.DataFrame:
+    """A Log's table as store rows: athlete, occurrence index, source format and hash."""
+    t = log.table
+    occ = t.groupby(["performed_at", "exercise", "set", "side"], sort=False,
+                    dropna=False).cumcount()
+    out = pd.DataFrame({c: t[c] for c in SETS_SCHEMA.names if c in t.columns})
+    out["athlete"] = athlete
+    out["occurrence"] = occ.astype("int64")
+    out["source_format"] = log.source_format
+    out["source_sha256"] = digest
+    return out[SETS_SCHEMA.names]
+
+
+def _keys(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[["source_format", "date", *KEY]].astype({"set": "Int64"})
+
+
+def _plan_rows(athlete: Athlete, cache: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The athlete's plans as one table: each later plan replaces the earlier ones from its
+    first day on (a next block continues a programme). ``cache``: plan tables by SHA-256
+    (a clinic hands the same plan to many athletes)."""
+    from planner.export import read_plan
+
+    def table(p: Path) -> pd.DataFrame:
+        digest = sha256(p)
+        if digest not in cache:
+            cache[digest] = read_plan(p).table
+        return cache[digest].assign(source_file=str(p))
+
+    plans = sorted((table(p) for p in athlete.plans), key=lambda t: t["date"].min())
+    kept = []
+    for i, t in enumerate(plans):
+        if i + 1 < len(plans):
+            t = t[t["date"] < plans[i + 1]["date"].min()]
+        kept.append(t)
+    table = pd.concat(kept, ignore_index=True) if kept else _empty(PLANS_SCHEMA)
+    table = table.assign(athlete=athlete.id)
+    return table[PLANS_SCHEMA.names]
+
+
+def _arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
+
+
+def _write_part(table: Path, athlete: str, rows: pd.DataFrame, schema: pa.Schema = None):
+    """Write ``rows`` as a new Parquet file of the athlete's partition; its Delta add action."""
+    import pyarrow.parquet as pq
+    from deltalake.transaction import AddAction
+
+    rel = f"athlete={athlete}/part-{uuid.uuid4().hex}.snappy.parquet"
+    path = table / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = _arrow(rows, schema or SETS_SCHEMA).drop_columns(["athlete"])  # in the path
+    pq.write_table(data, path, compression="snappy")
+    stats = {"numRecords": data.num_rows,
+             "nullCount": {c: data.column(c).null_count for c in data.column_names}}
+    st = path.stat()
+    return AddAction(rel, st.st_size, {"athlete": athlete}, int(st.st_mtime * 1000), True,
+                     json.dumps(stats))
+
+
+def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = None,
+           read_log=None) -> IngestResult:
+    """Import every plan and log of ``roster`` into the store at ``store`` (created if new).
+
+    File by file, athlete by athlete: each file's new sets go to a Parquet file, and
+    one Delta transaction adds them all to the sets table; then the plans, the
+    import report and the file records are committed. Unchanged files (same SHA-256
+    for the athlete) are recognised and not read; when nothing changed, nothing is
+    written.
+    """
+    from deltalake import CommitProperties, write_deltalake
+
+    if read_log is None:
+        from planner.logs import read_log
+    if not isinstance(roster, Roster):
+        roster = read_roster(roster, unit=unit)
+    st = open_store(store, create=True)
+    before = st.versions()
+    ingest_id = uuid.uuid4().hex
+    now = datetime.now(UTC)
+    known = st.read("imports", columns=["athlete", "sha256"])
+    snapshot = st.files("sets")  # read before the write starts: one consistent version
+    seen = set(zip(known["athlete"], known["sha256"], strict=True))
+    records: list[dict] = []
+    reports: list[pd.DataFrame] = []
+    plan_tables: list[tuple[str, Any]] = []  # (athlete, add action of their new plan rows)
+    plan_cache: dict[str, pd.DataFrame] = {}
+
+    def record(a: str, kind: str, file: Path, digest: str, fmt: str, **counts: int) -> None:
+        records.append({"ingest_id": ingest_id, "ingested_at": now, "athlete": a, "kind": kind,
+                        "file": str(file), "sha256": digest, "format": fmt,
+                        **{c: int(counts.get(c, 0)) for c in COUNTS},
+                        "schema_version": SCHEMA_VERSION})
+
+    def batches() -> Iterator[tuple[str, pd.DataFrame]]:
+        for a in roster.athletes:
+            fresh = False
+            for p in a.plans:
+                digest = sha256(p)
+                if (a.id, digest) in seen:
+                    record(a.id, "plan", p, digest, "unchanged")
+                    continue
+                seen.add((a.id, digest))
+                record(a.id, "plan", p, digest, "plan")
+                fresh = True
+            if fresh:
+                table = _plan_rows(a, plan_cache)
+                plan_tables.append((a.id, _write_part(st.table_path("plans"), a.id, table,
+                                                      PLANS_SCHEMA)))
+                for r in records:
+                    if r["athlete"] == a.id and r["kind"] == "plan" and r["format"] == "plan":
+                        r["rows_read"] = r["imported"] = int((table["source_file"]
+                                                              == r["file"]).sum())
+            stored: pd.DataFrame | None = None
+            for p in a.logs:
+                digest = sha256(p)
+                if (a.id, digest) in seen:
+                    record(a.id, "log", p, digest, "unchanged")
+                    continue
+                seen.add((a.id, digest))
+                if stored is None:
+                    stored = _keys(st.read("sets", [a.id], ["source_format", "date", *KEY],
+                                           files=snapshot))
+                log = read_log(p, unit=a.unit)
+                rows = _log_rows(log, a.id, digest)
+                keys = _keys(rows)
+                hit = keys.merge(stored[KEY].drop_duplicates(), on=KEY, how="left",
+                                 indicator=True)["_merge"].eq("both").to_numpy()
+                new = rows[~hit]
+                span = stored["source_format"].eq(log.source_format) & stored["date"].between(
+                    rows["date"].min(), rows["date"].max()) if len(rows) else \
+                    pd.Series(False, index=stored.index)
+                gone = stored[span].merge(keys[KEY], on=KEY, how="left", indicator=True)
+                gone = gone[gone["_merge"] == "left_only"]
+                rep = log.report.assign(ingest_id=ingest_id, athlete=a.id, sha256=digest)
+                if len(gone):
+                    rep = pd.concat([rep, pd.DataFrame({
+                        "ingest_id": ingest_id, "athlete": a.id, "sha256": digest,
+                        "file": str(p), "line": 0, "column": "",
+                        "value": (gone["performed_at"].astype(str) + " " + gone["exercise"]
+                                  + " set " + gone["set"].astype(str)),
+                        "problem": "stored set not in this export (kept in the store)",
+                        "action": "missing"})], ignore_index=True)
+                reports.append(rep)
+                flagged = int(log.report.loc[log.report["action"] == "flagged", "line"].nunique()
+                              ) if len(log.report) else 0
+                record(a.id, "log", p, digest, log.source_format, rows_read=log.rows_read,
+                       imported=len(new), already_stored=int(hit.sum()),
+                       rejected=log.rows_rejected, skipped=log.rows_skipped, flagged=flagged,
+                       missing=len(gone))
+                r = records[-1]
+                assert r["rows_read"] == (r["imported"] + r["already_stored"] + r["rejected"]
+                                          + r["skipped"]), "every row is counted once"
+                stored = pd.concat([stored, keys[~hit]], ignore_index=True)
+                if len(new):
+                    yield a.id, new
+
+    # Each file's new sets go to their own Parquet file in the athlete's partition as they
+    # come (memory holds one export at a time); one Delta commit then adds them all. Files
+    # of an interrupted ingest are in no commit: readers never see them (VACUUM removes them).
+    actions = []
+    for a, new in batches():
+        actions.append(_write_part(st.sets_path, a, new))
+    if actions:
+        from deltalake import DeltaTable
+
+        if not st.has("sets"):
+            DeltaTable.create(str(st.sets_path), schema=SETS_SCHEMA, partition_by=["athlete"])
+        DeltaTable(str(st.sets_path)).create_write_transaction(
+            actions, mode="append", schema=SETS_SCHEMA, partition_by=["athlete"],
+            commit_properties=CommitProperties(custom_metadata={
+                "planner.ingest_id": ingest_id, "planner.schema_version": str(SCHEMA_VERSION)}))
+    if plan_tables:  # the changed athletes' plans replace theirs, in one commit
+        from deltalake import DeltaTable
+
+        where = str(st.table_path("plans"))
+        if not st.has("plans"):
+            DeltaTable.create(where, schema=PLANS_SCHEMA, partition_by=["athlete"])
+        DeltaTable(where).create_write_transaction(
+            [act for _, act in plan_tables], mode="overwrite", schema=PLANS_SCHEMA,
+            partition_by=["athlete"],
+            partition_filters=[("athlete", "in", [a for a, _ in plan_tables])])
+    report = (pd.concat(reports, ignore_index=True) if reports else _empty(REPORT_SCHEMA))
+    if len(report):
+        report = report.astype({"line": "int64"})
+        write_deltalake(str(st.table_path("report")), _arrow(report, REPORT_SCHEMA),
+                        mode="append")
+    files = pd.DataFrame(records, columns=IMPORTS_SCHEMA.names)
+    written = files[files["format"] != "unchanged"]
+    if len(written):  # last: the mark that these files are in
+        write_deltalake(str(st.table_path("imports")), _arrow(written, IMPORTS_SCHEMA),
+                        mode="append")
+    return IngestResult(files.assign(
+        status=files["format"].map(lambda f: "unchanged" if f == "unchanged" else "ingested")),
+        report[REPORT_SCHEMA.names] if len(report) else report, before, st.versions())

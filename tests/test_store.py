@@ -1,0 +1,262 @@
+"""The store's guarantees: no set lost or doubled, cumulative exports, atomic ingests."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from planner.roster import RosterError, read_roster
+from planner.store import StoreError, ingest, open_store
+
+EXPORTS = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "exports"
+HEADER = "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds," \
+         "Notes,Workout Notes,RPE"
+
+
+def strong_rows(day: str, reps=(10, 10, 10), load: float = 60.0) -> list[str]:
+    """A Strong workout on ``day``: deadlift sets of ``reps`` at ``load`` kg."""
+    return [f'{day} 18:00:00,"Back",40m,"Deadlift (Barbell)",{i},{load},{r},0,0,,,'
+            for i, r in enumerate(reps, start=1)]
+
+
+def write_strong(path: Path, rows: list[str]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([HEADER, *rows]) + "\n")
+    return path
+
+
+def files_row(result, name: str) -> dict:
+    f = result.files
+    return f[f["file"].str.endswith(name)].iloc[0].to_dict()
+
+
+D1, D2, D3, D4 = "2026-03-02", "2026-03-04", "2026-03-06", "2026-03-09"
+
+
+def test_cumulative_exports_imported_twice(tmp_path):
+    roster = tmp_path / "roster"
+    write_strong(roster / "ann" / "export1.csv", strong_rows(D1) + strong_rows(D2))
+    store = tmp_path / "store"
+    r1 = ingest(read_roster(roster, unit="kg"), store)
+    assert files_row(r1, "export1.csv")["imported"] == 6
+    # The newer export repeats all history and adds one workout: only its 3 sets are new.
+    write_strong(roster / "ann" / "export2.csv",
+                 strong_rows(D1) + strong_rows(D2) + strong_rows(D3, (8, 8, 8)))
+    r2 = ingest(read_roster(roster, unit="kg"), store)
+    row = files_row(r2, "export2.csv")
+    assert (row["rows_read"], row["imported"], row["already_stored"], row["missing"]) == \
+        (9, 3, 6, 0)
+    assert files_row(r2, "export1.csv")["status"] == "unchanged"
+    sets = open_store(store).read("sets")
+    assert len(sets) == 9
+    assert sets.groupby("date").size().tolist() == [3, 3, 3]
+    # Both exports again: nothing read, nothing written, not one new Delta version.
+    r3 = ingest(read_roster(roster, unit="kg"), store)
+    assert set(r3.files["status"]) == {"unchanged"}
+    assert not r3.changed and r3.versions_after == r2.versions_after
+    assert len(open_store(store).read("sets")) == 9
+    assert len(open_store(store).read("imports")) == 2
+
+
+def test_two_cumulative_exports_in_one_ingest(tmp_path):
+    roster = tmp_path / "roster"
+    write_strong(roster / "ann" / "a_old.csv", strong_rows(D1))
+    write_strong(roster / "ann" / "b_new.csv", strong_rows(D1) + strong_rows(D2))
+    r = ingest(read_roster(roster, unit="kg"), tmp_path / "store")
+    assert (files_row(r, "a_old.csv")["imported"], files_row(r, "b_new.csv")["imported"],
+            files_row(r, "b_new.csv")["already_stored"]) == (3, 3, 3)
+    assert len(open_store(tmp_path / "store").read("sets")) == 6
+    write_strong(roster / "ann" / "c_newer.csv", strong_rows(D1) + strong_rows(D2)
+                 + strong_rows(D3))
+    write_strong(roster / "bob" / "d.csv", strong_rows(D3))
+    r2 = ingest(read_roster(roster, unit="kg"), tmp_path / "store")
+    assert r2.versions_after["sets"] == r.versions_after["sets"] + 1  # one commit for both
+    assert len(open_store(tmp_path / "store").read("sets")) == 12
+
+
+def test_overlapping_export_reports_missing_sets_and_keeps_them(tmp_path):
+    roster = tmp_path / "roster"
+    write_strong(roster / "ann" / "a.csv", strong_rows(D1) + strong_rows(D2) + strong_rows(D3))
+    ingest(read_roster(roster, unit="kg"), tmp_path / "store")
+    # A later export from D2 to D4 that lost the third set of D3.
+    shutil.rmtree(roster / "ann")
+    write_strong(roster / "ann" / "b.csv",
+                 strong_rows(D2) + strong_rows(D3, (10, 10)) + strong_rows(D4, (12, 12)))
+    r = ingest(read_roster(roster, unit="kg"), tmp_path / "store")
+    row = files_row(r, "b.csv")
+    # D1 is before b's first day: not missing from it. D3 set 3 is.
+    assert (row["rows_read"], row["imported"], row["already_stored"], row["missing"]) == \
+        (7, 2, 5, 1)
+    missing = r.report[r.report["action"] == "missing"]
+    assert len(missing) == 1 and "2026-03-06" in missing["value"].iloc[0]
+    assert "set 3" in missing["value"].iloc[0]
+    sets = open_store(tmp_path / "store").read("sets")
+    assert len(sets) == 11  # 9 kept + 2 new
+    assert len(open_store(tmp_path / "store").read("report")) == 1
+
+
+def test_changed_file_adds_only_its_new_sets(tmp_path):
+    roster = tmp_path / "roster"
+    f = write_strong(roster / "ann" / "strong.csv", strong_rows(D1))
+    ingest(read_roster(roster, unit="kg"), tmp_path / "store")
+    write_strong(f, strong_rows(D1) + strong_rows(D2, (5,)))
+    r = ingest(read_roster(roster, unit="kg"), tmp_path / "store")
+    row = files_row(r, "strong.csv")
+    assert (row["status"], row["imported"], row["already_stored"]) == ("ingested", 1, 3)
+    assert len(open_store(tmp_path / "store").read("imports")) == 2
+
+
+def test_identical_sets_in_one_file_both_stay(tmp_path):
+    """The occurrence index keeps two identical rows (FitNotes-style duplicates) apart,
+    and a cumulative re-export holding both recognises both."""
+    roster = tmp_path / "roster"
+    row = strong_rows(D1, (10,))[0]
+    write_strong(roster / "ann" / "a.csv", [row, row])
+    r1 = ingest(read_roster(roster, unit="kg"), tmp_path / "store")
+    assert files_row(r1, "a.csv")["imported"] == 2
+    assert files_row(r1, "a.csv")["flagged"] == 1  # the reader's flag, kept in the report
+    write_strong(roster / "ann" / "b.csv", [row, row, *strong_rows(D2, (9,))])
+    r2 = ingest(read_roster(roster, unit="kg"), tmp_path / "store")
+    assert (files_row(r2, "b.csv")["imported"], files_row(r2, "b.csv")["already_stored"]) == \
+        (1, 2)
+    assert len(open_store(tmp_path / "store").read("sets")) == 3
+
+
+def test_row_accounting_with_rejected_rows(tmp_path):
+    roster = tmp_path / "roster"
+    rows = strong_rows(D1) + ['not a date,"Back",40m,"Deadlift (Barbell)",4,60,10,0,0,,,']
+    write_strong(roster / "ann" / "a.csv", rows)
+    write_strong(roster / "ann" / "b.csv", strong_rows(D1) + strong_rows(D2, (7,)))
+    r = ingest(read_roster(roster, unit="kg"), tmp_path / "store")
+    a, b = files_row(r, "a.csv"), files_row(r, "b.csv")
+    assert (a["rows_read"], a["imported"], a["rejected"], a["already_stored"]) == (4, 3, 1, 0)
+    assert (b["rows_read"], b["imported"], b["rejected"], b["already_stored"]) == (4, 1, 0, 3)
+    for x in (a, b):
+        assert x["rows_read"] == x["imported"] + x["already_stored"] + x["rejected"] \
+            + x["skipped"]
+    rep = open_store(tmp_path / "store").read("report")
+    assert (rep["action"] == "rejected").sum() == 1 and rep["line"].tolist() == [5]
+
+
+def test_interrupted_ingest_leaves_the_store_as_it_was(tmp_path):
+    from planner.logs import read_log
+
+    roster = tmp_path / "roster"
+    write_strong(roster / "ann" / "a.csv", strong_rows(D1))
+    store = tmp_path / "store"
+    ingest(read_roster(roster, unit="kg"), store)
+    st = open_store(store)
+    before, content = st.versions(), st.read("sets").sort_values("source_line")
+    write_strong(roster / "ann" / "b.csv", strong_rows(D1) + strong_rows(D2))
+    write_strong(roster / "bob" / "c.csv", strong_rows(D3))
+    calls = []
+
+    def failing(path, unit=None):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError("disk unplugged")
+        return read_log(path, unit=unit)
+
+    with pytest.raises(OSError, match="disk unplugged"):
+        ingest(read_roster(roster, unit="kg"), store, read_log=failing)
+    assert len(calls) == 2  # b.csv was read and its new sets written before the failure
+    on_disk = set(map(str, (store / "sets").rglob("*.parquet")))
+    committed = {f for fs in st.files("sets").values() for f in fs}
+    assert len(on_disk - committed) == 1  # b's new sets: a file in no commit
+    assert st.versions() == before
+    after = st.read("sets").sort_values("source_line")
+    pd.testing.assert_frame_equal(after.reset_index(drop=True), content.reset_index(drop=True))
+    assert len(st.read("imports")) == 1
+    r = ingest(read_roster(roster, unit="kg"), store)  # the same ingest, uninterrupted
+    assert files_row(r, "b.csv")["imported"] == 3 and files_row(r, "c.csv")["imported"] == 3
+    assert len(st.read("sets")) == 9
+
+
+def test_store_is_private_and_versioned(tmp_path):
+    roster = tmp_path / "roster"
+    write_strong(roster / "ann" / "a.csv", strong_rows(D1))
+    store = tmp_path / "store"
+    ingest(read_roster(roster, unit="kg"), store)
+    assert stat.S_IMODE(store.stat().st_mode) == 0o700
+    assert json.loads((store / "store.json").read_text())["schema_version"] == 1
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "x.txt").write_text("x")
+    with pytest.raises(StoreError, match="not a planner store"):
+        open_store(tmp_path / "other")
+    with pytest.raises(StoreError, match="not empty"):
+        open_store(tmp_path / "other", create=True)
+
+
+def test_roster_csv_and_bad_ids(tmp_path):
+    write_strong(tmp_path / "logs" / "ann.csv", strong_rows(D1))
+    write_strong(tmp_path / "logs" / "ann2.csv", strong_rows(D2))
+    (tmp_path / "roster.csv").write_text(
+        "athlete,name,plan,logs,unit\nann,Ann Smith,,logs/ann.csv;logs/ann2.csv,kg\n")
+    r = read_roster(tmp_path / "roster.csv")
+    assert r.table.to_dict("records") == [{
+        "athlete": "ann", "name": "Ann Smith", "plan": "",
+        "logs": f"{tmp_path}/logs/ann.csv;{tmp_path}/logs/ann2.csv"}]
+    res = ingest(r, tmp_path / "store")
+    assert res.files["imported"].tolist() == [3, 3]
+    (tmp_path / "bad.csv").write_text("athlete,logs\n../etc,logs/ann.csv\n")
+    with pytest.raises(RosterError, match="line 2: athlete id '../etc' is not allowed"):
+        read_roster(tmp_path / "bad.csv")
+    (tmp_path / "gone.csv").write_text("athlete,logs\nann,logs/none.csv\n")
+    with pytest.raises(RosterError, match="file not found"):
+        read_roster(tmp_path / "gone.csv")
+
+
+@pytest.mark.skipif(not EXPORTS.is_dir(), reason=f"the shared real exports are absent "
+                    f"({EXPORTS}); this test reads them when they exist")
+def test_roster_from_the_shared_exports(tmp_path):
+    from planner.logs import read_log
+
+    layout = {"ann": ["strong_s1_kg.csv", "strong_s3_example.csv"],
+              "ben": ["hevy_felipe.csv"], "cy": ["fitnotes_f1.csv", "strong_s0_alt.csv"]}
+    for athlete, names in layout.items():
+        (tmp_path / "roster" / athlete).mkdir(parents=True)
+        for n in names:
+            shutil.copy(EXPORTS / n, tmp_path / "roster" / athlete / n)
+    roster = read_roster(tmp_path / "roster", unit="kg")
+    assert [a.id for a in roster.athletes] == ["ann", "ben", "cy"]
+    r = ingest(roster, tmp_path / "store")
+    expect = {n: read_log(EXPORTS / n, unit="kg") for names in layout.values() for n in names}
+    for n, log in expect.items():
+        row = files_row(r, n)
+        assert row["rows_read"] == log.rows_read
+        assert row["imported"] == log.rows_imported  # different workouts: nothing shared
+        assert row["rejected"] == log.rows_rejected
+    sets = open_store(tmp_path / "store").read("sets")
+    assert sets.groupby("athlete").size().to_dict() == {
+        a: sum(expect[n].rows_imported for n in names) for a, names in layout.items()}
+    again = ingest(read_roster(tmp_path / "roster", unit="kg"), tmp_path / "store")
+    assert not again.changed and set(again.files["status"]) == {"unchanged"}
+
+
+def test_a_changed_plan_replaces_only_that_athletes_plan(tmp_path):
+    import planner
+
+    roster = tmp_path / "roster"
+    for a in ("ann", "bob"):
+        write_strong(roster / a / "log.csv", strong_rows(D1))
+        planner.generate(planner.PlanConfig(weeks=2, start_date="2026-03-02")).to_csv(
+            roster / a / "plan.csv")
+    store = tmp_path / "store"
+    ingest(read_roster(roster, unit="kg"), store)
+    plans = open_store(store).read("plans")
+    two = len(plans) // 2
+    assert plans.groupby("athlete").size().to_dict() == {"ann": two, "bob": two}
+    (roster / "ann" / "plan.csv").unlink()
+    (roster / "ann" / "plan.settings.json").unlink(missing_ok=True)
+    three = planner.generate(planner.PlanConfig(weeks=3, start_date="2026-03-02"))
+    three.to_csv(roster / "ann" / "plan.csv")
+    r = ingest(read_roster(roster, unit="kg"), store)
+    assert r.versions_after["plans"] == r.versions_before["plans"] + 1
+    plans = open_store(store).read("plans")
+    assert plans.groupby("athlete").size().to_dict() == {"ann": len(three.table), "bob": two}
+    assert plans.loc[plans["athlete"] == "ann", "date"].max() == pd.Timestamp("2026-03-22")
