@@ -334,9 +334,14 @@ def weekly_load(daily: pd.DataFrame, basis: str, start, first_week: int = 1) -> 
     g = values.groupby(week.to_numpy())
     num = daily.drop(columns="date").select_dtypes("number")
     out = num.groupby(week.to_numpy()).sum(min_count=1)
-    out["days"] = g.size()
-    out["monotony"] = g.apply(metrics.week_monotony)
-    out["strain"] = g.apply(lambda v: metrics.week_strain(v))
+    # metrics.week_monotony and week_strain, for every week at once: NaN unless the week
+    # has 7 days and none missing; SD 0 gives NaN.
+    size, known = g.size(), g.count()
+    mean, sd = g.mean(), g.std(ddof=0)
+    full = (size == 7) & (known == 7) & (sd > 1e-12)
+    out["days"] = size
+    out["monotony"] = (mean / sd).where(full)
+    out["strain"] = (g.sum() * out["monotony"]).where(full)
     out = out.rename_axis("week").reset_index()
     out.insert(1, "week_start", pd.Timestamp(start).normalize()
                + pd.to_timedelta((out["week"] - first_week) * 7, unit="D"))
@@ -477,9 +482,13 @@ def _leg_notes(log: pd.DataFrame) -> pd.DataFrame:
     """Rows whose note (or ``leg_symptoms`` column) tells of symptoms spreading into a leg."""
     if "note" not in log.columns and "leg_symptoms" not in log.columns:
         return pd.DataFrame(columns=["date", "note"])
-    note = log["note"].astype("str").fillna("") if "note" in log.columns else \
-        pd.Series("", index=log.index)
-    hit = note.str.contains(LEG_SYMPTOMS, case=False, regex=True, na=False)
+    note = log["note"] if "note" in log.columns else pd.Series(None, index=log.index)
+    written = note.notna()
+    hit = pd.Series(False, index=log.index)
+    if written.any():
+        hit[written] = note[written].astype("str").str.contains(
+            LEG_SYMPTOMS, case=False, regex=True, na=False).to_numpy(bool)
+    note = note.astype("str").fillna("")
     if "leg_symptoms" in log.columns:
         flag = log["leg_symptoms"].astype("str").str.strip().str.lower().isin(
             ("1", "yes", "y", "true"))
