@@ -338,3 +338,12 @@ def test_template_bad_date_and_text_reps_rejected_with_line_and_column(plan, tmp
     assert (r.loc[dl[1] + 2, "column"], r.loc[dl[1] + 2, "value"]) == ("done_reps", "ten")
     assert r.loc[dl[3] + 2, "problem"] == "this planned set is logged twice; both kept"
     assert log.rows_imported == len(dl) - 2
+
+
+def test_log_template_from_a_plan_keeps_its_unit(tmp_path):
+    from planner import PlanConfig, generate, write_log_template
+
+    plan = generate(PlanConfig(unit="lb", start_date="2026-01-05", weeks=1))
+    path = write_log_template(plan, tmp_path / "log.csv")
+    header = path.read_text().splitlines()[0].split(",")
+    assert "load_lb" in header and "done_load_lb" in header and "load_kg" not in header

@@ -31,10 +31,15 @@ def template_columns(unit: str) -> list[str]:
     return plan_cols + done
 
 
-def write_log_template(plan_table: pd.DataFrame, path: str | Path, *, unit: str = "kg",
-                       overwrite: bool = False) -> Path:
-    """Write the log template for a plan: its rows, planned values filled in, done columns
-    empty. Refuses to replace an existing file unless ``overwrite``; writes atomically."""
+def write_log_template(plan_table: pd.DataFrame | Plan, path: str | Path, *,
+                       unit: str | None = None, overwrite: bool = False) -> Path:
+    """Write the log template for a plan (a Plan, or its table with ``unit``, kg by
+    default): its rows, planned values filled in, done columns empty. Refuses to replace
+    an existing file unless ``overwrite``; writes atomically."""
+    if isinstance(plan_table, Plan):
+        unit = unit or plan_table.unit
+        plan_table = plan_table.table
+    unit = unit or "kg"
     frame = plan_to_frame(Plan(plan_table, unit=unit))
     for col in template_columns(unit)[len(PLAN_COLUMNS):]:
         frame[col] = ""
