@@ -19,11 +19,21 @@ from typing import Any
 from planner.catalogue import EXERCISE_IDS, catalogue, standard_plates
 from planner.plates import MAX_DENOMINATIONS, MIN_PLATE, PlateSet, plate_problems
 from planner.progression import MAX_PLAUSIBLE_KG, LoadLimits, percent_1rm
+from planner.settings import setting
 from planner.units import UNITS, from_kg
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 PROGRESSIONS = ("double", "linear")
-MAX_WEEKS = 104
+# Plain ranges come from the settings table, which the app's controls and the command
+# line's options read too: no control, option or check can disagree about a limit.
+MAX_WEEKS = int(setting("weeks").high)
+_REPS = setting("rep_range")
+_VOLUME = setting("volume")
+_BAR = setting("bar")
+_DEADLIFT_DAYS = tuple(v for v, _ in setting("deadlifts_per_week").choices)
+_DELOADS = tuple(v for v, _ in setting("deload").choices if v is not None)
+_HOLD = (setting("stretch_hold").low, setting("stretch_hold").high)
+_BRIDGE_SETS = (setting("bridge_sets").low, setting("bridge_sets").high)
 #: Sets of the bridge and of the deadlift per session, whatever the volume (the project's
 #: own limit: nobody with a sore back needs 9 sets of 10-15 deadlifts).
 MAX_SETS = 5
@@ -37,9 +47,9 @@ _WEEKDAY_NAMES = {**{d: d for d in WEEKDAYS},
 
 # Per-exercise dose settings that ``overrides`` may change, with their allowed ranges.
 OVERRIDE_RANGES: dict[str, dict[str, tuple[float, float]]] = {
-    "glute_bridge": {"sets": (1, MAX_SETS), "max_sets": (1, MAX_SETS), "reps": (1, 50),
+    "glute_bridge": {"sets": _BRIDGE_SETS, "max_sets": _BRIDGE_SETS, "reps": (1, 50),
                      "progress_every_weeks": (1, 12), "rest_s": (0, 600)},
-    "rotational_stretch": {"reps": (1, 10), "hold_min_s": (1, 120), "hold_max_s": (1, 120),
+    "rotational_stretch": {"reps": (1, 10), "hold_min_s": _HOLD, "hold_max_s": _HOLD,
                            "hold_step_s": (0, 30), "rest_s": (0, 600)},
     "deadlift": {"sets": (1, MAX_SETS), "rest_s": (0, 900)},
 }
@@ -205,8 +215,9 @@ class PlanConfig:
             bad("rep_range", f"got {shown}; allowed: two whole numbers, low-high, like 10-15")
         else:
             lo, hi = self.rep_range
-            if not 1 <= lo <= hi <= 30:
-                bad("rep_range", f"got {lo}-{hi}; allowed: 1 <= low <= high <= 30")
+            if not _REPS.low <= lo <= hi <= _REPS.high:
+                bad("rep_range", f"got {lo}-{hi}; allowed: {_REPS.low:g} <= low <= high <= "
+                    f"{_REPS.high:g}")
             set_("rep_range", (int(lo), int(hi)))
             r = self.deadlift_start_reps
             if r is not None and (not _is_int(r) or not lo <= r <= hi):
@@ -217,13 +228,15 @@ class PlanConfig:
         if self.deadlift_progression not in PROGRESSIONS:
             bad("deadlift_progression",
                 f"got {self.deadlift_progression!r}; allowed: {', '.join(PROGRESSIONS)}")
-        if not _is_num(self.volume) or not 0.25 <= self.volume <= 3:
-            bad("volume", f"got {self.volume!r}; allowed: a multiplier from 0.25 to 3")
+        if not _is_num(self.volume) or not _VOLUME.low <= self.volume <= _VOLUME.high:
+            bad("volume", f"got {self.volume!r}; allowed: a multiplier from {_VOLUME.low:g} to "
+                f"{_VOLUME.high:g}")
         if self.deload_every is not None and (
             not _is_int(self.deload_every) or not (self.deload_every == 0
-                                                   or 2 <= self.deload_every <= 12)):
+                                                   or self.deload_every in _DELOADS)):
             bad("deload_every",
-                f"got {self.deload_every!r}; allowed: None (no deloads) or every 2nd to 12th week")
+                f"got {self.deload_every!r}; allowed: None (no deloads) or every "
+                f"{min(_DELOADS)}nd to {max(_DELOADS)}th week")
         if self.deload_every == 0:
             set_("deload_every", None)
         if not _is_num(self.deload_load) or not 0.5 <= self.deload_load < 1:
@@ -286,8 +299,9 @@ class PlanConfig:
         bar = std_bar if self.bar is None else self.bar
         plates = std_plates if self.plates is None else self.plates
         ok = self.unit in UNITS
-        if not _is_num(bar) or not 0 < bar <= 100:
-            bad("bar", f"got {bar}; allowed: a bar weight above 0 and up to 100 {unit}")
+        if not _is_num(bar) or not _BAR.low < bar <= _BAR.high:
+            bad("bar", f"got {bar}; allowed: a bar weight above {_BAR.low:g} and up to "
+                f"{_BAR.high:g} {unit}")
             ok = False
         if not _is_seq(plates) or not plates:
             bad("plates", f"the plate set is empty; allowed: one or more plate weights in "
@@ -360,9 +374,10 @@ class PlanConfig:
 
     def _check_deadlift_days(self, days: list[str], bad) -> None:
         n = self.deadlift_sessions_per_week
-        if not _is_int(n) or not 1 <= n <= 3:
-            bad("deadlift_sessions_per_week", f"got {n!r}; allowed: 1, 2 or 3 (drop 'deadlift' "
-                "from exercises for none)")
+        if not _is_int(n) or n not in _DEADLIFT_DAYS:
+            counts = [str(d) for d in _DEADLIFT_DAYS]
+            bad("deadlift_sessions_per_week", f"got {n!r}; allowed: {', '.join(counts[:-1])} "
+                f"or {counts[-1]} (drop 'deadlift' from exercises for none)")
             return
         nums = [WEEKDAYS.index(d) for d in days]
         if self.deadlift_days is not None:
