@@ -73,6 +73,13 @@ class LogPanel(w.VBox):
                                     tooltip="The unit of the weights in your file",
                                     style={"description_width": "initial"})
         self.unit_box = w.VBox([self.unit], layout=w.Layout(display="none"))
+        self.alias = w.Text(value="", placeholder="e.g. Deadlift Old Data; Conventional DL",
+                            description="Also count as the barbell deadlift",
+                            tooltip="Exercise names in your file that are the barbell deadlift "
+                                    "(separate several with ;). The import report lists "
+                                    "deadlift-like names left out.",
+                            continuous_update=False, style={"description_width": "initial"},
+                            layout=w.Layout(width="100%", max_width="40em"))
         self.compare = w.RadioButtons(options=self._compare_options(), value=NO_PLAN,
                                       description="Compare with",
                                       style={"description_width": "initial"},
@@ -87,11 +94,13 @@ class LogPanel(w.VBox):
             + ".</p>")
         super().__init__([intro, w.HBox([self.upload, self.sample],
                                         layout=w.Layout(flex_flow="row wrap")),
-                          self.unit_box, self.compare, self.status, self.report])
+                          self.unit_box, self.alias, self.compare, self.status,
+                          self.report])
         self.add_class("planner-log")
         self.upload.observe(self._uploaded, names="value")
         self.sample.on_click(lambda _: self.use_sample())
         self.unit.observe(lambda _: self._read(), names="value")
+        self.alias.observe(lambda _: self._read(), names="value")
         self.compare.observe(lambda _: self._notify_log(), names="value")
 
     def _compare_options(self) -> list[tuple[str, str]]:
@@ -154,7 +163,9 @@ class LogPanel(w.VBox):
         from planner.logs import LogFormatError, parse_log
 
         try:
-            log = parse_log(self._data, unit=self.unit.value, name=self._name, progress=False)
+            names = [n.strip() for n in self.alias.value.split(";") if n.strip()]
+            log = parse_log(self._data, unit=self.unit.value, name=self._name, progress=False,
+                            aliases={n: "deadlift" for n in names} or None)
         except LogFormatError as exc:
             if UNIT_MISSING in str(exc) and self.unit.value is None:
                 self.unit_box.layout.display = "flex"

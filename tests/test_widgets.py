@@ -254,3 +254,17 @@ def test_unit_toggle_does_not_lower_the_load(app):
         controls["unit"].value = unit
         seen.append(controls["start_load"].value)
     assert seen == [130.0, 60.0] * 3
+
+
+def test_log_tab_maps_a_name_to_the_deadlift():
+    app = PlannerApp()
+    lp = app.log_panel
+    data = ("Date,Workout Name,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,"
+            "Workout Notes,RPE\n"
+            + "".join(f"2026-03-0{d} 18:00:00,Pull,Deadlift Old Data,{s},60,12,0,0,,,\n"
+                      for d in (2, 5) for s in (1, 2, 3)))
+    lp.load("strong.csv", data.encode(), size=len(data))
+    lp.unit.value = "kg"
+    assert not (lp.current_log.table["exercise"] == "deadlift").any()
+    lp.alias.value = "Deadlift Old Data"
+    assert (lp.current_log.table["exercise"] == "deadlift").sum() == 6
