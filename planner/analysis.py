@@ -361,7 +361,8 @@ _LEG = r"(?:legs?|foot|feet|calf|calves|thighs?|buttocks?)\b"
 LEG_SYMPTOMS = (r"sciatic|(?:numb|tingl|pins and needles|weak|shooting|radiat)\w*\W+"
                 r"(?:\w+\W+){0,4}?" + _LEG
                 + r"|(?:down|into) (?:my|the|both|one|a) (?:left |right )?" + _LEG
-                + r"|\b(?:legs?|calf|thigh) (?:pain|numb|tingl|weak)")
+                + r"|\b(?:legs?|calf|calves|thighs?|foot|feet)\W+(?:\w+\W+){0,3}?"
+                r"(?:pain|numb|tingl|weak|pins and needles|shooting|gave way)")
 CLINICIAN = "Stop progressing and see a clinician before you train on."
 
 
@@ -594,9 +595,19 @@ def findings(a: Analysis) -> list[str]:
     if not s["pain_data"]:
         out.append("pain: no pain data in this log (not checked against the pain rules)")
     else:
+        pw = a.pain_weeks
+        scored = pw[pw["status"] != "no pain data"]
         out.append(f"pain: {s['weeks_outside_pain_rules']} programme week(s) outside the pain "
                    f"rules, {s['stop_weeks']} with a stop rule")
-        if s["stop_weeks"]:
-            out.append(CLINICIAN)
+        for _, row in pw[pw["status"].isin(["outside rules", "stop"])].iterrows():
+            out.append(f"  week {int(row['week'])} ({row['week_start']:%Y-%m-%d}): "
+                       f"{row['reasons']}")
+        last = scored.iloc[-1]
+        if last["status"] == "stop":
+            out.append(f"week {int(last['week'])}, the last with pain scores, broke a stop rule: "
+                       + CLINICIAN)
+        else:
+            out.append(f"the last week with pain scores, week {int(last['week'])}, was "
+                       f"{last['status']}")
     out.append(f"load metrics run on: {s['load_basis_label']}")
     return out

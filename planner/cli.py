@@ -143,8 +143,11 @@ def plan_cmd(
         )
     except ConfigError as exc:
         _fail(_config_problems(exc))
-    except ValueError as exc:
-        _fail(f"--start: {exc}; expected a date like 2026-01-05")
+    except ValueError:
+        _fail(f"--start: got {start!r}; expected a date like 2026-01-05")
+    if config.start_date < date.today():
+        typer.echo(f"note: --start {config.start_date} is in the past; the plan starts "
+                   "then, as asked.", err=True)
     try:
         plan = generate(config)
     except ValueError as exc:
@@ -213,11 +216,14 @@ def _read_log_or_fail(path: Path, unit: str | None, alias: list[str] | None = No
         log = read_log(path, unit=unit, aliases=aliases)
     except LogFormatError as exc:
         _fail(str(exc))
-    notes = int((log.report["action"].isin(["coerced", "flagged"])).sum()) if len(log.report) else 0
+    rep = log.report
+    told = rep[rep["action"] != "skipped"] if len(rep) else rep
     typer.echo(f"{path}: {log.source_format} log: {log.rows_read} rows read = "
                f"{log.rows_imported} imported + {log.rows_rejected} rejected + "
-               f"{log.rows_skipped} not filled in; {notes} values corrected or flagged "
-               "(see import_report.csv)")
+               f"{log.rows_skipped} not filled in; {len(told)} report row(s)")
+    for problem, n in (told.groupby("problem", sort=False).size().head(8).items()
+                       if len(told) else []):
+        typer.echo(f"  - {problem}" + (f" ({n} rows)" if n > 1 else ""))
     return log
 
 
@@ -289,6 +295,9 @@ def next_block_cmd(
     ics: Annotated[Path | None, typer.Option(help="Also write a calendar here.")] = None,
     force: Annotated[bool, typer.Option(help="Replace files that already exist.")] = False,
     alias: Annotated[list[str] | None, typer.Option(help=ALIAS_HELP)] = None,
+    today: Annotated[str | None, typer.Option(
+        help="The earliest day the block may start, YYYY-MM-DD (default: today); a log "
+             "that ended long before it means a layoff.")] = None,
 ) -> None:
     """Build the next weeks from what was actually done and how the back responded."""
     from planner.config import MAX_WEEKS
@@ -302,7 +311,13 @@ def next_block_cmd(
     from planner import ConfigError
 
     try:
-        new = next_block(plan, log, weeks=weeks, pain_action=pain_action)
+        from datetime import date
+
+        try:
+            earliest = date.fromisoformat(today) if today else date.today()
+        except ValueError:
+            _fail(f"--today: got {today!r}; expected a date like 2026-01-05")
+        new = next_block(plan, log, weeks=weeks, pain_action=pain_action, today=earliest)
     except ConfigError as exc:
         _fail(_config_problems(exc))
     except ValueError as exc:

@@ -30,12 +30,16 @@ UNIT_MISSING = "does not say whether weights are in kg or lb"
 NO_PLAN, APP_PLAN, SAMPLE_PLAN = "none", "plan", "sample"
 
 
-def next_block_or_reason(plan: Plan | None, log) -> tuple[Plan | None, str]:
-    """The next block (or None) and, when there is none, why, in the user's words."""
+def next_block_or_reason(plan: Plan | None, log, today=None) -> tuple[Plan | None, str]:
+    """The next block (or None) and, when there is none, why, in the user's words.
+
+    ``today``: the earliest day the block may start (the app gives the real date for a
+    user's own log, so that an old export means a layoff; the bundled sample keeps its
+    own dates)."""
     import planner
 
     try:
-        return planner.next_block(plan, log), ""
+        return planner.next_block(plan, log, today=today), ""
     except Exception as exc:
         if plan is None:
             return None, ("The next block is built from the plan you followed: give that "
@@ -341,9 +345,12 @@ class NextPanel(w.VBox):
 
     def set_inputs(self, log, plan: Plan | None) -> None:
         """Build the next block from ``log`` and ``plan`` (None: from the log alone)."""
+        from datetime import date
+
         from planner.overview import weekly_overview
 
-        nxt, reason = next_block_or_reason(plan, log)
+        sample = str(getattr(log, "path", "")).endswith("sample_log.csv")
+        nxt, reason = next_block_or_reason(plan, log, None if sample else date.today())
         if nxt is None:
             self.plan = None
             for b in self.downloads.values():

@@ -119,7 +119,7 @@ def best_recent_e1rm(sets: pd.DataFrame, rep_min: int, until,
 
 def next_block(plan: Plan | None, log, *, weeks: int | None = None,
                config: PlanConfig | None = None, rules: PainRules | None = None,
-               pain_action: str = "hold") -> Plan:
+               pain_action: str = "hold", today=None) -> Plan:
     """Generate the weeks after ``plan`` from what ``log`` (a Log or its table) says was done.
 
     Parameters
@@ -130,6 +130,8 @@ def next_block(plan: Plan | None, log, *, weeks: int | None = None,
     config : settings for the new block (default: those of ``plan``, or the defaults)
     rules : pain-monitoring limits (default PainRules())
     pain_action : "hold" or "reduce" when the last programme week broke the pain rules
+    today : when given (the command line and the app give the real date), the block
+        starts no earlier than this day, and a layoff is counted up to it
 
     Returns
     -------
@@ -140,7 +142,8 @@ def next_block(plan: Plan | None, log, *, weeks: int | None = None,
         raise ValueError(f"pain_action must be one of {', '.join(PAIN_ACTIONS)}, "
                          f"got {pain_action}")
     table = log.table if hasattr(log, "table") else log
-    base = config or (_config_from_plan(plan) if plan is not None else PlanConfig())
+    base = config or (_config_from_plan(plan) if plan is not None else
+                      PlanConfig(unit=getattr(log, "unit", None) or "kg"))
     notes: list[str] = []
     t = plan.table if plan is not None and len(plan.table) else None
 
@@ -164,6 +167,10 @@ def next_block(plan: Plan | None, log, *, weeks: int | None = None,
         start = base.start_date
     else:
         start = (after + pd.Timedelta(days=1)).date()
+        if today is not None and start < pd.Timestamp(today).date():
+            notes.append(f"The log ends on {after:%Y-%m-%d}, {(pd.Timestamp(today) - after).days}"
+                         " days ago: the block starts from today, not from then.")
+            start = pd.Timestamp(today).date()
         start += timedelta(days=(rhythm - start.weekday()) % 7)
     if t is not None and overlap:
         first_week = int(t["week"].min()) + (pd.Timestamp(start) - anchor).days // 7

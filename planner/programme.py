@@ -249,6 +249,18 @@ def generate(config: PlanConfig | None = None) -> Plan:
     return Plan(_table(blocks), unit=config.unit, config=config, notes=events.notes())
 
 
+def _weeks_text(weeks: list[int]) -> str:
+    """[1, 2, 3, 5, 7, 8] -> "weeks 1-3, 5, 7-8"; [4] -> "week 4"."""
+    runs: list[list[int]] = []
+    for w in weeks:
+        if runs and w == runs[-1][-1] + 1:
+            runs[-1].append(w)
+        else:
+            runs.append([w])
+    parts = [f"{r[0]}" if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs]
+    return ("week " if len(weeks) == 1 else "weeks ") + ", ".join(parts)
+
+
 class _Events:
     """What happened to the deadlift while generating, as notes for the user (each once)."""
 
@@ -257,6 +269,7 @@ class _Events:
         self.u = config.unit
         self.first: dict[str, str] = {}
         self.blocks: list[int] = []
+        self.forced: list[str] = []
 
     def _once(self, key: str, text: str) -> None:
         self.first.setdefault(key, text)
@@ -267,9 +280,8 @@ class _Events:
                    "plate step) above the heaviest of the last 4 weeks, or above the ceiling.")
 
     def forced_step(self, week: int, before: float, after: float) -> None:
-        self._once("forced", f"Week {week}: your plates force a step from {before:g} to "
-                   f"{after:g} {self.u} ({after / before - 1:.0%}), more than the 10 % "
-                   "the plan aims for; smaller plates would make smaller steps.")
+        self.forced.append(f"week {week}, {before:g} to {after:g} {self.u} "
+                           f"(+{after / before - 1:.0%})")
 
     def progressed(self, week: int, now: Prescription, nxt: Prescription, limits,
                    model) -> None:
@@ -286,7 +298,9 @@ class _Events:
             self._once("ceiling", f"Week {week}: the deadlift reaches its ceiling at "
                        f"{now.load:g} {self.u} x {now.reps}: more would exceed the NSCA "
                        f"%1RM for sets of {reps} ({percent_1rm(reps):.0%} of {ref}). "
-                       "Give a tested 1RM (or log a recent set of 10 or fewer reps) to go on.")
+                       + ("Retest your 1RM (or log a recent heavy set of 10 or fewer reps) to go "
+                          "on." if c.one_rm is not None else "Give a tested 1RM (or log a recent "
+                          "heavy set of 10 or fewer reps) to go on."))
 
     def on_blocks(self, week: int, load: float) -> None:
         self.blocks.append(week)
@@ -296,6 +310,9 @@ class _Events:
         if self.config.deadlift_hold:
             out.append(f"The deadlift is held this block: {self.config.deadlift_hold}")
         out.extend(self.first.values())
+        if self.forced:
+            out.append("Your plates force steps of more than the 10 % the plan aims for: "
+                       + "; ".join(self.forced) + ". Smaller plates would make smaller steps.")
         c = self.config
         if ("deadlift" in c.exercises and c.deload_every and not c.deadlift_hold
                 and (c.deload_every - 1) * len(c.deadlift_days or ()) < 2):
@@ -303,8 +320,7 @@ class _Events:
                        "each session after a deload returns to the last working load. "
                        "Deload less often or add a deadlift day to progress.")
         if self.blocks:
-            weeks = sorted(set(self.blocks))
-            span = f"week {weeks[0]}" if len(weeks) == 1 else f"weeks {weeks[0]}-{weeks[-1]}"
+            span = _weeks_text(sorted(set(self.blocks)))
             big = "20 kg" if self.u == "kg" else "45 lb"
             out.append(f"Deadlifts in {span} use no full-size ({big}) plates: raise the bar on "
                        "blocks or use bumper-size plates so that it starts at mid-shin, as "

@@ -169,7 +169,25 @@ def test_ceiling_from_a_configured_one_rm_is_visible():
 def test_coarse_plates_warn_about_steps_above_ten_percent():
     plan = generate(PlanConfig(start_date=START, plates=(20, 10), deadlift_start_load=20,
                                deadlift_progression="linear", weeks=2))
-    assert any("force a step from 20 to 40 kg" in n for n in plan.notes)
+    said = " ".join(plan.notes)
+    assert "20 to 40 kg (+100%)" in said and "40 to 60 kg (+50%)" in said
+
+
+def test_today_moves_an_old_log_block_to_now_and_counts_the_layoff():
+    log = log_table([dl("2022-05-02", s, 12, 60.0) for s in (1, 2, 3)])
+    new = next_block(None, log, today=date(2026, 11, 26))
+    assert new.config.start_date == date(2026, 11, 30)
+    load, _ = first_deadlift(new)
+    assert load == 50.0  # 15 % below 60 after a layoff of four years
+    assert any("starts from today" in n for n in new.notes)
+    assert any("Layoff" in n for n in new.notes)
+
+
+def test_leg_words_in_either_order_are_a_stop_rule():
+    for note in ("leg went numb", "my leg feels weak", "numbness in my leg"):
+        rows = [dl("2026-03-02", s, 12, 60.0, pain_during=1.0, note=note) for s in (1, 2)]
+        _, weeks = pain_status(log_table(rows))
+        assert weeks["status"].iloc[-1] == "stop", note
 
 
 def test_typed_load_step_overridden_by_the_cap_says_so():

@@ -86,7 +86,8 @@ def test_log_template_analyse_and_next_block(tmp_path):
     assert "rows read" in r.output and (out / "report.html").exists()
     assert (out / "weeks.csv").exists() and (out / "deadlift.csv").exists()
     nxt = tmp_path / "next.csv"
-    r = runner.invoke(app, ["next-block", str(plan_csv), str(log_csv), "-o", str(nxt)])
+    r = runner.invoke(app, ["next-block", str(plan_csv), str(log_csv), "-o", str(nxt),
+                            "--today", "2026-01-01"])
     assert r.exit_code == 0, r.output
     new = read_plan(nxt).table
     # Week 1 was done at 15 reps: the next block goes up a step, 42.5 kg x 10, from week 2
@@ -183,7 +184,8 @@ def test_next_block_weeks_0_is_refused(tmp_path):
     csv = _plan(tmp_path)
     log = tmp_path / "log.csv"
     runner.invoke(app, ["log-template", str(csv), "-o", str(log)])
-    r = runner.invoke(app, ["next-block", str(csv), str(log), "-o", str(tmp_path / "n.csv"),
+    r = runner.invoke(app, ["next-block", str(csv), str(log), "--today", "2026-01-01", "-o",
+                            str(tmp_path / "n.csv"),
                             "--weeks", "0"])
     _clear_error(r, "--weeks: got 0; allowed: a whole number from 1 to 104")
     assert not (tmp_path / "n.csv").exists()
@@ -279,7 +281,8 @@ def test_next_block_through_files_keeps_the_plans_settings(tmp_path):
                 "63", "--volume", "0.5", "--deload-every", "5")
     log = _filled_log(tmp_path, csv, weeks=12)
     nxt = tmp_path / "next.csv"
-    r = runner.invoke(app, ["next-block", str(csv), str(log), "-o", str(nxt)])
+    r = runner.invoke(app, ["next-block", str(csv), str(log), "-o", str(nxt),
+                            "--today", "2026-01-01"])
     assert r.exit_code == 0, r.output
     new = read_plan(nxt)
     dl = new.table[new.table["exercise"] == "deadlift"]

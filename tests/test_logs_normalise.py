@@ -306,7 +306,8 @@ def test_deadlift_variants_alias_option_on_next_block(tmp_path):
     loads = {}
     for name, extra in (("plain", []), ("alias", ["--alias", "Deadlift Old Data=deadlift"])):
         out = tmp_path / f"{name}.csv"
-        r = runner.invoke(app, ["next-block", str(plan), str(log), "-o", str(out), *extra])
+        r = runner.invoke(app, ["next-block", str(plan), str(log), "-o", str(out),
+                                "--today", "2026-01-01", *extra])
         assert r.exit_code == 0, r.output
         t = pd.read_csv(out)
         first = t[t["exercise"] == "deadlift"].iloc[0]
