@@ -106,9 +106,17 @@ def analysis_figures(a: Analysis) -> dict[str, go.Figure]:
     return {k: v for k, v in figs.items() if v is not None}
 
 
+def _number(x: float) -> str:
+    """A number for people: thousands separated, at most 2 decimals, no exponent."""
+    if x != x:
+        return ""
+    return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.2f}".rstrip(
+        "0").rstrip(".")
+
+
 def _table_html(df: pd.DataFrame, max_rows: int = 60) -> str:
     return df.head(max_rows).to_html(index=False, border=0, classes="t", na_rep="",
-                                     float_format=lambda x: f"{x:.3g}")
+                                     float_format=_number)
 
 
 def report_html(a: Analysis, title: str = "Training log report") -> str:

@@ -167,3 +167,15 @@ def test_report_of_an_empty_log(plan):
     empty = log_table([dl("2026-01-05", 1, 10, 60)]).iloc[0:0]
     page = report_html(analyse(empty, plan))
     assert "<html>" in page or "<!doctype html>" in page
+
+
+def test_report_tables_print_numbers_for_people(plan):
+    from planner.report import report_html
+
+    rows = [dl("2026-01-05", s, 12, 60) for s in (1, 2, 3)]
+    import re
+
+    page = report_html(analyse(log_table(rows), plan))
+    text = re.sub(r"<script.*?</script>", "", page, flags=re.S)  # the tables, not plotly.js
+    assert "<table" in text and not re.search(r"\d\.?\d*e[+-]\d", text)  # no 2.52e+03
+    assert "2,160" in text  # 3 x 12 x 60 kg of volume load
