@@ -274,7 +274,23 @@ def download(page, click) -> Path:
 
 
 def step_tab(page, title: str) -> None:
-    page.locator(".planner-steps > .lm-TabBar .lm-TabBar-tab", has_text=title).click()
+    """Open one of the app's steps and wait until it is the one shown.
+
+    A click that lands while JupyterLab is still laying the notebook out (just after the
+    window was resized) can miss the tab; a person would click again, and so does this."""
+    tab = page.locator(".planner-steps > .lm-TabBar .lm-TabBar-tab", has_text=title)
+
+    def shown() -> bool:
+        return "lm-mod-current" in (tab.get_attribute("class") or "")
+
+    for _ in range(5):
+        tab.click()
+        try:
+            wait_for(shown, timeout=5, what=f"the {title!r} step to open")
+            return
+        except AssertionError:
+            continue
+    wait_for(shown, timeout=5, what=f"the {title!r} step to open")
 
 
 def upload_strong(page) -> None:
