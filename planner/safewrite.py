@@ -21,6 +21,7 @@ into a temporary sibling folder that is then renamed into place.
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
 import re
@@ -28,13 +29,15 @@ import secrets
 import shutil
 import socket
 import stat
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 TMP_SUFFIX = ".planner-tmp"
+OLD_SUFFIX = ".planner-old"  # a replaced folder, kept only between two renames
 _HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40] or "host"
-_TMP_RE = re.compile(r"^\..+\.(?P<host>[A-Za-z0-9-]+)\.(?P<pid>\d+)\.[0-9a-f]{8}"
-                     + re.escape(TMP_SUFFIX) + "$")
+_TMP_RE = re.compile(r"^\.(?P<target>.+)\.(?P<host>[A-Za-z0-9-]+)\.(?P<pid>\d+)\.[0-9a-f]{8}"
+                     r"(?P<suffix>" + re.escape(TMP_SUFFIX) + "|" + re.escape(OLD_SUFFIX) + ")$")
 # Errors from os.link that mean "this file system has no hard links", not "exists".
 _NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS,
              errno.EMLINK, errno.EACCES}
@@ -89,6 +92,17 @@ def clean_stale_temps(folder: str | Path) -> list[Path]:
         m = _TMP_RE.match(entry.name)
         if not m or m["host"] != _HOST or _pid_running(int(m["pid"])):
             continue
+        if m["suffix"] == OLD_SUFFIX:
+            # A folder replaced by a write that was killed between its two renames (file
+            # systems without an atomic exchange): if nothing took its place, it is the
+            # user's folder and goes back under its name.
+            target = Path(folder) / m["target"]
+            try:
+                if not os.path.lexists(target):
+                    os.rename(entry.path, target)
+                    continue
+            except OSError:
+                continue
         try:
             if entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path)
@@ -98,6 +112,32 @@ def clean_stale_temps(folder: str | Path) -> list[Path]:
             continue
         removed.append(Path(entry.path))
     return removed
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2`` with ``RENAME_EXCHANGE``).
+
+    Returns False where the system or the file system cannot, so that the caller falls
+    back to two renames; raises for any other error."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # pragma: no cover - glibc before 2.28, or musl
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                          ctypes.c_uint]
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
 
 
 def _reason(exc: OSError) -> str:
@@ -261,10 +301,13 @@ def write_folder(folder: str | Path, files: Mapping[str, bytes], *, overwrite: b
     A folder that exists and holds anything is refused unless ``overwrite``;
     with ``overwrite`` it is replaced as a whole, but only when every entry in it
     is a regular file that ``replaceable(name)`` accepts (so nothing the user
-    put there is deleted). The new folder is built beside the old one and renamed
-    into place, so readers see the old folder or the new one, never a mixture.
+    put there is deleted). The new folder is built beside the old one and swapped
+    into place in one atomic step (``renameat2(RENAME_EXCHANGE)`` on Linux; two
+    renames elsewhere, and a folder a kill left hidden between them is put back by
+    the next write), so readers see the old folder or the new one, never a mixture.
     """
     folder = Path(folder)
+    clean_stale_temps(folder.parent)  # also puts back a folder a killed write left hidden
     try:
         st = os.lstat(folder)
     except FileNotFoundError:
@@ -293,20 +336,25 @@ def write_folder(folder: str | Path, files: Mapping[str, bytes], *, overwrite: b
     stage = temp_name(folder)
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        clean_stale_temps(parent)
         os.mkdir(stage, 0o777)
         for name, data in files.items():
             tmp = _write_temp(stage / name, data)
             os.rename(tmp, stage / name)
         if existing:
-            old = temp_name(folder).with_suffix(".planner-old")
-            os.rename(folder, old)
-            try:
-                os.rename(stage, folder)
-            except BaseException:
-                os.rename(old, folder)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
+            if _exchange(stage, folder):
+                # One atomic step: the new files are at ``folder``, the old ones at
+                # ``stage`` (a temporary name, so a kill now leaves only a leftover that
+                # the next write removes).
+                shutil.rmtree(stage, ignore_errors=True)
+            else:
+                old = temp_name(folder).with_suffix(OLD_SUFFIX)
+                os.rename(folder, old)
+                try:
+                    os.rename(stage, folder)
+                except BaseException:
+                    os.rename(old, folder)
+                    raise
+                shutil.rmtree(old, ignore_errors=True)
         else:
             try:
                 os.rename(stage, folder)  # replaces an empty folder, fails on a full one

@@ -189,3 +189,34 @@ def test_write_folder_all_or_nothing(tmp_path):
                      replaceable=lambda n: n.endswith(".csv"))
     assert (out / "notes.txt").read_text() == "mine" and (out / "a.csv").read_bytes() == b"3"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["analysis"]
+
+
+def test_replacing_a_folder_is_one_atomic_exchange(tmp_path):
+    """With --force the old folder and the new one swap places in one step: at no moment
+    is the user's folder missing (a kill between two renames used to leave it hidden)."""
+    from planner.safewrite import _exchange
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    (a / "x").write_text("from a"), (b / "y").write_text("from b")
+    if not _exchange(a, b):
+        pytest.skip("this file system has no atomic exchange; the two-rename path is used")
+    assert (a / "y").read_text() == "from b" and (b / "x").read_text() == "from a"
+
+
+def test_a_folder_left_hidden_by_a_killed_write_comes_back(tmp_path):
+    """Where no atomic exchange exists, a write killed between its two renames leaves the
+    user's folder under a hidden name; the next write in that place puts it back."""
+    from planner.safewrite import OLD_SUFFIX, temp_name, write_folder
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a process id that no longer runs
+    out = tmp_path / "analysis"
+    hidden = temp_name(out).with_suffix(OLD_SUFFIX)
+    hidden = hidden.with_name(hidden.name.replace(f".{os.getpid()}.", f".{dead.pid}."))
+    hidden.mkdir()
+    (hidden / "a.csv").write_text("the user's")
+    with pytest.raises(Exception, match="already holds files"):
+        write_folder(out, {"a.csv": b"new"})  # the folder is back, so it is not replaced
+    assert (out / "a.csv").read_text() == "the user's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["analysis"]
