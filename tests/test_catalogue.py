@@ -1,5 +1,6 @@
 """The exercise catalogue, from a checkout and from an installed wheel."""
 
+import os
 import subprocess
 import sys
 import sysconfig
@@ -66,8 +67,9 @@ def test_catalogue_loads_from_an_installed_wheel(tmp_path):
         print(sorted(planner.catalogue()))
         print(planner.generate(planner.PlanConfig(weeks=1)).table.shape[0] > 0)
     """)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the wheel, not a checkout
     out = subprocess.run([py, "-c", script], capture_output=True, text=True, cwd=tmp_path,
-                         check=True).stdout.splitlines()
+                         env=env, check=True).stdout.splitlines()
     assert str(venv) in out[0], out
     assert str(venv) in out[1] and out[1].endswith("planner/data/exercises.toml")
     assert out[2] == str(sorted(EXERCISE_IDS))
