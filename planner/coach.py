@@ -241,7 +241,8 @@ def unpack_roster(name: str, data: bytes, target: Path) -> Path:
 
 class CoachApp(w.VBox):
     """The coach's page. ``source``: a store folder, or a roster folder or CSV to ingest
-    (into ``store`` when given, else a temporary store); ``as_of``: the day the analysis is
+    (into ``store`` when given, else a temporary store); ``unit``: "kg" or "lb" for log
+    files that do not say (asked for, never guessed); ``as_of``: the day the analysis is
     for (default today); ``search``: folders where stores and rosters are looked for.
 
     Parts for notebooks and tests: ``table`` (RosterTable), ``flags`` (the table's data),
@@ -249,7 +250,8 @@ class CoachApp(w.VBox):
     """
 
     def __init__(self, source: str | Path | None = None, *, store: str | Path | None = None,
-                 as_of=None, search: list[str | Path] | None = None) -> None:
+                 unit: str | None = None, as_of=None,
+                 search: list[str | Path] | None = None) -> None:
         from planner.logpanel import AnalysisPanel
 
         self.store = None
@@ -276,6 +278,11 @@ class CoachApp(w.VBox):
                                          "empty, into a temporary one for this session",
                                  style={"description_width": "7em"},
                                  layout=w.Layout(width="100%", max_width="46em"))
+        self.unit = w.ToggleButtons(options=[("kg", "kg"), ("lb", "lb")], value=unit,
+                                    description="Weights in files that do not say",
+                                    tooltip="The unit of the weights in exports that do not "
+                                            "say it (Strong, FitNotes without a unit column)",
+                                    style={"description_width": "initial"})
         self.open_button = w.Button(description="Open", button_style="primary",
                                     tooltip="Read the roster or store named above",
                                     layout=w.Layout(width="auto"))
@@ -313,7 +320,7 @@ class CoachApp(w.VBox):
                       "per athlete with what needs a look: pain rules broken, sessions "
                       "missed, a load rising fast, no log lately, no pain data. Click a "
                       "heading to sort, a name for the athlete's analysis.</p></header>")
-        source_box = w.VBox([self.found, self.path, self.store_path,
+        source_box = w.VBox([self.found, self.path, self.store_path, self.unit,
                              w.HBox([self.open_button, self.upload, self.as_of],
                                     layout=w.Layout(flex_flow="row wrap",
                                                     align_items="center"))])
@@ -321,18 +328,18 @@ class CoachApp(w.VBox):
         self.add_class("planner-app")
         self.add_class("planner-coach")
         self.found.observe(self._found, names="value")
-        self.open_button.on_click(lambda _: self.open())
+        self.open_button.on_click(lambda _: self.open_source())
         self.upload.observe(self._uploaded, names="value")
         self.as_of.observe(lambda _: self.refresh(), names="value")
         self.back.on_click(lambda _: setattr(self.tabs, "selected_index", 0))
         if source:
-            self.open()
+            self.open_source()
 
     # --- input -----------------------------------------------------------------------------
     def _found(self, change) -> None:
         if change["new"] is not None:
             self.path.value = str(change["new"])
-            self.open()
+            self.open_source()
 
     def _uploaded(self, change) -> None:
         files = change["new"]
@@ -349,9 +356,9 @@ class CoachApp(w.VBox):
             self.status.value = error_box(str(exc))
             return
         self.path.value = str(roster)
-        self.open()
+        self.open_source()
 
-    def open(self, path: str | Path | None = None) -> None:
+    def open_source(self, path: str | Path | None = None) -> None:
         """Open a store, or ingest a roster folder or CSV and open its store."""
         from planner.roster import RosterError
         from planner.store import StoreError, ingest, open_store
@@ -371,14 +378,16 @@ class CoachApp(w.VBox):
                     self._tmp.append(tmp)
                     target = str(Path(tmp.name) / "store")
                 self.status.value = note_box(f"Reading the roster {p} into the store {target}…")
-                result = ingest(p, target)
+                result = ingest(p, target, unit=self.unit.value)
                 self.store = open_store(target)
                 f = result.files
                 said = (f"Roster {p}: {len(f)} files ingested into "
                         f"{'a temporary store' if not self.store_path.value.strip() else target}"
                         f" ({int(f['imported'].sum()):,} sets new)")
         except (RosterError, StoreError, OSError, ValueError) as exc:
-            self.status.value = error_box(f"Could not open {p}: {exc}")
+            hint = (" Choose the unit under “Weights in files that do not say”, then Open."
+                    if "kg or lb" in str(exc) and self.unit.value is None else "")
+            self.status.value = error_box(f"Could not open {p}: {exc}.{hint}")
             return
         self.status.value = ok_box(said + ".")
         self.refresh()
@@ -431,7 +440,7 @@ class CoachApp(w.VBox):
                "compliance needs the plan the athlete follows.</p>"))
         if whole is None:
             self.analysis.status.value = ok_box(
-                f"{len(log):,} sets logged; no plan stored for {athlete}.")
+                f"{len(log.table):,} sets logged; no plan stored for {athlete}.")
 
     def next_blocks_file(self) -> tuple[str, bytes]:
         """The zip of next blocks for everyone due: (file name, bytes)."""

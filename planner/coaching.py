@@ -169,13 +169,15 @@ def sort_roster(flags: pd.DataFrame, column: str = "flags", ascending: bool = Fa
 
 # --- one athlete from the store -------------------------------------------------------------
 
-def athlete_log(store, athlete: str) -> pd.DataFrame:
-    """The athlete's stored sets as a Log table (``LOG_COLUMNS``), in the order performed."""
-    from planner.logs.common import LOG_COLUMNS
+def athlete_log(store, athlete: str):
+    """The athlete's stored sets as a :class:`planner.Log` (loads in kg), in the order
+    performed; its report is empty (the store keeps the import report)."""
+    from planner.logs.common import LOG_COLUMNS, REPORT_COLUMNS, Log
 
     t = store.read("sets", [athlete], list(LOG_COLUMNS))
     t = t.astype(LOG_COLUMNS).sort_values(["performed_at", "exercise", "set"], kind="stable")
-    return t.reset_index(drop=True)
+    return Log(t.reset_index(drop=True), pd.DataFrame(columns=list(REPORT_COLUMNS)),
+               source_format="store", unit="kg", rows_read=len(t), path=f"{athlete} (store)")
 
 
 def athlete_plan(store, athlete: str) -> tuple[Plan | None, Plan | None]:
