@@ -78,6 +78,7 @@ function render({ model, el }) {
         }
         const td = tr.insertCell();
         td.dataset.column = name;
+        if (cell.due) td.className = "planner-due";
         if (cell.flag) {
           td.className = "planner-flagged";
           const s = document.createElement("strong");
@@ -105,18 +106,28 @@ TABLE_CSS = """
                           padding: 2px 0 6px; }
 .planner-roster th, .planner-roster td { border-bottom: 1px solid #ddd; padding: 4px 6px;
                                          text-align: left; vertical-align: top;
-                                         overflow-wrap: anywhere; }
+                                         overflow-wrap: break-word; }
 .planner-roster thead th { background: #f3f3f3; position: sticky; top: 0; padding: 0; }
 .planner-roster button.planner-sort { all: unset; box-sizing: border-box; display: block;
     width: 100%; padding: 6px; cursor: pointer; font-weight: 600; white-space: normal; }
 .planner-roster th[aria-sort="ascending"], .planner-roster th[aria-sort="descending"] {
     background: #dbe8f5; }
 .planner-roster button.planner-athlete { all: unset; cursor: pointer; color: #1f5f99;
-    text-decoration: underline; font-weight: 600; white-space: normal;
-    overflow-wrap: anywhere; }
+    text-decoration: underline; font-weight: 600; white-space: nowrap; }
 .planner-roster button:focus-visible { outline: 3px solid #1f5f99; outline-offset: 1px; }
 .planner-roster td.planner-flagged { background: #fdecea; color: #611a15; }
+.planner-roster td.planner-flagged strong { font-weight: 600; }
+.planner-roster td.planner-due { font-weight: 600; color: #0b3d6b; }
 .planner-roster td[data-column="flags"] { text-align: right; }
+"""
+
+
+COACH_STYLE = """
+<style>
+.planner-coach button.planner-download { width: auto; max-width: 100%; height: auto;
+    min-height: var(--jp-widgets-inline-height, 28px); white-space: normal;
+    padding: 4px 12px; }
+</style>
 """
 
 
@@ -175,7 +186,8 @@ def _rows(flags: pd.DataFrame) -> list[dict]:
         cells = {"athlete": {"text": r["athlete"], "flag": False},
                  "flags": {"text": "none" if r["flags"] == 0 else f"{r['flags']}",
                            "flag": False},
-                 "next_block": {"text": r["next_block"], "flag": bool(r["due_next_block"])}}
+                 "next_block": {"text": r["next_block"], "flag": False,
+                                "due": bool(r["due_next_block"])}}
         for f in FLAGS:
             cells[f] = {"text": r[f"{f}_why"], "flag": bool(r[f])}
         rows.append({"athlete": r["athlete"], "cells": cells})
@@ -262,27 +274,29 @@ class CoachApp(w.VBox):
         self._tmp: list[tempfile.TemporaryDirectory] = []
         roots = [Path(p) for p in (search if search is not None else
                                    [Path.cwd(), Path.cwd().parent])]
-        self.found = w.Dropdown(options=[("choose one found on this computer…", None)]
-                                + find_sources(roots), value=None,
-                                description="Found here", style={"description_width": "7em"},
+        self.found = w.Dropdown(options=[("choose one found on this computer…", "")]
+                                + [(label, str(p)) for label, p in find_sources(roots)],
+                                value="",
+                                description="Found here", style={"description_width": "9em"},
                                 layout=w.Layout(width="100%", max_width="46em"))
         self.path = w.Text(value=str(source or ""), description="Roster or store",
                            placeholder="a folder on this computer, e.g. /home/me/clinic-store",
                            tooltip="A store folder (planner ingest ... --store), a roster "
                                    "folder (one folder per athlete) or a roster CSV",
-                           style={"description_width": "7em"},
+                           style={"description_width": "9em"},
                            layout=w.Layout(width="100%", max_width="46em"))
         self.store_path = w.Text(value=str(store or ""), description="Keep store in",
                                  placeholder="optional: where a roster's store is written",
                                  tooltip="A roster is ingested into this store folder; left "
                                          "empty, into a temporary one for this session",
-                                 style={"description_width": "7em"},
+                                 style={"description_width": "9em"},
                                  layout=w.Layout(width="100%", max_width="46em"))
         self.unit = w.ToggleButtons(options=[("kg", "kg"), ("lb", "lb")], value=unit,
                                     description="Weights in files that do not say",
                                     tooltip="The unit of the weights in exports that do not "
                                             "say it (Strong, FitNotes without a unit column)",
-                                    style={"description_width": "initial"})
+                                    style={"description_width": "initial",
+                                           "button_width": "4em"})
         self.open_button = w.Button(description="Open", button_style="primary",
                                     tooltip="Read the roster or store named above",
                                     layout=w.Layout(width="auto"))
@@ -294,7 +308,7 @@ class CoachApp(w.VBox):
         self.upload.add_class("planner-upload")
         self.as_of = w.DatePicker(value=pd.Timestamp(as_of or date.today()).date(),
                                   description="As of", tooltip="The day the analysis is for",
-                                  style={"description_width": "7em"})
+                                  style={"description_width": "9em"})
         self.status = w.HTML(note_box("Choose a roster or a store, then Open."))
         self.summary = w.HTML()
         self.table = RosterTable(on_open=self.open_athlete)
@@ -316,7 +330,7 @@ class CoachApp(w.VBox):
         athlete_tab.add_class("planner-coach-athlete")
         self.tabs = w.Tab(children=[roster_tab, athlete_tab], titles=("Roster", "Athlete"))
         self.tabs.add_class("planner-steps")
-        head = w.HTML(STYLE + "<header class='planner-head'><h1>Your athletes</h1><p>One row "
+        head = w.HTML(STYLE + COACH_STYLE + "<header class='planner-head'><h1>Your athletes</h1><p>One row "
                       "per athlete with what needs a look: pain rules broken, sessions "
                       "missed, a load rising fast, no log lately, no pain data. Click a "
                       "heading to sort, a name for the athlete's analysis.</p></header>")
@@ -337,7 +351,7 @@ class CoachApp(w.VBox):
 
     # --- input -----------------------------------------------------------------------------
     def _found(self, change) -> None:
-        if change["new"] is not None:
+        if change["new"]:
             self.path.value = str(change["new"])
             self.open_source()
 
@@ -429,6 +443,8 @@ class CoachApp(w.VBox):
         log = athlete_log(self.store, athlete)
         whole, _ = athlete_plan(self.store, athlete)
         self.analysis.show(log, whole)
+        self.analysis.children[0].value = (f"<h2>What {html.escape(athlete)} did, and how it "
+                                           "went</h2>")
         row = self.flags.set_index("athlete").loc[athlete]
         said = [f"<li><b>{html.escape(label)}</b>: {html.escape(row[f'{f}_why'])}</li>"
                 for f, label in FLAGS.items() if row[f]]
