@@ -330,9 +330,10 @@ class CoachApp(w.VBox):
         athlete_tab.add_class("planner-coach-athlete")
         self.tabs = w.Tab(children=[roster_tab, athlete_tab], titles=("Roster", "Athlete"))
         self.tabs.add_class("planner-steps")
-        head = w.HTML(STYLE + COACH_STYLE + "<header class='planner-head'><h1>Your athletes</h1><p>One row "
-                      "per athlete with what needs a look: pain rules broken, sessions "
-                      "missed, a load rising fast, no log lately, no pain data. Click a "
+        head = w.HTML(STYLE + COACH_STYLE + "<header class='planner-head'><h1>Your athletes"
+                      "</h1><p>One row per athlete with what needs a look: pain rules "
+                      "broken, sessions missed, a load rising fast, no log lately, no pain "
+                      "data. Click a "
                       "heading to sort, a name for the athlete's analysis.</p></header>")
         source_box = w.VBox([self.found, self.path, self.store_path, self.unit,
                              w.HBox([self.open_button, self.upload, self.as_of],

@@ -96,9 +96,8 @@ def roster_flags(athletes: pd.DataFrame, as_of) -> pd.DataFrame:
     has_plan = a["plan_end"].notna()
     out["low_compliance"] = (c4 < LOW_COMPLIANCE).to_numpy()
     out["low_compliance_why"] = [
-        f"{_pct(c)} of the sessions due in the last 4 weeks done in full (under "
-        f"{_pct(LOW_COMPLIANCE)})" if low
-        else f"{_pct(c)} of the sessions due in the last 4 weeks done in full" if c == c
+        f"{_pct(c)} of due sessions done in full (under {_pct(LOW_COMPLIANCE)})" if low
+        else f"{_pct(c)} of due sessions done in full" if c == c
         else "no plan: compliance needs the plan the athlete follows" if not plan
         else "no sessions due in the last 4 weeks"
         for low, c, plan in zip(out["low_compliance"], c4, has_plan, strict=True)]
@@ -124,9 +123,8 @@ def roster_flags(athletes: pd.DataFrame, as_of) -> pd.DataFrame:
     weeks = a["pain_weeks"].astype(int)
     out["no_pain_data"] = (status == "no pain data").to_numpy()
     out["no_pain_data_why"] = [
-        ("no pain data this programme week" + (f" ({n} earlier week{'s' if n != 1 else ''}"
-                                               " with pain scores)" if n else
-                                               " nor in any week before"))
+        ("no pain data this week" + (f" ({n} earlier week{'s' if n != 1 else ''} scored)"
+                                     if n else ", nor in any week before"))
         if flag else "pain scored this week"
         for flag, n in zip(out["no_pain_data"], weeks, strict=True)]
     out["no_pain_data_key"] = out["no_pain_data"].astype(int) * 1000 - weeks

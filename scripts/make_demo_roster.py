@@ -37,8 +37,8 @@ def _log(plan: planner.Plan, path: Path, rng: np.random.Generator, *, skip: floa
          skip_exercise: str | None = None, pain: bool = True, stop_from: str | None = None,
          double_from: str | None = None) -> None:
     """The plan's sets up to AS_OF as done, in our log template; ``skip``: the share of
-    ``skip_exercise``'s sessions (of all sessions when None) left out; pain 1-3 a day (7 during from ``stop_from``);
-    deadlift loads doubled from ``double_from``."""
+    ``skip_exercise``'s sessions (of all sessions when None) left out; pain 1-3 a day
+    (7 during from ``stop_from``); deadlift loads doubled from ``double_from``."""
     planner.write_log_template(plan.table, path)
     t = pd.read_csv(path, dtype=str, keep_default_na=False)
     t = t[pd.to_datetime(t["date"]) <= AS_OF].copy()
