@@ -107,7 +107,8 @@ def roster_flags(athletes: pd.DataFrame, as_of) -> pd.DataFrame:
     days = a["days_of_data"].astype(int)
     out["high_acwr"] = (acwr >= HIGH_ACWR).to_numpy()
     out["high_acwr_why"] = [
-        f"ACWR {r:.2f}: last week's load is {r:.1f} times the 4-week average" if high
+        f"ACWR {r:.2f} at the last log: that week's load {r:.1f} times the 4-week average"
+        if high
         else f"ACWR {r:.2f}" if r == r
         else f"no ACWR yet: {d} day{'s' if d != 1 else ''} of data, it needs "
              f"{ACWR_MIN_DAYS}"

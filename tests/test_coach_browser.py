@@ -17,6 +17,7 @@ import planner
 from tests.test_browser import (  # noqa: F401  (browser and voila are fixtures)
     DOCS,
     ROOT,
+    axe_violations,
     browser,
     chart_data,
     download,
@@ -92,6 +93,19 @@ def _roster_fits(page) -> bool:
         .every(e => e.scrollWidth <= e.clientWidth + 1)""")
 
 
+def _axe(page) -> list[dict]:
+    """axe-core's serious and critical violations on the coach page (the planner page beside
+    it is hidden; tests/test_browser.py checks that one)."""
+    axe_violations(page)  # fetches axe-core when missing and puts it in the page
+    found = page.evaluate("""async () => {
+        const r = await axe.run(document.querySelector('.planner-coach'),
+                                {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
 def _days(text: str) -> float:
     if text.startswith("⚑ no log at all"):
         return float("inf")
@@ -123,6 +137,7 @@ def test_coach_page_with_50_athletes(voila, browser, roster):  # noqa: F811
     assert not truncated(page) and not layout_problems(page), (truncated(page),
                                                                layout_problems(page))
     assert _roster_fits(page)
+    roster_axe = _axe(page)
 
     # Sorting: by name, then the other way round, then by days without a log.
     first = _order(page)
@@ -148,6 +163,7 @@ def test_coach_page_with_50_athletes(voila, browser, roster):  # noqa: F811
     assert drawn and all(any(t["x"] for t in chart) for chart in drawn)
     assert not layout_problems(page), layout_problems(page)
     page.screenshot(path=str(DOCS / "coach-athlete-1366.png"))
+    athlete_axe = _axe(page)
 
     # The zip: every athlete due, with plan CSV, calendar and sheet; no one else.
     athlete.get_by_role("button", name="Back to the roster").click()
@@ -180,6 +196,8 @@ def test_coach_page_with_50_athletes(voila, browser, roster):  # noqa: F811
                                                                layout_problems(page))
     page.screenshot(path=str(DOCS / "coach-athlete-800.png"))
 
+    assert not roster_axe, roster_axe
+    assert not athlete_axe, athlete_axe
     assert not external, external
     assert not ours(problems), ours(problems)
     ctx.close()
