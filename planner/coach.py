@@ -124,6 +124,9 @@ TABLE_CSS = """
 
 COACH_STYLE = """
 <style>
+.planner-coach-source .jupyter-widget-Collapse-header { color: #1d1d1d; background: #ececec;
+    font-weight: 600; cursor: pointer; }
+.planner-coach-source .jupyter-widget-Collapse-header span { color: #1d1d1d; }
 .planner-coach button.planner-download { width: auto; max-width: 100%; height: auto;
     min-height: var(--jp-widgets-inline-height, 28px); white-space: normal;
     padding: 4px 12px; }
@@ -339,7 +342,11 @@ class CoachApp(w.VBox):
                              w.HBox([self.open_button, self.upload, self.as_of],
                                     layout=w.Layout(flex_flow="row wrap",
                                                     align_items="center"))])
-        super().__init__([head, source_box, self.status, self.tabs])
+        # Folded away once a roster is open: the table then starts near the top of the page.
+        self.source = w.Accordion(children=[source_box], titles=("Roster or store",),
+                                  selected_index=0)
+        self.source.add_class("planner-coach-source")
+        super().__init__([head, self.source, self.status, self.tabs])
         self.add_class("planner-app")
         self.add_class("planner-coach")
         self.found.observe(self._found, names="value")
@@ -405,6 +412,8 @@ class CoachApp(w.VBox):
             self.status.value = error_box(f"Could not open {p}: {exc}.{hint}")
             return
         self.status.value = ok_box(said + ".")
+        self.source.titles = (f"Roster or store: {p.name} (click to change)",)
+        self.source.selected_index = None
         self.refresh()
 
     # --- output ----------------------------------------------------------------------------

@@ -152,6 +152,7 @@ def test_app_on_the_demo_roster(app):
         "dev": {"no_recent_log", "no_pain_data"}, "eli": {"high_acwr"}}
     assert list(rows.index[rows["due_next_block"]]) == ["ana", "ben", "cleo", "dev"]
     assert len(app.table.rows) == 5 and "<b>4</b> due a next block" in app.summary.value
+    assert app.source.selected_index is None  # the source is folded away once open
     assert app.zip_button.label == "Next blocks for the 4 athletes due (.zip)"
 
 

@@ -162,6 +162,8 @@ def test_coach_page_with_50_athletes(voila, browser, roster):  # noqa: F811
     drawn = chart_data(page, ".planner-coach-athlete")
     assert drawn and all(any(t["x"] for t in chart) for chart in drawn)
     assert not layout_problems(page), layout_problems(page)
+    athlete.locator("h2").nth(1).scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, -120)")
     page.screenshot(path=str(DOCS / "coach-athlete-1366.png"))
     athlete_axe = _axe(page)
 
@@ -194,6 +196,8 @@ def test_coach_page_with_50_athletes(voila, browser, roster):  # noqa: F811
     page.wait_for_timeout(1000)
     assert not truncated(page) and not layout_problems(page), (truncated(page),
                                                                layout_problems(page))
+    athlete.locator("h2").nth(1).scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, -120)")
     page.screenshot(path=str(DOCS / "coach-athlete-800.png"))
 
     assert not roster_axe, roster_axe
