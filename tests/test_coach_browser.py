@@ -162,8 +162,7 @@ def test_coach_page_with_50_athletes(voila, browser, roster):  # noqa: F811
     drawn = chart_data(page, ".planner-coach-athlete")
     assert drawn and all(any(t["x"] for t in chart) for chart in drawn)
     assert not layout_problems(page), layout_problems(page)
-    athlete.locator("h2").nth(1).scroll_into_view_if_needed()
-    page.evaluate("window.scrollBy(0, -120)")
+    athlete.locator("h2").nth(1).evaluate("e => e.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(DOCS / "coach-athlete-1366.png"))
     athlete_axe = _axe(page)
 
@@ -196,8 +195,7 @@ def test_coach_page_with_50_athletes(voila, browser, roster):  # noqa: F811
     page.wait_for_timeout(1000)
     assert not truncated(page) and not layout_problems(page), (truncated(page),
                                                                layout_problems(page))
-    athlete.locator("h2").nth(1).scroll_into_view_if_needed()
-    page.evaluate("window.scrollBy(0, -120)")
+    athlete.locator("h2").nth(1).evaluate("e => e.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(DOCS / "coach-athlete-800.png"))
 
     assert not roster_axe, roster_axe
