@@ -232,3 +232,28 @@ def test_dashboard_offers_both_pages():
     assert isinstance(d.coach, CoachApp) and d.planner.layout.display == "none"
     d.choice.value = "me"
     assert d.coach_box.layout.display == "none" and d.planner.layout.display is None
+
+
+def test_a_roster_zip_uploaded_through_the_page(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for p in DEMO.rglob("*"):
+            if p.is_file():
+                z.write(p, f"clinic/{p.relative_to(DEMO)}")
+    app = CoachApp(unit="kg", as_of=AS_OF, search=[])
+    app._uploaded({"new": ({"name": "clinic.zip", "content": memoryview(buf.getvalue()),
+                            "size": len(buf.getvalue())},)})
+    assert app.path.value.endswith("clinic") and len(app.table.rows) == 5
+    app._uploaded({"new": ({"name": "log.csv", "content": memoryview(b"a,b\n"), "size": 4},)})
+    assert "not a zip file" in app.status.value
+
+
+def test_changing_the_day_redraws_the_flags(app):
+    app.as_of.value = pd.Timestamp("2026-03-12").date()
+    try:
+        rows = app.flags.set_index("athlete")
+        assert rows.loc["ana", "no_recent_log"] and "11 days" in rows.loc[
+            "ana", "no_recent_log_why"]
+        assert "Thursday 12 March 2026" in app.summary.value
+    finally:
+        app.as_of.value = AS_OF.date()
