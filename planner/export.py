@@ -442,30 +442,43 @@ def _check_rows(path: Path, t: pd.DataFrame, line_no: pd.Series, unit: str) -> N
                                 "of a plan has its own key")
 
 
+def exercise_doses(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per session and exercise, in plan order: the first set's dose, the number
+    of sets and of left-side holds. One grouped pass, so that a calendar or a summary of
+    a long plan costs a few milliseconds, not a filter per session."""
+    t = table.reset_index(drop=True)
+    keys = [t["session_id"], t["exercise"]]
+    g = t.groupby(keys, sort=False)
+    first = t.loc[g.cumcount() == 0].set_index(["session_id", "exercise"])
+    first["n_sets"] = g.size()
+    first["n_left"] = (t["side"] == "left").groupby(keys, sort=False).sum()
+    first["deload"] = (t["phase"] == "deload").groupby(t["session_id"], sort=False).transform(
+        "any").groupby(keys, sort=False).first()
+    return first.reset_index()
+
+
 def session_summaries(plan: Plan) -> pd.DataFrame:
     """One row per session: date, session id, phase and a text line per exercise."""
     names = {k: v.name for k, v in catalogue().items()}
-    t = plan.table
     factor = from_kg(1.0, plan.unit)
-    out = []
-    for sid, s in t.groupby("session_id", sort=False):
-        lines = []
-        for ex, e in s.groupby("exercise", sort=False):
-            first = e.iloc[0]
-            if ex == "rotational_stretch":
-                holds = int((e["side"] == "left").sum())
-                lines.append(f"{names.get(ex, ex)}: {holds} x {first['target_hold_s']:g} s "
-                             "each side")
-            elif pd.notna(first["load_kg"]):
-                load = round(float(first["load_kg"]) * factor, 2)
-                lines.append(f"{names.get(ex, ex)}: {len(e)} x {first['target_reps']} at {load:g} "
-                             f"{plan.unit} ({first['plates']})")
-            else:
-                lines.append(f"{names.get(ex, ex)}: {len(e)} x {first['target_reps']}")
-        out.append({"session_id": sid, "date": first["date"], "week": int(first["week"]),
-                    "phase": first["phase"], "exercises": list(s["exercise"].unique()),
-                    "lines": lines})
-    return pd.DataFrame(out)
+    out: dict[str, dict] = {}
+    for e in exercise_doses(plan.table).itertuples(index=False):
+        name = names.get(e.exercise, e.exercise)
+        if e.exercise == "rotational_stretch":
+            line = f"{name}: {int(e.n_left)} x {e.target_hold_s:g} s each side"
+        elif pd.notna(e.load_kg):
+            load = round(float(e.load_kg) * factor, 2)
+            line = (f"{name}: {e.n_sets} x {e.target_reps} at {load:g} {plan.unit} "
+                    f"({e.plates})")
+        else:
+            line = f"{name}: {e.n_sets} x {e.target_reps}"
+        row = out.setdefault(e.session_id, {
+            "session_id": e.session_id, "date": e.date, "week": int(e.week), "phase": e.phase,
+            "exercises": [], "lines": []})
+        row["exercises"].append(e.exercise)
+        row["lines"].append(line)
+    return pd.DataFrame(list(out.values()), columns=["session_id", "date", "week", "phase",
+                                                     "exercises", "lines"])
 
 
 def write_plan_ics(plan: Plan, path: str | Path, *, overwrite: bool = False,
@@ -482,10 +495,3 @@ def write_plan_ics(plan: Plan, path: str | Path, *, overwrite: bool = False,
 
     data = plan_ics(plan, start_time=start_time, minutes=minutes)
     return write_atomic(path, lambda fh: fh.write(data), overwrite=overwrite)
-
-
-def _session_minutes(table: pd.DataFrame) -> dict[str, int]:
-    """Rough session length: 3 s a repetition, the holds, and the rests between sets."""
-    work = table["target_reps"].fillna(0).astype(float) * 3 + table["target_hold_s"].fillna(0)
-    secs = (work + table["rest_s"]).groupby(table["session_id"], sort=False).sum()
-    return {k: max(5, int(round(v / 60 / 5)) * 5) for k, v in secs.items()}

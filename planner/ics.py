@@ -16,27 +16,28 @@ from planner.programme import Plan
 from planner.units import from_kg
 
 
-def session_title(s: pd.DataFrame, unit: str) -> str:
-    """A session's title from its rows: the deadlift's dose first, then the rest."""
-    parts = []
-    dl = s[s["exercise"] == "deadlift"]
-    if len(dl):
-        first = dl.iloc[0]
-        load = round(float(from_kg(float(first["load_kg"]), unit)), 2)
-        parts.append(f"Deadlift {len(dl)}×{int(first['target_reps'])} @ {load:g} {unit}")
-    br = s[s["exercise"] == "glute_bridge"]
-    if len(br):
-        parts.append("bridge" if parts else f"Bridge {len(br)}×{int(br['target_reps'].iloc[0])}")
-    if (s["exercise"] == "rotational_stretch").any():
-        parts.append("stretch")
-    if parts == ["stretch"]:
-        st = s[s["exercise"] == "rotational_stretch"]
-        holds = int((st["side"] == "left").sum())
-        parts = [f"Back stretch {holds}×{st['target_hold_s'].iloc[0]:g} s each side"]
-    title = " + ".join(parts)
-    if (s["phase"] == "deload").any():
-        title += " (deload week)"
-    return title
+def session_titles(doses: pd.DataFrame, unit: str) -> dict[str, str]:
+    """Each session's title from its doses (:func:`planner.export.exercise_doses`): the
+    deadlift's dose first, then the rest."""
+    by: dict[str, dict[str, object]] = {}
+    deload: dict[str, bool] = {}
+    for e in doses.itertuples(index=False):
+        by.setdefault(e.session_id, {})[e.exercise] = e
+        deload[e.session_id] = bool(e.deload)
+    titles = {}
+    for sid, ex in by.items():
+        parts = []
+        if (dl := ex.get("deadlift")) is not None:
+            load = round(float(from_kg(float(dl.load_kg), unit)), 2)
+            parts.append(f"Deadlift {dl.n_sets}×{int(dl.target_reps)} @ {load:g} {unit}")
+        if (br := ex.get("glute_bridge")) is not None:
+            parts.append("bridge" if parts else f"Bridge {br.n_sets}×{int(br.target_reps)}")
+        if (st := ex.get("rotational_stretch")) is not None:
+            parts.append("stretch")
+            if parts == ["stretch"]:
+                parts = [f"Back stretch {int(st.n_left)}×{st.target_hold_s:g} s each side"]
+        titles[sid] = " + ".join(parts) + (" (deload week)" if deload[sid] else "")
+    return titles
 
 
 def _minutes(table: pd.DataFrame) -> dict[str, int]:
@@ -55,7 +56,7 @@ def plan_ics(plan: Plan, *, start_time: str = "18:00", minutes: int | None = Non
     """
     from icalendar import Calendar, Event
 
-    from planner.export import session_summaries
+    from planner.export import exercise_doses, session_summaries
 
     try:
         hh, mm = (int(x) for x in str(start_time).split(":"))
@@ -70,7 +71,7 @@ def plan_ics(plan: Plan, *, start_time: str = "18:00", minutes: int | None = Non
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "Lower-back programme")
     durations = _minutes(plan.table)
-    sessions = dict(tuple(plan.table.groupby("session_id", sort=False)))
+    titles = session_titles(exercise_doses(plan.table), plan.unit)
     for _, s in session_summaries(plan).iterrows():
         ev = Event()
         day = pd.Timestamp(s["date"]).to_pydatetime()
@@ -79,7 +80,7 @@ def plan_ics(plan: Plan, *, start_time: str = "18:00", minutes: int | None = Non
         ev.add("dtstamp", stamp)
         ev.add("dtstart", begin)
         ev.add("dtend", begin + timedelta(minutes=minutes or durations[s["session_id"]]))
-        ev.add("summary", session_title(sessions[s["session_id"]], plan.unit))
+        ev.add("summary", titles[s["session_id"]])
         ev.add("description", f"Week {s['week']} ({s['phase']})\n" + "\n".join(s["lines"]))
         ev.add("categories", ["planner", s["phase"]])
         cal.add_component(ev)
