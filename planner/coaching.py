@@ -8,7 +8,8 @@ found when the flag is not raised):
   (:func:`planner.analysis.pain_status`; the reasons are its own words);
 - sessions under 60 %: of the sessions due in the last 4 weeks, under 60 % were done
   in full (``compliance_sessions_4w`` of :mod:`planner.cohorts`);
-- ACWR 1.5 or more: the latest rolling ACWR, which exists after 28 days of data;
+- ACWR 1.5 or more: the latest rolling ACWR, which exists after 28 days of data, and
+  counts only while the last log is inside the acute week (less than 7 days old);
 - no log for 10 days: the last logged session is 10 or more days before the day of
   the analysis, or there is no log at all;
 - no pain data: this programme week has no pain score; said as such, never as
@@ -38,6 +39,8 @@ from planner.programme import PLAN_COLUMNS, Plan
 LOW_COMPLIANCE = 0.6
 #: An ACWR at or above this is flagged (context only: SCIENCE.md on its disputed value).
 HIGH_ACWR = 1.5
+#: An ACWR is current while the last log is less than this many days old (the acute week).
+ACUTE_DAYS = 7
 #: No logged session for this many days or more is flagged.
 NO_LOG_DAYS = 10
 FLAGS: dict[str, str] = {
@@ -105,17 +108,23 @@ def roster_flags(athletes: pd.DataFrame, as_of) -> pd.DataFrame:
 
     acwr = a["acwr"].astype(float)
     days = a["days_of_data"].astype(int)
-    out["high_acwr"] = (acwr >= HIGH_ACWR).to_numpy()
+    since = a["days_since"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    # The ACWR is taken at the last log; once that is older than the acute week it says
+    # nothing about the load now (an athlete who stopped months ago is not "ramping up").
+    current = since < ACUTE_DAYS
+    out["high_acwr"] = ((acwr >= HIGH_ACWR) & current).to_numpy()
     out["high_acwr_why"] = [
         f"ACWR {r:.2f} at the last log: that week's load {r:.1f} times the 4-week average"
         if high
-        else f"ACWR {r:.2f}" if r == r
+        else f"ACWR {r:.2f}" if r == r and cur
+        else f"not current: ACWR {r:.2f} at the last log, {d_since:,.0f} days ago"
+        if r == r
         else f"no ACWR yet: {d} day{'s' if d != 1 else ''} of data, it needs "
              f"{ACWR_MIN_DAYS}"
-        for high, r, d in zip(out["high_acwr"], acwr, days, strict=True)]
-    out["high_acwr_key"] = acwr.to_numpy()
+        for high, r, d, cur, d_since in zip(out["high_acwr"], acwr, days, current, since,
+                                             strict=True)]
+    out["high_acwr_key"] = np.where(current, acwr.to_numpy(), np.nan)
 
-    since = a["days_since"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     last = pd.to_datetime(a["last_session"])
     out["no_recent_log"] = ~(since < NO_LOG_DAYS)
     out["no_recent_log_why"] = [_last_log_words(d, t) for d, t in zip(since, last, strict=True)]

@@ -46,8 +46,10 @@ def flags() -> pd.DataFrame:
              pain_reasons="pain during reached 6 (limit 5)", pain_episodes=1),
         _row("nopain", pain_status="no pain data", pain_weeks=0),
         _row("low", compliance_sessions_4w=0.59),
-        _row("edge", compliance_sessions_4w=0.6, acwr=1.49, days_since=9,
+        _row("edge", compliance_sessions_4w=0.6, days_since=9,
              last_session=AS_OF - pd.Timedelta(days=9)),
+        _row("warm", acwr=1.49),
+        _row("stale", acwr=2.4, days_since=30, last_session=AS_OF - pd.Timedelta(days=30)),
         _row("noplan", plan_start=pd.NaT, plan_end=pd.NaT, compliance_sessions_4w=np.nan,
              compliance_sessions=np.nan, sessions_due=pd.NA, sessions_done=pd.NA,
              due_next_block=True),
@@ -75,7 +77,12 @@ def test_each_flag_from_hand_made_rows(flags):
     assert _raised(flags, "low") == {"low_compliance"}
     assert flags.loc["low", "low_compliance_why"] == (
         "59 % of due sessions done in full (under 60 %)")
-    assert _raised(flags, "edge") == set()  # 60 %, ACWR 1.49 and 9 days are not flagged
+    assert _raised(flags, "edge") == set()  # 60 % and 9 days are not flagged
+    assert _raised(flags, "warm") == set()  # nor is an ACWR of 1.49
+    # An ACWR from a last log a month old says nothing about the load now: not flagged.
+    assert _raised(flags, "stale") == {"no_recent_log"}
+    assert flags.loc["stale", "high_acwr_why"] == (
+        "not current: ACWR 2.40 at the last log, 30 days ago")
     assert _raised(flags, "hot") == {"high_acwr"}
     assert flags.loc["hot", "high_acwr_why"].startswith("ACWR 1.50")
     assert _raised(flags, "young") == set()
@@ -108,8 +115,9 @@ def test_sorting(flags):
     assert list(by_flags["flags"]) == sorted(flags["flags"], reverse=True)
     assert by_flags["athlete"].iloc[0] == "nolog"  # two flags
     by_acwr = sort_roster(flags, "high_acwr", ascending=False)
-    assert list(by_acwr["athlete"][:2]) == ["hot", "edge"]
-    assert list(by_acwr["athlete"][-2:]) == ["nolog", "young"]  # no ACWR: last, by name
+    assert list(by_acwr["athlete"][:2]) == ["hot", "warm"]
+    # No current ACWR (none yet, or from a last log outside the acute week): last, by name.
+    assert list(by_acwr["athlete"][-3:]) == ["nolog", "stale", "young"]
     low_first = sort_roster(flags, "low_compliance", ascending=True)
     assert low_first["athlete"].iloc[0] == "low" and low_first["athlete"].iloc[-1] == "noplan"
     assert list(sort_roster(flags, "athlete", ascending=True)["athlete"]) == sorted(
