@@ -86,6 +86,19 @@ def test_flagged_date_reps_and_hold_are_rejected_not_flagged():
                      9: "hold-range"}
 
 
+def test_a_long_stretch_is_still_rejected_but_a_long_run_is_kept():
+    log = parse_log(strong(
+        f"{DAY},A,Lying Spinal Twist,1,0,0,601",         # 2: the stretch: not a 10-min hold
+        f"{DAY},A,Running (Treadmill),1,0,0,1800",       # 3: a run: kept, duration dropped
+        f"{DAY},A,Plank,1,0,0,90"))                      # 4: a short timed set: kept as is
+    accounted(log)
+    assert sorted(log.table["source_line"]) == [3, 4]
+    assert log.report.set_index("line")["rule"].to_dict() == {2: "hold-range",
+                                                              3: "timed-not-hold"}
+    hold = log.table.set_index("source_line")["hold_s"]
+    assert pd.isna(hold[3]) and hold[4] == 90
+
+
 def test_flagged_last_deadlift_never_reaches_next_block(tmp_path):
     from planner.nextblock import next_block
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planner.catalogue import EXERCISE_IDS, data_path
+from planner.catalogue import EXERCISE_IDS, catalogue, data_path
 
 LOG_COLUMNS: dict[str, str] = {
     "performed_at": "datetime64[s]",
@@ -69,7 +69,10 @@ RULES: dict[str, tuple[str, str]] = {
     "reps-range": ("rejected", f"expected 0 to {MAX_REPS} repetitions in one set"),
     "reps-fraction": ("coerced", "repetitions must be whole; rounded"),
     "load-range": ("rejected", f"expected a load from 0 to {MAX_LOAD_KG:g} kg"),
-    "hold-range": ("rejected", f"expected a timed set from 0 to {MAX_HOLD_S:g} s"),
+    "hold-range": ("rejected", f"expected a hold from 0 to {MAX_HOLD_S:g} s"),
+    "timed-not-hold": ("coerced", f"a timed set longer than {MAX_HOLD_S:g} s of an exercise "
+                                  "that is not a hold (cardio, say): the set is kept, its "
+                                  "duration dropped"),
     "scale-range": ("coerced", "expected a value from 0 to 10; value dropped"),
     "duration": ("coerced", "expected a session duration like 1h 6m, 52m or 1:06:00, 0 or more;"
                             " value dropped"),
@@ -185,6 +188,12 @@ class Report:
         out = pd.concat(self.parts, ignore_index=True)
         out = out.astype({c: "str" for c in REPORT_COLUMNS if c != "line"})
         return out.sort_values(["line", "action"], kind="stable").reset_index(drop=True)
+
+
+@cache
+def hold_exercises() -> tuple[str, ...]:
+    """Ids of the catalogue's timed holds (the stretch): the hold range applies to them."""
+    return tuple(ex.id for ex in catalogue().values() if ex.dose == "timed_hold")
 
 
 @cache

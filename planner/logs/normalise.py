@@ -36,6 +36,7 @@ from planner.logs.common import (
     LogFormatError,
     Report,
     exercise_ids,
+    hold_exercises,
 )
 from planner.logs.values import (
     by_unique,
@@ -261,13 +262,19 @@ def _units(rows: _Rows, spec: Spec, load: pd.Series, unit: str | None, name: str
     return pd.Series(unit, index=idx, dtype="str"), unit
 
 
-def _ranges(rows: _Rows, values: dict[str, pd.Series], load_kg: pd.Series) -> None:
+def _ranges(rows: _Rows, values: dict[str, pd.Series], load_kg: pd.Series,
+            is_hold: pd.Series) -> None:
+    """Reject values outside the plausible ranges. The hold range is for holds (the
+    stretch); another exercise's long timed set (a run) is kept without its duration."""
     for fld, v in (("reps", values["reps"]), ("load", values["load"]),
                    ("hold", values["hold"])):
         rows.reject((v < 0).fillna(False), fld, "negative")
     rows.reject((values["reps"] > MAX_REPS).fillna(False), "reps", "reps-range")
     rows.reject((load_kg > MAX_LOAD_KG).fillna(False), "load", "load-range")
-    rows.reject((values["hold"] > MAX_HOLD_S).fillna(False), "hold", "hold-range")
+    long = (values["hold"] > MAX_HOLD_S).fillna(False)
+    rows.reject(long & is_hold, "hold", "hold-range")
+    rows.note(long & ~is_hold, "hold", "timed-not-hold")
+    values["hold"] = values["hold"].where(~long)
 
 
 def _dates(rows: _Rows, spec: Spec, fld: str, required: bool) -> pd.Series:
@@ -339,11 +346,14 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     if spec.filled and rows.has("planned_load"):  # our template: the planned load by default
         load = load.fillna(values["planned_load"])
     units, summary_unit = _units(rows, spec, load, unit, name)
+    exercise_text = rows.text("exercise")
     load_kg = load.round(6).where(units != "lb", load.round(6) * KG_PER_LB)
-    _ranges(rows, values, load_kg)
+    # Every row's exercise (each distinct name looked up once): the hold range needs it.
+    source_all = exercise_text if spec.fmt != "template" else unneutralise(exercise_text)
+    exercise_all, variant_all = exercise_ids(source_all, aliases, variants=True)
+    _ranges(rows, values, load_kg, exercise_all.isin(hold_exercises()))
     when = _dates(rows, spec, "date", required=True)
     set_type = _set_types(rows, spec)
-    exercise_text = rows.text("exercise")
     rows.reject(exercise_text.fillna("") == "", "exercise", "exercise-empty")
     side = rows.text("side").fillna("").str.casefold()
     side = side.where(side != "", "both")
@@ -361,10 +371,8 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     order = np.lexsort((rows.lines.to_numpy()[k], when.to_numpy()[k]))
     k = k[order]
     kept = idx[k]
-    source_exercise = exercise_text.iloc[k]
-    if spec.fmt == "template":
-        source_exercise = unneutralise(source_exercise)
-    exercise, variant = exercise_ids(source_exercise, aliases, variants=True)
+    source_exercise = source_all.iloc[k]
+    exercise, variant = exercise_all.iloc[k], variant_all.iloc[k]
     if variant.any():
         first = ~source_exercise[variant].str.casefold().duplicated()
         shown = source_exercise[variant][first]
