@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from planner.catalogue import EXERCISE_IDS, catalogue, data_path
+from planner.logs.values import at_codes, recode
 
 LOG_COLUMNS: dict[str, str] = {
     "performed_at": "datetime64[s]",
@@ -235,17 +236,23 @@ def exercise_ids(names: pd.Series, aliases: dict[str, str] | None = None, *,
 
     ``aliases`` (folded names, see :func:`check_aliases`) win over the catalogue's table.
     With ``variants``, also whether each name is a deadlift variant left out of the
-    deadlift (see :func:`is_deadlift_like`). Each distinct name is looked up once.
+    deadlift (see :func:`is_deadlift_like`). Each distinct name is looked up once; the ids
+    come back as a categorical.
     """
     table = {**_catalogue_aliases(), **(aliases or {})}
-    codes, uniques = pd.factorize(names.str.strip())
-    unique = pd.Series(uniques, dtype="str")
+    stripped = recode(names, lambda u: u.str.strip())
+    codes = stripped.cat.codes.to_numpy()
+    unique = pd.Series(stripped.cat.categories.to_numpy(dtype=object), dtype="str")
     ids = unique.str.casefold().map(table).fillna(unique)
-    out = pd.Series(ids.to_numpy(dtype=object)[codes], index=names.index, dtype="str")
+    id_codes, id_uniques = pd.factorize(ids)
+    out = pd.Series(pd.Categorical.from_codes(
+        at_codes(id_codes, codes, -1).astype(np.int64),
+        categories=pd.Index(np.asarray(id_uniques, dtype=object), dtype="str")),
+        index=names.index)
     if not variants:
         return out
     like = (is_deadlift_like(unique) & (ids != "deadlift")).to_numpy(dtype=bool)
-    return out, pd.Series(like[codes], index=names.index)
+    return out, pd.Series(at_codes(like, codes, False).astype(bool), index=names.index)
 
 
 def is_deadlift_like(names: pd.Series) -> pd.Series:
