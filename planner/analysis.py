@@ -287,7 +287,7 @@ def daily_load(log: pd.DataFrame) -> pd.DataFrame:
     work = log.loc[log["set_type"].isin(WORK_SETS), ["date", "exercise", "reps", "load_kg",
                                                      "hold_s"]]
     vl = (work["reps"].astype("Float64") * work["load_kg"]).fillna(0).astype(float)
-    is_dl = (work["exercise"].astype(str) == "deadlift").to_numpy()
+    is_dl = (work["exercise"] == "deadlift").to_numpy(dtype=bool)
     tut = work["hold_s"].astype("Float64").fillna(0).astype(float)
     per_day = pd.DataFrame({"date": work["date"], "volume_load_kg": vl,
                             "deadlift_volume_load_kg": vl.where(is_dl, 0.0), "tut_s": tut})
@@ -491,8 +491,11 @@ def _leg_notes(log: pd.DataFrame) -> pd.DataFrame:
     written = note.notna()
     hit = pd.Series(False, index=log.index)
     if written.any():
-        hit[written] = note[written].astype("str").str.contains(
+        # each distinct note searched once (logs repeat their notes)
+        codes, uniques = pd.factorize(note[written].astype("str"))
+        found = pd.Series(uniques, dtype="str").str.contains(
             LEG_SYMPTOMS, case=False, regex=True, na=False).to_numpy(bool)
+        hit[written] = found[codes]
     note = note.astype("str").fillna("")
     if "leg_symptoms" in log.columns:
         flag = log["leg_symptoms"].astype("str").str.strip().str.lower().isin(
