@@ -98,7 +98,8 @@ CREATE TABLE sets AS SELECT CAST(strptime(Date, '%Y-%m-%d') AS DATE) AS day,
   nullif(round(TRY_CAST("Weight (lbs)" AS DOUBLE), 6) * 0.45359237, 0) AS load_kg,
   nullif(epoch(TRY_CAST(Time AS INTERVAL)), 0) AS hold_s, NULL::DOUBLE AS srpe,
   NULL::DOUBLE AS pd, NULL::DOUBLE AS pa, NULL::DOUBLE AS pm
-FROM read_csv('{path}', header=true, all_varchar=true) r LEFT JOIN aliases a ON a.name = lower(trim(r.Exercise));
+FROM read_csv('{path}', header=true, all_varchar=true) r
+LEFT JOIN aliases a ON a.name = lower(trim(r.Exercise));
 """,
 }
 
