@@ -2,9 +2,15 @@
 
 ``normalise(raw, spec, ...)`` takes the file's data rows as text (one column per
 header column, a ``_line`` column with each row's physical line) and returns the
-:class:`Log`. Every check is vectorised over the rows (text is parsed once per
-distinct value) and reports under a stable rule code (``common.RULES``). A row is
-imported, rejected (with the first rule it fails) or skipped; the count is checked.
+:class:`Log`. Every check is vectorised and reports under a stable rule code
+(``common.RULES``). A row is imported, rejected (with the first rule it fails) or
+skipped; the count is checked.
+
+No Python runs per row. Each column is a categorical (the readers get them
+dictionary-encoded from Arrow's CSV reader): a check parses or tests each *distinct*
+text once and its answer reaches the rows by their codes (``values.at_codes``);
+sessions, set numbers and duplicate rows are computed on integer codes; the Log's
+text columns are built by Arrow from the codes.
 
 The order of the checks: the row's shape (ragged rows), whether a template row was
 filled in, numbers, units, the plausible ranges (reps, loads, holds, dates) before
@@ -352,6 +358,7 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
               ragged: pd.DataFrame | None = None, delimiter: str = ",",
               notes: list[str] = (), header_line: int = 1) -> Log:
     """The Log of ``raw`` (text columns f0, f1, ... named by ``header``, and ``_line``).
+    The text columns may be categoricals (as the readers pass them) or plain text.
 
     ``ragged`` holds the rows with another number of fields (line, fields, text);
     ``aliases`` maps folded exercise names to catalogue ids (see check_aliases).
@@ -571,12 +578,7 @@ def _finish(frame: pd.DataFrame, report: Report, fmt: str, unit: str, rows_read:
     differ = {c: t for c, t in LOG_COLUMNS.items() if str(out[c].dtype) != t}
     if differ:
         out = out.astype(differ)
-    if out["performed_at"].is_monotonic_increasing and \
-            out["source_line"].is_monotonic_increasing:
-        out = out.reset_index(drop=True)
-    else:
-        out = out.sort_values(["performed_at", "source_line"], kind="stable").reset_index(
-            drop=True)
+    # The rows were taken in the Log's order (time, then line): no sort, no copy.
     log = Log(out, report.frame(), fmt, unit, rows_read, name)
     log.check_accounting()
     return log
