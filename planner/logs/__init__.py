@@ -7,10 +7,13 @@ returns a :class:`Log` (the normalised table and the import report).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from planner.logs.apps import FITNOTES, HEVY, STRONG, STRONG_HEADERLESS
@@ -128,7 +131,13 @@ def _parse(src: Source, unit: str | None, expect: str | None,
     if expect is not None and fmt != expect:
         raise LogFormatError(f"{src.name}: line 1: expected a {expect} log, found {fmt}")
     spec = check_template_header(first, src.name) if fmt == "template" else SPECS[fmt]
-    records = read_records(src, len(first))
+    # Fields whose texts rarely repeat are read as plain text, the rest dictionary-encoded.
+    plain: tuple[int, ...] = ()
+    if spec.plain and not headerless:
+        with contextlib.suppress(LogFormatError):  # said below, with the header's line
+            plain = tuple(i for f, i in resolve(first, spec, src.name, 1).items()
+                          if f in spec.plain)
+    records = read_records(src, len(first), plain)
     table, lines = records.table, records.lines
     blank = _blank(table)
     nonblank = np.flatnonzero(~blank)
@@ -149,7 +158,8 @@ def _parse(src: Source, unit: str | None, expect: str | None,
     # Only the columns a check reads (all of them where whole rows are compared).
     used = sorted(set(resolve(header, spec, src.name, max(header_line, 1)).values()))
     columns = list(range(len(header))) if spec.duplicates == "row" else used
-    raw = _rows(table, data, columns).to_pandas()  # one categorical a column
+    raw = _rows(table, data, columns).to_pandas(  # one categorical a column, or text
+        types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
     raw["_line"] = lines[data]
     del table, records
     src.data = b""  # the table holds it all now: let the file's bytes go

@@ -79,6 +79,7 @@ class Spec:
     rejoin : the field whose values may hold the delimiter (FitNotes' exercise names)
     duplicates : "row" (a row repeated to the letter), "key" (a planned set twice) or "none"
     filled : fields of which one must be given, else the row is skipped (our template)
+    plain : fields whose texts rarely repeat (a key per row): kept as plain text, not codes
     """
 
     fmt: str
@@ -95,6 +96,7 @@ class Spec:
     hold_clock: bool = False
     zero_load_is_none: bool = True
     filled: tuple[str, ...] = ()
+    plain: tuple[str, ...] = ()
 
 
 def resolve(header: list[str], spec: Spec, name: str, header_line: int) -> dict[str, int]:
@@ -473,8 +475,7 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
                                                  "pain_next_morning", "session_rpe")},
         "session_min": session_min.to_numpy(),
         "note": note.array,
-        "key": to_text(_blank_missing(recode(rows.text("key").iloc[k], unneutralise))).array
-        if rows.has("key") else _text_of(None, len(k)),
+        "key": _plain_key(rows, k),
         "source_line": rows.lines.to_numpy()[k],
     })
     frame["source_file"] = _text_of(name, len(k))
@@ -490,6 +491,16 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     for c in ("exercise", "source_exercise", "set_type", "side"):
         frame[c] = to_text(frame[c])
     return _finish(frame, report, spec.fmt, summary_unit, rows_read, name)
+
+
+def _plain_key(rows: _Rows, k: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The template's key of the rows ``k``, as text (unique per row: no codes)."""
+    if not rows.has("key"):
+        return _text_of(None, len(k))
+    key = rows.raw[f"f{rows.cols['key']}"].iloc[k]
+    key = key.astype("str") if isinstance(key.dtype, pd.CategoricalDtype) else key
+    key = unneutralise(key.str.strip())
+    return key.where(key != "").reset_index(drop=True).array
 
 
 def _text_of(value: str | None, n: int) -> pd.api.extensions.ExtensionArray:

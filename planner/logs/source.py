@@ -125,11 +125,12 @@ def _newlines(column: pa.ChunkedArray) -> np.ndarray:
         np.int64)
 
 
-def _parse(src: Source, ncols: int, threads: bool = False):
+def _parse(src: Source, ncols: int, threads: bool = False, plain: tuple[int, ...] = ()):
     """One pass over the file. Every column is read dictionary-encoded: a text is stored
     once however often it repeats, and the checks work on the distinct texts. With
     ``threads`` blocks are parsed in parallel, but ragged rows may then come without
-    their record numbers (see :func:`read_records`)."""
+    their record numbers (see :func:`read_records`). The columns ``plain`` (texts that
+    rarely repeat, such as a key per row) are read as plain text."""
     invalid: list[tuple[int | None, int, str]] = []
 
     def handler(row) -> str:
@@ -147,22 +148,24 @@ def _parse(src: Source, ncols: int, threads: bool = False):
         parse_options=pcsv.ParseOptions(delimiter=src.delimiter, newlines_in_values=True,
                                         ignore_empty_lines=False, invalid_row_handler=handler),
         convert_options=pcsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
+            column_types={n: pa.string() if i in plain else pa.dictionary(pa.int32(), pa.string())
+                          for i, n in enumerate(names)},
             strings_can_be_null=False,
             quoted_strings_can_be_null=False),
     )
     return table, invalid
 
 
-def read_records(src: Source, ncols: int) -> Records:
-    """Every record of ``src`` in one pass; see :class:`Records`."""
+def read_records(src: Source, ncols: int, plain: tuple[int, ...] = ()) -> Records:
+    """Every record of ``src`` in one pass; see :class:`Records`. The columns ``plain`` are
+    read as plain text, the others dictionary-encoded."""
     try:
         try:
             # In parallel first; a file with ragged rows is read again in one serial pass,
             # which numbers them (threads do not)
-            table, invalid = _parse(src, ncols, threads=True)
+            table, invalid = _parse(src, ncols, threads=True, plain=plain)
             if invalid:
-                table, invalid = _parse(src, ncols)
+                table, invalid = _parse(src, ncols, plain=plain)
         except pa.ArrowInvalid as exc:
             if "UTF8" not in str(exc):
                 raise
@@ -173,7 +176,7 @@ def read_records(src: Source, ncols: int) -> Records:
                 line = src.data[: err.start].count(b"\n") + 1
             # Windows-1252 (Western European), the usual alternative; undefined bytes replaced
             src.data = src.data.decode("cp1252", errors="replace").encode("utf-8")
-            table, invalid = _parse(src, ncols)
+            table, invalid = _parse(src, ncols, plain=plain)
             src.notes.append(f"line {line}: the file is not UTF-8; read it as Windows-1252 "
                              "(Western European)")
     except pa.ArrowInvalid as exc:
