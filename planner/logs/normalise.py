@@ -559,8 +559,8 @@ def _duplicates(frame: pd.DataFrame, raw: pd.DataFrame, rows: _Rows, spec: Spec,
                 k: np.ndarray) -> None:
     if spec.duplicates == "key" and frame["key"].notna().any():
         keys = frame["key"]
-        if keys.nunique() != keys.count():
-            dups = keys.duplicated(keep="first") & keys.notna()
+        dups = keys.duplicated(keep="first") & keys.notna()  # one pass over the keys
+        if dups.any():
             rows.report.add(frame.loc[dups, "source_line"], rows.name("key"),
                             frame.loc[dups, "key"], "duplicate-key")
     elif spec.duplicates == "row" and len(frame):
