@@ -220,8 +220,9 @@ def deadlift_progress(log: pd.DataFrame, formula: str = "epley") -> pd.DataFrame
     had more than 12 repetitions (estimates from high reps are unreliable:
     Reynolds et al. 2006). ``e1rm_pr`` and ``load_pr`` mark new bests.
     """
-    d = log[(log["exercise"] == "deadlift") & log["set_type"].isin(WORK_SETS)
-            & log["load_kg"].notna() & (log["reps"].fillna(0) >= 1)]
+    d = log.loc[(log["exercise"] == "deadlift") & log["set_type"].isin(WORK_SETS)
+                & log["load_kg"].notna() & (log["reps"].fillna(0) >= 1),
+                ["date", "load_kg", "reps"]]
     if d.empty:
         return pd.DataFrame(columns=["date", "top_load_kg", "reps", "volume_load_kg",
                                      "best_e1rm_kg", "best_set_reps", "e1rm_reliable",
@@ -254,7 +255,8 @@ def e1rm_trend(sessions: pd.DataFrame) -> float:
 
 def hold_progress(log: pd.DataFrame) -> pd.DataFrame:
     """Per day: holds of the stretch done per side and the mean and shortest hold. [s]"""
-    h = log[(log["exercise"] == "rotational_stretch") & log["hold_s"].notna()]
+    h = log.loc[(log["exercise"] == "rotational_stretch") & log["hold_s"].notna(),
+                ["date", "side", "hold_s"]]
     if h.empty:
         return pd.DataFrame(columns=["date", "side", "holds", "mean_hold_s", "min_hold_s"])
     return (h.groupby(["date", "side"])["hold_s"]
@@ -263,7 +265,8 @@ def hold_progress(log: pd.DataFrame) -> pd.DataFrame:
 
 def bridge_progress(log: pd.DataFrame) -> pd.DataFrame:
     """Per week (Monday-based): bridge sets and repetitions done."""
-    b = log[(log["exercise"] == "glute_bridge") & log["set_type"].isin(WORK_SETS)]
+    b = log.loc[(log["exercise"] == "glute_bridge") & log["set_type"].isin(WORK_SETS),
+                ["date", "reps"]]
     if b.empty:
         return pd.DataFrame(columns=["week_start", "sets", "reps"])
     wk = b["date"] - pd.to_timedelta(b["date"].dt.day_of_week, unit="D")
@@ -281,9 +284,10 @@ def daily_load(log: pd.DataFrame) -> pd.DataFrame:
     load (NaN), not 0: a day holding one is missing too; days without any
     session are rest days (0).
     """
-    work = log[log["set_type"].isin(WORK_SETS)]
+    work = log.loc[log["set_type"].isin(WORK_SETS), ["date", "exercise", "reps", "load_kg",
+                                                     "hold_s"]]
     vl = (work["reps"].astype("Float64") * work["load_kg"]).fillna(0).astype(float)
-    is_dl = (work["exercise"].astype(str) == "deadlift").to_numpy()
+    is_dl = (work["exercise"] == "deadlift").to_numpy(dtype=bool)
     tut = work["hold_s"].astype("Float64").fillna(0).astype(float)
     per_day = pd.DataFrame({"date": work["date"], "volume_load_kg": vl,
                             "deadlift_volume_load_kg": vl.where(is_dl, 0.0), "tut_s": tut})
@@ -393,7 +397,7 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
     """
     rules = rules or PainRules()
     cols = [c for c in PAIN if c in log.columns]
-    p = log.dropna(subset=cols, how="all") if cols else log.iloc[0:0]
+    p = log.loc[log[cols].notna().any(axis=1), ["date", *cols]] if cols else log.iloc[0:0]
     empty_weeks = pd.DataFrame(columns=["week", "week_start", "status", "reasons", "stop"])
     notes = _leg_notes(log)
     if p.empty and notes.empty:
@@ -487,8 +491,11 @@ def _leg_notes(log: pd.DataFrame) -> pd.DataFrame:
     written = note.notna()
     hit = pd.Series(False, index=log.index)
     if written.any():
-        hit[written] = note[written].astype("str").str.contains(
+        # each distinct note searched once (logs repeat their notes)
+        codes, uniques = pd.factorize(note[written].astype("str"))
+        found = pd.Series(uniques, dtype="str").str.contains(
             LEG_SYMPTOMS, case=False, regex=True, na=False).to_numpy(bool)
+        hit[written] = found[codes]
     note = note.astype("str").fillna("")
     if "leg_symptoms" in log.columns:
         flag = log["leg_symptoms"].astype("str").str.strip().str.lower().isin(

@@ -190,38 +190,61 @@ def _seconds(text: str) -> float:
     return float(text)
 
 
+def _shared_records(name: str) -> tuple[list[str], list[list[str]]]:
+    """The header (folded) and the data records of a shared export, read by the csv module."""
+    delim = ";" if "s3" in name else ","
+    with (SHARED / name).open(newline="", encoding="utf-8-sig") as fh:
+        records = [r for r in csv.reader(fh, delimiter=delim) if any(c.strip() for c in r)]
+    return [h.strip().lower() for h in records[0]], records[1:]
+
+
 @pytest.mark.parametrize("name", sorted(SHARED_FILES))
 def test_shared_real_exports(name):
-    """Every shared export reads with the row count rule holding; the only rejects are
-    timed sets beyond the hold range (cardio), and deadlift variants are listed."""
+    """Every shared export reads with the row count rule holding and nothing rejected
+    (their long timed sets are cardio, not holds), and deadlift variants are listed."""
     path = SHARED / name
     if not path.exists():
         pytest.skip(f"the shared fixtures folder {SHARED} is absent")
-    delim = ";" if "s3" in name else ","
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        records = [r for r in csv.reader(fh, delimiter=delim) if any(c.strip() for c in r)]
-    head = [h.strip().lower() for h in records[0]]
-    data = records[1:]
+    head, data = _shared_records(name)
     name_col = next(i for i, h in enumerate(head)
                     if h in ("exercise name", "exercise_title", "exercise"))
-    time_col = next(i for i, h in enumerate(head) if h in ("seconds", "duration_seconds", "time"))
-    too_long = [r for r in data if _seconds(r[time_col]) > 600]
-    data_ok = [r for r in data if _seconds(r[time_col]) <= 600]
     barbell = {"deadlift (barbell)", "conventional deadlift", "deadlift", "barbell deadlift"}
-    expected_dl = sum(r[name_col].strip().lower() in barbell for r in data_ok)
+    expected_dl = sum(r[name_col].strip().lower() in barbell for r in data)
     log = read_log(path, unit=SHARED_FILES[name])
     conserved(log)
     assert log.rows_read == len(data)
-    assert log.rows_rejected == len(too_long)
-    assert set(log.report.loc[log.report["action"] == "rejected", "rule"]) <= {"hold-range"}
+    assert log.rows_rejected == 0 and log.rows_imported == len(data)
     assert (log.table["exercise"] == "deadlift").sum() == expected_dl
     # Other lifts keep their own names: nothing is dropped or merged into ours.
-    others = sum(r[name_col].strip().lower() not in barbell for r in data_ok)
+    others = sum(r[name_col].strip().lower() not in barbell for r in data)
     assert (log.table["exercise"] != "deadlift").sum() == others
-    variants = {r[name_col].strip() for r in data_ok if "deadlift" in r[name_col].lower()
+    variants = {r[name_col].strip() for r in data if "deadlift" in r[name_col].lower()
                 and r[name_col].strip().lower() not in barbell}
     notes = log.report[log.report["rule"] == "deadlift-variant"]
     assert set(notes["value"]) == variants and len(notes) == len(variants)
+
+
+@pytest.mark.parametrize(("name", "cardio"), [("fitnotes_f1.csv", 77), ("hevy_felipe.csv", 1)])
+def test_shared_cardio_sets_are_imported_not_rejected(name, cardio):
+    """A cardio set's duration (a 30-minute run) is not a hold: the hold range (0-600 s)
+    applies to the stretch only. The set is imported, its duration dropped with a note."""
+    path = SHARED / name
+    if not path.exists():
+        pytest.skip(f"the shared fixtures folder {SHARED} is absent")
+    head, data = _shared_records(name)
+    time_col = next(i for i, h in enumerate(head) if h in ("duration_seconds", "time"))
+    long = [i + 2 for i, r in enumerate(data) if _seconds(r[time_col]) > 600]
+    assert len(long) == cardio
+    log = read_log(path)
+    conserved(log)
+    assert log.rows_rejected == 0 and log.rows_imported == len(data)
+    imported = log.table.set_index("source_line")
+    assert imported.loc[long, "hold_s"].isna().all()  # never a 30-minute "hold"
+    assert (log.table["hold_s"].dropna() <= 600).all()
+    noted = log.report[log.report["rule"] == "timed-not-hold"]
+    assert sorted(noted["line"]) == long
+    assert set(noted["action"]) == {"coerced"}
+
 
 
 # --- broken files: a clear error, never a traceback ----------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -84,6 +83,19 @@ def test_flagged_date_reps_and_hold_are_rejected_not_flagged():
     rules = log.report.set_index("line")["rule"].to_dict()
     assert rules == {2: "date-range", 4: "date-range", 6: "date-range", 7: "reps-range",
                      9: "hold-range"}
+
+
+def test_a_long_stretch_is_still_rejected_but_a_long_run_is_kept():
+    log = parse_log(strong(
+        f"{DAY},A,Lying Spinal Twist,1,0,0,601",         # 2: the stretch: not a 10-min hold
+        f"{DAY},A,Running (Treadmill),1,0,0,1800",       # 3: a run: kept, duration dropped
+        f"{DAY},A,Plank,1,0,0,90"))                      # 4: a short timed set: kept as is
+    accounted(log)
+    assert sorted(log.table["source_line"]) == [3, 4]
+    assert log.report.set_index("line")["rule"].to_dict() == {2: "hold-range",
+                                                              3: "timed-not-hold"}
+    hold = log.table.set_index("source_line")["hold_s"]
+    assert pd.isna(hold[3]) and hold[4] == 90
 
 
 def test_flagged_last_deadlift_never_reaches_next_block(tmp_path):
@@ -166,10 +178,9 @@ def test_overflow_reps_are_rejected_with_a_report_row(reps, tmp_path):
 def test_far_dates_are_rejected_before_any_work(day, tmp_path):
     from planner.analysis import analyse
 
-    start = time.perf_counter()
+    # (their cost is measured by benchmarks/bench_logs.py: no timed unit tests)
     log = parse_log(strong(f"{day},A,Deadlift,1,60,10,0", f"{DAY},A,Deadlift,2,60,10,0"))
     analyse(log)
-    assert time.perf_counter() - start < 2
     assert report_at(log, 2)["rule"] == "date-range"
     assert log.rows_imported == 1
 
@@ -179,9 +190,7 @@ def test_ragged_rows_are_handled_in_one_pass():
     rows = [good] + [f"{DAY},A,Deadlift,{i},60"[: 30 + i % 5] for i in range(20_000)]
     data = strong(*rows)
     assert len(data) > 500_000
-    start = time.perf_counter()
     log = parse_log(data)
-    assert time.perf_counter() - start < 2
     accounted(log)
     assert log.rows_imported == 1 and log.rows_rejected == 20_000
     assert set(log.report["rule"]) == {"ragged-short"}

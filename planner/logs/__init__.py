@@ -7,10 +7,13 @@ returns a :class:`Log` (the normalised table and the import report).
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from planner.logs.apps import FITNOTES, HEVY, STRONG, STRONG_HEADERLESS
@@ -25,7 +28,7 @@ from planner.logs.common import (
     parse_aliases,
 )
 from planner.logs.normalise import Spec, normalise, resolve
-from planner.logs.source import Source, header_key, open_source, read_records
+from planner.logs.source import Source, header_key, open_source, per_row, read_records
 from planner.logs.template import check_template_header, write_log_template
 
 FORMATS = ("template", "strong", "hevy", "fitnotes")
@@ -91,8 +94,8 @@ def _blank(table) -> np.ndarray:
     """Records that hold nothing but blanks (a column at a time, while any could be)."""
     blank = np.ones(table.num_rows, dtype=bool)
     for column in table.columns:
-        empty = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(column)), 0)
-        blank &= empty.to_numpy(zero_copy_only=False)
+        blank &= per_row(column, lambda a: pc.equal(pc.utf8_length(
+            pc.utf8_trim_whitespace(a)), 0))
         if not blank.any():
             break
     return blank
@@ -128,7 +131,13 @@ def _parse(src: Source, unit: str | None, expect: str | None,
     if expect is not None and fmt != expect:
         raise LogFormatError(f"{src.name}: line 1: expected a {expect} log, found {fmt}")
     spec = check_template_header(first, src.name) if fmt == "template" else SPECS[fmt]
-    records = read_records(src, len(first))
+    # Fields whose texts rarely repeat are read as plain text, the rest dictionary-encoded.
+    plain: tuple[int, ...] = ()
+    if spec.plain and not headerless:
+        with contextlib.suppress(LogFormatError):  # said below, with the header's line
+            plain = tuple(i for f, i in resolve(first, spec, src.name, 1).items()
+                          if f in spec.plain)
+    records = read_records(src, len(first), plain)
     table, lines = records.table, records.lines
     blank = _blank(table)
     nonblank = np.flatnonzero(~blank)
@@ -149,8 +158,8 @@ def _parse(src: Source, unit: str | None, expect: str | None,
     # Only the columns a check reads (all of them where whole rows are compared).
     used = sorted(set(resolve(header, spec, src.name, max(header_line, 1)).values()))
     columns = list(range(len(header))) if spec.duplicates == "row" else used
-    raw = _rows(table, data, columns).to_pandas(types_mapper={}.get)
-    raw = raw.astype("str") if len(raw.columns) else raw
+    raw = _rows(table, data, columns).to_pandas(  # one categorical a column, or text
+        types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
     raw["_line"] = lines[data]
     del table, records
     src.data = b""  # the table holds it all now: let the file's bytes go

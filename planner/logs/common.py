@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planner.catalogue import EXERCISE_IDS, data_path
+from planner.catalogue import EXERCISE_IDS, catalogue, data_path
+from planner.logs.values import at_codes, recode
 
 LOG_COLUMNS: dict[str, str] = {
     "performed_at": "datetime64[s]",
@@ -69,7 +70,10 @@ RULES: dict[str, tuple[str, str]] = {
     "reps-range": ("rejected", f"expected 0 to {MAX_REPS} repetitions in one set"),
     "reps-fraction": ("coerced", "repetitions must be whole; rounded"),
     "load-range": ("rejected", f"expected a load from 0 to {MAX_LOAD_KG:g} kg"),
-    "hold-range": ("rejected", f"expected a timed set from 0 to {MAX_HOLD_S:g} s"),
+    "hold-range": ("rejected", f"expected a hold from 0 to {MAX_HOLD_S:g} s"),
+    "timed-not-hold": ("coerced", f"a timed set longer than {MAX_HOLD_S:g} s of an exercise "
+                                  "that is not a hold (cardio, say): the set is kept, its "
+                                  "duration dropped"),
     "scale-range": ("coerced", "expected a value from 0 to 10; value dropped"),
     "duration": ("coerced", "expected a session duration like 1h 6m, 52m or 1:06:00, 0 or more;"
                             " value dropped"),
@@ -188,6 +192,12 @@ class Report:
 
 
 @cache
+def hold_exercises() -> tuple[str, ...]:
+    """Ids of the catalogue's timed holds (the stretch): the hold range applies to them."""
+    return tuple(ex.id for ex in catalogue().values() if ex.dose == "timed_hold")
+
+
+@cache
 def _catalogue_aliases() -> dict[str, str]:
     table = pd.read_csv(data_path("exercise_aliases.csv"), dtype=str, comment="#")
     return {a.strip().casefold(): e.strip() for a, e in zip(table["alias"], table["exercise"],
@@ -226,17 +236,23 @@ def exercise_ids(names: pd.Series, aliases: dict[str, str] | None = None, *,
 
     ``aliases`` (folded names, see :func:`check_aliases`) win over the catalogue's table.
     With ``variants``, also whether each name is a deadlift variant left out of the
-    deadlift (see :func:`is_deadlift_like`). Each distinct name is looked up once.
+    deadlift (see :func:`is_deadlift_like`). Each distinct name is looked up once; the ids
+    come back as a categorical.
     """
     table = {**_catalogue_aliases(), **(aliases or {})}
-    codes, uniques = pd.factorize(names.str.strip())
-    unique = pd.Series(uniques, dtype="str")
+    stripped = recode(names, lambda u: u.str.strip())
+    codes = stripped.cat.codes.to_numpy()
+    unique = pd.Series(stripped.cat.categories.to_numpy(dtype=object), dtype="str")
     ids = unique.str.casefold().map(table).fillna(unique)
-    out = pd.Series(ids.to_numpy(dtype=object)[codes], index=names.index, dtype="str")
+    id_codes, id_uniques = pd.factorize(ids)
+    out = pd.Series(pd.Categorical.from_codes(
+        at_codes(id_codes, codes, -1).astype(np.int64),
+        categories=pd.Index(np.asarray(id_uniques, dtype=object), dtype="str")),
+        index=names.index)
     if not variants:
         return out
     like = (is_deadlift_like(unique) & (ids != "deadlift")).to_numpy(dtype=bool)
-    return out, pd.Series(like[codes], index=names.index)
+    return out, pd.Series(at_codes(like, codes, False).astype(bool), index=names.index)
 
 
 def is_deadlift_like(names: pd.Series) -> pd.Series:

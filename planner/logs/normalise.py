@@ -2,9 +2,15 @@
 
 ``normalise(raw, spec, ...)`` takes the file's data rows as text (one column per
 header column, a ``_line`` column with each row's physical line) and returns the
-:class:`Log`. Every check is vectorised over the rows (text is parsed once per
-distinct value) and reports under a stable rule code (``common.RULES``). A row is
-imported, rejected (with the first rule it fails) or skipped; the count is checked.
+:class:`Log`. Every check is vectorised and reports under a stable rule code
+(``common.RULES``). A row is imported, rejected (with the first rule it fails) or
+skipped; the count is checked.
+
+No Python runs per row. Each column is a categorical (the readers get them
+dictionary-encoded from Arrow's CSV reader): a check parses or tests each *distinct*
+text once and its answer reaches the rows by their codes (``values.at_codes``);
+sessions, set numbers and duplicate rows are computed on integer codes; the Log's
+text columns are built by Arrow from the codes.
 
 The order of the checks: the row's shape (ragged rows), whether a template row was
 filled in, numbers, units, the plausible ranges (reps, loads, holds, dates) before
@@ -20,8 +26,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from planner.export import unneutralise
 from planner.logs.common import (
@@ -31,19 +35,26 @@ from planner.logs.common import (
     MAX_REPS,
     MIN_DATE,
     SCALE_0_10,
+    SET_TYPES,
     SIDES,
     Log,
     LogFormatError,
     Report,
     exercise_ids,
+    hold_exercises,
 )
 from planner.logs.values import (
+    as_codes,
+    at_codes,
+    blank,
     by_unique,
+    codes_of,
     duration_minutes,
-    format_times,
     parse_numbers,
     parse_times,
+    recode,
     to_float,
+    to_text,
 )
 from planner.units import KG_PER_LB
 
@@ -68,6 +79,7 @@ class Spec:
     rejoin : the field whose values may hold the delimiter (FitNotes' exercise names)
     duplicates : "row" (a row repeated to the letter), "key" (a planned set twice) or "none"
     filled : fields of which one must be given, else the row is skipped (our template)
+    plain : fields whose texts rarely repeat (a key per row): kept as plain text, not codes
     """
 
     fmt: str
@@ -84,6 +96,7 @@ class Spec:
     hold_clock: bool = False
     zero_load_is_none: bool = True
     filled: tuple[str, ...] = ()
+    plain: tuple[str, ...] = ()
 
 
 def resolve(header: list[str], spec: Spec, name: str, header_line: int) -> dict[str, int]:
@@ -113,6 +126,7 @@ class _Rows:
         self.lines = raw["_line"]
         self.keep = pd.Series(True, index=raw.index)
         self._texts: dict[str, pd.Series] = {}
+        self.times: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def has(self, fld: str) -> bool:
         return fld in self.cols
@@ -121,24 +135,41 @@ class _Rows:
         return self.header[self.cols[fld]].strip() if fld in self.cols else fld
 
     def text(self, fld: str) -> pd.Series:
-        if fld not in self.cols:
-            return pd.Series("", index=self.raw.index, dtype="str")
+        """The field's text, stripped, as a categorical: every check below works on its
+        distinct texts (``codes_of``) and spreads the answers to the rows by code."""
         if fld not in self._texts:
-            text = self.raw[f"f{self.cols[fld]}"]
-            padded = pc.match_substring_regex(pa.array(text), r"^\s|\s$")
-            if pc.any(padded).as_py():
-                text = text.str.strip()  # a copy only when a value needs it
+            if fld not in self.cols:
+                empty = pd.Categorical.from_codes(np.zeros(len(self.raw), dtype=np.int8),
+                                                  categories=pd.Index([""], dtype="str"))
+                self._texts[fld] = pd.Series(empty, index=self.raw.index)
+                return self._texts[fld]
+            text = as_codes(self.raw[f"f{self.cols[fld]}"])
+            cats = pd.Series(text.cat.categories.to_numpy(dtype=object), dtype="str")
+            if (cats.str.strip() != cats).any():
+                text = recode(text, lambda u: u.str.strip())
             self._texts[fld] = text
         return self._texts[fld]
 
-    def reject(self, mask: pd.Series, fld: str, rule: str, value=None, **detail) -> None:
+    def flags(self, per_text, codes: np.ndarray, missing: bool = False) -> pd.Series | None:
+        """Per-row flags from flags of the distinct texts; None when no row is flagged."""
+        per_text = np.asarray(per_text, dtype=bool)
+        if not per_text.any() and not (missing and (codes < 0).any()):
+            return None
+        return pd.Series(at_codes(per_text, codes, missing).astype(bool), index=self.raw.index)
+
+    def reject(self, mask: pd.Series | None, fld: str, rule: str, value=None,
+               **detail) -> None:
+        if mask is None:
+            return
         m = mask & self.keep
         if m.any():
             shown = self.text(fld) if value is None else value
             self.report.add(self.lines[m], self.name(fld), shown[m], rule, **detail)
             self.keep &= ~m
 
-    def note(self, mask: pd.Series, fld: str, rule: str, value=None, **detail) -> None:
+    def note(self, mask: pd.Series | None, fld: str, rule: str, value=None, **detail) -> None:
+        if mask is None:
+            return
         m = mask & self.keep
         if m.any():
             shown = self.text(fld) if value is None else value
@@ -204,20 +235,15 @@ def _numbers(rows: _Rows, decimal_comma: bool, hold_clock: bool) -> dict[str, pd
         if not rows.has(fld):
             values[fld] = pd.Series(np.nan, index=rows.raw.index)
             continue
-        codes, uniques = pd.factorize(rows.text(fld).fillna(""))
-        parsed = parse_numbers(pd.Series(uniques, dtype="str"), decimal_comma,
-                                fld == "hold" and hold_clock)
-        if len(codes) == 0:
-            values[fld] = pd.Series(np.nan, index=rows.raw.index)
-            continue
-        at = {c: pd.Series(parsed[c].to_numpy()[codes], index=rows.raw.index)
-              for c in parsed.columns}
-        rows.note(at["comma"], fld, "decimal-comma")
+        codes, uniques = codes_of(rows.text(fld))
+        parsed = parse_numbers(uniques.fillna(""), decimal_comma, fld == "hold" and hold_clock)
+        rows.note(rows.flags(parsed["comma"], codes), fld, "decimal-comma")
         if fld in REQUIRED_NUMBERS:
-            rows.reject(at["bad"], fld, "number")
+            rows.reject(rows.flags(parsed["bad"], codes), fld, "number")
         else:
-            rows.note(at["bad"], fld, "number-dropped")
-        values[fld] = at["value"]
+            rows.note(rows.flags(parsed["bad"], codes), fld, "number-dropped")
+        values[fld] = pd.Series(at_codes(parsed["value"].to_numpy(), codes, np.nan),
+                                index=rows.raw.index)
     return values
 
 
@@ -232,9 +258,12 @@ def _units(rows: _Rows, spec: Spec, load: pd.Series, unit: str | None, name: str
                             given=unit)
         return pd.Series(stated, index=idx, dtype="str"), stated
     if rows.has("unit"):
-        words = rows.text("unit").str.casefold()
-        per_row = words.map(UNIT_WORDS)
-        blank = words.fillna("") == ""
+        codes, uniques = codes_of(rows.text("unit"))
+        words = uniques.fillna("").str.casefold()
+        per_row = pd.Series(at_codes(words.map(UNIT_WORDS).to_numpy(dtype=object), codes,
+                                     None), index=idx, dtype="str")
+        blank = pd.Series(at_codes((words == "").to_numpy(dtype=bool), codes, True),
+                          index=idx)
         rows.reject(~blank & per_row.isna(), "unit", "unit-unknown")
         weighed = load.notna() & (load != 0)
         missing = blank & weighed
@@ -261,36 +290,53 @@ def _units(rows: _Rows, spec: Spec, load: pd.Series, unit: str | None, name: str
     return pd.Series(unit, index=idx, dtype="str"), unit
 
 
-def _ranges(rows: _Rows, values: dict[str, pd.Series], load_kg: pd.Series) -> None:
+def _ranges(rows: _Rows, values: dict[str, pd.Series], load_kg: pd.Series,
+            is_hold: pd.Series) -> None:
+    """Reject values outside the plausible ranges. The hold range is for holds (the
+    stretch); another exercise's long timed set (a run) is kept without its duration."""
     for fld, v in (("reps", values["reps"]), ("load", values["load"]),
                    ("hold", values["hold"])):
         rows.reject((v < 0).fillna(False), fld, "negative")
     rows.reject((values["reps"] > MAX_REPS).fillna(False), "reps", "reps-range")
     rows.reject((load_kg > MAX_LOAD_KG).fillna(False), "load", "load-range")
-    rows.reject((values["hold"] > MAX_HOLD_S).fillna(False), "hold", "hold-range")
+    long = (values["hold"] > MAX_HOLD_S).fillna(False)
+    rows.reject(long & is_hold, "hold", "hold-range")
+    rows.note(long & ~is_hold, "hold", "timed-not-hold")
+    values["hold"] = values["hold"].where(~long)
 
 
 def _dates(rows: _Rows, spec: Spec, fld: str, required: bool) -> pd.Series:
+    """The field's times; with ``required``, rows without a time in range are rejected.
+    The codes and the distinct times are kept in ``rows.times[fld]``."""
     s = rows.text(fld)
-    codes, uniques = pd.factorize(s.fillna(""))
-    parsed, tz = parse_times(pd.Series(uniques, dtype="str"), spec.date_formats)
-    when = pd.Series(parsed[codes] if len(codes) else parsed[:0], index=s.index)
+    codes, uniques = codes_of(s)
+    parsed, tz = parse_times(uniques.fillna(""), spec.date_formats)
+    rows.times[fld] = (codes, parsed)
+    when = pd.Series(at_codes(parsed, codes, np.datetime64("NaT")), index=s.index)
     if not required:
         return when
-    rows.reject(when.isna(), fld, "date", example=spec.date_example)
+    rows.reject(rows.flags(np.isnat(parsed), codes, missing=True), fld, "date",
+                example=spec.date_example)
     after_tomorrow = pd.Timestamp.now().normalize() + pd.Timedelta(days=2)
-    rows.reject((when < MIN_DATE) | (when >= after_tomorrow), fld, "date-range")
-    rows.note(pd.Series(tz[codes], index=s.index), fld, "date-timezone")
+    out = (parsed < np.datetime64(MIN_DATE)) | (parsed >= np.datetime64(after_tomorrow))
+    rows.reject(rows.flags(out, codes), fld, "date-range")
+    rows.note(rows.flags(tz, codes), fld, "date-timezone")
     return when
 
 
 def _set_types(rows: _Rows, spec: Spec) -> pd.Series:
+    """Each row's set type (a categorical of SET_TYPES); rest timers and unknown types
+    rejected."""
     idx = rows.raw.index
+    types = pd.Index(SET_TYPES, dtype="str")
     if spec.set_types is None:
-        return pd.Series("working", index=idx, dtype="str")
+        working = np.full(len(idx), SET_TYPES.index("working"), dtype=np.int8)
+        return pd.Series(pd.Categorical.from_codes(working, categories=types), index=idx)
     fld = "set" if spec.numbered_sets else "set_type"
-    codes, uniques = pd.factorize(rows.text(fld).fillna("").str.casefold())
-    low = pd.Series(uniques, dtype="str")
+    codes, uniques = codes_of(rows.text(fld))
+    # the distinct texts and, last, "" for a missing one
+    low = pd.concat([uniques.fillna(""), pd.Series([""], dtype="str")],
+                    ignore_index=True).str.casefold()
     if spec.numbered_sets:
         rest = low.str.contains("rest", regex=False).to_numpy(dtype=bool)
         numbered = low.str.fullmatch(r"\d+(\.0+)?")
@@ -298,11 +344,15 @@ def _set_types(rows: _Rows, spec: Spec) -> pd.Series:
     else:
         rest = np.zeros(len(low), dtype=bool)
         kind = low.where(low != "", "normal").map(spec.set_types)
-    kind = kind.to_numpy(dtype=object)
+    # the set type of each distinct text, as codes into SET_TYPES (-1: not a set type)
+    kind = pd.Categorical(kind.to_numpy(dtype=object), categories=SET_TYPES).codes
+    codes = np.where(codes >= 0, codes, len(low) - 1)
     rows.reject(pd.Series(rest[codes], index=idx), fld, "rest-timer")
-    out = pd.Series(kind[codes], index=idx, dtype="str")
-    rows.reject(out.isna(), fld, "set-type", expected=spec.set_types_expected)
-    return out
+    out = kind[codes]
+    rows.reject(pd.Series(out < 0, index=idx), fld, "set-type",
+                expected=spec.set_types_expected)
+    return pd.Series(pd.Categorical.from_codes(np.maximum(out, 0), categories=types),
+                     index=idx)
 
 
 def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
@@ -310,6 +360,7 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
               ragged: pd.DataFrame | None = None, delimiter: str = ",",
               notes: list[str] = (), header_line: int = 1) -> Log:
     """The Log of ``raw`` (text columns f0, f1, ... named by ``header``, and ``_line``).
+    The text columns may be categoricals (as the readers pass them) or plain text.
 
     ``ragged`` holds the rows with another number of fields (line, fields, text);
     ``aliases`` maps folded exercise names to catalogue ids (see check_aliases).
@@ -324,13 +375,15 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         if len(rescued):
             raw = pd.concat([raw, rescued], ignore_index=True).sort_values(
                 "_line", kind="stable").reset_index(drop=True)
+            # the concatenation mixed categoricals and text: one categorical a column again
+            raw = raw.astype({c: "category" for c in raw.columns if c != "_line"})
     rows = _Rows(raw, header, cols, report)
     idx = raw.index
     if spec.filled:
         filled = pd.Series(False, index=idx)
         for fld in spec.filled:
             if rows.has(fld):
-                filled |= rows.text(fld).fillna("") != ""
+                filled |= ~blank(rows.text(fld))
         if (~filled).any():
             report.add(rows.lines[~filled], "", "", "unfilled")
         rows.keep &= filled
@@ -339,14 +392,19 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     if spec.filled and rows.has("planned_load"):  # our template: the planned load by default
         load = load.fillna(values["planned_load"])
     units, summary_unit = _units(rows, spec, load, unit, name)
-    load_kg = load.round(6).where(units != "lb", load.round(6) * KG_PER_LB)
-    _ranges(rows, values, load_kg)
+    exercise_text = rows.text("exercise")
+    load_kg = load.round(6)
+    if (units == "lb").any():
+        load_kg = load_kg.where(units != "lb", load_kg * KG_PER_LB)
+    # Every row's exercise (each distinct name looked up once): the hold range needs it.
+    source_all = exercise_text if spec.fmt != "template" else recode(exercise_text,
+                                                                        unneutralise)
+    exercise_all, variant_all = exercise_ids(source_all, aliases, variants=True)
+    _ranges(rows, values, load_kg, exercise_all.isin(hold_exercises()))
     when = _dates(rows, spec, "date", required=True)
     set_type = _set_types(rows, spec)
-    exercise_text = rows.text("exercise")
-    rows.reject(exercise_text.fillna("") == "", "exercise", "exercise-empty")
-    side = rows.text("side").fillna("").str.casefold()
-    side = side.where(side != "", "both")
+    rows.reject(blank(exercise_text), "exercise", "exercise-empty")
+    side = recode(rows.text("side"), lambda u: u.fillna("").str.casefold().replace("", "both"))
     rows.reject(~side.isin(SIDES), "side", "side")
     reps = values["reps"]
     rows.note(reps.notna() & (reps != reps.round()), "reps", "reps-fraction")
@@ -360,22 +418,19 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     k = np.flatnonzero(rows.keep.to_numpy())
     order = np.lexsort((rows.lines.to_numpy()[k], when.to_numpy()[k]))
     k = k[order]
-    kept = idx[k]
-    source_exercise = exercise_text.iloc[k]
-    if spec.fmt == "template":
-        source_exercise = unneutralise(source_exercise)
-    exercise, variant = exercise_ids(source_exercise, aliases, variants=True)
+    source_exercise = source_all.iloc[k]
+    exercise, variant = exercise_all.iloc[k], variant_all.iloc[k]
     if variant.any():
-        first = ~source_exercise[variant].str.casefold().duplicated()
-        shown = source_exercise[variant][first]
+        named = source_exercise[variant]
+        shown = named[~named.cat.codes.duplicated().to_numpy()].astype("str")
+        shown = shown[~shown.str.casefold().duplicated()]
         report.add(rows.lines[shown.index], rows.name("exercise"), shown, "deadlift-variant")
     performed_at = when.iloc[k].astype("datetime64[s]")
-    hold = values["hold"].iloc[k]
     unreadable = pd.Series(False, index=idx)
     if rows.has("duration"):
-        fld, text = "duration", rows.text("duration").fillna("")
+        fld, text = "duration", rows.text("duration")
         minutes = by_unique(text, duration_minutes).astype("float64")
-        unreadable = minutes.isna() & (text != "")
+        unreadable = minutes.isna() & ~blank(text)
     elif rows.has("duration_s"):
         fld, minutes = "duration_s", values["duration_s"] / 60
     elif rows.has("end"):
@@ -387,75 +442,145 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     off = (np.isinf(minutes) | (minutes < 0)).fillna(False)
     rows.note(unreadable | off, fld, "duration")
     session_min = minutes.where(~off).iloc[k]
-    workout = rows.text("workout").iloc[k]
-    workout = workout.where(workout != "")
+    workout = _blank_missing(rows.text("workout").iloc[k])
     note = rows.text("note").iloc[k]
     if rows.has("workout_note"):
-        note = note.where(note.fillna("") != "", rows.text("workout_note").iloc[k])
-    note = note.where(note.fillna("") != "")
+        note = _coalesce(note, rows.text("workout_note").iloc[k])
+    note = to_text(_blank_missing(note))
     if spec.fmt == "template":
         note = unneutralise(note)
     if spec.session == "column":
-        session_id = unneutralise(rows.text("session_id").iloc[k].where(lambda s: s != ""))
+        session = _blank_missing(recode(rows.text("session_id").iloc[k], unneutralise))
     elif spec.session == "date":
-        session_id = format_times(performed_at, "%Y-%m-%d")
+        session = _sessions(rows.times["date"], k, "%Y-%m-%d")
     else:
-        session_id = format_times(performed_at, "%Y-%m-%dT%H:%M") + "|" + workout.fillna("")
+        session = _sessions(rows.times["date"], k, "%Y-%m-%dT%H:%M", workout)
+    values["hold"] = values["hold"].where(values["hold"] > 0) if spec.zero_load_is_none \
+        else values["hold"]
+    if spec.zero_load_is_none:
+        load_kg = load_kg.where(load_kg != 0)
     frame = pd.DataFrame({
-        "performed_at": performed_at,
-        "date": performed_at.dt.normalize(),
-        "session_id": session_id,
-        "workout": workout,
-        "exercise": exercise,
-        "source_exercise": source_exercise,
-        "set_type": set_type.iloc[k],
-        "reps": reps.iloc[k].round(),
-        "hold_s": hold.where(hold > 0) if spec.zero_load_is_none else hold,
-        "side": side.iloc[k],
-        "load_kg": load_kg.where(load_kg != 0).iloc[k] if spec.zero_load_is_none
-        else load_kg.iloc[k],
-        "rpe": values["rpe"].iloc[k],
-        "pain_during": values["pain_during"].iloc[k],
-        "pain_after": values["pain_after"].iloc[k],
-        "pain_next_morning": values["pain_next_morning"].iloc[k],
-        "session_rpe": values["session_rpe"].iloc[k],
-        "session_min": session_min,
-        "note": note,
-        "key": unneutralise(rows.text("key").iloc[k].where(lambda s: s != ""))
-        if rows.has("key") else pd.Series(pd.NA, index=kept, dtype="str"),
-        "source_file": pd.Series(name, index=kept, dtype="str"),
-        "source_line": rows.lines.iloc[k],
-    }, index=kept)
+        "performed_at": performed_at.to_numpy(),
+        "date": performed_at.dt.normalize().to_numpy(),
+        "session_id": to_text(session).array,
+        "workout": to_text(workout).array,
+        "exercise": exercise.array,
+        "source_exercise": source_exercise.array,
+        "set_type": set_type.iloc[k].array,
+        "reps": reps.to_numpy()[k].round(),
+        "hold_s": values["hold"].to_numpy()[k],
+        "side": side.iloc[k].array,
+        "load_kg": load_kg.to_numpy()[k],
+        **{c: values[c].to_numpy()[k] for c in ("rpe", "pain_during", "pain_after",
+                                                 "pain_next_morning", "session_rpe")},
+        "session_min": session_min.to_numpy(),
+        "note": note.array,
+        "key": _plain_key(rows, k),
+        "source_line": rows.lines.to_numpy()[k],
+    })
+    frame["source_file"] = _text_of(name, len(k))
     if spec.fmt == "template":
-        number = by_unique(rows.text("set").iloc[k], to_float).astype("float64")
-        frame["set"] = number.where((number == number.round()) & (number.abs() < 1e6))
+        number = by_unique(rows.text("set").iloc[k], to_float).astype("float64").to_numpy()
+        frame["set"] = np.where((number == number.round()) & (np.abs(number) < 1e6), number,
+                                np.nan)
     else:  # sets numbered per session and exercise, in time order (the frame's order)
-        frame["set"] = frame.groupby(["session_id", "exercise"], sort=False,
-                                     dropna=False).cumcount() + 1
+        key = session.cat.codes.to_numpy().astype(np.int64) * (
+            len(exercise.cat.categories) + 1) + exercise.cat.codes.to_numpy()
+        frame["set"] = pd.Series(key).groupby(key, sort=False).cumcount().to_numpy() + 1
     _duplicates(frame, raw, rows, spec, k)
+    for c in ("exercise", "source_exercise", "set_type", "side"):
+        frame[c] = to_text(frame[c])
     return _finish(frame, report, spec.fmt, summary_unit, rows_read, name)
+
+
+def _plain_key(rows: _Rows, k: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The template's key of the rows ``k``, as text (unique per row: no codes)."""
+    if not rows.has("key"):
+        return _text_of(None, len(k))
+    key = rows.raw[f"f{rows.cols['key']}"].iloc[k]
+    key = key.astype("str") if isinstance(key.dtype, pd.CategoricalDtype) else key
+    key = unneutralise(key.str.strip())
+    return key.where(key != "").reset_index(drop=True).array
+
+
+def _text_of(value: str | None, n: int) -> pd.api.extensions.ExtensionArray:
+    """``n`` times the same text (or a missing value), as ``str`` built by Arrow."""
+    if value is None:
+        return to_text(pd.Series(pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8),
+                                                           categories=[]))).array
+    return to_text(pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8),
+                                                       categories=[value]))).array
+
+
+def _blank_missing(s: pd.Series) -> pd.Series:
+    """A categorical text with the empty text made a missing value."""
+    if "" in s.cat.categories:
+        return s.cat.remove_categories([""])
+    return s
+
+
+def _coalesce(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Categorical text: ``a``, or ``b`` where ``a`` is empty (per distinct text)."""
+    a_codes, a_text = codes_of(a)
+    b_codes, b_text = codes_of(b)
+    use_b = at_codes((a_text.fillna("") == "").to_numpy(dtype=bool), a_codes, True)
+    both = np.concatenate([a_text.to_numpy(dtype=object), b_text.to_numpy(dtype=object)])
+    codes = np.where(use_b, np.where(b_codes >= 0, b_codes + len(a_text), -1), a_codes)
+    new_codes, distinct = pd.factorize(both)
+    return pd.Series(pd.Categorical.from_codes(
+        at_codes(new_codes, codes, -1).astype(np.int64),
+        categories=pd.Index(np.asarray(distinct, dtype=object), dtype="str")), index=a.index)
+
+
+def _sessions(times: tuple[np.ndarray, np.ndarray], k: np.ndarray, fmt: str,
+              workout: pd.Series | None = None) -> pd.Series:
+    """Session ids of the rows ``k``: each time as ``fmt`` (and "|" and the workout's
+    name), formatted once per distinct time and workout (a categorical)."""
+    codes, distinct = times
+    stamp_codes, stamps = pd.factorize(pd.DatetimeIndex(distinct).strftime(fmt),
+                                       use_na_sentinel=True)
+    row = at_codes(stamp_codes, codes[k], -1).astype(np.int64)
+    if workout is not None:
+        names = np.append(workout.cat.categories.to_numpy(dtype=object), "")
+        w = workout.cat.codes.to_numpy().astype(np.int64)
+        w = np.where(w >= 0, w, len(names) - 1)
+        row = np.where(row >= 0, row * len(names) + w, -1)
+    pair_codes, pairs = pd.factorize(row, use_na_sentinel=True)
+    if workout is not None:
+        stamps = np.asarray(stamps, dtype=object)
+        text = stamps[pairs // len(names)] + "|" + names[pairs % len(names)]
+    else:
+        text = np.asarray(stamps, dtype=object)[pairs]
+    return pd.Series(pd.Categorical.from_codes(
+        pair_codes, categories=pd.Index(text, dtype="str")))
 
 
 def _duplicates(frame: pd.DataFrame, raw: pd.DataFrame, rows: _Rows, spec: Spec,
                 k: np.ndarray) -> None:
     if spec.duplicates == "key" and frame["key"].notna().any():
         keys = frame["key"]
-        if keys.nunique() != keys.count():
-            dups = keys.duplicated(keep="first") & keys.notna()
+        dups = keys.duplicated(keep="first") & keys.notna()  # one pass over the keys
+        if dups.any():
             rows.report.add(frame.loc[dups, "source_line"], rows.name("key"),
                             frame.loc[dups, "key"], "duplicate-key")
     elif spec.duplicates == "row" and len(frame):
-        cols = [c for c in raw.columns if c != "_line"]
-        # rows hashed first; only rows whose hash repeats are compared in full
-        hashed = pd.util.hash_pandas_object(raw.iloc[k][cols], index=False)
-        maybe = hashed.duplicated(keep=False)
-        dups = pd.Series(False, index=hashed.index)
-        if maybe.any():
-            dups[maybe] = raw.iloc[k][cols][maybe.to_numpy()].duplicated(keep="first")
+        # Rows compared to the letter, as the codes of their raw texts (one per column).
+        # The codes are packed into one integer per row, re-numbered before they overflow.
+        key = np.zeros(len(raw), dtype=np.int64)
+        top = 0
+        for c in (c for c in raw.columns if c != "_line"):
+            col = as_codes(raw[c])
+            size = len(col.cat.categories) + 1
+            if top >= (2 ** 62) // size:
+                key = pd.factorize(key)[0].astype(np.int64)
+                top = int(key.max(initial=0))
+            key = key * size + (col.cat.codes.to_numpy().astype(np.int64) + 1)
+            top = top * size + size
+        dups = pd.Series(key[k]).duplicated(keep="first").to_numpy()
         if dups.any():
             fld = "set" if rows.has("set") else "exercise"
-            rows.report.add(frame.loc[dups.to_numpy(), "source_line"], rows.name(fld),
-                            rows.text(fld).iloc[k][dups.to_numpy()], "duplicate-row")
+            rows.report.add(frame.loc[dups, "source_line"], rows.name(fld),
+                            rows.text(fld).iloc[k][dups].astype("str"), "duplicate-row")
 
 
 def _finish(frame: pd.DataFrame, report: Report, fmt: str, unit: str, rows_read: int,
@@ -464,12 +589,7 @@ def _finish(frame: pd.DataFrame, report: Report, fmt: str, unit: str, rows_read:
     differ = {c: t for c, t in LOG_COLUMNS.items() if str(out[c].dtype) != t}
     if differ:
         out = out.astype(differ)
-    if out["performed_at"].is_monotonic_increasing and \
-            out["source_line"].is_monotonic_increasing:
-        out = out.reset_index(drop=True)
-    else:
-        out = out.sort_values(["performed_at", "source_line"], kind="stable").reset_index(
-            drop=True)
+    # The rows were taken in the Log's order (time, then line): no sort, no copy.
     log = Log(out, report.frame(), fmt, unit, rows_read, name)
     log.check_accounting()
     return log

@@ -101,18 +101,36 @@ def open_source(path_or_buffer, name: str | None = None) -> Source:
 
 def _physical_lines(data: bytes) -> int:
     """Lines as an editor counts them: \n, \r\n or a lone \r ends one."""
-    n = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    n = data.count(b"\n")
+    if b"\r" in data:
+        n += data.count(b"\r") - data.count(b"\r\n")
     return n + (0 if data[-1:] in (b"\n", b"\r") else 1)
 
 
+def per_row(column: pa.ChunkedArray, fn) -> np.ndarray:
+    """``fn`` (Arrow compute over text) for every row of a column; a dictionary column's
+    distinct texts are computed once and spread to the rows by their indices."""
+    parts = []
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            done = fn(chunk.dictionary).take(chunk.indices)
+        else:
+            done = fn(chunk)
+        parts.append(done.to_numpy(zero_copy_only=False))
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
 def _newlines(column: pa.ChunkedArray) -> np.ndarray:
-    counts = pc.count_substring_regex(column, r"\r\n|\r|\n")
-    return counts.to_numpy(zero_copy_only=False).astype(np.int64)
+    return per_row(column, lambda a: pc.count_substring_regex(a, r"\r\n|\r|\n")).astype(
+        np.int64)
 
 
-def _parse(src: Source, ncols: int):
-    """One serial pass: ragged rows then come with their record numbers, and cost little
-    (threads would contend for the handler; the machine has few cores anyway)."""
+def _parse(src: Source, ncols: int, threads: bool = False, plain: tuple[int, ...] = ()):
+    """One pass over the file. Every column is read dictionary-encoded: a text is stored
+    once however often it repeats, and the checks work on the distinct texts. With
+    ``threads`` blocks are parsed in parallel, but ragged rows may then come without
+    their record numbers (see :func:`read_records`). The columns ``plain`` (texts that
+    rarely repeat, such as a key per row) are read as plain text."""
     invalid: list[tuple[int | None, int, str]] = []
 
     def handler(row) -> str:
@@ -125,22 +143,29 @@ def _parse(src: Source, ncols: int):
         buffer = buffer.slice(3)
     table = pcsv.read_csv(
         buffer,
-        read_options=pcsv.ReadOptions(column_names=names, use_threads=False,
+        read_options=pcsv.ReadOptions(column_names=names, use_threads=threads,
                                       block_size=1 << 24),
         parse_options=pcsv.ParseOptions(delimiter=src.delimiter, newlines_in_values=True,
                                         ignore_empty_lines=False, invalid_row_handler=handler),
         convert_options=pcsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+            column_types={n: pa.string() if i in plain else pa.dictionary(pa.int32(), pa.string())
+                          for i, n in enumerate(names)},
+            strings_can_be_null=False,
             quoted_strings_can_be_null=False),
     )
     return table, invalid
 
 
-def read_records(src: Source, ncols: int) -> Records:
-    """Every record of ``src`` in one pass; see :class:`Records`."""
+def read_records(src: Source, ncols: int, plain: tuple[int, ...] = ()) -> Records:
+    """Every record of ``src`` in one pass; see :class:`Records`. The columns ``plain`` are
+    read as plain text, the others dictionary-encoded."""
     try:
         try:
-            table, invalid = _parse(src, ncols)
+            # In parallel first; a file with ragged rows is read again in one serial pass,
+            # which numbers them (threads do not)
+            table, invalid = _parse(src, ncols, threads=True, plain=plain)
+            if invalid:
+                table, invalid = _parse(src, ncols, plain=plain)
         except pa.ArrowInvalid as exc:
             if "UTF8" not in str(exc):
                 raise
@@ -151,7 +176,7 @@ def read_records(src: Source, ncols: int) -> Records:
                 line = src.data[: err.start].count(b"\n") + 1
             # Windows-1252 (Western European), the usual alternative; undefined bytes replaced
             src.data = src.data.decode("cp1252", errors="replace").encode("utf-8")
-            table, invalid = _parse(src, ncols)
+            table, invalid = _parse(src, ncols, plain=plain)
             src.notes.append(f"line {line}: the file is not UTF-8; read it as Windows-1252 "
                              "(Western European)")
     except pa.ArrowInvalid as exc:

@@ -65,6 +65,7 @@ def template_spec(unit: str) -> Spec:
         duplicates="key",
         zero_load_is_none=False,
         filled=FILLED,
+        plain=("key",),
     )
 
 

@@ -16,10 +16,70 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 
+def as_codes(s: pd.Series) -> pd.Series:
+    """``s`` as a categorical (a code per row into its distinct texts); kept if it is one."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s
+    return s.astype("category")
+
+
+def codes_of(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """The code of each row and the distinct texts they point to (a missing value has the
+    code -1). A categorical is read as it is; other text is factorised once."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return (s.cat.codes.to_numpy(),
+                pd.Series(s.cat.categories.to_numpy(dtype=object), dtype="str"))
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    return codes, pd.Series(uniques, dtype="str")
+
+
+def at_codes(values, codes: np.ndarray, missing=np.nan) -> np.ndarray:
+    """``values`` (one per distinct text) spread to the rows; ``missing`` where code -1."""
+    values = np.asarray(values)
+    if len(values) == 0:
+        return np.full(len(codes), missing, dtype=object if isinstance(missing, str)
+                       else np.result_type(values.dtype, type(missing)))
+    out = values[np.where(codes >= 0, codes, 0)]
+    if (codes < 0).any():
+        out = np.where(codes >= 0, out, missing)
+    return out
+
+
+def recode(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``s`` (text) as a categorical with ``fn`` applied to each distinct text once (texts
+    that become equal share a code; a missing result is a missing value)."""
+    codes, uniques = codes_of(s)
+    new_codes, new_uniques = pd.factorize(fn(uniques), use_na_sentinel=True)
+    out = at_codes(new_codes, codes, -1).astype(np.int64)
+    cats = pd.Index(np.asarray(new_uniques, dtype=object), dtype="str")
+    return pd.Series(pd.Categorical.from_codes(out, categories=cats), index=s.index)
+
+
+def blank(s: pd.Series) -> pd.Series:
+    """Whether each row's text is empty or missing (bool)."""
+    codes, uniques = codes_of(s)
+    empty = (uniques.fillna("") == "").to_numpy(dtype=bool)
+    return pd.Series(at_codes(empty, codes, True).astype(bool), index=s.index)
+
+
+def to_text(s: pd.Series) -> pd.Series:
+    """Text (the ``str`` dtype) of a categorical or other text column, built by Arrow from
+    the codes: no Python string per row."""
+    if not isinstance(s.dtype, pd.CategoricalDtype):
+        return s if str(s.dtype) == "str" else s.astype("str")
+    codes = s.cat.codes.to_numpy()
+    cats = pa.array(s.cat.categories.to_numpy(dtype=object), pa.large_string())
+    arr = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), cats)
+    text = arr.cast(pa.large_string())
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    return pd.Series(pd.arrays.ArrowStringArray(text, dtype=dtype), index=s.index,
+                     copy=False)
+
+
 def by_unique(s: pd.Series, fn: Callable[[pd.Series], object]) -> pd.Series:
     """``fn`` applied to each distinct value of ``s`` once (files repeat dates and numbers)."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    done = np.asarray(fn(pd.Series(uniques, dtype="str")))
+    codes, uniques = codes_of(s)
+    done = np.asarray(fn(uniques))
     if len(done) == 0:
         return pd.Series(np.full(len(s), np.nan), index=s.index)
     out = done[np.where(codes >= 0, codes, 0)]
@@ -39,21 +99,29 @@ def to_float(u: pd.Series) -> np.ndarray:
 
 def parse_times(u: pd.Series, formats: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Parsed times (datetime64[s]) and whether a time zone was dropped, for unique texts."""
-    text = u.str.strip().str.replace(r"^(\d{4}-\d{2}-\d{2})T", r"\1 ", regex=True)
-    tz = text.str.contains(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$",
-                           regex=True, na=False)
-    text = text.str.replace(r"(\d:\d{2}(?::\d{2})?)(?:\.\d+)?\s*(?:Z|[+-]\d{2}:?\d{2})?$",
-                            r"\1", regex=True)
-    arr = pa.array(text.fillna("").to_numpy(dtype=object), pa.string())
-    written = _fold_numbers(arr)
-    out = pa.nulls(len(arr), pa.timestamp("s"))
+    # Arrow's regular expressions (RE2, in C++): no Python call per text
+    arr = pc.utf8_trim_whitespace(pa.array(u.fillna("").to_numpy(dtype=object), pa.string()))
+    arr = pc.replace_substring_regex(arr, r"^(\d{4}-\d{2}-\d{2})T", r"\1 ")
+    tz = pc.match_substring_regex(
+        arr, r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$")
+    arr = pc.replace_substring_regex(
+        arr, r"(\d:\d{2}(?::\d{2})?)(?:\.\d+)?\s*(?:Z|[+-]\d{2}:?\d{2})?$", r"\1")
+    out = np.full(len(arr), np.datetime64("NaT"), dtype="datetime64[s]")
+    todo = np.arange(len(arr))  # the texts no format has read yet
     for fmt in formats:
-        parsed = pc.strptime(arr, format=fmt, unit="s", error_is_null=True)
+        if not len(todo):
+            break
+        text = arr.take(pa.array(todo))
+        parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
         # strptime rolls 2024-02-30 over to 2024-03-01: keep a time only if it reads back
         # as written (leading zeros and letter case aside)
-        same = pc.equal(_fold_numbers(pc.strftime(parsed, format=fmt)), written)
-        out = pc.coalesce(out, pc.if_else(pc.fill_null(same, False), parsed, None))
-    return out.to_numpy(zero_copy_only=False).astype("datetime64[s]"), tz.to_numpy(dtype=bool)
+        same = pc.equal(_fold_numbers(pc.strftime(parsed, format=fmt)), _fold_numbers(text))
+        ok = pc.fill_null(same, False).to_numpy(zero_copy_only=False)
+        out[todo[ok]] = parsed.filter(pa.array(ok)).to_numpy(zero_copy_only=False).astype(
+            "datetime64[s]")
+        todo = todo[~ok]
+    return (out,
+            tz.to_numpy(zero_copy_only=False).astype(bool))
 
 
 def _fold_numbers(text):
@@ -91,5 +159,7 @@ def format_times(when: pd.Series, fmt: str) -> pd.Series:
     """``when.dt.strftime(fmt)``, formatting each distinct time once."""
     codes, uniques = pd.factorize(when)
     text = pd.DatetimeIndex(uniques).strftime(fmt).to_numpy(dtype=object)
-    return pd.Series(text[codes] if len(uniques) else np.array([], dtype=object),
-                     index=when.index, dtype="str")
+    new_codes, new_uniques = pd.factorize(text)
+    cats = pd.Index(np.asarray(new_uniques, dtype=object), dtype="str")
+    out = at_codes(new_codes, codes, -1).astype(np.int64)
+    return to_text(pd.Series(pd.Categorical.from_codes(out, categories=cats), index=when.index))
