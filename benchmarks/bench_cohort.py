@@ -17,7 +17,9 @@ which carry no pain scores, so pain is "no pain data" for everyone and the SQL s
 from __future__ import annotations
 
 import json
+import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -144,7 +146,8 @@ def run(name: str, folder: Path) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def bench(athletes: int, work: Path, dask: bool, reuse: bool = False) -> None:
+def bench(athletes: int, work: Path, dask: bool, reuse: bool = False,
+          repeat: int = 3) -> None:
     import pandas as pd
 
     from benchmarks.make_cohort import make
@@ -163,11 +166,20 @@ def bench(athletes: int, work: Path, dask: bool, reuse: bool = False) -> None:
         ing = run("ingest", folder)
         print(f"{athletes} athletes: ingest {ing['sets']:,} sets in {ing['seconds']:.1f} s = "
               f"{ing['sets'] / ing['seconds']:,.0f} sets/s, peak RSS "
-              f"{ing['peak_rss_mb']:.0f} MB")
-    co, sq = run("cohort", folder), run("sql", folder)
-    print(f"  cohort (embedded) {co['seconds']:.2f} s, peak RSS {co['peak_rss_mb']:.0f} MB; "
-          f"hand-written DuckDB SQL {sq['seconds']:.2f} s, peak RSS {sq['peak_rss_mb']:.0f} MB;"
-          f" ratio {co['seconds'] / sq['seconds']:.1f}x")
+              f"{ing['peak_rss_mb']:.0f} MB (load average {os.getloadavg()[0]:.1f})", flush=True)
+    # cohort and SQL alternate, each in a fresh process: the ratio of each pair is measured
+    # under the same load; medians over the repeats.
+    pairs = [(run("cohort", folder), run("sql", folder)) for _ in range(repeat)]
+    for i, (co, sq) in enumerate(pairs, 1):
+        print(f"  run {i}: cohort (embedded) {co['seconds']:.2f} s, peak RSS "
+              f"{co['peak_rss_mb']:.0f} MB; hand-written DuckDB SQL {sq['seconds']:.2f} s, "
+              f"peak RSS {sq['peak_rss_mb']:.0f} MB; ratio {co['seconds'] / sq['seconds']:.2f}x"
+              f" (load average {os.getloadavg()[0]:.1f})")
+    med = statistics.median
+    print(f"  median of {repeat}: cohort {med(c['seconds'] for c, _ in pairs):.2f} s, SQL "
+          f"{med(q['seconds'] for _, q in pairs):.2f} s, ratio "
+          f"{med(c['seconds'] / q['seconds'] for c, q in pairs):.2f}x, cohort peak RSS "
+          f"{med(c['peak_rss_mb'] for c, _ in pairs):.0f} MB")
     emb = pd.read_parquet(folder / "cohort_embedded.parquet")
     sql = pd.read_parquet(folder / "cohort_sql.parquet")
     for col in ("compliance_deadlift", "compliance_sessions", "best_e1rm_kg",
@@ -178,7 +190,7 @@ def bench(athletes: int, work: Path, dask: bool, reuse: bool = False) -> None:
         dk = run("dask", folder)
         same = emb.equals(pd.read_parquet(folder / "cohort_dask.parquet"))
         print(f"  cohort on Dask (LocalCluster, 2 workers x 1 thread) {dk['seconds']:.2f} s; "
-              f"same table as embedded: {same}")
+              f"same table as embedded: {same} (load average {os.getloadavg()[0]:.1f})")
 
 
 def doubling(work: Path, base: Path, sizes=(50_000, 100_000, 200_000)) -> None:
@@ -217,6 +229,10 @@ def main() -> None:
         return
     dask = "--no-dask" not in args
     work = None
+    repeat = 3
+    if "--repeat" in args:
+        repeat = int(args[args.index("--repeat") + 1])
+        args = [a for i, a in enumerate(args) if a != "--repeat" and args[i - 1] != "--repeat"]
     if "--work" in args:
         work = Path(args[args.index("--work") + 1])
         args = [a for i, a in enumerate(args) if a != "--work" and args[i - 1] != "--work"]
@@ -225,7 +241,7 @@ def main() -> None:
     if work is None:
         work = Path(tempfile.mkdtemp(prefix="planner-cohort-bench-"))
     for n in sizes:
-        bench(n, work, dask, "--reuse-store" in args)
+        bench(n, work, dask, "--reuse-store" in args, repeat)
     if "--doubling" in args:
         doubling(work, work / f"cohort-{sizes[0]}")
 
