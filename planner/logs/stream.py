@@ -138,11 +138,14 @@ def _shift(log: Log, by: int, header_lines: int, seen: set, once: list) -> Log:
         on_header = report["line"] <= header_lines
         report = report.assign(line=report["line"].where(on_header, report["line"] + by)
                                .astype(report["line"].dtype))
-        keys = list(zip(report["rule"], report["column"].astype(str),
-                        report["value"].astype(str), strict=True))
-        repeat = on_header.to_numpy() & np.array([k in seen for k in keys], dtype=bool)
-        seen.update(k for k, h in zip(keys, on_header, strict=True) if h)
-        later = ~on_header.to_numpy() & report["rule"].isin(ONCE_PER_FILE).to_numpy()
+        head = on_header.to_numpy()
+        repeat = np.zeros(len(report), dtype=bool)
+        for i in np.flatnonzero(head):  # a few rows: the notes on the header
+            k = (report["rule"].iat[i], str(report["column"].iat[i]),
+                 str(report["value"].iat[i]))
+            repeat[i] = k in seen
+            seen.add(k)
+        later = ~head & report["rule"].isin(ONCE_PER_FILE).to_numpy()
         if later.any():
             when = table.drop_duplicates("source_line").set_index("source_line")["performed_at"]
             held = report[later]
