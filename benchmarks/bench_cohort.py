@@ -156,7 +156,9 @@ def bench(athletes: int, work: Path, dask: bool, reuse: bool = False,
     from benchmarks.make_cohort import make
 
     folder = work / f"cohort-{athletes}"
-    if not (folder / "roster.csv").exists():
+    if reuse and not (folder / "store").exists() and (work / f"cohort-{athletes}r").exists():
+        folder = work / f"cohort-{athletes}r"  # a store of replicated athletes (make_cohort)
+    if not (reuse and (folder / "store").exists()) and not (folder / "roster.csv").exists():
         made = make(folder, athletes)
         print(f"wrote {folder}: {made['athletes']} athletes, {made['sets']:,} sets")
     if reuse and (folder / "store").exists():
