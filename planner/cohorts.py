@@ -1,26 +1,30 @@
 """Many athletes at a glance: one row per athlete, and tables over the cohort.
 
-``cohort(store)`` reads the store (see :mod:`planner.store`) and runs the
-single-athlete rules of :mod:`planner.analysis` over every athlete:
+``cohort(store)`` reads the store (see :mod:`planner.store`) and computes, for every
+athlete at once, the single-athlete rules of :mod:`planner.analysis`:
 
-- compliance to date against the athlete's plan (``compliance_sets`` run once
-  over all athletes, each key prefixed with the athlete, and the band rule of
-  ``compliance_sessions`` per exercise-session): per exercise (share of the due
-  exercise-sessions done) and per session (share of due sessions done in full),
-  never per set row, so that the daily stretch holds cannot hide skipped deadlifts;
-- the deadlift's best e1RM per session (``deadlift_progress``, once over all
-  athletes) and its least-squares trend [kg/week] (as ``e1rm_trend``);
+- compliance to date against the athlete's plan: ``compliance_sets``' matching and band
+  rule and ``compliance_sessions``' rule per exercise-session, as one DuckDB query over
+  all athletes (``_COMPLIANCE_SQL``; the tests hold it equal to ``analyse``): per
+  exercise (share of the due exercise-sessions done) and per session (share of due
+  sessions done in full), never per set row, so that the daily stretch holds cannot
+  hide skipped deadlifts;
+- the deadlift's best e1RM per session (``deadlift_progress`` itself, once over all
+  athletes' deadlift working sets) and its least-squares trend [kg/week] (as
+  ``e1rm_trend``);
 - the latest coupled rolling ACWR on the analysis' load basis, by the rules of
-  ``daily_load``, ``load_basis`` and :func:`planner.metrics.acwr` computed for all
-  athletes at once (tests hold it equal to them): NaN until 28 days of data;
-- the pain status of the current programme week (``pain_status``), or "no pain
-  data"; and whether a next block is due (the plan ends within 7 days, has
-  ended, or there is no plan).
+  ``daily_load``, ``load_basis`` and :func:`planner.metrics.acwr` on the daily sums
+  DuckDB computes (tests hold it equal to them): NaN until 28 days of data;
+- the pain status of the current programme week (``pain_status`` itself, on the rows of
+  the athletes with pain data), or "no pain data"; and whether a next block is due (the
+  plan ends within 7 days, has ended, or there is no plan).
 
-Engines: the embedded engine reads the store with DuckDB, a chunk of athletes at
-a time; ``scheduler="tcp://host:8786"`` (or ``tls://`` with a
-``distributed.Security``) ships the same chunk function to Dask workers, each
-chunk a set of athlete partitions of the Delta table. Both give the same table.
+Engines: scans, joins and aggregations run in DuckDB over the Parquet files of the
+Delta tables' current version, a chunk of athletes at a time (``CHUNK_ATHLETES``:
+memory holds one chunk); pandas finishes on per-athlete and per-day rows. With
+``scheduler="tcp://host:8786"`` (or ``tls://`` with a ``distributed.Security``) the
+same chunk function runs on Dask workers, each chunk a set of athlete partitions of
+the Delta table. Both give the same table.
 """
 
 from __future__ import annotations

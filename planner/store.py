@@ -9,10 +9,15 @@ Layout of a store folder (created readable by its owner only, mode 0700)::
     report/      Delta table: the import report (rejected, flagged, missing rows)
 
 Every write is a Delta Lake commit (``deltalake``): a commit is atomic, so a
-reader sees a table before or after an ingest, never half of one. Each export's
-new sets are written to a Parquet file of their own as the export is read (memory
-holds one export); one Delta transaction then adds all of them: an ingest
-interrupted before it leaves the store as it was (its files are in no commit).
+reader sees a table before or after an ingest, never half of one. Each export is
+read in chunks cut between workouts (:func:`planner.logs.stream.iter_log`, each
+chunk through the same reader as ``read_log``), and each chunk's new sets are
+written to a Parquet file of their own as they come: memory holds one chunk, the
+athlete's stored keys and the file's workout times, not the export. One Delta
+transaction then adds all the files: an ingest interrupted before it leaves the
+store as it was (its files are in no commit; a failing export's own are removed).
+An export whose workouts are out of order (a chunk holding a workout an earlier
+chunk held) is read again in one piece, so that the occurrence index is the file's.
 The tables are committed in the order sets, plans, report, imports: the file
 records come last, so an ingest stopped between two commits is done again in
 full next time, its sets then counted as already stored.
@@ -292,8 +297,9 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
            read_log=None, chunk_bytes: int | None = None) -> IngestResult:
     """Import every plan and log of ``roster`` into the store at ``store`` (created if new).
 
-    File by file, athlete by athlete: each file's new sets go to a Parquet file, and
-    one Delta transaction adds them all to the sets table; then the plans, the
+    File by file, athlete by athlete, each export in chunks of about ``chunk_bytes``
+    (default :data:`planner.logs.stream.CHUNK_BYTES`): each chunk's new sets go to a
+    Parquet file, and one Delta transaction adds them all to the sets table; then the plans, the
     import report and the file records are committed. Unchanged files (same SHA-256
     for the athlete) are recognised and not read; when nothing changed, nothing is
     written.
