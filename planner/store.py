@@ -425,6 +425,7 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
                     mine.append(_write_part(st.sets_path, a.id, rows[~hit]))
                     if more:
                         new_keys.append(keys[~hit])
+                del log, rows, keys  # hold no chunk while the next is read
         except BaseException:
             for act in mine:  # this file's parts are in no commit: remove them
                 (st.sets_path / act.path).unlink(missing_ok=True)

@@ -36,7 +36,7 @@ from planner.logs import detect_format, parse_log
 from planner.logs.common import Log
 
 #: Bytes of records per chunk (the header is repeated in front of each).
-CHUNK_BYTES = 8 << 20
+CHUNK_BYTES = 4 << 20
 #: The columns whose text tells one workout from the next, by format (header names,
 #: lower case). FitNotes has no time: its workouts are days (the date's first word).
 SESSION_COLUMNS = {"strong": ("date", "workout name"), "hevy": ("start_time", "title"),
@@ -194,14 +194,15 @@ def iter_log(path: str | Path, unit: str | None = None, chunk_bytes: int = CHUNK
     line = header_lines + 1  # the file's line where the next chunk starts
     seen: set = set()
     once: list[pd.DataFrame] = []
-    log = None
+    last = None
     with open(path, "rb") as f:
         f.seek(len(prefix))
         carry = b""
         while True:
-            block = f.read(chunk_bytes)
-            data = carry + block
-            if not block:  # the end: the rest is the last chunk
+            block_text = f.read(chunk_bytes)
+            end = not block_text
+            data = carry + block_text
+            if end:  # the end: the rest is the last chunk
                 cut = len(data)
             else:
                 cut = _cut(data, _record_ends(data), sessions)
@@ -209,15 +210,19 @@ def iter_log(path: str | Path, unit: str | None = None, chunk_bytes: int = CHUNK
                     carry = data
                     continue
             chunk, carry = data[:cut], data[cut:]
+            del data, block_text
+            at, line = line, line + _physical_lines(chunk)
             if chunk.strip(b" \t\r\n\"" + delimiter.encode()):
                 log = parse_log(prefix + chunk, unit=unit, name=name, progress=False,
                                 aliases=aliases)
-                log = _shift(log, line - header_lines - 1, header_lines, seen, once)
+                del chunk
+                log = _shift(log, at - header_lines - 1, header_lines, seen, once)
+                last = replace(log, table=log.table.iloc[:0], report=log.report.iloc[:0])
                 yield log
-            line += _physical_lines(chunk)
-            if not block:
+                del log  # hold no chunk while the next is read
+            if end:
                 break
-    if log is not None and (notes := _once(once, log)) is not None:
+    if last is not None and (notes := _once(once, last)) is not None:
         yield notes
 
 
