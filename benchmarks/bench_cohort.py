@@ -6,7 +6,8 @@ Run: .venv/bin/python benchmarks/bench_cohort.py [ATHLETES ...] [--work DIR] [--
      (default 200 1000; the issue's goal is 10000 athletes x 52 weeks: run that on a machine
      with more than 2 cores and a few GB of free memory)
 
-``--doubling`` also ingests one athlete's export of 50,000, 100,000 and 200,000 sets.
+``--doubling`` also ingests one athlete's export of 50,000, 100,000, 200,000 and 400,000 sets,
+in chunks (as ``planner ingest`` does) and read whole, each in its own process.
 Each phase runs in its own process so that its peak RSS (``resource.getrusage``) is its
 own. The SQL computes the same per-athlete aggregates as ``cohort`` on this cohort (last
 session, per-exercise and per-session compliance, best e1RM and its trend, the latest
@@ -17,7 +18,9 @@ which carry no pain scores, so pain is "no pain data" for everyone and the SQL s
 from __future__ import annotations
 
 import json
+import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -95,10 +98,18 @@ def phase(name: str, folder: Path) -> dict:
     import planner
 
     store = folder / "store"
+    import deltalake  # noqa: F401  (imports are not what a phase measures)
+    import duckdb  # noqa: F401
+
+    import planner.cohorts  # noqa: F401
+    import planner.store  # noqa: F401
+
     t0 = time.perf_counter()
     out: dict = {}
-    if name == "ingest":
-        r = planner.ingest(folder / "roster.csv", store)
+    if name in ("ingest", "ingest-whole"):
+        # ingest-whole: each export read in one piece (the reading before chunks), to compare
+        r = planner.ingest(folder / "roster.csv", store,
+                           chunk_bytes=1 << 60 if name == "ingest-whole" else None)
         logs = r.files[r.files["kind"] == "log"]
         out["sets"] = int(logs["rows_read"].sum())
         out["imported"] = int(logs["imported"].sum())
@@ -138,13 +149,16 @@ def run(name: str, folder: Path) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
-def bench(athletes: int, work: Path, dask: bool, reuse: bool = False) -> None:
+def bench(athletes: int, work: Path, dask: bool, reuse: bool = False,
+          repeat: int = 3) -> None:
     import pandas as pd
 
     from benchmarks.make_cohort import make
 
     folder = work / f"cohort-{athletes}"
-    if not (folder / "roster.csv").exists():
+    if reuse and not (folder / "store").exists() and (work / f"cohort-{athletes}r").exists():
+        folder = work / f"cohort-{athletes}r"  # a store of replicated athletes (make_cohort)
+    if not (reuse and (folder / "store").exists()) and not (folder / "roster.csv").exists():
         made = make(folder, athletes)
         print(f"wrote {folder}: {made['athletes']} athletes, {made['sets']:,} sets")
     if reuse and (folder / "store").exists():
@@ -157,11 +171,20 @@ def bench(athletes: int, work: Path, dask: bool, reuse: bool = False) -> None:
         ing = run("ingest", folder)
         print(f"{athletes} athletes: ingest {ing['sets']:,} sets in {ing['seconds']:.1f} s = "
               f"{ing['sets'] / ing['seconds']:,.0f} sets/s, peak RSS "
-              f"{ing['peak_rss_mb']:.0f} MB")
-    co, sq = run("cohort", folder), run("sql", folder)
-    print(f"  cohort (embedded) {co['seconds']:.2f} s, peak RSS {co['peak_rss_mb']:.0f} MB; "
-          f"hand-written DuckDB SQL {sq['seconds']:.2f} s, peak RSS {sq['peak_rss_mb']:.0f} MB;"
-          f" ratio {co['seconds'] / sq['seconds']:.1f}x")
+              f"{ing['peak_rss_mb']:.0f} MB (load average {os.getloadavg()[0]:.1f})", flush=True)
+    # cohort and SQL alternate, each in a fresh process: the ratio of each pair is measured
+    # under the same load; medians over the repeats.
+    pairs = [(run("cohort", folder), run("sql", folder)) for _ in range(repeat)]
+    for i, (co, sq) in enumerate(pairs, 1):
+        print(f"  run {i}: cohort (embedded) {co['seconds']:.2f} s, peak RSS "
+              f"{co['peak_rss_mb']:.0f} MB; hand-written DuckDB SQL {sq['seconds']:.2f} s, "
+              f"peak RSS {sq['peak_rss_mb']:.0f} MB; ratio {co['seconds'] / sq['seconds']:.2f}x"
+              f" (load average {os.getloadavg()[0]:.1f})")
+    med = statistics.median
+    print(f"  median of {repeat}: cohort {med(c['seconds'] for c, _ in pairs):.2f} s, SQL "
+          f"{med(q['seconds'] for _, q in pairs):.2f} s, ratio "
+          f"{med(c['seconds'] / q['seconds'] for c, q in pairs):.2f}x, cohort peak RSS "
+          f"{med(c['peak_rss_mb'] for c, _ in pairs):.0f} MB")
     emb = pd.read_parquet(folder / "cohort_embedded.parquet")
     sql = pd.read_parquet(folder / "cohort_sql.parquet")
     for col in ("compliance_deadlift", "compliance_sessions", "best_e1rm_kg",
@@ -172,12 +195,13 @@ def bench(athletes: int, work: Path, dask: bool, reuse: bool = False) -> None:
         dk = run("dask", folder)
         same = emb.equals(pd.read_parquet(folder / "cohort_dask.parquet"))
         print(f"  cohort on Dask (LocalCluster, 2 workers x 1 thread) {dk['seconds']:.2f} s; "
-              f"same table as embedded: {same}")
+              f"same table as embedded: {same} (load average {os.getloadavg()[0]:.1f})")
 
 
-def doubling(work: Path, base: Path, sizes=(50_000, 100_000, 200_000)) -> None:
-    """Peak RSS of ingesting one athlete's export as it doubles (one Strong file, workouts
-    repeated a year apart), each into a fresh store in its own process."""
+def doubling(work: Path, base: Path, sizes=(50_000, 100_000, 200_000, 400_000)) -> None:
+    """Peak RSS of ingesting one athlete's export as it doubles (one Strong file, its
+    workouts repeated, each copy a minute later), each into a fresh store in its own
+    process."""
     import pandas as pd
 
     one = pd.read_csv(base / "logs" / "a00000.csv", dtype=str, keep_default_na=False)
@@ -187,21 +211,27 @@ def doubling(work: Path, base: Path, sizes=(50_000, 100_000, 200_000)) -> None:
             (folder / "logs").mkdir(parents=True, exist_ok=True)
             reps = -(-n // len(one))
             parts = []
-            for i in range(reps):
+            for i in range(reps):  # the same workouts again, each a minute later
                 part = one.copy()
-                when = pd.to_datetime(part["Date"]) - pd.DateOffset(years=reps - 1 - i)
+                when = pd.to_datetime(part["Date"]) + pd.Timedelta(minutes=i)
                 part["Date"] = when.dt.strftime("%Y-%m-%d %H:%M:%S")
                 parts.append(part)
             pd.concat(parts).head(n).to_csv(folder / "logs" / "a.csv", index=False)
             pd.DataFrame([{"athlete": "a", "name": "A", "plan": "", "logs": "logs/a.csv",
                            "unit": "kg"}]).to_csv(folder / "roster.csv", index=False)
-        if (folder / "store").exists():
-            import shutil
+        out = {}
+        for how in ("ingest", "ingest-whole"):
+            if (folder / "store").exists():
+                import shutil
 
-            shutil.rmtree(folder / "store")
-        r = run("ingest", folder)
-        print(f"one export of {r['sets']:,} sets: ingest {r['seconds']:.1f} s, "
-              f"peak RSS {r['peak_rss_mb']:.0f} MB")
+                shutil.rmtree(folder / "store")
+            out[how] = run(how, folder)
+        r, w = out["ingest"], out["ingest-whole"]
+        mb = (folder / "logs" / "a.csv").stat().st_size / 1e6
+        print(f"one export of {r['sets']:,} sets ({mb:.0f} MB): ingest in chunks "
+              f"{r['seconds']:.1f} s, peak RSS {r['peak_rss_mb']:.0f} MB;"
+              f" read whole {w['seconds']:.1f} s, peak RSS {w['peak_rss_mb']:.0f} MB "
+              f"(load average {os.getloadavg()[0]:.1f})", flush=True)
 
 
 def main() -> None:
@@ -211,17 +241,27 @@ def main() -> None:
         return
     dask = "--no-dask" not in args
     work = None
+    repeat = 3
+    if "--repeat" in args:
+        repeat = int(args[args.index("--repeat") + 1])
+        args = [a for i, a in enumerate(args) if a != "--repeat" and args[i - 1] != "--repeat"]
     if "--work" in args:
         work = Path(args[args.index("--work") + 1])
         args = [a for i, a in enumerate(args) if a != "--work" and args[i - 1] != "--work"]
-    sizes = [int(a) for a in args if a.isdigit()] or [200, 1000]
+    given = [int(a) for a in args if a.isdigit()]
+    sizes = given or ([] if "--doubling" in args else [200, 1000])
     args = [a for a in args if not a.isdigit()]
     if work is None:
         work = Path(tempfile.mkdtemp(prefix="planner-cohort-bench-"))
     for n in sizes:
-        bench(n, work, dask, "--reuse-store" in args)
-    if "--doubling" in args:
-        doubling(work, work / f"cohort-{sizes[0]}")
+        bench(n, work, dask, "--reuse-store" in args, repeat)
+    if "--doubling" in args:  # one athlete's export of the smallest cohort, repeated
+        from benchmarks.make_cohort import make
+
+        base = work / f"cohort-{(sizes or [200])[0]}"
+        if not (base / "logs" / "a00000.csv").exists():
+            make(base, (sizes or [200])[0])
+        doubling(work, base)
 
 
 if __name__ == "__main__":

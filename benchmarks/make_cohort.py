@@ -2,6 +2,7 @@
 files and one Strong export per athlete (fixed seed: the same files every run).
 
 Run: .venv/bin/python benchmarks/make_cohort.py OUT_DIR [ATHLETES] [WEEKS] [SEED]
+     .venv/bin/python benchmarks/make_cohort.py --replicate SRC_STORE DST_STORE TIMES
 
 Each athlete follows one of seven 52-week plans (start Mondays a week apart) and logs in
 Strong: every planned set of the sessions they did (each athlete skips a share of sessions
@@ -77,11 +78,53 @@ def make(out: Path, athletes: int, weeks: int = 52, seed: int = 20260101) -> dic
 
 
 def main() -> None:
+    if sys.argv[1] == "--replicate":  # --replicate SRC_STORE DST_STORE TIMES
+        print(replicate(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])), "athletes")
+        return
     out = Path(sys.argv[1])
     athletes = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     weeks = int(sys.argv[3]) if len(sys.argv) > 3 else 52
     seed = int(sys.argv[4]) if len(sys.argv) > 4 else 20260101
     print(make(out, athletes, weeks, seed))
+
+
+
+def replicate(src: Path, dst: Path, times: int) -> int:
+    """A store of ``times`` x the athletes of the store ``src``: each athlete's Parquet files
+    linked under ``times`` new ids (``r1a00000``, ...), added in one Delta commit per table.
+    For the cohort's scaling figures where ingesting the larger cohort would take too long;
+    returns the number of athletes."""
+    import json
+    import os
+
+    from deltalake import DeltaTable
+    from deltalake.transaction import AddAction
+
+    from planner.store import PLANS_SCHEMA, SETS_SCHEMA, open_store
+
+    st = open_store(src)
+    out = open_store(dst, create=True)
+    ids = set()
+    for name, schema in (("sets", SETS_SCHEMA), ("plans", PLANS_SCHEMA)):
+        actions = []
+        for athlete, files in st.files(name).items():
+            for k in range(times):
+                new = f"r{k}{athlete}"
+                ids.add(new)
+                for f in files:
+                    rel = f"athlete={new}/{Path(f).name}"
+                    target = out.path / name / rel
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    if not target.exists():
+                        os.link(f, target)
+                    size = target.stat().st_size
+                    actions.append(AddAction(rel, size, {"athlete": new},
+                                             int(target.stat().st_mtime * 1000), True,
+                                             json.dumps({"numRecords": 0})))
+        DeltaTable.create(str(out.path / name), schema=schema, partition_by=["athlete"])
+        DeltaTable(str(out.path / name)).create_write_transaction(
+            actions, mode="append", schema=schema, partition_by=["athlete"])
+    return len(ids)
 
 
 if __name__ == "__main__":

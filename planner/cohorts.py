@@ -1,26 +1,30 @@
 """Many athletes at a glance: one row per athlete, and tables over the cohort.
 
-``cohort(store)`` reads the store (see :mod:`planner.store`) and runs the
-single-athlete rules of :mod:`planner.analysis` over every athlete:
+``cohort(store)`` reads the store (see :mod:`planner.store`) and computes, for every
+athlete at once, the single-athlete rules of :mod:`planner.analysis`:
 
-- compliance to date against the athlete's plan (``compliance_sets`` run once
-  over all athletes, each key prefixed with the athlete, and the band rule of
-  ``compliance_sessions`` per exercise-session): per exercise (share of the due
-  exercise-sessions done) and per session (share of due sessions done in full),
-  never per set row, so that the daily stretch holds cannot hide skipped deadlifts;
-- the deadlift's best e1RM per session (``deadlift_progress``, once over all
-  athletes) and its least-squares trend [kg/week] (as ``e1rm_trend``);
+- compliance to date against the athlete's plan: ``compliance_sets``' matching and band
+  rule and ``compliance_sessions``' rule per exercise-session, as one DuckDB query over
+  all athletes (``_COMPLIANCE_SQL``; the tests hold it equal to ``analyse``): per
+  exercise (share of the due exercise-sessions done) and per session (share of due
+  sessions done in full), never per set row, so that the daily stretch holds cannot
+  hide skipped deadlifts;
+- the deadlift's best e1RM per session (``deadlift_progress`` itself, once over all
+  athletes' deadlift working sets) and its least-squares trend [kg/week] (as
+  ``e1rm_trend``);
 - the latest coupled rolling ACWR on the analysis' load basis, by the rules of
-  ``daily_load``, ``load_basis`` and :func:`planner.metrics.acwr` computed for all
-  athletes at once (tests hold it equal to them): NaN until 28 days of data;
-- the pain status of the current programme week (``pain_status``), or "no pain
-  data"; and whether a next block is due (the plan ends within 7 days, has
-  ended, or there is no plan).
+  ``daily_load``, ``load_basis`` and :func:`planner.metrics.acwr` on the daily sums
+  DuckDB computes (tests hold it equal to them): NaN until 28 days of data;
+- the pain status of the current programme week (``pain_status`` itself, on the rows of
+  the athletes with pain data), or "no pain data"; and whether a next block is due (the
+  plan ends within 7 days, has ended, or there is no plan).
 
-Engines: the embedded engine reads the store with DuckDB, a chunk of athletes at
-a time; ``scheduler="tcp://host:8786"`` (or ``tls://`` with a
-``distributed.Security``) ships the same chunk function to Dask workers, each
-chunk a set of athlete partitions of the Delta table. Both give the same table.
+Engines: scans, joins and aggregations run in DuckDB over the Parquet files of the
+Delta tables' current version, a chunk of athletes at a time (``CHUNK_ATHLETES``:
+memory holds one chunk); pandas finishes on per-athlete and per-day rows. With
+``scheduler="tcp://host:8786"`` (or ``tls://`` with a ``distributed.Security``) the
+same chunk function runs on Dask workers, each chunk a set of athlete partitions of
+the Delta table. Both give the same table.
 """
 
 from __future__ import annotations
@@ -31,15 +35,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from planner.analysis import (
-    PAIN,
-    WORK_SETS,
-    compliance_sets,
-    deadlift_progress,
-    pain_status,
-    programme_weeks,
-)
+from planner.analysis import deadlift_progress, pain_status, programme_weeks
 
 EXERCISES = ("deadlift", "glute_bridge", "rotational_stretch")
 #: A next block is due when the plan ends within this many days (or has ended).
@@ -64,6 +62,11 @@ COHORT_COLUMNS: dict[str, str] = {
     "days_of_data": "int64", "acwr": "float64", "pain_status": "str", "pain_reasons": "str",
     "pain_weeks": "int64", "pain_episodes": "int64", "due_next_block": "bool",
 }
+#: DuckDB threads per query (None: DuckDB's default, one per core).
+DUCKDB_THREADS: int | None = None
+#: Athletes per unit of work: the embedded engine's memory holds one chunk's sets at a time,
+#: and a Dask task reads one chunk's partitions.
+CHUNK_ATHLETES = 500
 _DAY_SPAN = 1_000_000  # days since 1970 per athlete code in the (athlete, day) integer key
 
 
@@ -79,83 +82,149 @@ class Cohort:
 
 
 # --- per-athlete work, vectorised over the athlete key --------------------------------------
+#
+# DuckDB scans the sets and plans (Parquet files of the store, or frames handed in) and
+# computes every per-set step as one grouped query over all the chunk's athletes: the
+# matching of logged to planned sets, each planned set's band, the daily loads, the
+# deadlift's working sets, the active weeks. Only per-athlete, per-session or per-day
+# rows come back to pandas, where the single-athlete functions of planner.analysis
+# (deadlift_progress, pain_status) and the load-basis and ACWR rules finish the work.
 
-def _compliance(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Per athlete: compliance per exercise and per session, all athletes in one pass."""
-    cols = [f"compliance_{e}" for e in EXERCISES] + [
-        "sessions_due", "sessions_done", "compliance_sessions", "compliance_sessions_4w"]
-    if plans.empty:
-        return pd.DataFrame(columns=cols, index=pd.Index([], name="athlete"))
-    log = sets[sets["athlete"].isin(plans["athlete"].unique())]
-    # The single-athlete matching rule, with the athlete in every key: a template log
-    # matches the plan's key; an app log date + exercise + n-th set + side.
-    # Keys are numbers written as text (cheaper than joining dates and names): the athlete,
-    # then the day, exercise, n-th working set and side; or the template key, negated.
-    by_key = log["key"].notna().groupby(log["athlete"]).any()
+_WORK = "set_type IN ('working', 'failure')"
+_ORDER = "performed_at, source_line, _ord"  # the Log's order: time, then line
+#: compliance_sets' tolerance on holds and loads (a set 0.01 s or kg short is not partial).
+_TOL = 0.01
 
-    def codes(a: pd.Series, b: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-        """The same small integer for the same text in ``a`` and ``b``."""
-        c, _ = pd.factorize(pd.concat([a, b], ignore_index=True))
-        return c[:len(a)].astype("int64"), c[len(a):].astype("int64")
+#: Per planned set, the band of ``compliance_sets`` (planner.analysis), for every athlete at
+#: once; per exercise-session the sets due (band not "planned") and whether all were done
+#: in full (band "done" or "over": ``compliance_sessions``' rule); per athlete the share of
+#: due exercise-sessions done in full, per exercise, and of due sessions with every
+#: exercise done in full (all of them, and those of the last 28 days). The matching rule
+#: is the single-athlete one: an athlete whose log holds template keys matches the plan's
+#: key (the first logged set of a key); any other athlete matches date + exercise + n-th
+#: working set of that day + side. One equi-join does both: the columns a rule does not
+#: use hold a constant.
+_COMPLIANCE_SQL = """
+WITH la AS (SELECT athlete, bool_or(key IS NOT NULL) AS by_key FROM s
+            WHERE athlete IN (SELECT DISTINCT athlete FROM p) GROUP BY athlete),
+w AS (SELECT athlete, '' AS jkey, date AS jdate, exercise AS jex, side AS jside,
+             row_number() OVER (PARTITION BY athlete, date, exercise, side
+                                ORDER BY {order}) AS jn, reps, hold_s, load_kg
+      FROM s WHERE {work} AND key IS NULL AND athlete IN (SELECT athlete FROM la)
+      UNION ALL
+      SELECT athlete, key, TIMESTAMP '1970-01-01', '', '', 0, reps, hold_s, load_kg
+      FROM s WHERE {work} AND key IS NOT NULL AND athlete IN (SELECT athlete FROM la)
+      QUALIFY row_number() OVER (PARTITION BY athlete, key ORDER BY {order}) = 1),
+pk AS (SELECT p.*, coalesce(la.by_key, false) AS by_key FROM p LEFT JOIN la USING (athlete)),
+pl AS (SELECT athlete, session_id, exercise, date, target_reps, target_hold_s, load_kg,
+              CASE WHEN by_key THEN key ELSE '' END AS jkey,
+              CASE WHEN by_key THEN TIMESTAMP '1970-01-01' ELSE date END AS jdate,
+              CASE WHEN by_key THEN '' ELSE exercise END AS jex,
+              CASE WHEN by_key THEN '' ELSE side END AS jside,
+              CASE WHEN by_key THEN 0 ELSE set END AS jn
+       FROM pk),
+m AS (SELECT pl.athlete, pl.session_id, pl.exercise, pl.date, pl.target_reps AS tr,
+             pl.target_hold_s AS th, pl.load_kg AS tl, w.reps AS dr, w.hold_s AS dh,
+             w.load_kg AS dl, w.athlete IS NOT NULL AS hit
+      FROM pl LEFT JOIN w ON pl.athlete = w.athlete AND pl.jkey = w.jkey
+           AND pl.jdate = w.jdate AND pl.jex = w.jex
+           AND pl.jside = w.jside AND pl.jn = w.jn),
+b AS (SELECT athlete, session_id, exercise, date,
+             CASE WHEN (NOT hit OR (coalesce(dr, 0) <= 0 AND coalesce(dh, 0) <= 0))
+                       AND date > {as_of} THEN 'planned'
+                  WHEN NOT hit OR (coalesce(dr, 0) <= 0 AND coalesce(dh, 0) <= 0)
+                       THEN 'missed'
+                  WHEN coalesce(dr < tr OR dh < th - {tol}
+                                OR coalesce(dl, tl) < tl - {tol}, false) THEN 'partial'
+                  WHEN coalesce(dr > tr OR dh > th + {tol}
+                                OR coalesce(dl, tl) > tl + {tol}, false) THEN 'over'
+                  ELSE 'done' END AS band
+      FROM m),
+ses AS (SELECT athlete, session_id, exercise, min(date) AS date,
+               sum((band <> 'planned')::BIGINT) AS due,
+               sum((band IN ('done', 'over'))::BIGINT) AS good
+        FROM b GROUP BY athlete, session_id, exercise HAVING due > 0),
+ex AS (SELECT athlete,
+              avg((good = due)::DOUBLE) FILTER (WHERE exercise = 'deadlift')
+                  AS compliance_deadlift,
+              avg((good = due)::DOUBLE) FILTER (WHERE exercise = 'glute_bridge')
+                  AS compliance_glute_bridge,
+              avg((good = due)::DOUBLE) FILTER (WHERE exercise = 'rotational_stretch')
+                  AS compliance_rotational_stretch
+       FROM ses GROUP BY athlete),
+whole AS (SELECT athlete, session_id, bool_and(good = due) AS ok, min(date) AS date
+          FROM ses GROUP BY athlete, session_id)
+SELECT athlete, ex.compliance_deadlift, ex.compliance_glute_bridge,
+       ex.compliance_rotational_stretch, count(*) AS sessions_due,
+       sum(ok::BIGINT) AS sessions_done, avg(ok::DOUBLE) AS compliance_sessions,
+       avg(ok::DOUBLE) FILTER (WHERE date > {as_of} - INTERVAL 28 DAY)
+           AS compliance_sessions_4w
+FROM whole JOIN ex USING (athlete)
+GROUP BY ALL
+"""
 
-    def days(d: pd.Series) -> np.ndarray:
-        return (d - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="int64")
-
-    work = log["set_type"].isin(WORK_SETS)
-    n = log[work].groupby(["athlete", "date", "exercise", "side"], sort=False).cumcount() + 1
-    n = n.reindex(log.index).fillna(0).to_numpy(dtype="int64")
-    (la, pa_), (le, pe), (ls, ps) = (codes(log["athlete"], plans["athlete"]),
-                                     codes(log["exercise"], plans["exercise"]),
-                                     codes(log["side"].fillna("both"), plans["side"]))
-    lk, pk = codes(log["key"], plans["key"])  # NA -> -1
-    derived = (((la * 100_000 + days(log["date"])) * 1_000 + le) * 10_000 + n) * 8 + ls
-    has = log["key"].notna().to_numpy()
-    derived[has] = -(la[has] * 1_000_000_000 + lk[has] + 1)
-    log = log.assign(key=pd.Series(derived, index=log.index).astype(str))
-    keyed = plans["athlete"].map(by_key).fillna(False).astype(bool).to_numpy()
-    plan_code = (((pa_ * 100_000 + days(plans["date"])) * 1_000 + pe) * 10_000
-                 + plans["set"].to_numpy(dtype="int64")) * 8 + ps
-    plan_code[keyed] = -(pa_[keyed] * 1_000_000_000 + pk[keyed] + 1)
-    plan = plans.assign(key=pd.Series(plan_code, index=plans.index).astype(str))
-    # Text held as Python strings, here and in what compliance_sets derives from it:
-    # pandas' isin on Arrow-backed text loops over the values in Python (60x slower).
-    py = pd.StringDtype("python", na_value=np.nan)
-    text = ["exercise", "side", "key", "set_type", "session_id"]
-    with pd.option_context("mode.string_storage", "python"):
-        done = compliance_sets(log.astype(dict.fromkeys(text, py)),
-                               plan.astype(dict.fromkeys(text[:3] + ["session_id"], py)), as_of)
-    # compliance_sessions' rule per exercise-session, vectorised: due when a set is no longer
-    # "planned"; done in full (band "done" or "over") when every due set is done or over.
-    done = done[done["band"] != "unplanned"]
-    band = done["band"].astype(object)
-    ses = pd.DataFrame({"athlete": done["athlete"], "session_id": done["session_id"],
-                        "exercise": done["exercise"], "date": done["date"],
-                        "due": (band != "planned").to_numpy(),
-                        "good": band.isin(["done", "over"]).to_numpy()}).groupby(
-        ["athlete", "session_id", "exercise"], sort=False).agg(
-        due=("due", "sum"), good=("good", "sum"), date=("date", "first")).reset_index()
-    ses["ok"] = ses["good"] == ses["due"]
-    due = ses[ses["due"] > 0]
-    per_ex = due.groupby(["athlete", "exercise"])["ok"].mean().unstack("exercise")
-    out = pd.DataFrame(index=pd.Index(sorted(plans["athlete"].unique()), name="athlete"))
-    for e in EXERCISES:
-        out[f"compliance_{e}"] = per_ex.get(e, np.nan)
-    whole = due.groupby(["athlete", "session_id"]).agg(ok=("ok", "all"), date=("date", "first"))
-    g = whole.groupby("athlete")["ok"]
-    out["sessions_due"] = g.size()
-    out["sessions_done"] = g.sum()
-    out[["sessions_due", "sessions_done"]] = out[["sessions_due", "sessions_done"]].fillna(
-        0).astype("int64")
-    out["compliance_sessions"] = g.mean()
-    recent = whole[whole["date"] > as_of - pd.Timedelta(days=28)]
-    out["compliance_sessions_4w"] = recent.groupby("athlete")["ok"].mean()
-    return out[cols]
+#: ``daily_load``'s sums per athlete and day: volume load of the working sets (missing
+#: reps or load count 0) and the deadlift's share; the session-RPE load (RPE x minutes,
+#: the first given in each session, once per session) of the athletes who rate sessions.
+_DAILY_SQL = """
+SELECT athlete, date, sum(coalesce(reps * load_kg, 0.0)) AS volume_load_kg,
+       sum(CASE WHEN exercise = 'deadlift' THEN coalesce(reps * load_kg, 0.0) ELSE 0.0 END)
+           AS deadlift_volume_load_kg
+FROM s WHERE {work} GROUP BY athlete, date
+"""
+_SRPE_SQL = """
+WITH sess AS (
+    SELECT athlete, session_id, first(date ORDER BY {order}) AS date,
+           first(session_rpe ORDER BY {order}) FILTER (WHERE session_rpe IS NOT NULL) AS rpe,
+           first(session_min ORDER BY {order}) FILTER (WHERE session_min IS NOT NULL) AS mins
+    FROM s WHERE session_id IS NOT NULL AND athlete IN (
+        SELECT DISTINCT athlete FROM s WHERE session_rpe IS NOT NULL)
+    GROUP BY athlete, session_id)
+SELECT athlete, date, sum(rpe * mins) AS srpe_load FROM sess GROUP BY athlete, date
+"""
+_BASE_SQL = """
+SELECT athlete, count(*) AS sets, min(date) AS first_day, max(date) AS last_session,
+       bool_or(session_rpe IS NOT NULL) AS has_rpe,
+       bool_or(pain_during IS NOT NULL OR pain_after IS NOT NULL
+               OR pain_next_morning IS NOT NULL OR coalesce(note, '') <> '') AS scored
+FROM s GROUP BY athlete
+"""
+_PLAN_SQL = """
+SELECT athlete, min(date) AS start, max(date) AS "end", min(week) AS first_week
+FROM p GROUP BY athlete
+"""
+_DEADLIFT_SQL = """
+SELECT athlete, date, exercise, set_type, reps, load_kg FROM s
+WHERE exercise = 'deadlift' AND {work} AND load_kg IS NOT NULL AND reps >= 1
+ORDER BY athlete, {order}
+"""
+_ACTIVE_SQL = """
+SELECT DISTINCT athlete, date_trunc('week', date)::TIMESTAMP AS week_start FROM s
+"""
+#: The columns each table is read with (the Log's and the Plan's names and types).
+_S_TYPES = {"athlete": "VARCHAR", "performed_at": "TIMESTAMP", "date": "TIMESTAMP",
+            "session_id": "VARCHAR", "exercise": "VARCHAR", "set": "BIGINT",
+            "set_type": "VARCHAR", "reps": "BIGINT", "hold_s": "DOUBLE", "side": "VARCHAR",
+            "load_kg": "DOUBLE", "pain_during": "DOUBLE", "pain_after": "DOUBLE",
+            "pain_next_morning": "DOUBLE", "session_rpe": "DOUBLE", "session_min": "DOUBLE",
+            "note": "VARCHAR", "key": "VARCHAR", "source_line": "BIGINT"}
+_P_TYPES = {"athlete": "VARCHAR", "key": "VARCHAR", "week": "BIGINT", "date": "TIMESTAMP",
+            "session_id": "VARCHAR", "exercise": "VARCHAR", "set": "BIGINT",
+            "side": "VARCHAR", "target_reps": "BIGINT", "target_hold_s": "DOUBLE",
+            "load_kg": "DOUBLE"}
 
 
-def _deadlift(sets: pd.DataFrame) -> pd.DataFrame:
+def _q(con, sql: str, as_of: pd.Timestamp) -> pd.DataFrame:
+    text = sql.format(work=_WORK, order=_ORDER, tol=_TOL,
+                      as_of=f"TIMESTAMP '{as_of:%Y-%m-%d %H:%M:%S}'")
+    return con.sql(text).to_arrow_table().to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()
+                                                                  }.get)
+
+
+def _deadlift(d: pd.DataFrame) -> pd.DataFrame:
     """Per athlete: best e1RM and its trend [kg/week], from ``deadlift_progress`` run once
-    over all athletes with an (athlete, day) integer in place of the date."""
-    d = sets[sets["exercise"] == "deadlift"]
+    over all athletes' deadlift working sets with an (athlete, day) integer in place of
+    the date."""
     cols = ["deadlift_sessions", "best_e1rm_kg", "e1rm_trend_kg_per_week"]
     if d.empty:
         return pd.DataFrame(columns=cols, index=pd.Index([], name="athlete"))
@@ -181,31 +250,21 @@ def _deadlift(sets: pd.DataFrame) -> pd.DataFrame:
     return out.rename_axis("athlete")
 
 
-def _acwr(sets: pd.DataFrame) -> pd.DataFrame:
+def _acwr(daily: pd.DataFrame, srpe: pd.DataFrame, has_rpe: pd.Series) -> pd.DataFrame:
     """Per athlete: the load basis (``load_basis``'s choice), days of data and the latest
-    coupled rolling ACWR, all athletes at once.
+    coupled rolling ACWR, all athletes at once, from the daily sums of ``_DAILY_SQL`` and
+    ``_SRPE_SQL``.
 
     The same numbers as ``daily_load`` -> ``load_basis`` -> ``metrics.acwr(rolling,
-    coupled)`` on one athlete: daily loads summed per day (a session's RPE x minutes once
-    per session), rest days and missing loads 0 (``metrics.as_daily``), the mean of the
-    last 7 days over the mean of the last 28, NaN before 28 days of data or with no chronic
-    load.
+    coupled)`` on one athlete: rest days and missing loads 0 (``metrics.as_daily``), the
+    mean of the last 7 days over the mean of the last 28, NaN before 28 days of data or
+    with no chronic load.
     """
     cols = ["load_basis", "days_of_data", "acwr"]
-    work = sets[sets["set_type"].isin(WORK_SETS)]
-    vl = (work["reps"].astype(float) * work["load_kg"].astype(float)).fillna(0.0)
-    per = pd.DataFrame({"athlete": work["athlete"], "date": work["date"], "volume_load_kg": vl,
-                        "deadlift_volume_load_kg": vl.where(work["exercise"] == "deadlift",
-                                                            0.0)})
-    daily = per.groupby(["athlete", "date"]).sum()
-    has_rpe = sets["session_rpe"].notna().groupby(sets["athlete"]).any()
-    rated = sets[sets["athlete"].map(has_rpe).fillna(False).astype(bool)]
-    if len(rated):
-        sess = rated.groupby(["athlete", "session_id"], sort=False).agg(
-            date=("date", "first"), rpe=("session_rpe", "first"), mins=("session_min", "first"))
-        sess["srpe_load"] = sess["rpe"].astype(float) * sess["mins"].astype(float)
-        srpe = sess.reset_index().groupby(["athlete", "date"])["srpe_load"].sum(min_count=1)
-        daily = daily.join(srpe, how="outer")
+    daily = daily.set_index(["athlete", "date"])[["volume_load_kg", "deadlift_volume_load_kg"]]
+    if len(srpe):
+        daily = daily.join(srpe.set_index(["athlete", "date"])["srpe_load"].astype(float),
+                           how="outer")
     else:
         daily["srpe_load"] = np.nan
     if daily.empty:
@@ -223,14 +282,15 @@ def _acwr(sets: pd.DataFrame) -> pd.DataFrame:
     basis[rated_now & (srpe_any | rest_days)] = "srpe_load"
     pick = daily["athlete"].map(basis).to_numpy()
     value = np.select([pick == "srpe_load", pick == "deadlift_volume_load_kg"],
-                      [daily["srpe_load"].to_numpy(dtype=float),
-                       daily["deadlift_volume_load_kg"].to_numpy(dtype=float)],
-                      daily["volume_load_kg"].to_numpy(dtype=float))
+                      [daily["srpe_load"].to_numpy(dtype=float, na_value=np.nan),
+                       daily["deadlift_volume_load_kg"].to_numpy(dtype=float,
+                                                                  na_value=np.nan)],
+                      daily["volume_load_kg"].to_numpy(dtype=float, na_value=np.nan))
     value = np.nan_to_num(value, nan=0.0)
     back = (daily["athlete"].map(last) - daily["date"]).dt.days.to_numpy()
-    acute = pd.Series(np.where(back < 7, value, 0.0)).groupby(daily["athlete"].to_numpy()).sum()
-    chronic = pd.Series(np.where(back < ACWR_MIN_DAYS, value, 0.0)).groupby(
-        daily["athlete"].to_numpy()).sum()
+    who = daily["athlete"].to_numpy()
+    acute = pd.Series(np.where(back < 7, value, 0.0)).groupby(who).sum()
+    chronic = pd.Series(np.where(back < ACWR_MIN_DAYS, value, 0.0)).groupby(who).sum()
     ratio = (acute / 7) / (chronic / ACWR_MIN_DAYS).where(chronic > 0)
     out = pd.DataFrame({"load_basis": basis, "days_of_data": days,
                         "acwr": ratio.where(days >= ACWR_MIN_DAYS)})
@@ -240,12 +300,11 @@ def _acwr(sets: pd.DataFrame) -> pd.DataFrame:
 def _pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Per athlete: the pain status of the current programme week, the weeks with pain data
     and the episodes (weeks outside the rules), with ``pain_status`` itself, called for the
-    athletes whose log holds a pain score or a note (others have no pain data)."""
+    athletes whose log holds a pain score or a note (``sets``: their rows only; others
+    have no pain data)."""
     cols = ["pain_status", "pain_reasons", "pain_weeks", "pain_episodes"]
-    scored = sets[list(PAIN)].notna().any(axis=1) | sets["note"].astype("str").fillna("").ne("")
     rows = []
-    for a, t in sets[sets["athlete"].isin(sets.loc[scored, "athlete"].unique())].groupby(
-            "athlete", sort=True):
+    for a, t in sets.groupby("athlete", sort=True):
         start, first_week = (starts.loc[a, "start"], int(starts.loc[a, "first_week"])) \
             if a in starts.index else (t["date"].min(), 1)
         _, weeks = pain_status(t, start=start, first_week=first_week)
@@ -261,47 +320,137 @@ def _pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp) -> pd.D
     return pd.DataFrame(rows, columns=["athlete", *cols]).set_index("athlete")
 
 
-def athlete_rows(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp,
-                 athletes: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The per-athlete table for the athletes in ``sets`` and ``plans``, and each athlete's
-    active weeks (athlete, week_start). The unit of work of both engines."""
-    as_of = pd.Timestamp(as_of).normalize()
-    ids = sorted(set(sets["athlete"].unique()) | set(plans["athlete"].unique())
-                 | set(athletes or []))
-    sets = sets[sets["date"] <= as_of]
+def _rows(con, as_of: pd.Timestamp, athletes: list[str] | None = None
+          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The per-athlete table and the active weeks of the athletes whose sets are in
+    ``con``'s table ``s`` (dated up to ``as_of``) and plans in ``p``."""
+    base = _q(con, _BASE_SQL, as_of).set_index("athlete")
+    starts = _q(con, _PLAN_SQL, as_of).set_index("athlete")
+    ids = sorted(set(base.index) | set(starts.index) | set(athletes or []))
     out = pd.DataFrame(index=pd.Index(ids, name="athlete"))
-    g = sets.groupby("athlete")
-    out["sets"] = g.size().reindex(out.index).fillna(0).astype("int64")
-    out["first_day"] = g["date"].min()
-    out["last_session"] = g["date"].max()
+    out["sets"] = base["sets"].reindex(out.index).fillna(0).astype("int64")
+    out["first_day"] = base["first_day"]
+    out["last_session"] = base["last_session"]
     out["days_since"] = (as_of - out["last_session"]).dt.days.astype("Int64")
-    pg = plans.groupby("athlete")
-    starts = pd.DataFrame({"start": pg["date"].min(), "first_week": pg["week"].min()})
-    out["plan_start"], out["plan_end"] = starts["start"], pg["date"].max()
-    out = out.join(_compliance(sets, plans, as_of)).join(_deadlift(sets)).join(
-        _acwr(sets)).join(_pain(sets, starts, as_of))
+    out["plan_start"], out["plan_end"] = starts["start"], starts["end"]
+    out = out.join(_q(con, _COMPLIANCE_SQL, as_of).set_index("athlete"))
+    out = out.join(_deadlift(_q(con, _DEADLIFT_SQL, as_of)))
+    has_rpe = base["has_rpe"].astype(bool)
+    out = out.join(_acwr(_q(con, _DAILY_SQL, as_of),
+                         _q(con, _SRPE_SQL, as_of) if has_rpe.any() else pd.DataFrame(),
+                         has_rpe))
+    scored = list(base.index[base["scored"].astype(bool)])
+    if scored:
+        pain_sets = con.sql(
+            f"SELECT * EXCLUDE (_ord) FROM s WHERE athlete IN (SELECT unnest($a::VARCHAR[])) "
+            f"ORDER BY athlete, {_ORDER}", params={"a": scored}).to_arrow_table().to_pandas(
+            types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        for c in ("exercise", "side", "note", "key", "set_type", "session_id"):
+            pain_sets[c] = pain_sets[c].astype("str")
+        out = out.join(_pain(pain_sets, starts, as_of))
+    else:
+        out = out.join(_pain(pd.DataFrame(columns=["athlete"]), starts, as_of))
+    for c in ("sessions_due", "sessions_done"):  # 0 with a plan and nothing due yet
+        out[c] = out[c].astype("Float64").fillna(0).astype("Int64").where(
+            out["plan_end"].notna())
     out["pain_status"] = out["pain_status"].fillna("no pain data")
     out["due_next_block"] = (out["plan_end"].isna()
                              | (out["plan_end"] <= as_of + pd.Timedelta(days=DUE_WITHIN_DAYS)))
     for c in ("pain_weeks", "pain_episodes", "deadlift_sessions", "days_of_data"):
         out[c] = out[c].fillna(0).astype("int64")
     out["pain_reasons"] = out["pain_reasons"].fillna("")
-    wk = sets["date"] - pd.to_timedelta(sets["date"].dt.day_of_week, unit="D")
-    active = pd.DataFrame({"athlete": sets["athlete"], "week_start": wk}).drop_duplicates()
+    active = _q(con, _ACTIVE_SQL, as_of)
     out = out.reset_index()[list(COHORT_COLUMNS)].astype(COHORT_COLUMNS)
-    return out, active.reset_index(drop=True).astype({"week_start": "datetime64[us]"})
+    active = active.sort_values(["athlete", "week_start"], ignore_index=True)
+    return out, active.astype({"athlete": "str", "week_start": "datetime64[us]"})
 
 
-def chunk_rows(store_path: str, athletes: list[str], as_of: pd.Timestamp
+def _connect():
+    import duckdb
+
+    # Row order is never relied on (every order is an ORDER BY, a row's place in its file
+    # is read as _ord): DuckDB may then load and scan in parallel without keeping it.
+    config: dict[str, Any] = {"preserve_insertion_order": False}
+    if DUCKDB_THREADS:
+        config["threads"] = DUCKDB_THREADS
+    return duckdb.connect(config=config)
+
+
+def _frame_table(frame: pd.DataFrame, types: dict[str, str]) -> pa.Table:
+    """``frame``'s columns of ``types`` (missing ones null) as an Arrow table, with the row
+    order kept in ``_ord``."""
+    arrow = {"VARCHAR": pa.string(), "TIMESTAMP": pa.timestamp("us"), "BIGINT": pa.int64(),
+             "DOUBLE": pa.float64()}
+    cols = {}
+    n = len(frame)
+    for c, t in types.items():
+        typ = arrow[t]
+        if c not in frame.columns or (frame[c].isna().all() and typ == pa.string()):
+            cols[c] = pa.nulls(n, typ)
+        elif typ == pa.string():
+            cols[c] = pa.array(frame[c].astype("str"), typ, from_pandas=True)
+        elif typ == pa.int64():
+            cols[c] = pa.array(frame[c].astype("Float64").round().astype("Int64"), typ,
+                               from_pandas=True)
+        else:
+            cols[c] = pa.array(pd.Series(frame[c]).astype(
+                "datetime64[us]" if t == "TIMESTAMP" else "float64"), typ, from_pandas=True)
+    cols["_ord"] = pa.array(np.arange(n, dtype="int64"))
+    return pa.table(cols)
+
+
+def athlete_rows(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp,
+                 athletes: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The per-athlete table for the athletes in ``sets`` and ``plans`` (frames with the
+    Log's and the Plan's columns and an ``athlete`` column), and each athlete's active
+    weeks (athlete, week_start): the work of :func:`chunk_rows` on frames in memory."""
+    as_of = pd.Timestamp(as_of).normalize()
+    s_tab, p_tab = _frame_table(sets, _S_TYPES), _frame_table(plans, _P_TYPES)
+    with _connect() as con:
+        con.register("s_in", s_tab)
+        con.register("p_in", p_tab)
+        con.execute(f"CREATE TEMP TABLE s AS SELECT * FROM s_in WHERE date <= TIMESTAMP "
+                    f"'{as_of:%Y-%m-%d %H:%M:%S}'")
+        con.execute("CREATE TEMP TABLE p AS SELECT * FROM p_in")
+        return _rows(con, as_of, athletes)
+
+
+def _parquet(files: list[str], types: dict[str, str], where: str = "") -> str:
+    """A SELECT of ``types``' columns from the Parquet ``files`` of a table partitioned by
+    athlete, with each row's place in its file as ``_ord``."""
+    files = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+    cols = ", ".join(f'"{c}"::{t} AS "{c}"' for c, t in types.items())
+    return (f"SELECT {cols}, file_row_number AS _ord FROM read_parquet({files}, "
+            "hive_partitioning = true, hive_types = {'athlete': VARCHAR}, "
+            f"union_by_name = true, file_row_number = true) {where}")
+
+
+def chunk_rows(store_path: str, athletes: list[str], as_of: pd.Timestamp,
+               files: dict[str, list[str]] | None = None
                ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read ``athletes``' partitions of the store (DuckDB over the Delta table's Parquet files)
-    and run :func:`athlete_rows` on them: the task both engines run."""
-    from planner.store import open_store
+    """Read ``athletes``' partitions of the store (DuckDB over the Delta table's Parquet files;
+    ``files``: the sets' and plans' file lists, else read from the Delta log) and compute
+    their rows: the task both engines run."""
+    as_of = pd.Timestamp(as_of).normalize()
+    if files is None:
+        from planner.store import open_store
 
-    st = open_store(store_path)
-    sets = st.read("sets", athletes, SET_COLUMNS)
-    plans = st.read("plans", athletes, PLAN_COLUMNS)
-    return athlete_rows(sets, plans, as_of, athletes)
+        st = open_store(store_path)
+        want = set(athletes)
+        files = {name: [f for a, fs in st.files(name).items() if a in want for f in fs]
+                 for name in ("sets", "plans")}
+    with _connect() as con:
+        for name, types, where in (
+                ("sets", _S_TYPES, f"WHERE date <= TIMESTAMP '{as_of:%Y-%m-%d %H:%M:%S}'"),
+                ("plans", _P_TYPES, "")):
+            table = name[0]
+            if files.get(name):
+                con.execute(f"CREATE TEMP TABLE {table} AS "
+                            + _parquet(files[name], types, where))
+            else:
+                con.register(f"{table}_in", _frame_table(pd.DataFrame(), types))
+                con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {table}_in")
+        return _rows(con, as_of, athletes)
 
 
 # --- the cohort ------------------------------------------------------------------------------
@@ -334,7 +483,7 @@ def _chunks(ids: list[str], size: int) -> list[list[str]]:
 
 
 def cohort(store: str | Path, *, as_of: Any = None, scheduler: str | None = None,
-           security: Any = None, chunk_athletes: int = 100) -> Cohort:
+           security: Any = None, chunk_athletes: int | None = None) -> Cohort:
     """One row per athlete of ``store``, and the cohort tables.
 
     Parameters
@@ -344,22 +493,27 @@ def cohort(store: str | Path, *, as_of: Any = None, scheduler: str | None = None
     scheduler : a Dask scheduler address (``tcp://host:8786`` or ``tls://host:8786``);
         None runs embedded (DuckDB and pandas in this process)
     security : a ``distributed.Security`` for a ``tls://`` scheduler
-    chunk_athletes : athletes per unit of work (a Dask task reads their partitions)
+    chunk_athletes : athletes per unit of work (default ``CHUNK_ATHLETES``): the embedded
+        engine holds one chunk's sets at a time; a Dask task reads one chunk's partitions
     """
     from planner.store import open_store
 
     st = open_store(store)
     as_of = pd.Timestamp(as_of if as_of is not None else pd.Timestamp.today()).normalize()
-    chunks = _chunks(st.athletes(), chunk_athletes)
+    # The file lists of one Delta version, read once: every chunk reads the same snapshot.
+    sets, plans = st.files("sets"), st.files("plans")
+    chunks = _chunks(sorted(set(sets) | set(plans)), chunk_athletes or CHUNK_ATHLETES)
+    files = [{"sets": [f for a in c for f in sets.get(a, [])],
+              "plans": [f for a in c for f in plans.get(a, [])]} for c in chunks]
     path = str(st.path.resolve())
     if scheduler is None:
-        parts = [chunk_rows(path, c, as_of) for c in chunks]
+        parts = [chunk_rows(path, c, as_of, f) for c, f in zip(chunks, files, strict=True)]
     else:
         from distributed import Client
 
         with Client(scheduler, security=security, set_as_default=False) as client:
             futures = client.map(chunk_rows, [path] * len(chunks), chunks,
-                                 [as_of] * len(chunks), pure=False)
+                                 [as_of] * len(chunks), files, pure=False)
             parts = client.gather(futures)
     rows = pd.concat([p[0] for p in parts], ignore_index=True)
     active = pd.concat([p[1] for p in parts], ignore_index=True)

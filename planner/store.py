@@ -9,10 +9,15 @@ Layout of a store folder (created readable by its owner only, mode 0700)::
     report/      Delta table: the import report (rejected, flagged, missing rows)
 
 Every write is a Delta Lake commit (``deltalake``): a commit is atomic, so a
-reader sees a table before or after an ingest, never half of one. Each export's
-new sets are written to a Parquet file of their own as the export is read (memory
-holds one export); one Delta transaction then adds all of them: an ingest
-interrupted before it leaves the store as it was (its files are in no commit).
+reader sees a table before or after an ingest, never half of one. Each export is
+read in chunks cut between workouts (:func:`planner.logs.stream.iter_log`, each
+chunk through the same reader as ``read_log``), and each chunk's new sets are
+written to a Parquet file of their own as they come: memory holds one chunk, the
+athlete's stored keys and the file's workout times, not the export. One Delta
+transaction then adds all the files: an ingest interrupted before it leaves the
+store as it was (its files are in no commit; a failing export's own are removed).
+An export whose workouts are out of order (a chunk holding a workout an earlier
+chunk held) is read again in one piece, so that the occurrence index is the file's.
 The tables are committed in the order sets, plans, report, imports: the file
 records come last, so an ingest stopped between two commits is done again in
 full next time, its sets then counted as already stored.
@@ -33,12 +38,12 @@ import hashlib
 import json
 import os
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -284,20 +289,29 @@ def _write_part(table: Path, athlete: str, rows: pd.DataFrame, schema: pa.Schema
                      json.dumps(stats))
 
 
+class _Interleaved(Exception):
+    """A chunk of an export holds a workout an earlier chunk held (rows out of order)."""
+
+
 def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = None,
-           read_log=None) -> IngestResult:
+           read_log=None, chunk_bytes: int | None = None) -> IngestResult:
     """Import every plan and log of ``roster`` into the store at ``store`` (created if new).
 
-    File by file, athlete by athlete: each file's new sets go to a Parquet file, and
-    one Delta transaction adds them all to the sets table; then the plans, the
+    File by file, athlete by athlete, each export in chunks of about ``chunk_bytes``
+    (default :data:`planner.logs.stream.CHUNK_BYTES`): each chunk's new sets go to a
+    Parquet file, and one Delta transaction adds them all to the sets table; then the plans, the
     import report and the file records are committed. Unchanged files (same SHA-256
     for the athlete) are recognised and not read; when nothing changed, nothing is
     written.
     """
     from deltalake import CommitProperties, write_deltalake
 
-    if read_log is None:
-        from planner.logs import read_log
+    from planner.logs import read_log as read_whole
+    from planner.logs.stream import CHUNK_BYTES, iter_log
+
+    read_whole = read_log or read_whole
+    actions: list = []  # the Delta add actions of the new sets' Parquet files
+
     if not isinstance(roster, Roster):
         roster = read_roster(roster, unit=unit)
     st = open_store(store, create=True)
@@ -318,7 +332,7 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
                         **{c: int(counts.get(c, 0)) for c in COUNTS},
                         "schema_version": SCHEMA_VERSION})
 
-    def batches() -> Iterator[tuple[str, pd.DataFrame]]:
+    def read_all() -> None:
         for a in roster.athletes:
             fresh = False
             for p in a.plans:
@@ -338,7 +352,7 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
                         r["rows_read"] = r["imported"] = int((table["source_file"]
                                                               == r["file"]).sum())
             stored: pd.DataFrame | None = None
-            for p in a.logs:
+            for i, p in enumerate(a.logs):
                 digest = sha256(p)
                 if (a.id, digest) in seen:
                     record(a.id, "log", p, digest, "unchanged")
@@ -347,46 +361,102 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
                 if stored is None:
                     stored = _keys(st.read("sets", [a.id], ["source_format", "date", *KEY],
                                            files=snapshot))
-                log = read_log(p, unit=a.unit)
+                try:
+                    added = _ingest_log(a, p, digest, stored, chunks(p, a.unit), i + 1 < len(
+                        a.logs))
+                except _Interleaved:  # workouts out of order: the file in one piece
+                    added = _ingest_log(a, p, digest, stored, [read_whole(p, unit=a.unit)],
+                                        i + 1 < len(a.logs))
+                stored = added
+
+    def chunks(p: Path, unit: str | None):
+        if read_log is not None:  # a reader handed in: the file in one piece
+            yield read_log(p, unit=unit)
+        else:
+            yield from iter_log(p, unit=unit, chunk_bytes=chunk_bytes or CHUNK_BYTES)
+
+    def _ingest_log(a: Athlete, p: Path, digest: str, stored: pd.DataFrame, logs,
+                    more: bool) -> pd.DataFrame:
+        """Read one export chunk by chunk: each chunk's new sets to a Parquet file of their
+        own; the file's counts, report and missing sets; the athlete's stored keys after it.
+        Memory holds one chunk, the athlete's stored keys and (when more files of theirs
+        follow) the new keys."""
+        unique = stored[KEY].drop_duplicates()
+        matched = np.zeros(len(stored), dtype=bool)  # stored sets this export holds
+        counts = dict.fromkeys(("rows_read", "imported", "already_stored", "rejected",
+                                "skipped", "flagged"), 0)
+        fmt, lo, hi = None, None, None
+        new_keys: list[pd.DataFrame] = []
+        rep: list[pd.DataFrame] = []
+        times = np.empty(0, dtype="datetime64[us]")  # workouts of the earlier chunks
+        mine: list = []
+        try:
+            for log in logs:
+                fmt = log.source_format
                 rows = _log_rows(log, a.id, digest)
                 keys = _keys(rows)
-                hit = keys.merge(stored[KEY].drop_duplicates(), on=KEY, how="left",
-                                 indicator=True)["_merge"].eq("both").to_numpy()
-                new = rows[~hit]
-                span = stored["source_format"].eq(log.source_format) & stored["date"].between(
-                    rows["date"].min(), rows["date"].max()) if len(rows) else \
-                    pd.Series(False, index=stored.index)
-                gone = stored[span].merge(keys[KEY], on=KEY, how="left", indicator=True)
-                gone = gone[gone["_merge"] == "left_only"]
-                rep = log.report.assign(ingest_id=ingest_id, athlete=a.id, sha256=digest)
-                if len(gone):
-                    rep = pd.concat([rep, pd.DataFrame({
-                        "ingest_id": ingest_id, "athlete": a.id, "sha256": digest,
-                        "file": str(p), "line": 0, "column": "",
-                        "value": (gone["performed_at"].astype(str) + " " + gone["exercise"]
-                                  + " set " + gone["set"].astype(str)),
-                        "problem": "stored set not in this export (kept in the store)",
-                        "action": "missing"})], ignore_index=True)
-                reports.append(rep)
-                flagged = int(log.report.loc[log.report["action"] == "flagged", "line"].nunique()
-                              ) if len(log.report) else 0
-                record(a.id, "log", p, digest, log.source_format, rows_read=log.rows_read,
-                       imported=len(new), already_stored=int(hit.sum()),
-                       rejected=log.rows_rejected, skipped=log.rows_skipped, flagged=flagged,
-                       missing=len(gone))
-                r = records[-1]
-                assert r["rows_read"] == (r["imported"] + r["already_stored"] + r["rejected"]
-                                          + r["skipped"]), "every row is counted once"
-                stored = pd.concat([stored, keys[~hit]], ignore_index=True)
-                if len(new):
-                    yield a.id, new
+                at = rows["performed_at"].to_numpy(dtype="datetime64[us]")
+                # The occurrence index counts equal sets within the file: a chunk must not
+                # hold a workout an earlier chunk held (iter_log cuts between workouts).
+                if len(times) and np.isin(at, times).any():
+                    raise _Interleaved
+                times = np.union1d(times, at)
+                hit = keys[KEY].merge(unique, on=KEY, how="left", indicator=True)[
+                    "_merge"].eq("both").to_numpy()
+                if len(stored) and hit.any():
+                    pos = stored[KEY].assign(_i=np.arange(len(stored))).merge(
+                        keys.loc[hit, KEY], on=KEY)["_i"].to_numpy()
+                    matched[pos] = True
+                if len(rows):
+                    d0, d1 = rows["date"].min(), rows["date"].max()
+                    lo = d0 if lo is None else min(lo, d0)
+                    hi = d1 if hi is None else max(hi, d1)
+                counts["rows_read"] += log.rows_read
+                counts["imported"] += int((~hit).sum())
+                counts["already_stored"] += int(hit.sum())
+                counts["rejected"] += log.rows_rejected
+                counts["skipped"] += log.rows_skipped
+                counts["flagged"] += int(log.report.loc[log.report["action"] == "flagged",
+                                                        "line"].nunique()
+                                         ) if len(log.report) else 0
+                if len(log.report):
+                    rep.append(log.report)
+                if (~hit).any():
+                    mine.append(_write_part(st.sets_path, a.id, rows[~hit]))
+                    if more:
+                        new_keys.append(keys[~hit])
+                del log, rows, keys  # hold no chunk while the next is read
+        except BaseException:
+            for act in mine:  # this file's parts are in no commit: remove them
+                (st.sets_path / act.path).unlink(missing_ok=True)
+            raise
+        actions.extend(mine)
+        span = (stored["source_format"].eq(fmt) & stored["date"].between(lo, hi)).to_numpy() \
+            if lo is not None else np.zeros(len(stored), dtype=bool)
+        gone = stored[span & ~matched]
+        report = pd.concat(rep, ignore_index=True) if rep else _empty(REPORT_SCHEMA).drop(
+            columns=["ingest_id", "athlete", "sha256"])
+        report = report.assign(ingest_id=ingest_id, athlete=a.id, sha256=digest)
+        if len(gone):
+            report = pd.concat([report, pd.DataFrame({
+                "ingest_id": ingest_id, "athlete": a.id, "sha256": digest,
+                "file": str(p), "line": 0, "column": "",
+                "value": (gone["performed_at"].astype(str) + " " + gone["exercise"]
+                          + " set " + gone["set"].astype(str)),
+                "problem": "stored set not in this export (kept in the store)",
+                "action": "missing"})], ignore_index=True)
+        if len(report):
+            reports.append(report)
+        record(a.id, "log", p, digest, fmt, **counts, missing=len(gone))
+        r = records[-1]
+        assert r["rows_read"] == (r["imported"] + r["already_stored"] + r["rejected"]
+                                  + r["skipped"]), "every row is counted once"
+        return pd.concat([stored, *new_keys], ignore_index=True) if new_keys else stored
 
     # Each file's new sets go to their own Parquet file in the athlete's partition as they
     # come (memory holds one export at a time); one Delta commit then adds them all. Files
     # of an interrupted ingest are in no commit: readers never see them (VACUUM removes them).
-    actions = []
-    for a, new in batches():
-        actions.append(_write_part(st.sets_path, a, new))
+    read_all()
     if actions:
         from deltalake import DeltaTable
 

@@ -187,3 +187,39 @@ def test_app_logs_without_keys_match_per_athlete_as_analyse_does():
         whole = ok.groupby(due["session_id"]).all()
         assert rows.loc[a, "compliance_sessions"] == pytest.approx(whole.mean())
         assert rows.loc[a, "sessions_due"] == len(whole)
+
+
+def test_vectorised_rules_equal_analyse_athlete_by_athlete():
+    """Several athletes in one call (warm-ups, extra heavy singles, short and missed sets,
+    pain): each row holds what ``analyse`` of that athlete alone says."""
+    import numpy as np
+
+    from planner.cohorts import athlete_rows
+    from tests.logkit import simulate
+
+    plan = planner.generate(planner.PlanConfig(weeks=6, start_date="2026-02-02"))
+    as_of = pd.Timestamp("2026-03-08")
+    logs = {f"p{i}": simulate(plan.table, np.random.default_rng(10 + i), miss=0.1 * i,
+                              short=0.2 * i, extras=i % 2 == 1,
+                              pain=("flare", "calm", None)[i % 3])
+            for i in range(5)}
+    logs = {a: t[t["date"] <= as_of] for a, t in logs.items()}  # the cohort ignores later
+    sets = pd.concat([t.assign(athlete=a) for a, t in logs.items()], ignore_index=True)
+    plans = pd.concat([plan.table.assign(athlete=a) for a in logs], ignore_index=True)
+    rows = athlete_rows(sets, plans, as_of)[0].set_index("athlete")
+    for a, log in logs.items():
+        an = planner.analyse(log, plan, as_of=as_of)
+        due = an.sessions[an.sessions["band"] != "planned"]
+        ok = due["band"].isin(["done", "over"])
+        for e, v in ok.groupby(due["exercise"]).mean().items():
+            assert rows.loc[a, f"compliance_{e}"] == pytest.approx(v), (a, e)
+        whole = ok.groupby(due["session_id"]).all()
+        assert rows.loc[a, "compliance_sessions"] == pytest.approx(whole.mean()), a
+        assert rows.loc[a, "sessions_due"] == len(whole)
+        trend = an.summary["e1rm_trend_kg_per_week"]
+        got = rows.loc[a, "e1rm_trend_kg_per_week"]
+        assert (math.isnan(got) if trend is None else got == pytest.approx(trend)), a
+        acwr = an.acwr["rolling_coupled"].iloc[-1]
+        assert (math.isnan(rows.loc[a, "acwr"]) if pd.isna(acwr)
+                else rows.loc[a, "acwr"] == pytest.approx(acwr)), a
+        assert rows.loc[a, "pain_episodes"] == (an.summary["weeks_outside_pain_rules"] or 0)

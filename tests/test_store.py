@@ -260,3 +260,126 @@ def test_a_changed_plan_replaces_only_that_athletes_plan(tmp_path):
     plans = open_store(store).read("plans")
     assert plans.groupby("athlete").size().to_dict() == {"ann": len(three.table), "bob": two}
     assert plans.loc[plans["athlete"] == "ann", "date"].max() == pd.Timestamp("2026-03-22")
+
+
+# --- ingest in chunks: the same counts, report and store as a one-piece read ----------------
+
+ONE_PIECE = 1 << 40  # chunk_bytes larger than any file: each export read whole
+
+
+def _same_ingest(roster: Path, tmp_path: Path, chunk_bytes: int, rounds: int = 1):
+    """Ingest ``roster`` into two stores, in chunks and in one piece; both results."""
+    out = {}
+    for how, size in (("chunks", chunk_bytes), ("whole", ONE_PIECE)):
+        for _ in range(rounds):
+            out[how] = ingest(read_roster(roster, unit="kg"), tmp_path / how,
+                              chunk_bytes=size)
+    return out["chunks"], out["whole"]
+
+
+def _assert_same_store(tmp_path: Path, a, b) -> None:
+    cols = ["rows_read", "imported", "already_stored", "rejected", "skipped", "flagged",
+            "missing", "format", "status"]
+    pd.testing.assert_frame_equal(a.files[cols], b.files[cols])
+    key = ["athlete", "performed_at", "exercise", "set", "side", "occurrence"]
+    sets = [open_store(tmp_path / h).read("sets").sort_values(key).reset_index(drop=True)
+            for h in ("chunks", "whole")]
+    pd.testing.assert_frame_equal(*sets)
+    rcols = ["athlete", "line", "column", "value", "problem", "action"]
+    reps = [open_store(tmp_path / h).read("report")[rcols].sort_values(rcols[:4])
+            .reset_index(drop=True) for h in ("chunks", "whole")]
+    pd.testing.assert_frame_equal(*reps)
+
+
+def test_chunks_keep_a_multiline_note_whole(tmp_path):
+    from planner.logs.stream import iter_log
+
+    rows = []
+    for i in range(16):  # a quoted note with line breaks (and a quote) in every workout
+        day = (pd.Timestamp("2026-01-05") + pd.Timedelta(days=i)).strftime("%Y-%m-%d")
+        rows += strong_rows(day, (10, 10, 10), 60 + i)
+        rows[-2] = rows[-2][:-3] + ',"felt ""ok""\nback tight,\nstopped early",,'
+    path = write_strong(tmp_path / "roster" / "ann" / "export.csv", rows)
+    chunk = 300
+    assert path.stat().st_size > 8 * chunk
+    logs = list(iter_log(path, unit="kg", chunk_bytes=chunk))
+    assert len(logs) > 5  # many chunks, most cuts near a note
+    notes = pd.concat([lg.table for lg in logs])["note"]
+    assert (notes == 'felt "ok"\nback tight,\nstopped early').sum() == 16
+    a, b = _same_ingest(tmp_path / "roster", tmp_path, chunk)
+    assert files_row(a, "export.csv")["imported"] == 48
+    _assert_same_store(tmp_path, a, b)
+    lines = open_store(tmp_path / "chunks").read("sets")["source_line"]
+    assert lines.max() == 1 + 16 * 5  # the file's own lines: 3 rows + 2 note lines a workout
+
+
+def test_chunks_keep_fitnotes_identical_sets_of_a_day_together(tmp_path):
+    from planner.logs.stream import iter_log
+
+    lines = ["Date,Exercise,Category,Weight (kg),Reps,Distance,Distance Unit,Time"]
+    for i in range(8):  # each day: five identical deadlift sets, then two stretches
+        day = (pd.Timestamp("2026-01-05") + pd.Timedelta(days=i)).strftime("%Y-%m-%d")
+        lines += [f"{day},Deadlift,Back,60.0,5,,,"] * 5 + [f"{day},Plank,Abs,,,,,0:00:30"] * 2
+    path = tmp_path / "roster" / "ann" / "fitnotes.csv"
+    path.parent.mkdir(parents=True)
+    path.write_text("\n".join(lines) + "\n")
+    chunk = 100  # smaller than one day: a plain cut would split the identical sets
+    logs = list(iter_log(path, unit="kg", chunk_bytes=chunk))
+    assert len(logs) == 8  # one day a chunk: a day is never cut
+    a, b = _same_ingest(tmp_path / "roster", tmp_path, chunk)
+    assert files_row(a, "fitnotes.csv")["rows_read"] == 56
+    assert files_row(a, "fitnotes.csv")["imported"] == files_row(b, "fitnotes.csv")["imported"]
+    _assert_same_store(tmp_path, a, b)
+    sets = open_store(tmp_path / "chunks").read("sets")
+    dl = sets[sets["exercise"] == "deadlift"]
+    assert len(dl) == 40 and dl.groupby("date").size().eq(5).all()  # all five kept, each day
+
+
+def test_chunked_cumulative_exports_and_reingest(tmp_path):
+    roster = tmp_path / "roster"
+    days = [(pd.Timestamp("2026-01-05") + pd.Timedelta(days=2 * i)).strftime("%Y-%m-%d")
+            for i in range(30)]
+    write_strong(roster / "ann" / "export1.csv",
+                 [r for d in days[:20] for r in strong_rows(d)])
+    a1, b1 = _same_ingest(roster, tmp_path, 400)
+    # A newer export: all history but one workout (now missing), and ten new workouts.
+    write_strong(roster / "ann" / "export2.csv",
+                 [r for d in days[:5] + days[6:] for r in strong_rows(d)])
+    a2, b2 = _same_ingest(roster, tmp_path, 400)
+    row = files_row(a2, "export2.csv")
+    assert (row["rows_read"], row["imported"], row["already_stored"], row["missing"]) == \
+        (87, 30, 57, 3)
+    _assert_same_store(tmp_path, a2, b2)
+    again = ingest(read_roster(roster, unit="kg"), tmp_path / "chunks", chunk_bytes=400)
+    assert not again.changed
+
+
+def test_chunks_of_an_export_out_of_order_fall_back_to_one_piece(tmp_path):
+    roster = tmp_path / "roster"
+    first = strong_rows(D1)
+    rows = first[:2] + [r for d in (D2, D3, D4) for r in strong_rows(d) * 3] + first[2:]
+    write_strong(roster / "ann" / "export.csv", rows)  # D1's workout at both ends
+    a, b = _same_ingest(roster, tmp_path, 200)
+    assert files_row(a, "export.csv")["rows_read"] == 30
+    _assert_same_store(tmp_path, a, b)
+
+
+@pytest.mark.skipif(not EXPORTS.is_dir(), reason="the shared real exports are absent")
+@pytest.mark.parametrize("name", ["hevy_felipe.csv", "strong_s1_kg.csv", "fitnotes_f1.csv",
+                                  "strong_s0_alt.csv", "strong_s3_example.csv"])
+def test_chunks_of_the_shared_exports_equal_one_piece(tmp_path, name):
+    from planner.logs import read_log
+    from planner.logs.stream import iter_log
+
+    whole = read_log(EXPORTS / name, unit="kg")
+    size = (EXPORTS / name).stat().st_size
+    for chunk in (size // 6, size // 2):  # a few chunks each
+        logs = list(iter_log(EXPORTS / name, unit="kg", chunk_bytes=chunk))
+        table = pd.concat([lg.table for lg in logs]).sort_values(
+            ["performed_at", "source_line"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(table, whole.table.reset_index(drop=True))
+        report = pd.concat([lg.report for lg in logs]).sort_values(
+            ["line", "rule", "column"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(report, whole.report.sort_values(
+            ["line", "rule", "column"]).reset_index(drop=True))
+        assert sum(lg.rows_read for lg in logs) == whole.rows_read
