@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8866
 
-.PHONY: setup run dashboard test browser-deps bench lint clean
+.PHONY: setup run dashboard test browser-deps bench bench-cohort lint clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench: $(STAMP) browser-deps
 	$(BIN)/python benchmarks/bench_resources.py
 	$(BIN)/python benchmarks/bench_writes.py
 	$(BIN)/python benchmarks/bench_browser.py
+
+## Coaches' figures: 200 and 1,000 synthetic athletes, Dask, one export doubling (about 20 min).
+bench-cohort: $(STAMP)
+	$(BIN)/python benchmarks/bench_cohort.py 200 1000 --doubling
 
 lint: $(STAMP)
 	$(BIN)/ruff check planner tests benchmarks
