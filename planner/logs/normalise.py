@@ -157,23 +157,23 @@ class _Rows:
             return None
         return pd.Series(at_codes(per_text, codes, missing).astype(bool), index=self.raw.index)
 
+    def note(self, mask: pd.Series | None, fld: str, rule: str, value=None, **detail) -> None:
+        """Report the kept rows of ``mask`` under ``rule``; they stay imported."""
+        if mask is None:
+            return
+        m = mask & self.keep
+        if m.any():
+            shown = self.text(fld) if value is None else value
+            self.report.add(self.lines[m], self.name(fld), shown[m], rule, **detail)
+
     def reject(self, mask: pd.Series | None, fld: str, rule: str, value=None,
                **detail) -> None:
+        """Report the kept rows of ``mask`` under ``rule`` and leave them out."""
         if mask is None:
             return
         m = mask & self.keep
-        if m.any():
-            shown = self.text(fld) if value is None else value
-            self.report.add(self.lines[m], self.name(fld), shown[m], rule, **detail)
-            self.keep &= ~m
-
-    def note(self, mask: pd.Series | None, fld: str, rule: str, value=None, **detail) -> None:
-        if mask is None:
-            return
-        m = mask & self.keep
-        if m.any():
-            shown = self.text(fld) if value is None else value
-            self.report.add(self.lines[m], self.name(fld), shown[m], rule, **detail)
+        self.note(m, fld, rule, value, **detail)
+        self.keep &= ~m
 
 
 def fit_ragged(raw: pd.DataFrame, ragged: pd.DataFrame, header: list[str], spec: Spec,
