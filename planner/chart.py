@@ -13,8 +13,10 @@ plotly's bundle once per page (the first chart asks, the others wait for the
 same promise), evaluate it once and hand each figure to plotly's own
 ``initialize`` and ``render``. Setting up a model is then instant, whatever the
 machine's load. Under anywidget plotly's widget no longer hears when its tab
-is shown or the window resized, so a ``Chart`` watches its own width and has
-plotly.js redraw it at that width: charts fill their container. Nothing
+is shown or the window resized, and a chart drawn before it is in the page is
+drawn at plotly's default 700 px; so a ``Chart`` compares the width plotly drew
+at with its box's after every draw and whenever the box changes size, and has
+plotly.js fit it again on a mismatch: charts fill their container. Nothing
 leaves the page's server: the bundle comes from the installed plotly package
 through the kernel.
 """
@@ -57,19 +59,46 @@ export default () => {
     async render({ model, el }) {
       await ready;
       const cleanup = inner.render({ model, el });
-      // Fill the container: redraw at the new width whenever it changes (a tab shown,
-      // a window resized); plotly.js listens for "resize" on charts made responsive.
-      let last = 0;
+      // Fill the container. plotly.js draws a chart that is not in the page yet (or sits
+      // in a hidden tab) at its default 700 px and redraws on a window "resize" only.
+      // So whenever the chart's box changes size, and after every draw, the width plotly
+      // drew at is compared with the box's, and a mismatch asks plotly to fit again.
+      // plotly draws into the widget's own element or into a div inside it.
+      const plot = () =>
+        el.classList.contains("js-plotly-plot") ? el : el.querySelector(".js-plotly-plot");
       let timer;
-      const watch = new ResizeObserver((entries) => {
-        const width = Math.round(entries[0].contentRect.width);
-        if (!width || width === last) return;
-        last = width;
+      let tries = 0;
+      let asked = 0;
+      const fit = () => {
+        const gd = plot();
+        if (!gd || !gd._fullLayout || el.offsetParent === null) return;
+        const want = Math.round(parseFloat(getComputedStyle(gd).width));
+        if (!want || Math.abs(want - gd._fullLayout.width) <= 2) { tries = 0; return; }
+        if (want !== asked) { asked = want; tries = 0; }
+        if (++tries > 3) return;  // a box plotly cannot fill: do not loop
         clearTimeout(timer);
-        timer = setTimeout(() => window.dispatchEvent(new Event("resize")), 60);
-      });
+        timer = setTimeout(() => {
+          if (gd._responsiveChartHandler) gd._responsiveChartHandler();
+          else window.dispatchEvent(new Event("resize"));
+        }, 60);
+      };
+      const watch = new ResizeObserver(fit);
       watch.observe(el);
+      let hooked = null;
+      const hook = () => {  // plotly's div exists once its first draw has begun
+        const gd = plot();
+        if (gd && gd.on && gd !== hooked) { hooked = gd; gd.on("plotly_afterplot", fit); }
+      };
+      let polls = 0;
+      const poll = setInterval(() => {
+        hook();
+        if (hooked || ++polls > 600) clearInterval(poll);  // a minute at most
+      }, 100);
+      hook();
+      fit();
       return () => {
+        clearInterval(poll);
+        clearTimeout(timer);
         watch.disconnect();
         if (typeof cleanup === "function") cleanup();
       };
