@@ -17,7 +17,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-import warnings
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
@@ -291,30 +290,23 @@ def download(page, click) -> Path:
 def step_tab(page, title: str) -> None:
     """Open one of the app's steps and wait until it is the one shown.
 
-    A click that lands while JupyterLab is still laying the notebook out (just after the
-    window was resized) can miss the tab; a person would click again, and so does this,
-    once the app has stopped moving. Should five clicks all miss, the tab is taken with
-    the keyboard (Enter on the focused tab, as a keyboard user would), with a warning
-    that says what the page looked like; if that fails too the test fails with it."""
+    A click that lands while JupyterLab is still laying the notebook out can miss the
+    tab; a person would click again, and so does this, once the app has stopped moving.
+    If five clicks miss, the failure says what was under the pointer."""
     tab = page.locator(".planner-steps > .lm-TabBar .lm-TabBar-tab", has_text=title)
 
     def shown() -> bool:
         return "lm-mod-current" in (tab.get_attribute("class") or "")
 
-    def opened(timeout: float) -> bool:
-        try:
-            wait_for(shown, timeout=timeout, what=f"the {title!r} step to open")
-            return True
-        except AssertionError:
-            return False
-
-    settle(page, ".planner-steps")
     for _ in range(5):
+        settle(page, ".planner-steps")
         tab.scroll_into_view_if_needed()
         tab.click()
-        if opened(5):
+        try:
+            wait_for(shown, timeout=5, what=f"the {title!r} step to open")
             return
-        settle(page, ".planner-steps")
+        except AssertionError:
+            continue
     seen = page.evaluate("""(title) => {
         const tabs = [...document.querySelectorAll('.planner-steps > .lm-TabBar .lm-TabBar-tab')];
         const t = tabs.find(e => e.textContent.includes(title));
@@ -324,13 +316,7 @@ def step_tab(page, title: str) -> None:
         return {tabs: tabs.map(e => e.className), rect: [r.x, r.y, r.width, r.height],
                 hit: hit ? hit.className : null, inside: !!(hit && t.contains(hit))};
     }""", title)
-    tab.focus()
-    page.keyboard.press("Enter")
-    if opened(10):
-        warnings.warn(f"the {title!r} step opened from the keyboard after 5 clicks missed "
-                      f"it: {seen}", stacklevel=2)
-        return
-    raise AssertionError(f"the {title!r} step did not open after 5 clicks and Enter: {seen}")
+    raise AssertionError(f"the {title!r} step did not open after 5 clicks: {seen}")
 
 
 def settle(page, selector: str, timeout: float = 10) -> None:
@@ -616,12 +602,6 @@ def test_jupyterlab_notebook_01_whole_loop_and_reload(lab, browser, tmp_path):
     move_weeks(page, -2)
     wait_for(lambda: bars(page) == 6, what="6 weekly bars after the reload and a change")
     check_plan_tabs(page, generate(PlanConfig(weeks=6, start_date=next_monday(date.today()))))
-    for width in (1366, 800):  # the app fits the notebook's width
-        page.set_viewport_size({"width": width, "height": 768})
-        page.wait_for_timeout(1500)
-        assert not truncated(page) and not settled_layout(page), (width, truncated(page),
-                                                                   layout_problems(page))
-    page.set_viewport_size({"width": 1366, "height": 768})
 
     # The loop in JupyterLab: the Strong export in, the analysis, a download.
     step_tab(page, "2 · Log")
@@ -633,5 +613,15 @@ def test_jupyterlab_notebook_01_whole_loop_and_reload(lab, browser, tmp_path):
     report = download(page, lambda: page.locator(".planner-download",
                                                  has_text="Report (HTML)").click())
     assert "<html" in report.read_text()[:300]
+
+    # The plan fits the notebook's width. This comes last: under load, JupyterLab's
+    # relayout after a window resize has, about once in ten runs, left the app's step
+    # tabs deaf to mouse and keyboard (the closing note of issue 8 says more).
+    step_tab(page, "1 · Plan")
+    for width in (1366, 800):
+        page.set_viewport_size({"width": width, "height": 768})
+        page.wait_for_timeout(1500)
+        assert not truncated(page) and not settled_layout(page), (width, truncated(page),
+                                                                   layout_problems(page))
     assert not external, external
     ctx.close()
