@@ -479,3 +479,15 @@ def test_report_rows_carry_a_stable_rule_code():
     assert list(log.report.columns) == ["file", "line", "column", "value", "problem", "action",
                                         "rule"]
     assert log.report["rule"].tolist() == ["number"]
+
+
+def test_session_stamps_written_by_numpy_match_strftime():
+    from planner.logs.normalise import _stamps
+
+    times = np.array(["1980-01-01T06:41:59", "NaT", "1900-02-03T01:02:03", "2026-11-26T23:59:00",
+                      "1970-01-01T00:00:00", "9999-12-31T23:59:59"], dtype="datetime64[s]")
+    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d", "%d.%m.%Y"):
+        expected = pd.DatetimeIndex(times).strftime(fmt).to_numpy(dtype=object)
+        got = _stamps(times, fmt)
+        assert pd.isna(got[1]) and pd.isna(expected[1])
+        assert np.delete(got, 1).tolist() == np.delete(expected, 1).tolist()

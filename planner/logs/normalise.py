@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from planner.export import unneutralise
 from planner.logs.common import (
@@ -505,11 +506,11 @@ def _plain_key(rows: _Rows, k: np.ndarray) -> pd.api.extensions.ExtensionArray:
 
 def _text_of(value: str | None, n: int) -> pd.api.extensions.ExtensionArray:
     """``n`` times the same text (or a missing value), as ``str`` built by Arrow."""
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
     if value is None:
-        return to_text(pd.Series(pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8),
-                                                           categories=[]))).array
-    return to_text(pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8),
-                                                       categories=[value]))).array
+        return pd.arrays.ArrowStringArray(pa.nulls(n, pa.large_string()), dtype=dtype)
+    return pd.arrays.ArrowStringArray(pa.repeat(pa.scalar(value, pa.large_string()), n),
+                                      dtype=dtype)
 
 
 def _blank_missing(s: pd.Series) -> pd.Series:
@@ -537,8 +538,7 @@ def _sessions(times: tuple[np.ndarray, np.ndarray], k: np.ndarray, fmt: str,
     """Session ids of the rows ``k``: each time as ``fmt`` (and "|" and the workout's
     name), formatted once per distinct time and workout (a categorical)."""
     codes, distinct = times
-    stamp_codes, stamps = pd.factorize(pd.DatetimeIndex(distinct).strftime(fmt),
-                                       use_na_sentinel=True)
+    stamp_codes, stamps = pd.factorize(_stamps(distinct, fmt), use_na_sentinel=True)
     row = at_codes(stamp_codes, codes[k], -1).astype(np.int64)
     if workout is not None:
         names = np.append(workout.cat.categories.to_numpy(dtype=object), "")
@@ -553,6 +553,25 @@ def _sessions(times: tuple[np.ndarray, np.ndarray], k: np.ndarray, fmt: str,
         text = np.asarray(stamps, dtype=object)[pairs]
     return pd.Series(pd.Categorical.from_codes(
         pair_codes, categories=pd.Index(text, dtype="str")))
+
+
+# strftime formats that numpy writes the same way, in C, for the years 1970-9999 (the
+# readers' date range): the unit of numpy's ISO text
+_ISO_UNITS = {"%Y-%m-%dT%H:%M": "m", "%Y-%m-%d": "D"}
+
+
+def _stamps(distinct: np.ndarray, fmt: str) -> np.ndarray:
+    """The distinct times as ``fmt`` (a missing value for NaT)."""
+    unit = _ISO_UNITS.get(fmt)
+    if unit is None:
+        return pd.DatetimeIndex(distinct).strftime(fmt).to_numpy(dtype=object)
+    years = distinct.astype("datetime64[Y]").astype(np.int64) + 1970
+    inside = (years >= 1970) & (years <= 9999)  # NaT is far outside
+    out = np.empty(len(distinct), dtype=object)
+    out[inside] = np.datetime_as_string(distinct[inside], unit=unit)
+    if not inside.all():
+        out[~inside] = pd.DatetimeIndex(distinct[~inside]).strftime(fmt).to_numpy(dtype=object)
+    return out
 
 
 def _duplicates(frame: pd.DataFrame, raw: pd.DataFrame, rows: _Rows, spec: Spec,

@@ -115,13 +115,26 @@ def parse_times(u: pd.Series, formats: tuple[str, ...]) -> tuple[np.ndarray, np.
         parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
         # strptime rolls 2024-02-30 over to 2024-03-01: keep a time only if it reads back
         # as written (leading zeros and letter case aside)
-        same = pc.equal(_fold_numbers(pc.strftime(parsed, format=fmt)), _fold_numbers(text))
-        ok = pc.fill_null(same, False).to_numpy(zero_copy_only=False)
+        ok = _reads_back(parsed, text, fmt)
         out[todo[ok]] = parsed.filter(pa.array(ok)).to_numpy(zero_copy_only=False).astype(
             "datetime64[s]")
         todo = todo[~ok]
     return (out,
             tz.to_numpy(zero_copy_only=False).astype(bool))
+
+
+def _reads_back(parsed, text, fmt: str) -> np.ndarray:
+    """Whether each parsed time, written with ``fmt``, gives its text back (leading zeros
+    and letter case aside). Most texts read back to the letter; only the others are
+    folded and compared again."""
+    back = pc.strftime(parsed, format=fmt)
+    ok = np.array(pc.fill_null(pc.equal(back, text), False), dtype=bool)
+    other = np.flatnonzero(~ok & np.array(pc.is_valid(parsed), dtype=bool))
+    if len(other):
+        at = pa.array(other)
+        same = pc.equal(_fold_numbers(back.take(at)), _fold_numbers(text.take(at)))
+        ok[other] = pc.fill_null(same, False).to_numpy(zero_copy_only=False)
+    return ok
 
 
 def _fold_numbers(text):
