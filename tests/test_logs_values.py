@@ -76,3 +76,21 @@ def test_parse_times_reads_back_folded_texts_and_refuses_rolled_over_dates():
                          ("%d %b %Y, %H:%M",))
     assert got[:2].tolist() == [np.datetime64("2026-04-08T16:50:00")] * 2
     assert np.isnat(got[2])
+
+
+def test_times_written_by_numpy_match_arrows_strftime():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from planner.logs.values import ISO_WRITERS, _write_times
+
+    rng = np.random.default_rng(5)
+    low, high = (np.datetime64(t, "s").astype(np.int64) for t in ("1000-01-01", "9999-12-31"))
+    secs = rng.integers(low, high, 2000).astype("datetime64[s]")
+    secs[:3] = np.array(["1000-01-01", "9999-12-31T23:59:59", "2024-02-29T12:00"],
+                        dtype="datetime64[s]")
+    secs[3] = np.datetime64("NaT")
+    for times in (secs, np.array(["0001-01-01", "NaT"], dtype="datetime64[s]")):
+        parsed = pa.array(times)
+        for fmt in ISO_WRITERS:
+            assert _write_times(parsed, fmt).equals(pc.strftime(parsed, format=fmt))
