@@ -491,3 +491,21 @@ def test_session_stamps_written_by_numpy_match_strftime():
         got = _stamps(times, fmt)
         assert pd.isna(got[1]) and pd.isna(expected[1])
         assert np.delete(got, 1).tolist() == np.delete(expected, 1).tolist()
+
+
+def test_repeated_rows_found_when_the_codes_overflow_one_integer():
+    from planner.logs.normalise import _repeats
+
+    rng = np.random.default_rng(3)
+    n = 5000
+    # five columns of a million values each cannot be packed into 62 bits at once
+    wide = [rng.integers(0, 4, n) for _ in range(5)] + [rng.integers(0, 2, n)]
+    columns = [pd.Series(pd.Categorical.from_codes(
+        codes, categories=pd.RangeIndex(1_000_000 if i < 5 else 2))) for i, codes in
+        enumerate(wide)]
+    at = np.sort(rng.choice(n, 4000, replace=False))
+    expected = pd.DataFrame({i: c[at] for i, c in enumerate(wide)}).duplicated()
+    got = _repeats(columns, at)
+    assert got.sum() > 0 and got.tolist() == expected.tolist()
+    # rows equal in the wide columns but not in the last one are no repeats
+    assert not _repeats([columns[0], columns[5]], np.array([0]))[0]
