@@ -370,3 +370,35 @@ def test_log_template_from_a_plan_keeps_its_unit(tmp_path):
     path = write_log_template(plan, tmp_path / "log.csv")
     header = path.read_text().splitlines()[0].split(",")
     assert "load_lb" in header and "done_load_lb" in header and "load_kg" not in header
+
+
+@pytest.mark.parametrize("block", [97, 256, 1000, 1 << 24])
+@pytest.mark.parametrize("multiline", [False, True])
+@pytest.mark.parametrize("ragged", [False, True])
+def test_blocks_cut_at_any_line_end_read_like_the_careful_reader(monkeypatch, block,
+                                                                 multiline, ragged):
+    # the fast read (blocks cut at any line end) is kept only when it is right; a quoted
+    # note over several lines, wherever a block ends, sends the file to the careful read
+    from planner.logs import source
+
+    head = "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Seconds,Notes\n"
+    rows = []
+    for i in range(120):
+        note = f'"line one\nline ""two"", {i}"' if multiline and i % 17 == 5 else f"n{i % 3}"
+        rows.append(f"2024-03-{1 + i // 10:02d} 10:00:00,A,1h,Deadlift,{i % 10 + 1},"
+                    f"{60 + i % 7},5,,{note}")
+    if ragged:
+        rows[40] += ",extra"
+    text = head + "\r\n".join(rows[:60]) + "\n\n" + "\n".join(rows[60:]) + "\n"
+
+    def read():
+        log = parse_log(text.encode(), unit="kg", name="s.csv")
+        return log.table, log.report
+
+    monkeypatch.setattr(source, "BLOCK_BYTES", block)
+    fast = read()
+    monkeypatch.setattr(source, "_quick_read", lambda *args: None)
+    careful = read()
+    pd.testing.assert_frame_equal(fast[0], careful[0])
+    pd.testing.assert_frame_equal(fast[1], careful[1])
+    assert len(fast[0]) == 120 - ragged

@@ -479,3 +479,33 @@ def test_report_rows_carry_a_stable_rule_code():
     assert list(log.report.columns) == ["file", "line", "column", "value", "problem", "action",
                                         "rule"]
     assert log.report["rule"].tolist() == ["number"]
+
+
+def test_session_stamps_written_by_numpy_match_strftime():
+    from planner.logs.normalise import _stamps
+
+    times = np.array(["1980-01-01T06:41:59", "NaT", "1900-02-03T01:02:03", "2026-11-26T23:59:00",
+                      "1970-01-01T00:00:00", "9999-12-31T23:59:59"], dtype="datetime64[s]")
+    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d", "%d.%m.%Y"):
+        expected = pd.DatetimeIndex(times).strftime(fmt).to_numpy(dtype=object)
+        got = _stamps(times, fmt)
+        assert pd.isna(got[1]) and pd.isna(expected[1])
+        assert np.delete(got, 1).tolist() == np.delete(expected, 1).tolist()
+
+
+def test_repeated_rows_found_when_the_codes_overflow_one_integer():
+    from planner.logs.normalise import _repeats
+
+    rng = np.random.default_rng(3)
+    n = 5000
+    # five columns of a million values each cannot be packed into 62 bits at once
+    wide = [rng.integers(0, 4, n) for _ in range(5)] + [rng.integers(0, 2, n)]
+    columns = [pd.Series(pd.Categorical.from_codes(
+        codes, categories=pd.RangeIndex(1_000_000 if i < 5 else 2))) for i, codes in
+        enumerate(wide)]
+    at = np.sort(rng.choice(n, 4000, replace=False))
+    expected = pd.DataFrame({i: c[at] for i, c in enumerate(wide)}).duplicated()
+    got = _repeats(columns, at)
+    assert got.sum() > 0 and got.tolist() == expected.tolist()
+    # rows equal in the wide columns but not in the last one are no repeats
+    assert not _repeats([columns[0], columns[5]], np.array([0]))[0]

@@ -63,3 +63,34 @@ def test_by_unique_calls_once_per_distinct_value():
 def test_format_times():
     when = pd.Series([pd.Timestamp("2026-01-05 10:00")] * 2 + [pd.Timestamp("2026-01-06")])
     assert format_times(when, "%Y-%m-%d").tolist() == ["2026-01-05", "2026-01-05", "2026-01-06"]
+
+
+def test_parse_times_reads_back_folded_texts_and_refuses_rolled_over_dates():
+    # read back to the letter, with leading zeros left out or another letter case, or not
+    # at all (strptime rolls 30 February over to March)
+    got, _ = parse_times(texts("2024-03-01", "2024-3-1", "2024-02-30", "", "soon"),
+                         ("%Y-%m-%d",))
+    assert got[:2].tolist() == [np.datetime64("2024-03-01T00:00:00")] * 2
+    assert np.isnat(got[2:]).all()
+    got, _ = parse_times(texts("8 apr 2026, 16:50", "08 Apr 2026, 16:50", "31 Apr 2026, 10:00"),
+                         ("%d %b %Y, %H:%M",))
+    assert got[:2].tolist() == [np.datetime64("2026-04-08T16:50:00")] * 2
+    assert np.isnat(got[2])
+
+
+def test_times_written_by_numpy_match_arrows_strftime():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from planner.logs.values import ISO_WRITERS, _write_times
+
+    rng = np.random.default_rng(5)
+    low, high = (np.datetime64(t, "s").astype(np.int64) for t in ("1000-01-01", "9999-12-31"))
+    secs = rng.integers(low, high, 2000).astype("datetime64[s]")
+    secs[:3] = np.array(["1000-01-01", "9999-12-31T23:59:59", "2024-02-29T12:00"],
+                        dtype="datetime64[s]")
+    secs[3] = np.datetime64("NaT")
+    for times in (secs, np.array(["0001-01-01", "NaT"], dtype="datetime64[s]")):
+        parsed = pa.array(times)
+        for fmt in ISO_WRITERS:
+            assert _write_times(parsed, fmt).equals(pc.strftime(parsed, format=fmt))

@@ -131,12 +131,16 @@ def _parse(src: Source, unit: str | None, expect: str | None,
     if expect is not None and fmt != expect:
         raise LogFormatError(f"{src.name}: line 1: expected a {expect} log, found {fmt}")
     spec = check_template_header(first, src.name) if fmt == "template" else SPECS[fmt]
-    # Fields whose texts rarely repeat are read as plain text, the rest dictionary-encoded.
+    # Fields whose texts rarely repeat are read as plain text, the rest dictionary-encoded;
+    # so are the columns no check reads when rows are not compared whole (plain text is
+    # read faster than codes, and these are only tested for blanks).
     plain: tuple[int, ...] = ()
-    if spec.plain and not headerless:
+    if (spec.plain or spec.duplicates != "row") and not headerless:
         with contextlib.suppress(LogFormatError):  # said below, with the header's line
-            plain = tuple(i for f, i in resolve(first, spec, src.name, 1).items()
-                          if f in spec.plain)
+            found = resolve(first, spec, src.name, 1)
+            plain = tuple(i for f, i in found.items() if f in spec.plain)
+            if spec.duplicates != "row":
+                plain += tuple(i for i in range(len(first)) if i not in found.values())
     records = read_records(src, len(first), plain)
     table, lines = records.table, records.lines
     blank = _blank(table)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from planner.export import unneutralise
 from planner.logs.common import (
@@ -459,38 +460,50 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         else values["hold"]
     if spec.zero_load_is_none:
         load_kg = load_kg.where(load_kg != 0)
+    if spec.fmt == "template":
+        number = by_unique(rows.text("set").iloc[k], to_float).astype("float64").to_numpy()
+        set_number = np.where((number == number.round()) & (np.abs(number) < 1e6), number,
+                              np.nan)
+    else:  # sets numbered per session and exercise, in time order (the frame's order)
+        key = session.cat.codes.to_numpy().astype(np.int64) * (
+            len(exercise.cat.categories) + 1) + exercise.cat.codes.to_numpy()
+        set_number = pd.Series(key).groupby(key, sort=False).cumcount().to_numpy() + 1
+    # Every column built in its final dtype and handed over without a copy: no block of
+    # floats is stacked and split again.
     frame = pd.DataFrame({
         "performed_at": performed_at.to_numpy(),
         "date": performed_at.dt.normalize().to_numpy(),
         "session_id": to_text(session).array,
         "workout": to_text(workout).array,
-        "exercise": exercise.array,
-        "source_exercise": source_exercise.array,
-        "set_type": set_type.iloc[k].array,
-        "reps": reps.to_numpy()[k].round(),
-        "hold_s": values["hold"].to_numpy()[k],
-        "side": side.iloc[k].array,
-        "load_kg": load_kg.to_numpy()[k],
-        **{c: values[c].to_numpy()[k] for c in ("rpe", "pain_during", "pain_after",
-                                                 "pain_next_morning", "session_rpe")},
-        "session_min": session_min.to_numpy(),
+        "exercise": to_text(exercise).array,
+        "source_exercise": to_text(source_exercise).array,
+        "set": _integers(set_number),
+        "set_type": to_text(set_type.iloc[k]).array,
+        "reps": _integers(reps.to_numpy()[k].round()),
+        "hold_s": _floats(values["hold"].to_numpy()[k]),
+        "side": to_text(side.iloc[k]).array,
+        "load_kg": _floats(load_kg.to_numpy()[k]),
+        **{c: _floats(values[c].to_numpy()[k] if rows.has(c) else np.full(len(k), np.nan))
+           for c in ("rpe", "pain_during", "pain_after", "pain_next_morning", "session_rpe")},
+        "session_min": _floats(session_min.to_numpy()),
         "note": note.array,
         "key": _plain_key(rows, k),
-        "source_line": rows.lines.to_numpy()[k],
-    })
-    frame["source_file"] = _text_of(name, len(k))
-    if spec.fmt == "template":
-        number = by_unique(rows.text("set").iloc[k], to_float).astype("float64").to_numpy()
-        frame["set"] = np.where((number == number.round()) & (np.abs(number) < 1e6), number,
-                                np.nan)
-    else:  # sets numbered per session and exercise, in time order (the frame's order)
-        key = session.cat.codes.to_numpy().astype(np.int64) * (
-            len(exercise.cat.categories) + 1) + exercise.cat.codes.to_numpy()
-        frame["set"] = pd.Series(key).groupby(key, sort=False).cumcount().to_numpy() + 1
+        "source_file": _text_of(name, len(k)),
+        "source_line": _integers(rows.lines.to_numpy()[k]),
+    }, copy=False)
     _duplicates(frame, raw, rows, spec, k)
-    for c in ("exercise", "source_exercise", "set_type", "side"):
-        frame[c] = to_text(frame[c])
     return _finish(frame, report, spec.fmt, summary_unit, rows_read, name)
+
+
+def _floats(values: np.ndarray) -> pd.arrays.FloatingArray:
+    """``Float64`` of floats, NaN as a missing value (as ``astype("Float64")``)."""
+    values = np.asarray(values, dtype="float64")
+    return pd.arrays.FloatingArray(values, np.isnan(values))
+
+
+def _integers(values: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``Int64`` of whole numbers (floats with NaN for missing ones, or integers)."""
+    return pd.array(values, dtype="Int64")
 
 
 def _plain_key(rows: _Rows, k: np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -505,11 +518,11 @@ def _plain_key(rows: _Rows, k: np.ndarray) -> pd.api.extensions.ExtensionArray:
 
 def _text_of(value: str | None, n: int) -> pd.api.extensions.ExtensionArray:
     """``n`` times the same text (or a missing value), as ``str`` built by Arrow."""
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
     if value is None:
-        return to_text(pd.Series(pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8),
-                                                           categories=[]))).array
-    return to_text(pd.Series(pd.Categorical.from_codes(np.zeros(n, dtype=np.int8),
-                                                       categories=[value]))).array
+        return pd.arrays.ArrowStringArray(pa.nulls(n, pa.large_string()), dtype=dtype)
+    return pd.arrays.ArrowStringArray(pa.repeat(pa.scalar(value, pa.large_string()), n),
+                                      dtype=dtype)
 
 
 def _blank_missing(s: pd.Series) -> pd.Series:
@@ -537,8 +550,7 @@ def _sessions(times: tuple[np.ndarray, np.ndarray], k: np.ndarray, fmt: str,
     """Session ids of the rows ``k``: each time as ``fmt`` (and "|" and the workout's
     name), formatted once per distinct time and workout (a categorical)."""
     codes, distinct = times
-    stamp_codes, stamps = pd.factorize(pd.DatetimeIndex(distinct).strftime(fmt),
-                                       use_na_sentinel=True)
+    stamp_codes, stamps = pd.factorize(_stamps(distinct, fmt), use_na_sentinel=True)
     row = at_codes(stamp_codes, codes[k], -1).astype(np.int64)
     if workout is not None:
         names = np.append(workout.cat.categories.to_numpy(dtype=object), "")
@@ -555,6 +567,25 @@ def _sessions(times: tuple[np.ndarray, np.ndarray], k: np.ndarray, fmt: str,
         pair_codes, categories=pd.Index(text, dtype="str")))
 
 
+# strftime formats that numpy writes the same way, in C, for the years 1970-9999 (the
+# readers' date range): the unit of numpy's ISO text
+_ISO_UNITS = {"%Y-%m-%dT%H:%M": "m", "%Y-%m-%d": "D"}
+
+
+def _stamps(distinct: np.ndarray, fmt: str) -> np.ndarray:
+    """The distinct times as ``fmt`` (a missing value for NaT)."""
+    unit = _ISO_UNITS.get(fmt)
+    if unit is None:
+        return pd.DatetimeIndex(distinct).strftime(fmt).to_numpy(dtype=object)
+    years = distinct.astype("datetime64[Y]").astype(np.int64) + 1970
+    inside = (years >= 1970) & (years <= 9999)  # NaT is far outside
+    out = np.empty(len(distinct), dtype=object)
+    out[inside] = np.datetime_as_string(distinct[inside], unit=unit)
+    if not inside.all():
+        out[~inside] = pd.DatetimeIndex(distinct[~inside]).strftime(fmt).to_numpy(dtype=object)
+    return out
+
+
 def _duplicates(frame: pd.DataFrame, raw: pd.DataFrame, rows: _Rows, spec: Spec,
                 k: np.ndarray) -> None:
     if spec.duplicates == "key" and frame["key"].notna().any():
@@ -564,23 +595,50 @@ def _duplicates(frame: pd.DataFrame, raw: pd.DataFrame, rows: _Rows, spec: Spec,
             rows.report.add(frame.loc[dups, "source_line"], rows.name("key"),
                             frame.loc[dups, "key"], "duplicate-key")
     elif spec.duplicates == "row" and len(frame):
-        # Rows compared to the letter, as the codes of their raw texts (one per column).
-        # The codes are packed into one integer per row, re-numbered before they overflow.
-        key = np.zeros(len(raw), dtype=np.int64)
-        top = 0
-        for c in (c for c in raw.columns if c != "_line"):
-            col = as_codes(raw[c])
-            size = len(col.cat.categories) + 1
-            if top >= (2 ** 62) // size:
-                key = pd.factorize(key)[0].astype(np.int64)
-                top = int(key.max(initial=0))
-            key = key * size + (col.cat.codes.to_numpy().astype(np.int64) + 1)
-            top = top * size + size
-        dups = pd.Series(key[k]).duplicated(keep="first").to_numpy()
+        # Rows compared to the letter, as the codes of their raw texts (one per column)
+        dups = _repeats([as_codes(raw[c]) for c in raw.columns if c != "_line"], k)
         if dups.any():
             fld = "set" if rows.has("set") else "exercise"
             rows.report.add(frame.loc[dups, "source_line"], rows.name(fld),
                             rows.text(fld).iloc[k][dups].astype("str"), "duplicate-row")
+
+
+def _repeats(columns: list[pd.Series], at: np.ndarray) -> np.ndarray:
+    """Whether each row ``at`` repeats an earlier one of ``at`` in every one of ``columns``
+    (categoricals). The codes are packed into one integer per row, first those of the
+    columns with the most distinct values, as many as fit in 62 bits: only rows that share
+    these can repeat one another, and only they (few, as a rule) are compared on all."""
+    columns = sorted(columns, key=lambda col: -len(col.cat.categories))
+    key, partial = _packed(columns, at)
+    if not partial:
+        return pd.Series(key).duplicated(keep="first").to_numpy()
+    out = np.zeros(len(at), dtype=bool)
+    maybe = np.flatnonzero(pd.Series(key).duplicated(keep=False).to_numpy())
+    key = _packed(columns, at[maybe], renumber=True)[0]
+    out[maybe] = pd.Series(key).duplicated(keep="first").to_numpy()
+    return out
+
+
+def _packed(columns: list[pd.Series], at: np.ndarray, renumber: bool = False
+            ) -> tuple[np.ndarray, bool]:
+    """The codes of ``columns`` (categoricals) at the rows ``at``, packed into one integer
+    per row (equal rows, equal integers). Without ``renumber``, stops at the first column
+    that would overflow 62 bits and says whether columns were left out; with it, the
+    packed integers are numbered anew (1, 2, ...) whenever they would overflow."""
+    key = np.zeros(len(at), dtype=np.int64)
+    top = 0
+    for col in columns:
+        size = len(col.cat.categories) + 1
+        if top >= (2 ** 62) // size:
+            if not renumber:
+                return key, True
+            key = pd.factorize(key)[0].astype(np.int64)
+            top = int(key.max(initial=0))
+        key *= size
+        key += col.cat.codes.to_numpy()[at]
+        key += 1
+        top = top * size + size
+    return key, False
 
 
 def _finish(frame: pd.DataFrame, report: Report, fmt: str, unit: str, rows_read: int,

@@ -25,6 +25,7 @@ import pyarrow.csv as pcsv
 from planner.logs.common import LogFormatError
 
 DELIMITERS = (",", ";", "\t")
+BLOCK_BYTES = 1 << 24  # the CSV reader's block: the unit of its parallel work
 
 
 @dataclass
@@ -125,12 +126,15 @@ def _newlines(column: pa.ChunkedArray) -> np.ndarray:
         np.int64)
 
 
-def _parse(src: Source, ncols: int, threads: bool = False, plain: tuple[int, ...] = ()):
+def _parse(src: Source, ncols: int, threads: bool = False, plain: tuple[int, ...] = (),
+           newlines: bool = True):
     """One pass over the file. Every column is read dictionary-encoded: a text is stored
     once however often it repeats, and the checks work on the distinct texts. With
     ``threads`` blocks are parsed in parallel, but ragged rows may then come without
     their record numbers (see :func:`read_records`). The columns ``plain`` (texts that
-    rarely repeat, such as a key per row) are read as plain text."""
+    rarely repeat, such as a key per row) are read as plain text. Without ``newlines``
+    the file is cut into blocks at any line end (faster), which is right only when no
+    quoted value holds a line end: see :func:`_one_line_records`."""
     invalid: list[tuple[int | None, int, str]] = []
 
     def handler(row) -> str:
@@ -144,8 +148,8 @@ def _parse(src: Source, ncols: int, threads: bool = False, plain: tuple[int, ...
     table = pcsv.read_csv(
         buffer,
         read_options=pcsv.ReadOptions(column_names=names, use_threads=threads,
-                                      block_size=1 << 24),
-        parse_options=pcsv.ParseOptions(delimiter=src.delimiter, newlines_in_values=True,
+                                      block_size=BLOCK_BYTES),
+        parse_options=pcsv.ParseOptions(delimiter=src.delimiter, newlines_in_values=newlines,
                                         ignore_empty_lines=False, invalid_row_handler=handler),
         convert_options=pcsv.ConvertOptions(
             column_types={n: pa.string() if i in plain else pa.dictionary(pa.int32(), pa.string())
@@ -156,16 +160,39 @@ def _parse(src: Source, ncols: int, threads: bool = False, plain: tuple[int, ...
     return table, invalid
 
 
+def _quick_read(src: Source, ncols: int, plain: tuple[int, ...], total_lines: int):
+    """The file read in parallel with blocks cut at any line end, and whether that read is
+    right: every record whole and on a line of its own (as many records as lines, none
+    ragged). A quoted value holding a line end either makes a record of several lines
+    (fewer records than lines) or, cut at a block's end, leaves a block that does not
+    parse (ragged records or an error): the file must then be read again with the line
+    ends in quoted values respected. None for an error."""
+    try:
+        table, invalid = _parse(src, ncols, threads=True, plain=plain, newlines=False)
+    except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc):
+            raise
+        return None
+    return table, invalid, not invalid and table.num_rows == total_lines
+
+
 def read_records(src: Source, ncols: int, plain: tuple[int, ...] = ()) -> Records:
     """Every record of ``src`` in one pass; see :class:`Records`. The columns ``plain`` are
     read as plain text, the others dictionary-encoded."""
+    total_lines = _physical_lines(src.data)
     try:
         try:
             # In parallel first; a file with ragged rows is read again in one serial pass,
             # which numbers them (threads do not)
-            table, invalid = _parse(src, ncols, threads=True, plain=plain)
-            if invalid:
+            quick = _quick_read(src, ncols, plain, total_lines)
+            if quick is not None and quick[2]:
+                table, invalid = quick[:2]
+            elif quick is not None and quick[1]:
                 table, invalid = _parse(src, ncols, plain=plain)
+            else:
+                table, invalid = _parse(src, ncols, threads=True, plain=plain)
+                if invalid:
+                    table, invalid = _parse(src, ncols, plain=plain)
         except pa.ArrowInvalid as exc:
             if "UTF8" not in str(exc):
                 raise
@@ -176,6 +203,7 @@ def read_records(src: Source, ncols: int, plain: tuple[int, ...] = ()) -> Record
                 line = src.data[: err.start].count(b"\n") + 1
             # Windows-1252 (Western European), the usual alternative; undefined bytes replaced
             src.data = src.data.decode("cp1252", errors="replace").encode("utf-8")
+            total_lines = _physical_lines(src.data)
             table, invalid = _parse(src, ncols, plain=plain)
             src.notes.append(f"line {line}: the file is not UTF-8; read it as Windows-1252 "
                              "(Western European)")
@@ -184,7 +212,6 @@ def read_records(src: Source, ncols: int, plain: tuple[int, ...] = ()) -> Record
         raise LogFormatError(f"{src.name}: the file cannot be read as CSV ({message}); "
                              "expected comma- or semicolon-separated values") from None
     n_records = table.num_rows + len(invalid)
-    total_lines = _physical_lines(src.data)
     if n_records == total_lines and not invalid:
         lines = np.arange(1, n_records + 1, dtype=np.int64)
         ragged = pd.DataFrame({"line": pd.Series(dtype="int64"),

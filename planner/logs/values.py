@@ -39,10 +39,10 @@ def at_codes(values, codes: np.ndarray, missing=np.nan) -> np.ndarray:
     if len(values) == 0:
         return np.full(len(codes), missing, dtype=object if isinstance(missing, str)
                        else np.result_type(values.dtype, type(missing)))
+    if not len(codes) or codes.min() >= 0:  # nothing missing: one pass
+        return values[codes]
     out = values[np.where(codes >= 0, codes, 0)]
-    if (codes < 0).any():
-        out = np.where(codes >= 0, out, missing)
-    return out
+    return np.where(codes >= 0, out, missing)
 
 
 def recode(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
@@ -115,13 +115,47 @@ def parse_times(u: pd.Series, formats: tuple[str, ...]) -> tuple[np.ndarray, np.
         parsed = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
         # strptime rolls 2024-02-30 over to 2024-03-01: keep a time only if it reads back
         # as written (leading zeros and letter case aside)
-        same = pc.equal(_fold_numbers(pc.strftime(parsed, format=fmt)), _fold_numbers(text))
-        ok = pc.fill_null(same, False).to_numpy(zero_copy_only=False)
+        ok = _reads_back(parsed, text, fmt)
         out[todo[ok]] = parsed.filter(pa.array(ok)).to_numpy(zero_copy_only=False).astype(
             "datetime64[s]")
         todo = todo[~ok]
     return (out,
             tz.to_numpy(zero_copy_only=False).astype(bool))
+
+
+def _reads_back(parsed, text, fmt: str) -> np.ndarray:
+    """Whether each parsed time, written with ``fmt``, gives its text back (leading zeros
+    and letter case aside). Most texts read back to the letter; only the others are
+    folded and compared again."""
+    back = _write_times(parsed, fmt)
+    ok = np.array(pc.fill_null(pc.equal(back, text), False), dtype=bool)
+    other = np.flatnonzero(~ok & np.array(pc.is_valid(parsed), dtype=bool))
+    if len(other):
+        at = pa.array(other)
+        same = pc.equal(_fold_numbers(back.take(at)), _fold_numbers(text.take(at)))
+        ok[other] = pc.fill_null(same, False).to_numpy(zero_copy_only=False)
+    return ok
+
+
+# ISO formats that numpy writes as Arrow's strftime does, for the years 1000-9999: the
+# unit of numpy's text, and whether its "T" is a space in the format
+ISO_WRITERS = {"%Y-%m-%d %H:%M:%S": ("s", True), "%Y-%m-%d %H:%M": ("m", True),
+               "%Y-%m-%d": ("D", False)}
+
+
+def _write_times(parsed, fmt: str):
+    """``pc.strftime(parsed, format=fmt)``; ISO formats written by numpy (in C, and
+    several times faster) when every time lies in the years 1000-9999."""
+    if fmt not in ISO_WRITERS or parsed.null_count == len(parsed):
+        return pc.strftime(parsed, format=fmt)
+    unit, space = ISO_WRITERS[fmt]
+    when = parsed.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+    valid = ~np.isnat(when)
+    years = when[valid].astype("datetime64[Y]").astype(np.int64) + 1970
+    if len(years) and (years.min() < 1000 or years.max() > 9999):
+        return pc.strftime(parsed, format=fmt)
+    text = pa.array(np.datetime_as_string(when, unit=unit), pa.string(), mask=~valid)
+    return pc.replace_substring(text, "T", " ") if space else text
 
 
 def _fold_numbers(text):
