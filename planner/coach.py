@@ -134,6 +134,12 @@ COACH_STYLE = """
 """
 
 
+def _wide() -> dict:
+    """A source field's look: labels of one width, the field as wide as fits up to 46em."""
+    return {"style": {"description_width": "9em"},
+            "layout": w.Layout(width="100%", max_width="46em")}
+
+
 class RosterTable(anywidget.AnyWidget):
     """One row per athlete; a click on a heading sorts by it (again: the other way round),
     a click on a name calls ``on_open(athlete)``. ``flags`` is :func:`roster_flags`' table."""
@@ -267,7 +273,7 @@ class CoachApp(w.VBox):
     def __init__(self, source: str | Path | None = None, *, store: str | Path | None = None,
                  unit: str | None = None, as_of=None,
                  search: list[str | Path] | None = None) -> None:
-        from planner.logpanel import AnalysisPanel
+        from planner.logpanel import AnalysisPanel, upload_button
 
         self.store = None
         self.cohort = None
@@ -279,21 +285,17 @@ class CoachApp(w.VBox):
                                    [Path.cwd(), Path.cwd().parent])]
         self.found = w.Dropdown(options=[("choose one found on this computer…", "")]
                                 + [(label, str(p)) for label, p in find_sources(roots)],
-                                value="",
-                                description="Found here", style={"description_width": "9em"},
-                                layout=w.Layout(width="100%", max_width="46em"))
+                                value="", description="Found here", **_wide())
         self.path = w.Text(value=str(source or ""), description="Roster or store",
                            placeholder="a folder on this computer, e.g. /home/me/clinic-store",
                            tooltip="A store folder (planner ingest ... --store), a roster "
                                    "folder (one folder per athlete) or a roster CSV",
-                           style={"description_width": "9em"},
-                           layout=w.Layout(width="100%", max_width="46em"))
+                           **_wide())
         self.store_path = w.Text(value=str(store or ""), description="Keep store in",
                                  placeholder="optional: where a roster's store is written",
                                  tooltip="A roster is ingested into this store folder; left "
                                          "empty, into a temporary one for this session",
-                                 style={"description_width": "9em"},
-                                 layout=w.Layout(width="100%", max_width="46em"))
+                                 **_wide())
         self.unit = w.ToggleButtons(options=[("kg", "kg"), ("lb", "lb")], value=unit,
                                     description="Weights in files that do not say",
                                     tooltip="The unit of the weights in exports that do not "
@@ -303,12 +305,9 @@ class CoachApp(w.VBox):
         self.open_button = w.Button(description="Open", button_style="primary",
                                     tooltip="Read the roster or store named above",
                                     layout=w.Layout(width="auto"))
-        self.upload = w.FileUpload(accept=".zip,application/zip", multiple=False,
-                                   description="Upload a roster (.zip)…", icon="",
-                                   tooltip="A zip of a roster folder: one folder per athlete "
-                                           "with their plan and log files",
-                                   layout=w.Layout(width="auto"))
-        self.upload.add_class("planner-upload")
+        self.upload = upload_button(".zip,application/zip", "Upload a roster (.zip)…",
+                                    "A zip of a roster folder: one folder per athlete with "
+                                    "their plan and log files")
         self.as_of = w.DatePicker(value=pd.Timestamp(as_of or date.today()).date(),
                                   description="As of", tooltip="The day the analysis is for",
                                   style={"description_width": "9em"})

@@ -51,6 +51,14 @@ def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB"
 
 
+def upload_button(accept: str, label: str, tooltip: str) -> w.FileUpload:
+    """The app's file chooser: one file, a label that says what to choose, no icon."""
+    upload = w.FileUpload(accept=accept, multiple=False, description=label, icon="",
+                          tooltip=tooltip, layout=w.Layout(width="auto"))
+    upload.add_class("planner-upload")
+    return upload
+
+
 class LogPanel(w.VBox):
     """Bring in a log. ``plan()`` gives the Plan tab's plan; ``on_log(log, plan_or_None)``
     is called with each log read and the plan to compare it with."""
@@ -63,12 +71,9 @@ class LogPanel(w.VBox):
         self._sample_plan: Plan | None = None
         self._quiet = False
         self.current_log = None
-        self.upload = w.FileUpload(accept=".csv,.txt,text/csv,text/plain", multiple=False,
-                                   description="Choose your log file…", icon="",
-                                   tooltip="A CSV file: our log template, or an export from "
-                                           "Strong, Hevy or FitNotes (up to 50 MB)",
-                                   layout=w.Layout(width="auto"))
-        self.upload.add_class("planner-upload")
+        self.upload = upload_button(".csv,.txt,text/csv,text/plain", "Choose your log file…",
+                                    "A CSV file: our log template, or an export from Strong, "
+                                    "Hevy or FitNotes (up to 50 MB)")
         self.sample = w.Button(description="Try the sample log", tooltip="12 weeks of the "
                                "default plan, with a few missed days and one bad week",
                                layout=w.Layout(width="auto"))
