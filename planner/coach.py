@@ -27,7 +27,7 @@ import traitlets
 
 from planner.coaching import COLUMNS, FLAGS, next_blocks_zip, roster_flags, sort_roster
 from planner.download import DownloadButton
-from planner.ui import STYLE, error_box, note_box, ok_box
+from planner.ui import STYLE, Steps, error_box, note_box, ok_box
 
 #: A roster zip may hold at most this much once unpacked.
 MAX_ZIP_BYTES = 200 * 1024 * 1024
@@ -330,7 +330,7 @@ class CoachApp(w.VBox):
         athlete_tab = w.VBox([w.HBox([self.back], layout=w.Layout(flex_flow="row wrap")),
                               self.athlete_head, self.analysis])
         athlete_tab.add_class("planner-coach-athlete")
-        self.tabs = w.Tab(children=[roster_tab, athlete_tab], titles=("Roster", "Athlete"))
+        self.tabs = Steps([roster_tab, athlete_tab], titles=("Roster", "Athlete"))
         self.tabs.add_class("planner-steps")
         head = w.HTML(STYLE + COACH_STYLE + "<header class='planner-head'><h1>Your athletes"
                       "</h1><p>One row per athlete with what needs a look: pain rules "

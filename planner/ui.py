@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import html
 
+import ipywidgets as w
 import pandas as pd
+import traitlets
 
 from planner.programme import Plan
 
@@ -40,22 +42,21 @@ STYLE = """
 .planner-facts { display: flex; flex-flow: row wrap; gap: 8px 24px; margin: 6px 0; }
 .planner-facts div { min-width: 9em; }
 .planner-facts b { display: block; font-size: 1.4em; }
-/* Tabs show their whole title and wrap on narrow screens. */
-.planner-app .lm-TabBar-content { flex-wrap: wrap; }
-.planner-app .widget-tab > .lm-TabBar .lm-TabBar-tab {
-    flex: 0 0 auto !important; min-width: auto !important; max-width: none !important; }
-.planner-app .lm-TabBar-tabLabel { overflow: visible !important; text-overflow: clip; }
-.planner-app .widget-tab > .widget-tab-contents { overflow: visible; }
-.planner-app .widget-tab > .lm-TabBar .lm-TabBar-tab { color: #262626; background: #ececec; }
-.planner-app .widget-tab > .lm-TabBar .lm-TabBar-tab.lm-mod-current { color: #000;
-                                                                      background: #fff; }
-.planner-steps > .lm-TabBar .lm-TabBar-tab { font-size: 1.05em; font-weight: 600;
-                                            padding: 0 14px; }
+/* Steps (``Steps``): a row of tab-like buttons that wraps on narrow screens. */
+.planner-stepbar { width: 100%; }
+.planner-stepbar > div { display: flex; flex-flow: row wrap; gap: 2px; width: 100%;
+                         border-bottom: 2px solid #1f5f99; }
+.planner-stepbar .widget-toggle-button { flex: 0 0 auto; width: auto; margin: 0;
+    padding: 0 14px; border-radius: 6px 6px 0 0; background: #ececec; color: #262626;
+    overflow: visible; text-overflow: clip; }
+.planner-stepbar .widget-toggle-button.mod-active { background: #1f5f99; color: #fff; }
+.planner-steps > .planner-stepbar .widget-toggle-button { font-size: 1.05em;
+                                                          font-weight: 600; }
+.planner-step-panel { padding-top: 6px; }
 /* Chosen toggle buttons (training days, unit) in the charts' blue, readable. */
 .planner-app .jupyter-button.mod-active { background: #1f5f99; color: #fff; }
 .planner-app .jupyter-button:focus-visible, .planner-app input:focus-visible,
-.planner-app select:focus-visible, .planner-app .noUi-handle:focus-visible,
-.planner-app .lm-TabBar-tab:focus-visible {
+.planner-app select:focus-visible, .planner-app .noUi-handle:focus-visible {
     outline: 3px solid #1f5f99; outline-offset: 1px; }
 .planner-app .widget-label { overflow: visible; }
 .planner-app .widget-html-content { line-height: 1.45; }
@@ -63,6 +64,54 @@ STYLE = """
 .planner-app .js-plotly-plot, .planner-app .plotly-graph-div { width: 100% !important; }
 </style>
 """
+
+
+class Steps(w.VBox):
+    """Panels shown one at a time under a row of buttons: ``Steps(panels, titles)``.
+
+    Used where ipywidgets' ``Tab`` was. Its bar is a Lumino TabBar, and in JupyterLab
+    that bar can stop answering clicks and keys once the notebook has laid its output out
+    again (seen in browser tests on a busy machine: the tab under the pointer, five
+    clicks, Enter on the focused tab, nothing). These are plain buttons
+    (``ToggleButtons``): the browser's own clicks and keys, nothing that a relayout can
+    detach. The panels stay alive while hidden (``Stack`` would rebuild a panel, and its
+    charts, each time it is shown again).
+
+    ``selected_index`` and ``titles`` work as on ``Tab``.
+    """
+
+    selected_index = traitlets.Int(0)
+    titles = traitlets.Tuple()
+
+    def __init__(self, children, titles, **kwargs):
+        children = list(children)
+        if len(titles) != len(children):
+            raise ValueError(f"{len(children)} panels need {len(children)} titles, "
+                             f"got {len(titles)}")
+        self.bar = w.ToggleButtons(options=[(t, i) for i, t in enumerate(titles)], value=0,
+                                   style={"button_width": "auto"},
+                                   layout=w.Layout(width="100%"))
+        self.bar.add_class("planner-stepbar")
+        # Each child in a box of its own: its ``layout`` hides it (a FigureWidget's
+        # ``layout`` is the figure's).
+        self.panels = [w.VBox([c]) for c in children]
+        for p in self.panels:
+            p.add_class("planner-step-panel")
+        super().__init__([self.bar, *self.panels], **kwargs)
+        self.titles = tuple(titles)
+        self.observe(self._retitle, names="titles")
+        w.link((self.bar, "index"), (self, "selected_index"))
+        self.observe(self._show, names="selected_index")
+        self._show()
+
+    def _retitle(self, change) -> None:
+        keep = self.selected_index
+        self.bar.options = [(t, i) for i, t in enumerate(change["new"])]
+        self.bar.index = keep
+
+    def _show(self, change=None) -> None:
+        for i, p in enumerate(self.panels):
+            p.layout.display = None if i == self.selected_index else "none"
 
 
 def ok_box(text: str) -> str:

@@ -24,7 +24,7 @@ from planner.overview import week_sheet
 from planner.plots import plan_figures, update_figure
 from planner.programme import Plan, generate
 from planner.settings import DELOAD_CHOICES, Setting, label_of, setting
-from planner.ui import STYLE, error_box, note_box, ok_box, plan_files, table_html
+from planner.ui import STYLE, Steps, error_box, note_box, ok_box, plan_files, table_html
 from planner.units import from_kg, to_kg
 
 TITLES = {"load": "Weekly load", "deadlift": "Deadlift progression",
@@ -183,7 +183,7 @@ class PlanPanel(w.VBox):
             groups.append(w.VBox(items))
         left = w.VBox(groups)
         left.add_class("planner-left")
-        tabs = w.Tab(children=[self.figures[k] for k in TITLES], titles=tuple(TITLES.values()))
+        tabs = Steps([self.figures[k] for k in TITLES], titles=tuple(TITLES.values()))
         tabs.add_class("planner-charts")
         self.chart_tabs = tabs
         files = w.VBox([w.HTML("<h3 class='planner-group'>Download your plan</h3>"),
@@ -359,8 +359,8 @@ class PlannerApp(w.VBox):
                       "deadlifts that get heavier step by step. <b>Plan</b> it, bring in your "
                       "<b>log</b>, see the <b>analysis</b>, and get your <b>next block</b>."
                       "</p></header>")
-        self.tabs = w.Tab(children=[self.plan_panel, self.log_panel, self.analysis_panel,
-                                    self.next_panel],
+        self.tabs = Steps([self.plan_panel, self.log_panel, self.analysis_panel,
+                           self.next_panel],
                           titles=("1 · Plan", "2 · Log", "3 · Analysis", "4 · Next block"))
         self.tabs.add_class("planner-steps")
         super().__init__([head, self.tabs, SliderNames()])
