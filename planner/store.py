@@ -83,7 +83,7 @@ IMPORTS_SCHEMA = pa.schema([
 REPORT_SCHEMA = pa.schema([
     ("ingest_id", pa.string()), ("athlete", pa.string()), ("sha256", pa.string()),
     ("file", pa.string()), ("line", pa.int64()), ("column", pa.string()), ("value", pa.string()),
-    ("problem", pa.string()), ("action", pa.string()),
+    ("problem", pa.string()), ("action", pa.string()), ("rule", pa.string()),
 ])
 SCHEMAS = {"sets": SETS_SCHEMA, "plans": PLANS_SCHEMA, "imports": IMPORTS_SCHEMA,
            "report": REPORT_SCHEMA}
@@ -167,10 +167,17 @@ class Store:
             return _empty(schema)[cols]
         hive = ", hive_partitioning = true, hive_types = {'athlete': VARCHAR}" \
             if name in PARTITIONED else ""
-        sql = (f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM read_parquet("
-               f"$paths, union_by_name = true{hive})")
+        source = f"FROM read_parquet($paths, union_by_name = true{hive})"
+        sql = f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} {source}"
         with duckdb.connect() as con:
-            table = con.sql(sql, params={"paths": paths}).to_arrow_table()
+            try:
+                table = con.sql(sql, params={"paths": paths}).to_arrow_table()
+            except duckdb.BinderException:  # a column newer than every file (report's rule)
+                every = con.sql(f"SELECT * {source}", params={"paths": paths}
+                                ).to_arrow_table()
+                table = pa.table({c: every.column(c) if c in every.column_names
+                                  else pa.nulls(every.num_rows, schema.field(c).type)
+                                  for c in cols})
         # Whole numbers stay whole where some are missing (reps): Int64, as in the Log.
         out = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
         text = [c for c in cols if schema.field(c).type == pa.string()
@@ -444,7 +451,7 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
                 "value": (gone["performed_at"].astype(str) + " " + gone["exercise"]
                           + " set " + gone["set"].astype(str)),
                 "problem": "stored set not in this export (kept in the store)",
-                "action": "missing"})], ignore_index=True)
+                "action": "missing", "rule": "missing"})], ignore_index=True)
         if len(report):
             reports.append(report)
         record(a.id, "log", p, digest, fmt, **counts, missing=len(gone))
@@ -479,8 +486,10 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
     report = (pd.concat(reports, ignore_index=True) if reports else _empty(REPORT_SCHEMA))
     if len(report):
         report = report.astype({"line": "int64"})
+        # schema_mode="merge": a store written before the report had its rule column
+        # gains it (its older rows read as blank).
         write_deltalake(str(st.table_path("report")), _arrow(report, REPORT_SCHEMA),
-                        mode="append")
+                        mode="append", schema_mode="merge")
     files = pd.DataFrame(records, columns=IMPORTS_SCHEMA.names)
     written = files[files["format"] != "unchanged"]
     if len(written):  # last: the mark that these files are in

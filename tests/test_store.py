@@ -141,6 +141,35 @@ def test_row_accounting_with_rejected_rows(tmp_path):
             + x["skipped"]
     rep = open_store(tmp_path / "store").read("report")
     assert (rep["action"] == "rejected").sum() == 1 and rep["line"].tolist() == [5]
+    assert rep["rule"].tolist() == ["date"]  # the reader's stable code, kept in the store
+
+
+def test_report_rules_missing_sets_and_a_store_from_before_rules(tmp_path):
+    """The store's report carries each row's rule code ("missing" for a set a newer
+    export no longer holds). A store written before the report had its rule column
+    still reads (its rows with a blank rule) and gains the column at the next ingest."""
+    from deltalake import DeltaTable, write_deltalake
+
+    roster = tmp_path / "roster"
+    store = tmp_path / "store"
+    write_strong(roster / "ann" / "a.csv",
+                 strong_rows(D1) + ['not a date,"Back",40m,"Deadlift (Barbell)",4,60,10,0,0,,,'])
+    ingest(read_roster(roster, unit="kg"), store)
+    # Rewrite the report table as a store of the first version wrote it: no rule column.
+    old = DeltaTable(str(store / "report")).to_pyarrow_table().drop_columns(["rule"])
+    shutil.rmtree(store / "report")
+    write_deltalake(str(store / "report"), old)
+    before = open_store(store).read("report")
+    assert before["action"].tolist() == ["rejected"] and before["rule"].isna().all()
+    assert open_store(store).read("report", columns=["line", "rule"])["line"].tolist() == [5]
+
+    write_strong(roster / "ann" / "b.csv", strong_rows(D1, (10, 10)) + strong_rows(D2))
+    r = ingest(read_roster(roster, unit="kg"), store)
+    assert r.report["rule"].tolist() == ["missing"]  # D1's third set is gone from b.csv
+    after = open_store(store).read("report").sort_values("rule", na_position="first")
+    assert after["rule"].isna().tolist() == [True, False]
+    assert after["rule"].iloc[1] == "missing" and after["action"].iloc[1] == "missing"
+    assert "rule" in [f.name for f in DeltaTable(str(store / "report")).schema().fields]
 
 
 def test_interrupted_ingest_leaves_the_store_as_it_was(tmp_path):
