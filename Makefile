@@ -45,7 +45,7 @@ bench: $(STAMP) browser-deps
 
 ## Coaches' figures: 200 and 1,000 synthetic athletes, Dask, one export doubling (about 20 min).
 bench-cohort: $(STAMP)
-	$(BIN)/python benchmarks/bench_cohort.py 200 1000 --doubling
+	$(BIN)/python benchmarks/bench_cohort.py 200 1000 --workers 1,2 --doubling
 
 lint: $(STAMP)
 	$(BIN)/ruff check planner tests benchmarks

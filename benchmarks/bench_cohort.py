@@ -3,9 +3,13 @@ memory, and the same cohort on a local Dask cluster (scheduler + 2 workers).
 
 Run: .venv/bin/python benchmarks/bench_cohort.py [ATHLETES ...] [--work DIR] [--no-dask]
                                                    [--reuse-store] [--doubling]
+                                                   [--workers 1,2] [--repeat N]
      (default 200 1000; the issue's goal is 10000 athletes x 52 weeks: run that on a machine
      with more than 2 cores and a few GB of free memory)
 
+``--workers 1,2`` ingests the cohort once per number of worker processes (``ingest(...,
+workers=N)``), each into a new store, one after the other: the throughputs of one run;
+the cohort phases then use the last store. Default: 1.
 ``--doubling`` also ingests one athlete's export of 50,000, 100,000, 200,000 and 400,000 sets,
 in chunks (as ``planner ingest`` does) and read whole, each in its own process.
 Each phase runs in its own process so that its peak RSS (``resource.getrusage``) is its
@@ -91,7 +95,7 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def phase(name: str, folder: Path) -> dict:
+def phase(name: str, folder: Path, workers: int = 1) -> dict:
     """One measured phase, in this process."""
     import pandas as pd
 
@@ -108,7 +112,7 @@ def phase(name: str, folder: Path) -> dict:
     out: dict = {}
     if name in ("ingest", "ingest-whole"):
         # ingest-whole: each export read in one piece (the reading before chunks), to compare
-        r = planner.ingest(folder / "roster.csv", store,
+        r = planner.ingest(folder / "roster.csv", store, workers=workers,
                            chunk_bytes=1 << 60 if name == "ingest-whole" else None)
         logs = r.files[r.files["kind"] == "log"]
         out["sets"] = int(logs["rows_read"].sum())
@@ -140,17 +144,19 @@ def phase(name: str, folder: Path) -> dict:
         c.athletes.to_parquet(folder / "cohort_dask.parquet")
     out.setdefault("seconds", time.perf_counter() - t0)
     out["peak_rss_mb"] = _rss_mb()
+    # the largest worker process's peak (ingest with workers; 0 without)
+    out["worker_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return out
 
 
-def run(name: str, folder: Path) -> dict:
-    res = subprocess.run([sys.executable, __file__, "--phase", name, str(folder)],
-                         capture_output=True, text=True, check=True)
+def run(name: str, folder: Path, workers: int = 1) -> dict:
+    res = subprocess.run([sys.executable, __file__, "--phase", name, str(folder),
+                          str(workers)], capture_output=True, text=True, check=True)
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
 def bench(athletes: int, work: Path, dask: bool, reuse: bool = False,
-          repeat: int = 3) -> None:
+          repeat: int = 3, workers: tuple[int, ...] = (1,)) -> None:
     import pandas as pd
 
     from benchmarks.make_cohort import make
@@ -164,14 +170,19 @@ def bench(athletes: int, work: Path, dask: bool, reuse: bool = False,
     if reuse and (folder / "store").exists():
         print(f"{athletes} athletes: the store of an earlier run (no ingest figures)")
     else:
-        if (folder / "store").exists():
-            import shutil
+        for n in workers:
+            if (folder / "store").exists():
+                import shutil
 
-            shutil.rmtree(folder / "store")
-        ing = run("ingest", folder)
-        print(f"{athletes} athletes: ingest {ing['sets']:,} sets in {ing['seconds']:.1f} s = "
-              f"{ing['sets'] / ing['seconds']:,.0f} sets/s, peak RSS "
-              f"{ing['peak_rss_mb']:.0f} MB (load average {os.getloadavg()[0]:.1f})", flush=True)
+                shutil.rmtree(folder / "store")
+            ing = run("ingest", folder, n)
+            print(f"{athletes} athletes: ingest with {n} worker{'s' * (n > 1)} "
+                  f"{ing['sets']:,} sets in {ing['seconds']:.1f} s = "
+                  f"{ing['sets'] / ing['seconds']:,.0f} sets/s, peak RSS "
+                  f"{ing['peak_rss_mb']:.0f} MB"
+                  + (f" + {n} x {ing['worker_rss_mb']:.0f} MB (workers)" if n > 1 else "")
+                  + f" (load average {os.getloadavg()[0]:.1f})",
+                  flush=True)
     # cohort and SQL alternate, each in a fresh process: the ratio of each pair is measured
     # under the same load; medians over the repeats.
     pairs = [(run("cohort", folder), run("sql", folder)) for _ in range(repeat)]
@@ -237,7 +248,7 @@ def doubling(work: Path, base: Path, sizes=(50_000, 100_000, 200_000, 400_000)) 
 def main() -> None:
     args = sys.argv[1:]
     if args and args[0] == "--phase":
-        print(json.dumps(phase(args[1], Path(args[2]))))
+        print(json.dumps(phase(args[1], Path(args[2]), int(args[3]) if len(args) > 3 else 1)))
         return
     dask = "--no-dask" not in args
     work = None
@@ -245,6 +256,10 @@ def main() -> None:
     if "--repeat" in args:
         repeat = int(args[args.index("--repeat") + 1])
         args = [a for i, a in enumerate(args) if a != "--repeat" and args[i - 1] != "--repeat"]
+    workers = (1,)
+    if "--workers" in args:
+        workers = tuple(int(x) for x in args[args.index("--workers") + 1].split(","))
+        args = [a for i, a in enumerate(args) if a != "--workers" and args[i - 1] != "--workers"]
     if "--work" in args:
         work = Path(args[args.index("--work") + 1])
         args = [a for i, a in enumerate(args) if a != "--work" and args[i - 1] != "--work"]
@@ -254,7 +269,7 @@ def main() -> None:
     if work is None:
         work = Path(tempfile.mkdtemp(prefix="planner-cohort-bench-"))
     for n in sizes:
-        bench(n, work, dask, "--reuse-store" in args, repeat)
+        bench(n, work, dask, "--reuse-store" in args, repeat, workers)
     if "--doubling" in args:  # one athlete's export of the smallest cohort, repeated
         from benchmarks.make_cohort import make
 

@@ -2,4 +2,5 @@
 
 from planner.cli import app
 
-app(prog_name="planner")
+if __name__ == "__main__":
+    app(prog_name="planner")

@@ -341,15 +341,19 @@ def ingest_cmd(
     store: Annotated[Path, typer.Option("--store", help="The store folder (created if new).")],
     unit: Annotated[str | None, typer.Option(help="kg or lb, for logs that do not say.")]
         = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Processes reading the files (default: one per CPU, up to 8; rosters "
+                    "of fewer than 64 athletes are read in one).")] = None,
 ) -> None:
     """Import every athlete's plans and logs into a store; sets already stored are skipped."""
+    from planner.export import PlanFormatError
     from planner.logs import LogFormatError
     from planner.roster import RosterError
-    from planner.store import StoreError, ingest
+    from planner.store import IngestError, StoreError, ingest
 
     try:
-        result = ingest(roster, store, unit=unit)
-    except (RosterError, StoreError, LogFormatError) as exc:
+        result = ingest(roster, store, unit=unit, workers=workers)
+    except (RosterError, StoreError, LogFormatError, PlanFormatError, IngestError) as exc:
         _fail(str(exc))
     f = result.files
     for r in f.itertuples():

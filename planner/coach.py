@@ -399,7 +399,7 @@ class CoachApp(w.VBox):
                     self._tmp.append(tmp)
                     target = str(Path(tmp.name) / "store")
                 self.status.value = note_box(f"Reading the roster {p} into the store {target}…")
-                result = ingest(p, target, unit=self.unit.value)
+                result = ingest(p, target, unit=self.unit.value, workers=None)
                 self.store = open_store(target)
                 f = result.files
                 said = (f"Roster {p}: {len(f)} files ingested into "

@@ -15,7 +15,10 @@ chunk through the same reader as ``read_log``), and each chunk's new sets are
 written to a Parquet file of their own as they come: memory holds one chunk, the
 athlete's stored keys and the file's workout times, not the export. One Delta
 transaction then adds all the files: an ingest interrupted before it leaves the
-store as it was (its files are in no commit; a failing export's own are removed).
+store as it was (an ingest that fails removes the files it wrote; one killed leaves
+files that are in no commit, which readers never see). With ``workers``, processes
+read the athletes' files in batches and write the Parquet files; this process
+commits them, so the store is the same as with one process.
 An export whose workouts are out of order (a chunk holding a workout an earlier
 chunk held) is read again in one piece, so that the occurrence index is the file's.
 The tables are committed in the order sets, plans, report, imports: the file
@@ -38,7 +41,7 @@ import hashlib
 import json
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -93,6 +96,10 @@ COUNTS = ("rows_read", "imported", "already_stored", "rejected", "skipped", "fla
 
 class StoreError(ValueError):
     """A folder that is not a store, or a store of another schema version."""
+
+
+class IngestError(RuntimeError):
+    """An ingest that could not finish for a reason outside its input; nothing committed."""
 
 
 def sha256(path: str | Path, chunk: int = 1 << 20) -> str:
@@ -300,94 +307,97 @@ class _Interleaved(Exception):
     """A chunk of an export holds a workout an earlier chunk held (rows out of order)."""
 
 
-def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = None,
-           read_log=None, chunk_bytes: int | None = None) -> IngestResult:
-    """Import every plan and log of ``roster`` into the store at ``store`` (created if new).
+@dataclass
+class _Batch:
+    """Some athletes' share of one ingest, read by one process: their new Parquet files
+    (add actions, not committed yet), file records and report rows.
 
-    File by file, athlete by athlete, each export in chunks of about ``chunk_bytes``
-    (default :data:`planner.logs.stream.CHUNK_BYTES`): each chunk's new sets go to a
-    Parquet file, and one Delta transaction adds them all to the sets table; then the plans, the
-    import report and the file records are committed. Unchanged files (same SHA-256
-    for the athlete) are recognised and not read; when nothing changed, nothing is
-    written.
-    """
-    from deltalake import CommitProperties, write_deltalake
+    ``seen``: the (athlete, SHA-256) of the files already recorded; ``snapshot``: the
+    athletes' Parquet files of the sets table's version the ingest started from."""
 
-    from planner.logs import read_log as read_whole
-    from planner.logs.stream import CHUNK_BYTES, iter_log
+    store: Path
+    ingest_id: str
+    now: datetime
+    seen: set
+    snapshot: dict
+    read_log: Any = None  # a reader handed in: each export in one piece
+    chunk_bytes: int | None = None
+    records: list = field(default_factory=list)
+    reports: list = field(default_factory=list)
+    actions: list = field(default_factory=list)  # the new sets' Parquet files
+    plan_tables: list = field(default_factory=list)  # (athlete, add action of their plan)
 
-    read_whole = read_log or read_whole
-    actions: list = []  # the Delta add actions of the new sets' Parquet files
+    def record(self, a: str, kind: str, file: Path, digest: str, fmt: str,
+               **counts: int) -> None:
+        self.records.append({"ingest_id": self.ingest_id, "ingested_at": self.now,
+                             "athlete": a, "kind": kind, "file": str(file), "sha256": digest,
+                             "format": fmt, **{c: int(counts.get(c, 0)) for c in COUNTS},
+                             "schema_version": SCHEMA_VERSION})
 
-    if not isinstance(roster, Roster):
-        roster = read_roster(roster, unit=unit)
-    st = open_store(store, create=True)
-    before = st.versions()
-    ingest_id = uuid.uuid4().hex
-    now = datetime.now(UTC)
-    known = st.read("imports", columns=["athlete", "sha256"])
-    snapshot = st.files("sets")  # read before the write starts: one consistent version
-    seen = set(zip(known["athlete"], known["sha256"], strict=True))
-    records: list[dict] = []
-    reports: list[pd.DataFrame] = []
-    plan_tables: list[tuple[str, Any]] = []  # (athlete, add action of their new plan rows)
-    plan_cache: dict[str, pd.DataFrame] = {}
+    def run(self, athletes) -> _Batch:
+        from planner.logs import read_log as read_whole
 
-    def record(a: str, kind: str, file: Path, digest: str, fmt: str, **counts: int) -> None:
-        records.append({"ingest_id": ingest_id, "ingested_at": now, "athlete": a, "kind": kind,
-                        "file": str(file), "sha256": digest, "format": fmt,
-                        **{c: int(counts.get(c, 0)) for c in COUNTS},
-                        "schema_version": SCHEMA_VERSION})
+        try:
+            self._run(athletes, self.read_log or read_whole)
+        except BaseException:  # an ingest that fails removes what it wrote
+            self.remove_parts()
+            raise
+        return self
 
-    def read_all() -> None:
-        for a in roster.athletes:
+    def _run(self, athletes, read_whole) -> None:
+        st = Store(self.store)
+        plan_cache: dict[str, pd.DataFrame] = {}
+        for a in athletes:
             fresh = False
             for p in a.plans:
                 digest = sha256(p)
-                if (a.id, digest) in seen:
-                    record(a.id, "plan", p, digest, "unchanged")
+                if (a.id, digest) in self.seen:
+                    self.record(a.id, "plan", p, digest, "unchanged")
                     continue
-                seen.add((a.id, digest))
-                record(a.id, "plan", p, digest, "plan")
+                self.seen.add((a.id, digest))
+                self.record(a.id, "plan", p, digest, "plan")
                 fresh = True
             if fresh:
                 table = _plan_rows(a, plan_cache)
-                plan_tables.append((a.id, _write_part(st.table_path("plans"), a.id, table,
-                                                      PLANS_SCHEMA)))
-                for r in records:
+                self.plan_tables.append((a.id, _write_part(st.table_path("plans"), a.id, table,
+                                                           PLANS_SCHEMA)))
+                for r in self.records:
                     if r["athlete"] == a.id and r["kind"] == "plan" and r["format"] == "plan":
                         r["rows_read"] = r["imported"] = int((table["source_file"]
                                                               == r["file"]).sum())
             stored: pd.DataFrame | None = None
             for i, p in enumerate(a.logs):
                 digest = sha256(p)
-                if (a.id, digest) in seen:
-                    record(a.id, "log", p, digest, "unchanged")
+                if (a.id, digest) in self.seen:
+                    self.record(a.id, "log", p, digest, "unchanged")
                     continue
-                seen.add((a.id, digest))
+                self.seen.add((a.id, digest))
                 if stored is None:
                     stored = _keys(st.read("sets", [a.id], ["source_format", "date", *KEY],
-                                           files=snapshot))
+                                           files=self.snapshot))
+                more = i + 1 < len(a.logs)
                 try:
-                    added = _ingest_log(a, p, digest, stored, chunks(p, a.unit), i + 1 < len(
-                        a.logs))
+                    added = self._log(st, a, p, digest, stored, self._chunks(p, a.unit), more)
                 except _Interleaved:  # workouts out of order: the file in one piece
-                    added = _ingest_log(a, p, digest, stored, [read_whole(p, unit=a.unit)],
-                                        i + 1 < len(a.logs))
+                    added = self._log(st, a, p, digest, stored,
+                                      [read_whole(p, unit=a.unit)], more)
                 stored = added
 
-    def chunks(p: Path, unit: str | None):
-        if read_log is not None:  # a reader handed in: the file in one piece
-            yield read_log(p, unit=unit)
-        else:
-            yield from iter_log(p, unit=unit, chunk_bytes=chunk_bytes or CHUNK_BYTES)
+    def _chunks(self, p: Path, unit: str | None):
+        from planner.logs.stream import CHUNK_BYTES, iter_log
 
-    def _ingest_log(a: Athlete, p: Path, digest: str, stored: pd.DataFrame, logs,
-                    more: bool) -> pd.DataFrame:
+        if self.read_log is not None:  # a reader handed in: the file in one piece
+            yield self.read_log(p, unit=unit)
+        else:
+            yield from iter_log(p, unit=unit, chunk_bytes=self.chunk_bytes or CHUNK_BYTES)
+
+    def _log(self, st: Store, a: Athlete, p: Path, digest: str, stored: pd.DataFrame, logs,
+             more: bool) -> pd.DataFrame:
         """Read one export chunk by chunk: each chunk's new sets to a Parquet file of their
         own; the file's counts, report and missing sets; the athlete's stored keys after it.
         Memory holds one chunk, the athlete's stored keys and (when more files of theirs
         follow) the new keys."""
+        ingest_id = self.ingest_id
         unique = stored[KEY].drop_duplicates()
         matched = np.zeros(len(stored), dtype=bool)  # stored sets this export holds
         counts = dict.fromkeys(("rows_read", "imported", "already_stored", "rejected",
@@ -437,7 +447,7 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
             for act in mine:  # this file's parts are in no commit: remove them
                 (st.sets_path / act.path).unlink(missing_ok=True)
             raise
-        actions.extend(mine)
+        self.actions.extend(mine)
         span = (stored["source_format"].eq(fmt) & stored["date"].between(lo, hi)).to_numpy() \
             if lo is not None else np.zeros(len(stored), dtype=bool)
         gone = stored[span & ~matched]
@@ -453,17 +463,129 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
                 "problem": "stored set not in this export (kept in the store)",
                 "action": "missing", "rule": "missing"})], ignore_index=True)
         if len(report):
-            reports.append(report)
-        record(a.id, "log", p, digest, fmt, **counts, missing=len(gone))
-        r = records[-1]
+            self.reports.append(report)
+        self.record(a.id, "log", p, digest, fmt, **counts, missing=len(gone))
+        r = self.records[-1]
         assert r["rows_read"] == (r["imported"] + r["already_stored"] + r["rejected"]
                                   + r["skipped"]), "every row is counted once"
         return pd.concat([stored, *new_keys], ignore_index=True) if new_keys else stored
 
+    def remove_parts(self) -> None:
+        """Delete this batch's Parquet files (an ingest that will not commit them)."""
+        for act in self.actions:
+            (self.store / "sets" / act.path).unlink(missing_ok=True)
+        for _, act in self.plan_tables:
+            (self.store / "plans" / act.path).unlink(missing_ok=True)
+
+
+def _run_batch(batch: _Batch, athletes) -> _Batch:
+    """A worker process's task (module level, so that it pickles). An error that would
+    not survive the way back to the parent (an exception class whose constructor takes
+    other arguments) comes back as a plain one with the same message."""
+    import pickle
+
+    try:
+        return batch.run(athletes)
+    except Exception as exc:
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            kind = ValueError if isinstance(exc, ValueError) else RuntimeError
+            raise kind(str(exc)) from None
+        raise
+
+
+def _batches(athletes: list, workers: int) -> list[list]:
+    """Athletes in about 8 batches per worker, each of 8 athletes or more, in roster order."""
+    size = max(8, -(-len(athletes) // (8 * workers)))
+    return [athletes[i:i + size] for i in range(0, len(athletes), size)]
+
+
+def _read_parallel(template: _Batch, athletes: list, workers: int) -> list[_Batch]:
+    """Read ``athletes`` in ``workers`` processes; the batches in roster order. A failure
+    in one batch stops the rest, and the files of every batch are removed."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    def part(group) -> _Batch:
+        ids = {a.id for a in group}
+        return _Batch(template.store, template.ingest_id, template.now,
+                      {k for k in template.seen if k[0] in ids},
+                      {a: f for a, f in template.snapshot.items() if a in ids},
+                      chunk_bytes=template.chunk_bytes)
+
+    from concurrent.futures.process import BrokenProcessPool
+
+    # spawn: a forked child of a process running Arrow's or DuckDB's threads can hang.
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
+        futures = [pool.submit(_run_batch, part(g), g) for g in _batches(athletes, workers)]
+        try:
+            return [f.result() for f in futures]
+        except BaseException as exc:
+            for f in futures:
+                f.cancel()
+            pool.shutdown(wait=True)
+            for f in futures:
+                if f.done() and not f.cancelled() and f.exception() is None:
+                    f.result().remove_parts()
+            if isinstance(exc, BrokenProcessPool):
+                raise IngestError(
+                    "a worker process reading the athletes' files stopped (out of memory, "
+                    "killed, or started from a script without an 'if __name__ == "
+                    "\"__main__\":' guard); nothing was committed: try again with fewer "
+                    "workers (--workers 1 reads in one process)") from exc
+            raise
+
+
+PARALLEL_FROM = 64  # athletes: fewer are read in this process (starting workers costs ~1 s)
+
+
+def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = None,
+           read_log=None, chunk_bytes: int | None = None,
+           workers: int | None = 1) -> IngestResult:
+    """Import every plan and log of ``roster`` into the store at ``store`` (created if new).
+
+    File by file, athlete by athlete, each export in chunks of about ``chunk_bytes``
+    (default :data:`planner.logs.stream.CHUNK_BYTES`): each chunk's new sets go to a
+    Parquet file, and one Delta transaction adds them all to the sets table; then the plans, the
+    import report and the file records are committed. Unchanged files (same SHA-256
+    for the athlete) are recognised and not read; when nothing changed, nothing is
+    written.
+
+    workers : processes that read the athletes' files: 1 (the default) reads them in
+        this process; None, one per CPU (up to 8). A roster of fewer than
+        :data:`PARALLEL_FROM` athletes, or a ``read_log`` handed in, is read in this
+        process. The store is the same either way: the workers write Parquet files, and
+        this process commits them all in one transaction. Workers are started with
+        "spawn": a script that calls ``ingest`` with workers needs the usual
+        ``if __name__ == "__main__":`` guard.
+    """
+    from deltalake import CommitProperties, write_deltalake
+
+    if not isinstance(roster, Roster):
+        roster = read_roster(roster, unit=unit)
+    st = open_store(store, create=True)
+    before = st.versions()
+    ingest_id = uuid.uuid4().hex
+    now = datetime.now(UTC)
+    known = st.read("imports", columns=["athlete", "sha256"])
+    snapshot = st.files("sets")  # read before the write starts: one consistent version
+    seen = set(zip(known["athlete"], known["sha256"], strict=True))
+    whole = _Batch(st.path, ingest_id, now, seen, snapshot, read_log, chunk_bytes)
+    athletes = list(roster.athletes)
+    workers = min(os.cpu_count() or 1, 8) if workers is None else max(1, int(workers))
+    if workers > 1 and read_log is None and len(athletes) >= PARALLEL_FROM:
+        batches = _read_parallel(whole, athletes, workers)
+    else:
+        batches = [whole.run(athletes)]
+    records = [r for b in batches for r in b.records]
+    reports = [r for b in batches for r in b.reports]
+    actions = [a for b in batches for a in b.actions]
+    plan_tables = [t for b in batches for t in b.plan_tables]
+
     # Each file's new sets go to their own Parquet file in the athlete's partition as they
     # come (memory holds one export at a time); one Delta commit then adds them all. Files
     # of an interrupted ingest are in no commit: readers never see them (VACUUM removes them).
-    read_all()
     if actions:
         from deltalake import DeltaTable
 

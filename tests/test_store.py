@@ -196,7 +196,7 @@ def test_interrupted_ingest_leaves_the_store_as_it_was(tmp_path):
     assert len(calls) == 2  # b.csv was read and its new sets written before the failure
     on_disk = set(map(str, (store / "sets").rglob("*.parquet")))
     committed = {f for fs in st.files("sets").values() for f in fs}
-    assert len(on_disk - committed) == 1  # b's new sets: a file in no commit
+    assert on_disk == committed  # b's new sets, written before the failure, removed
     assert st.versions() == before
     after = st.read("sets").sort_values("source_line")
     pd.testing.assert_frame_equal(after.reset_index(drop=True), content.reset_index(drop=True))
@@ -412,3 +412,66 @@ def test_chunks_of_the_shared_exports_equal_one_piece(tmp_path, name):
         pd.testing.assert_frame_equal(report, whole.report.sort_values(
             ["line", "rule", "column"]).reset_index(drop=True))
         assert sum(lg.rows_read for lg in logs) == whole.rows_read
+
+
+def _cohort_roster(root: Path, n: int) -> Path:
+    """``n`` athletes, each with two cumulative Strong exports (the second adds a day)."""
+    for i in range(n):
+        days = [D1, D2, D3][: 1 + i % 3]
+        write_strong(root / f"a{i:02d}" / "1.csv",
+                     [r for d in days for r in strong_rows(d, (10, 10, 8 + i % 4), 40 + i)])
+        write_strong(root / f"a{i:02d}" / "2.csv",
+                     [r for d in [*days, D4] for r in strong_rows(d, (10, 10, 8 + i % 4), 40 + i)])
+    return root
+
+
+def test_ingest_in_worker_processes_equals_one_process(tmp_path, monkeypatch):
+    """Workers read the athletes' files and this process commits: the same sets, file
+    records and report as reading them all here, and a second ingest is a no-op."""
+    import planner.store as store_mod
+
+    roster = _cohort_roster(tmp_path / "roster", 18)
+    write_strong(roster / "a03" / "3.csv", strong_rows(D2) + [
+        'not a date,"Back",40m,"Deadlift (Barbell)",4,60,10,0,0,,,'])
+    monkeypatch.setattr(store_mod, "PARALLEL_FROM", 2)
+    one = ingest(read_roster(roster, unit="kg"), tmp_path / "one", workers=1)
+    two = ingest(read_roster(roster, unit="kg"), tmp_path / "two", workers=2)
+    assert len(store_mod._batches(list(read_roster(roster).athletes), 2)) == 3  # 8 + 8 + 2
+    drop = ["ingest_id", "ingested_at"]
+    pd.testing.assert_frame_equal(one.files.drop(columns=drop), two.files.drop(columns=drop))
+    pd.testing.assert_frame_equal(one.report.drop(columns=["ingest_id"]),
+                                  two.report.drop(columns=["ingest_id"]))
+    assert one.report["rule"].tolist() == ["date"]
+
+    def sets(p):
+        return open_store(p).read("sets").drop(columns=["source_file"]).sort_values(
+            ["athlete", "performed_at", "set", "occurrence", "source_sha256"]
+        ).reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(sets(tmp_path / "one"), sets(tmp_path / "two"))
+    assert len(sets(tmp_path / "two")) == int(two.files["imported"].sum())
+    again = ingest(read_roster(roster, unit="kg"), tmp_path / "two", workers=2)
+    assert not again.changed and set(again.files["status"]) == {"unchanged"}
+
+
+def test_a_failing_worker_leaves_the_store_and_its_folder_as_they_were(tmp_path, monkeypatch):
+    """An unreadable export in one worker's athletes: the error comes back as the reader
+    raised it (the command line's one-line message), no table moves, and the Parquet
+    files the other workers wrote are removed."""
+    import planner.store as store_mod
+    from planner.logs import LogFormatError
+
+    roster = _cohort_roster(tmp_path / "roster", 18)
+    store = tmp_path / "store"
+    ingest(read_roster(roster, unit="kg"), store)
+    st = open_store(store)
+    before = st.versions()
+    files_before = set((store / "sets").rglob("*.parquet"))
+    for i in range(18):  # new data for everyone, and one export that is not a log
+        write_strong(roster / f"a{i:02d}" / "3.csv", strong_rows("2026-03-11"))
+    (roster / "a17" / "4.csv").write_bytes(b"\x00\x01 not a workout log\n")
+    monkeypatch.setattr(store_mod, "PARALLEL_FROM", 2)
+    with pytest.raises(LogFormatError, match="4.csv"):
+        ingest(read_roster(roster, unit="kg"), store, workers=2)
+    assert st.versions() == before
+    assert set((store / "sets").rglob("*.parquet")) == files_before
