@@ -42,10 +42,15 @@ WITH s AS (SELECT * FROM read_parquet($sets, hive_partitioning = true,
 p AS (SELECT * FROM read_parquet($plans, hive_partitioning = true,
                                  hive_types = {'athlete': VARCHAR})),
 base AS (SELECT athlete, count(*) AS sets, max(date) AS last_session FROM s GROUP BY athlete),
-w AS (SELECT athlete, date, exercise, side, reps, hold_s, load_kg,
-             row_number() OVER (PARTITION BY athlete, date, exercise, side
-                                ORDER BY performed_at, source_line) AS n
-      FROM s WHERE set_type IN ('working', 'failure')),
+sided AS (SELECT DISTINCT athlete, exercise FROM p WHERE side IN ('left', 'right')),
+w AS (SELECT s.athlete, date, s.exercise, coalesce(x.side, s.side) AS side, reps, hold_s,
+             load_kg, row_number() OVER (PARTITION BY s.athlete, date, s.exercise,
+                                         coalesce(x.side, s.side)
+                                         ORDER BY performed_at, source_line) AS n
+      FROM s LEFT JOIN sided ON s.athlete = sided.athlete AND s.exercise = sided.exercise
+             LEFT JOIN (VALUES ('left'), ('right')) AS x(side)
+                    ON s.side = 'both' AND sided.athlete IS NOT NULL
+      WHERE set_type IN ('working', 'failure')),
 m AS (SELECT p.athlete, p.session_id, p.exercise, p.date,
              w.athlete IS NOT NULL AND (coalesce(w.reps, 0) > 0 OR coalesce(w.hold_s, 0) > 0)
              AND NOT coalesce(w.reps < p.target_reps, false)

@@ -90,7 +90,8 @@ class Analysis:
 def _match_keys(log: pd.DataFrame) -> pd.Series:
     """Plan key for each working log row: the template's key, or date + exercise + set + side."""
     work = log[log["set_type"].isin(WORK_SETS)]
-    n = work.groupby([work["date"], work["exercise"], work["side"]], sort=False).cumcount() + 1
+    n = work.groupby([work["date"], work["exercise"], work["side"]], sort=False,
+                     dropna=False).cumcount() + 1
     derived = (work["date"].dt.strftime("%Y-%m-%d") + "|" + work["exercise"].astype(str)
                + "|" + n.astype(str) + "|" + work["side"].fillna("both"))
     if "key" in work.columns:
@@ -106,6 +107,20 @@ def _plan_keys(plan: pd.DataFrame, by_key: bool) -> pd.Series:
             + plan["set"].astype(str) + "|" + plan["side"])
 
 
+def _both_sides(log: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+    """A hold logged without a side (side "both": the apps have no sides) of an exercise
+    the plan sets per side counts for both sides: its row stands for a left and a right
+    set, so the n-th such hold of a day matches the plan's n-th set on each side
+    (``_both`` marks the copies). Other rows are as logged."""
+    sided = plan.loc[plan["side"].isin(["left", "right"]), "exercise"].unique()
+    both = log["side"].eq("both").fillna(False) & log["exercise"].isin(sided)
+    if not both.any():
+        return log
+    copies = log[both]
+    return pd.concat([log[~both].assign(_both=False), copies.assign(side="left", _both=True),
+                      copies.assign(side="right", _both=True)]).sort_index(kind="stable")
+
+
 def compliance_sets(log: pd.DataFrame, plan: pd.DataFrame, as_of=None) -> pd.DataFrame:
     """Every planned set with what was done and its band, plus unplanned logged sets.
 
@@ -113,11 +128,14 @@ def compliance_sets(log: pd.DataFrame, plan: pd.DataFrame, as_of=None) -> pd.Dat
     load than planned), missed (not logged), over (more reps, a longer hold or
     a heavier load than planned), unplanned (logged with no planned set), and
     planned (not done and dated after ``as_of``, the last logged day by default:
-    the future is not missed yet).
+    the future is not missed yet). A hold logged without a side (the apps have no
+    sides) counts for both sides of the plan's set (``_both_sides``).
     """
     if as_of is None:
         as_of = log["date"].max() if len(log) else pd.Timestamp.min
     by_key = "key" in log.columns and log["key"].notna().any()
+    if not by_key:
+        log = _both_sides(log, plan)
     work = log[log["set_type"].isin(WORK_SETS)].assign(match=_match_keys(log))
     work = work.drop_duplicates("match")
     p = plan.assign(match=_plan_keys(plan, by_key))
@@ -141,6 +159,9 @@ def compliance_sets(log: pd.DataFrame, plan: pd.DataFrame, as_of=None) -> pd.Dat
     m["band"] = pd.array(band, dtype="str")
     m = m.drop(columns=["_merge"])
     extra = work[~work["match"].isin(p["match"])]
+    if "_both" in extra.columns:  # a hold logged without a side: reported once
+        extra = extra[~extra["_both"] | (extra["side"] == "left")]
+        extra = extra.assign(side=extra["side"].where(~extra["_both"], "both"))
     if len(extra):
         extra = pd.DataFrame({
             "date": extra["date"], "exercise": extra["exercise"], "set": extra["set"],

@@ -102,15 +102,22 @@ _TOL = 0.01
 #: exercise done in full (all of them, and those of the last 28 days). The matching rule
 #: is the single-athlete one: an athlete whose log holds template keys matches the plan's
 #: key (the first logged set of a key); any other athlete matches date + exercise + n-th
-#: working set of that day + side. One equi-join does both: the columns a rule does not
-#: use hold a constant.
+#: working set of that day + side (a hold logged without a side, of an exercise planned
+#: per side, stands for both sides: ``analysis._both_sides``). One equi-join does both:
+#: the columns a rule does not use hold a constant.
 _COMPLIANCE_SQL = """
 WITH la AS (SELECT athlete, bool_or(key IS NOT NULL) AS by_key FROM s
             WHERE athlete IN (SELECT DISTINCT athlete FROM p) GROUP BY athlete),
-w AS (SELECT athlete, '' AS jkey, date AS jdate, exercise AS jex, side AS jside,
-             row_number() OVER (PARTITION BY athlete, date, exercise, side
+sided AS (SELECT DISTINCT athlete, exercise FROM p WHERE side IN ('left', 'right')),
+w0 AS (SELECT s.*, (s.side = 'both' AND sided.athlete IS NOT NULL) AS both_sides
+       FROM s LEFT JOIN sided ON s.athlete = sided.athlete AND s.exercise = sided.exercise
+       WHERE {work} AND key IS NULL AND s.athlete IN (SELECT athlete FROM la)),
+w1 AS (SELECT w0.*, CASE WHEN both_sides THEN x.side ELSE w0.side END AS jside
+       FROM w0 LEFT JOIN (VALUES ('left'), ('right')) AS x(side) ON w0.both_sides),
+w AS (SELECT athlete, '' AS jkey, date AS jdate, exercise AS jex, jside,
+             row_number() OVER (PARTITION BY athlete, date, exercise, jside
                                 ORDER BY {order}) AS jn, reps, hold_s, load_kg
-      FROM s WHERE {work} AND key IS NULL AND athlete IN (SELECT athlete FROM la)
+      FROM w1
       UNION ALL
       SELECT athlete, key, TIMESTAMP '1970-01-01', '', '', 0, reps, hold_s, load_kg
       FROM s WHERE {work} AND key IS NOT NULL AND athlete IN (SELECT athlete FROM la)

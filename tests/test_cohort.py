@@ -223,3 +223,49 @@ def test_vectorised_rules_equal_analyse_athlete_by_athlete():
         assert (math.isnan(rows.loc[a, "acwr"]) if pd.isna(acwr)
                 else rows.loc[a, "acwr"] == pytest.approx(acwr)), a
         assert rows.loc[a, "pain_episodes"] == (an.summary["weeks_outside_pain_rules"] or 0)
+
+
+def test_holds_logged_without_a_side_count_for_both_sides():
+    """The apps have no sides: a stretch hold logged with side "both" counts for both sides
+    of the plan's set, whether the person logged one row per hold (both sides at once) or
+    one per side; a day with 2 of its 3 holds is partial. Cohort and analyse agree."""
+    import numpy as np
+
+    from planner.analysis import compliance_sets
+    from planner.cohorts import athlete_rows
+    from tests.logkit import simulate
+
+    plan = planner.generate(planner.PlanConfig(weeks=1, start_date="2026-02-02"))
+    as_of = pd.Timestamp("2026-02-08")
+    full = simulate(plan.table, np.random.default_rng(1))
+    stretch = full["exercise"] == "rotational_stretch"
+    per_side = full.assign(side=full["side"].where(~stretch, "both"))  # 6 rows a day
+    per_hold = per_side[~stretch | (full["side"] == "left")]  # 3 rows a day
+    first_day = full.loc[stretch, "date"].min()
+    held = per_hold["exercise"] == "rotational_stretch"
+    short = per_hold[~(held & (per_hold["date"] == first_day) & (per_hold["set"] == 3))]
+    logs = {"per_side": per_side, "per_hold": per_hold, "short": short}
+    for name, log in logs.items():
+        sets = compliance_sets(log, plan.table, as_of=as_of)
+        st = sets[sets["exercise"] == "rotational_stretch"]
+        planned = st[st["band"] != "unplanned"]
+        assert len(planned) == 42  # 7 days x 3 holds x 2 sides
+        missed = {"short": 2}.get(name, 0)  # the first day's third hold, both sides
+        assert (planned["band"] == "missed").sum() == missed, name
+        assert (planned["band"] == "done").sum() == 42 - missed, name
+        # One row per side: holds 4-6 of a day are extra holds, each reported once.
+        assert (st["band"] == "unplanned").sum() == (21 if name == "per_side" else 0), name
+    sets = pd.concat([t.assign(athlete=a) for a, t in logs.items()], ignore_index=True)
+    plans = pd.concat([plan.table.assign(athlete=a) for a in logs], ignore_index=True)
+    rows = athlete_rows(sets, plans, as_of)[0].set_index("athlete")
+    assert rows.loc["per_side", "compliance_rotational_stretch"] == 1.0
+    assert rows.loc["per_hold", "compliance_rotational_stretch"] == 1.0
+    assert rows.loc["short", "compliance_rotational_stretch"] == pytest.approx(6 / 7)
+    for a, log in logs.items():
+        due = planner.analyse(log, plan, as_of=as_of).sessions
+        due = due[due["band"] != "planned"]
+        ok = due["band"].isin(["done", "over"])
+        for e, v in ok.groupby(due["exercise"]).mean().items():
+            assert rows.loc[a, f"compliance_{e}"] == pytest.approx(v), (a, e)
+        assert rows.loc[a, "compliance_sessions"] == pytest.approx(
+            ok.groupby(due["session_id"]).all().mean()), a
