@@ -182,14 +182,20 @@ def bench(fmt: str, sets: int, repeat: int, tmp: Path) -> dict:
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    repeat = 3
-    if "--repeat" in args:
-        at = args.index("--repeat")
-        repeat = int(args[at + 1])
-        del args[at:at + 2]
-    sets = int(args[0]) if args and args[0].isdigit() else 1_000_000
-    formats = [a for a in args if a in FORMATS] or list(FORMATS)
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0], epilog=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("sets", nargs="?", type=int, default=1_000_000,
+                    help="sets a file (default 1,000,000)")
+    ap.add_argument("formats", nargs="*", metavar="FORMAT",
+                    help=f"one or more of {', '.join(FORMATS)} (default: all)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each (default 3)")
+    a = ap.parse_args()
+    if set(a.formats) - set(FORMATS):
+        ap.error(f"unknown format {sorted(set(a.formats) - set(FORMATS))[0]!r}; expected one "
+                 f"of {', '.join(FORMATS)}")
+    repeat, sets, formats = a.repeat, a.sets, a.formats or list(FORMATS)
     load = os.getloadavg()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
