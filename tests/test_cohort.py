@@ -161,32 +161,42 @@ def test_cohort_tables(result):
     assert weekly[pd.Timestamp("2025-12-15")] == 2  # cy and dee
 
 
+def cohort_rows(logs: dict, plan, as_of):
+    """``athlete_rows`` of the athletes ``logs`` (id -> log table), all on ``plan``."""
+    from planner.cohorts import athlete_rows
+
+    sets = pd.concat([t.assign(athlete=a) for a, t in logs.items()], ignore_index=True)
+    plans = pd.concat([plan.table.assign(athlete=a) for a in logs], ignore_index=True)
+    return athlete_rows(sets, plans, as_of)[0].set_index("athlete")
+
+
+def assert_compliance_as_analyse(rows, athlete: str, an) -> None:
+    """The cohort row's compliance per exercise and per session is ``an``'s (an Analysis
+    of that athlete alone)."""
+    due = an.sessions[an.sessions["band"] != "planned"]
+    ok = due["band"].isin(["done", "over"])
+    for e, v in ok.groupby(due["exercise"]).mean().items():
+        assert rows.loc[athlete, f"compliance_{e}"] == pytest.approx(v), (athlete, e)
+    whole = ok.groupby(due["session_id"]).all()
+    assert rows.loc[athlete, "compliance_sessions"] == pytest.approx(whole.mean()), athlete
+    assert rows.loc[athlete, "sessions_due"] == len(whole)
+
+
 def test_app_logs_without_keys_match_per_athlete_as_analyse_does():
     """Two athletes on the same plan, their logs without template keys (as app exports):
     each athlete's compliance is the single-athlete analysis' own, not the other's."""
     import numpy as np
 
-    from planner.cohorts import athlete_rows
     from tests.logkit import simulate
 
     plan = planner.generate(planner.PlanConfig(weeks=4, start_date="2026-02-02"))
     as_of = pd.Timestamp("2026-03-01")
     logs = {a: simulate(plan.table, np.random.default_rng(seed), miss=miss, short=0.3)
             for a, seed, miss in (("amy", 1, 0.1), ("bo", 2, 0.5))}
-    sets = pd.concat([t.assign(athlete=a) for a, t in logs.items()], ignore_index=True)
-    plans = pd.concat([plan.table.assign(athlete=a) for a in logs], ignore_index=True)
-    rows, _ = athlete_rows(sets, plans, as_of)
-    rows = rows.set_index("athlete")
+    rows = cohort_rows(logs, plan, as_of)
     assert rows.loc["amy", "compliance_sessions"] != rows.loc["bo", "compliance_sessions"]
     for a, log in logs.items():
-        sessions = planner.analyse(log, plan, as_of=as_of).sessions
-        due = sessions[sessions["band"] != "planned"]
-        ok = due["band"].isin(["done", "over"])
-        for e, v in ok.groupby(due["exercise"]).mean().items():
-            assert rows.loc[a, f"compliance_{e}"] == pytest.approx(v), (a, e)
-        whole = ok.groupby(due["session_id"]).all()
-        assert rows.loc[a, "compliance_sessions"] == pytest.approx(whole.mean())
-        assert rows.loc[a, "sessions_due"] == len(whole)
+        assert_compliance_as_analyse(rows, a, planner.analyse(log, plan, as_of=as_of))
 
 
 def test_vectorised_rules_equal_analyse_athlete_by_athlete():
@@ -194,7 +204,6 @@ def test_vectorised_rules_equal_analyse_athlete_by_athlete():
     pain): each row holds what ``analyse`` of that athlete alone says."""
     import numpy as np
 
-    from planner.cohorts import athlete_rows
     from tests.logkit import simulate
 
     plan = planner.generate(planner.PlanConfig(weeks=6, start_date="2026-02-02"))
@@ -204,18 +213,10 @@ def test_vectorised_rules_equal_analyse_athlete_by_athlete():
                               pain=("flare", "calm", None)[i % 3])
             for i in range(5)}
     logs = {a: t[t["date"] <= as_of] for a, t in logs.items()}  # the cohort ignores later
-    sets = pd.concat([t.assign(athlete=a) for a, t in logs.items()], ignore_index=True)
-    plans = pd.concat([plan.table.assign(athlete=a) for a in logs], ignore_index=True)
-    rows = athlete_rows(sets, plans, as_of)[0].set_index("athlete")
+    rows = cohort_rows(logs, plan, as_of)
     for a, log in logs.items():
         an = planner.analyse(log, plan, as_of=as_of)
-        due = an.sessions[an.sessions["band"] != "planned"]
-        ok = due["band"].isin(["done", "over"])
-        for e, v in ok.groupby(due["exercise"]).mean().items():
-            assert rows.loc[a, f"compliance_{e}"] == pytest.approx(v), (a, e)
-        whole = ok.groupby(due["session_id"]).all()
-        assert rows.loc[a, "compliance_sessions"] == pytest.approx(whole.mean()), a
-        assert rows.loc[a, "sessions_due"] == len(whole)
+        assert_compliance_as_analyse(rows, a, an)
         trend = an.summary["e1rm_trend_kg_per_week"]
         got = rows.loc[a, "e1rm_trend_kg_per_week"]
         assert (math.isnan(got) if trend is None else got == pytest.approx(trend)), a
@@ -232,7 +233,6 @@ def test_holds_logged_without_a_side_count_for_both_sides():
     import numpy as np
 
     from planner.analysis import compliance_sets
-    from planner.cohorts import athlete_rows
     from tests.logkit import simulate
 
     plan = planner.generate(planner.PlanConfig(weeks=1, start_date="2026-02-02"))
@@ -255,17 +255,9 @@ def test_holds_logged_without_a_side_count_for_both_sides():
         assert (planned["band"] == "done").sum() == 42 - missed, name
         # One row per side: holds 4-6 of a day are extra holds, each reported once.
         assert (st["band"] == "unplanned").sum() == (21 if name == "per_side" else 0), name
-    sets = pd.concat([t.assign(athlete=a) for a, t in logs.items()], ignore_index=True)
-    plans = pd.concat([plan.table.assign(athlete=a) for a in logs], ignore_index=True)
-    rows = athlete_rows(sets, plans, as_of)[0].set_index("athlete")
+    rows = cohort_rows(logs, plan, as_of)
     assert rows.loc["per_side", "compliance_rotational_stretch"] == 1.0
     assert rows.loc["per_hold", "compliance_rotational_stretch"] == 1.0
     assert rows.loc["short", "compliance_rotational_stretch"] == pytest.approx(6 / 7)
     for a, log in logs.items():
-        due = planner.analyse(log, plan, as_of=as_of).sessions
-        due = due[due["band"] != "planned"]
-        ok = due["band"].isin(["done", "over"])
-        for e, v in ok.groupby(due["exercise"]).mean().items():
-            assert rows.loc[a, f"compliance_{e}"] == pytest.approx(v), (a, e)
-        assert rows.loc[a, "compliance_sessions"] == pytest.approx(
-            ok.groupby(due["session_id"]).all().mean()), a
+        assert_compliance_as_analyse(rows, a, planner.analyse(log, plan, as_of=as_of))
