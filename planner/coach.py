@@ -27,7 +27,8 @@ import traitlets
 
 from planner.coaching import COLUMNS, FLAGS, next_blocks_zip, roster_flags, sort_roster
 from planner.download import DownloadButton
-from planner.ui import STYLE, Steps, error_box, note_box, ok_box
+from planner.steps import Steps
+from planner.ui import STYLE, error_box, note_box, ok_box
 
 #: A roster zip may hold at most this much once unpacked.
 MAX_ZIP_BYTES = 200 * 1024 * 1024

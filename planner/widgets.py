@@ -24,7 +24,8 @@ from planner.overview import week_sheet
 from planner.plots import plan_figures, update_figure
 from planner.programme import Plan, generate
 from planner.settings import DELOAD_CHOICES, Setting, label_of, setting
-from planner.ui import STYLE, Steps, error_box, note_box, ok_box, plan_files, table_html
+from planner.steps import Steps
+from planner.ui import STYLE, error_box, note_box, ok_box, plan_files, table_html
 from planner.units import from_kg, to_kg
 
 TITLES = {"load": "Weekly load", "deadlift": "Deadlift progression",
