@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from planner import metrics
 from planner.programme import Plan
@@ -86,101 +87,219 @@ class Analysis:
 
 
 # --- compliance ----------------------------------------------------------------------------
+#
+# Every compliance function takes ``by``: the name of a column (the athlete) that log and
+# plan both hold, so that one call computes the rules for many people at once, each
+# matched only against their own plan; without it the log is one person's. The cohort
+# (planner.cohorts) calls these functions with ``by="athlete"``.
 
-def _match_keys(log: pd.DataFrame) -> pd.Series:
-    """Plan key for each working log row: the template's key, or date + exercise + set + side."""
-    work = log[log["set_type"].isin(WORK_SETS)]
-    n = work.groupby([work["date"], work["exercise"], work["side"]], sort=False,
-                     dropna=False).cumcount() + 1
-    derived = (work["date"].dt.strftime("%Y-%m-%d") + "|" + work["exercise"].astype(str)
-               + "|" + n.astype(str) + "|" + work["side"].fillna("both"))
-    if "key" in work.columns:
-        has = work["key"].notna()
-        derived = derived.where(~has, work["key"])
-    return derived
+#: A hold [s] or load [kg] this much short of (or over) the plan is still as planned.
+TOLERANCE = 0.01
+#: The window of "recent" session compliance (the coach's flag). [days]
+RECENT_DAYS = 28
 
 
-def _plan_keys(plan: pd.DataFrame, by_key: bool) -> pd.Series:
-    if by_key:
-        return plan["key"]
-    return (plan["date"].dt.strftime("%Y-%m-%d") + "|" + plan["exercise"] + "|"
-            + plan["set"].astype(str) + "|" + plan["side"])
+def _shared_codes(*columns: pd.Series) -> list[np.ndarray]:
+    """One integer code per distinct value over all ``columns`` together (missing: -1), so
+    that equal values in different frames get equal codes."""
+    parts = [pd.factorize(c) for c in columns]
+    union = pd.Index(pd.concat([pd.Series(u, dtype="str") for _, u in parts],
+                               ignore_index=True)).unique()
+    out = []
+    for codes, uniques in parts:
+        lookup = np.append(union.get_indexer(pd.Index(uniques, dtype="str")), -1)
+        out.append(lookup[codes].astype("int64"))  # code -1 (missing) takes the last: -1
+    return out
 
 
-def _both_sides(log: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
-    """A hold logged without a side (side "both": the apps have no sides) of an exercise
-    the plan sets per side counts for both sides: its row stands for a left and a right
-    set, so the n-th such hold of a day matches the plan's n-th set on each side
-    (``_both`` marks the copies). Other rows are as logged."""
-    sided = plan.loc[plan["side"].isin(["left", "right"]), "exercise"].unique()
-    both = log["side"].eq("both").fillna(False) & log["exercise"].isin(sided)
-    if not both.any():
-        return log
-    copies = log[both]
-    return pd.concat([log[~both].assign(_both=False), copies.assign(side="left", _both=True),
-                      copies.assign(side="right", _both=True)]).sort_index(kind="stable")
+def _pack(*columns: np.ndarray) -> np.ndarray:
+    """One int64 per distinct row of the non-negative integer ``columns`` (equal rows, equal
+    numbers), compressed with ``pd.factorize`` whenever the next column would overflow."""
+    key = np.zeros(len(columns[0]), "int64")
+    for c in columns:
+        span = int(c.max(initial=0)) + 1
+        if int(key.max(initial=0)) + 1 > np.iinfo("int64").max // span:
+            key = pd.factorize(key)[0].astype("int64")
+        key = key * span + c
+    return key
 
 
-def compliance_sets(log: pd.DataFrame, plan: pd.DataFrame, as_of=None) -> pd.DataFrame:
+def _group_codes(log: pd.DataFrame, plan: pd.DataFrame, by: str | None
+                 ) -> tuple[np.ndarray, np.ndarray, int]:
+    """Each log and plan row's group (its ``by`` value as a code; all 0 without ``by``), and
+    the number of groups."""
+    if by is None:
+        return np.zeros(len(log), "int64"), np.zeros(len(plan), "int64"), 1
+    g_log, g_plan = _shared_codes(log[by], plan[by])
+    if (g_log < 0).any() or (g_plan < 0).any():
+        raise ValueError(f"compliance: a row without its {by!r}")
+    return g_log, g_plan, int(max(g_log.max(initial=-1), g_plan.max(initial=-1)) + 1)
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    """Days since 1970 of each date (its time of day left out)."""
+    return dates.to_numpy().astype("datetime64[D]").astype("int64")
+
+
+def _texts(codes: np.ndarray, labels: list[str]) -> pd.api.extensions.ExtensionArray:
+    """``labels[codes]`` as a text array, built by Arrow (a dictionary cast to text)."""
+    d = pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(labels)).cast(pa.large_string())
+    return pd.array(d, dtype="str")
+
+
+def _run_numbers(key: np.ndarray) -> np.ndarray:
+    """1, 2, 3 ... for the rows of each distinct ``key``, in row order."""
+    order = np.argsort(key, kind="stable")
+    k = key[order]
+    start = np.ones(len(k), bool)
+    start[1:] = k[1:] != k[:-1]
+    first = np.maximum.accumulate(np.where(start, np.arange(len(k)), 0))
+    n = np.empty(len(k), "int64")
+    n[order] = np.arange(len(k)) - first + 1
+    return n
+
+
+def compliance_sets(log: pd.DataFrame, plan: pd.DataFrame, as_of=None, *,
+                    by: str | None = None, unplanned: bool = True) -> pd.DataFrame:
     """Every planned set with what was done and its band, plus unplanned logged sets.
 
     Bands: done (as planned), partial (fewer reps, a shorter hold or a lighter
     load than planned), missed (not logged), over (more reps, a longer hold or
     a heavier load than planned), unplanned (logged with no planned set), and
     planned (not done and dated after ``as_of``, the last logged day by default:
-    the future is not missed yet). A hold logged without a side (the apps have no
-    sides) counts for both sides of the plan's set (``_both_sides``).
+    the future is not missed yet).
+
+    Matching: a log holding our template's keys matches the plan by key (the first
+    logged set of a key); any other log (an app's) matches date + exercise + the n-th
+    working set of that day + side. A hold logged without a side (side "both": the apps
+    have no sides) of an exercise the plan sets per side counts for both sides, so the
+    n-th such hold of a day matches the plan's n-th set on each side; holds beyond the
+    plan's are reported once each as unplanned. With ``by``, each group (athlete) is
+    matched against its own plan rows, by its own rule and last logged day.
+    ``unplanned=False`` leaves the unplanned sets out (for callers that count only the
+    planned ones).
     """
-    if as_of is None:
-        as_of = log["date"].max() if len(log) else pd.Timestamp.min
-    by_key = "key" in log.columns and log["key"].notna().any()
-    if not by_key:
-        log = _both_sides(log, plan)
-    work = log[log["set_type"].isin(WORK_SETS)].assign(match=_match_keys(log))
-    work = work.drop_duplicates("match")
-    p = plan.assign(match=_plan_keys(plan, by_key))
-    keep = ["match", "reps", "hold_s", "load_kg", "source_line"]
-    m = p.merge(work[keep].rename(columns={"reps": "done_reps", "hold_s": "done_hold_s",
-                                           "load_kg": "done_load_kg"}),
-                on="match", how="left", indicator=True)
-    done_any = m["_merge"] == "both"
+    g_log, g_plan, groups = _group_codes(log, plan, by)
+    n_log = len(log)
+    has_key = (log["key"].notna().to_numpy(bool) if "key" in log.columns
+               else np.zeros(n_log, bool))
+    by_key = np.bincount(g_log[has_key], minlength=groups) > 0
+    if as_of is None:  # each group's last logged day; with nothing logged, all to come
+        last = pd.Series(log["date"].to_numpy()).groupby(g_log).max().reindex(range(groups))
+        as_of_plan = last.to_numpy()[g_plan]
+    else:
+        as_of_plan = np.full(len(plan), pd.Timestamp(as_of).to_datetime64())
+    ex_log, ex_plan = _shared_codes(log["exercise"], plan["exercise"])
+    side = log["side"]
+    side_log, side_plan, lr = _shared_codes(side.fillna("both"), plan["side"],
+                                            pd.Series(["left", "right"]))
+    # Holds without a side, of an exercise the group's plan sets per side: two rows each.
+    n_ex = int(max(ex_log.max(initial=0), ex_plan.max(initial=0)) + 1)
+    sided = np.unique((g_plan * n_ex + ex_plan)[np.isin(side_plan, lr)])
+    both = (side.eq("both").fillna(False).to_numpy(bool) & ~by_key[g_log] & (ex_log >= 0)
+            & np.isin(g_log * n_ex + ex_log, sided))
+    pos = np.repeat(np.arange(n_log), np.where(both, 2, 1))
+    copy = both[pos]
+    first = np.ones(len(pos), bool)
+    first[1:] = pos[1:] != pos[:-1]
+    row_side = np.where(copy, np.where(first, lr[0], lr[1]), side_log[pos])
+    # The working sets, each with its match: (group, key) for a keyed row; else (group,
+    # day, exercise, side, n-th working set of that day and side). Codes are shifted by
+    # 1 so that a missing value (-1) packs as 0.
+    work = np.flatnonzero(log["set_type"].isin(WORK_SETS).to_numpy(bool)[pos])
+    wpos = pos[work]
+    nw = len(work)
+    keyed, kp = has_key[wpos], by_key[g_plan]
+    pset = plan["set"].to_numpy("int64", na_value=-1)
+    day_log, day_plan = _days(log["date"])[wpos], _days(plan["date"])
+    day0 = int(min(day_log.min(initial=0), day_plan.min(initial=0)))
+    slot = _pack(np.concatenate([g_log[wpos], g_plan]),
+                 np.concatenate([day_log, day_plan]) - day0,
+                 np.concatenate([ex_log[wpos], ex_plan]) + 1,
+                 np.concatenate([row_side[work], side_plan]) + 1)
+    n = _run_numbers(slot[:nw])
+    match = _pack(slot, np.concatenate([n, pset.clip(0)]))
+    cannot = ~kp & (pset < 1)  # a plan row that cannot match: a set number below 1
+    if keyed.any() or kp.any():
+        no_key = pd.Series(pd.NA, index=plan.index, dtype="str")
+        k_log, k_plan = _shared_codes(log["key"].iloc[wpos[keyed]],
+                                      (plan["key"] if "key" in plan.columns else no_key)[kp])
+        flag = np.concatenate([keyed, kp])
+        match[flag] = _pack(np.concatenate([g_log[wpos][keyed], g_plan[kp]]),
+                            np.concatenate([k_log, k_plan]) + 1)
+        match = _pack(flag.astype("int64"), match)
+        cannot[kp] = k_plan < 0  # a keyed plan's row without a key
+    wkey, pkey = match[:nw], np.where(cannot, -1, match[nw:])
+    # Each distinct match's first working set (a key logged twice: its first set), and the
+    # one each planned set matches (-1: not logged).
+    uniq, firsts = np.unique(wkey, return_index=True)
+    kept = np.zeros(nw, bool)
+    kept[firsts] = True
+    at = np.searchsorted(uniq, pkey).clip(0, max(len(uniq) - 1, 0))
+    found = (uniq[at] == pkey) if len(uniq) else np.zeros(len(pkey), bool)
+    hit_w = np.where(found, firsts[at] if len(uniq) else -1, -1)
+    take = np.full(len(hit_w), -1)
+    take[hit_w >= 0] = wpos[hit_w[hit_w >= 0]]
+    m = plan.reset_index(drop=True)
+    for name, col in (("done_reps", "reps"), ("done_hold_s", "hold_s"),
+                      ("done_load_kg", "load_kg"), ("source_line", "source_line")):
+        m[name] = pd.api.extensions.take(log[col].array, take, allow_fill=True)
+    done_any = hit_w >= 0
     tr, dr = m["target_reps"].astype("Float64"), m["done_reps"].astype("Float64")
     th, dh = m["target_hold_s"].astype("Float64"), m["done_hold_s"].astype("Float64")
     tl, dl = m["load_kg"].astype("Float64"), m["done_load_kg"].astype("Float64")
-    tol = 0.01
+    tol = TOLERANCE
     # A planned load with no load logged means the planned load was used (template habit).
     dl = dl.fillna(tl)
     less = ((dr < tr) | (dh < th - tol) | (dl < tl - tol)).fillna(False)
     more = ((dr > tr) | (dh > th + tol) | (dl > tl + tol)).fillna(False)
     nothing = (dr.fillna(0) <= 0) & (dh.fillna(0) <= 0)
-    future = (m["date"] > pd.Timestamp(as_of)).to_numpy()
+    future = (m["date"].to_numpy() > as_of_plan) | pd.isna(as_of_plan)
     band = np.select([(~done_any | nothing) & future, ~done_any | nothing, less, more],
-                     ["planned", "missed", "partial", "over"], "done")
-    m["band"] = pd.array(band, dtype="str")
-    m = m.drop(columns=["_merge"])
-    extra = work[~work["match"].isin(p["match"])]
-    if "_both" in extra.columns:  # a hold logged without a side: reported once
-        extra = extra[~extra["_both"] | (extra["side"] == "left")]
-        extra = extra.assign(side=extra["side"].where(~extra["_both"], "both"))
-    if len(extra):
-        extra = pd.DataFrame({
-            "date": extra["date"], "exercise": extra["exercise"], "set": extra["set"],
-            "side": extra["side"], "done_reps": extra["reps"], "done_hold_s": extra["hold_s"],
-            "done_load_kg": extra["load_kg"], "source_line": extra["source_line"],
-            "band": "unplanned"})
-        m = pd.concat([m, extra], ignore_index=True)
-    return m.drop(columns=["match"])
+                     [0, 1, 2, 3], 4).astype("int8")
+    m["band"] = _texts(band, ["planned", "missed", "partial", "over", "done"])
+    # Logged working sets with no planned set (a hold without a side: once, as logged).
+    matched = np.zeros(nw, bool)
+    matched[hit_w[done_any]] = True
+    extra = kept & ~matched & (first[work] | ~copy[work]) & unplanned
+    if extra.any():
+        e = log[[*([by] if by else []), "date", "exercise", "set", "side", "reps", "hold_s",
+                 "load_kg", "source_line"]].iloc[wpos[extra]]
+        cols = {"date": e["date"], "exercise": e["exercise"], "set": e["set"],
+                "side": e["side"], "done_reps": e["reps"], "done_hold_s": e["hold_s"],
+                "done_load_kg": e["load_kg"], "source_line": e["source_line"],
+                "band": "unplanned"}
+        if by is not None:
+            cols = {by: e[by], **cols}
+        m = pd.concat(_same_categories(m, pd.DataFrame(cols)), ignore_index=True)
+    return m
 
 
-def compliance_sessions(sets: pd.DataFrame) -> pd.DataFrame:
-    """Per planned session and exercise: sets planned, done, partial, missed, over, and a band."""
-    planned = sets[sets["band"] != "unplanned"]
-    counts = pd.crosstab([planned["week"], planned["session_id"], planned["date"],
-                          planned["exercise"]], planned["band"])
-    for b in BANDS[:5]:
-        if b not in counts:
-            counts[b] = 0
-    counts = counts[list(BANDS[:5])].rename(columns={"planned": "to_come"})
+def _same_categories(a: pd.DataFrame, b: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``a`` and ``b`` with each column that is categorical in both on the union of their
+    categories, so that ``pd.concat`` keeps it categorical instead of writing its texts."""
+    cat = pd.CategoricalDtype
+    both = [c for c in b.columns if c in a.columns and isinstance(a[c].dtype, cat)
+            and isinstance(b[c].dtype, cat) and a[c].dtype != b[c].dtype]
+    if not both:
+        return a, b
+    union = {c: a[c].cat.categories.union(b[c].cat.categories) for c in both}
+    return (a.assign(**{c: a[c].cat.set_categories(u) for c, u in union.items()}),
+            b.assign(**{c: b[c].cat.set_categories(u) for c, u in union.items()}))
+
+
+def compliance_sessions(sets: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+    """Per planned session and exercise (and ``by``: per athlete): sets planned, done,
+    partial, missed, over, and a band."""
+    keys = [*([by] if by else []), "week", "session_id", "date", "exercise"]
+    planned = sets.loc[sets["band"] != "unplanned", [*keys, "band"]]
+    groups = planned.groupby(keys, observed=True, sort=True)
+    size = groups.size()
+    ids = groups.ngroup().to_numpy("float64", na_value=-1).astype("int64")  # -1: a key missing
+    counts = pd.DataFrame({b: np.bincount(ids[(planned["band"] == b).to_numpy(bool)
+                                              & (ids >= 0)], minlength=len(size))
+                           for b in BANDS[:5]}, index=size.index)
+    counts = counts[list(BANDS[:5])].astype("int64").rename(columns={"planned": "to_come"})
     counts["planned"] = counts.sum(axis=1)
     due = counts["planned"] - counts["to_come"]
     counts["completion"] = ((counts["done"] + counts["over"]) / due.where(due > 0)).astype(float)
@@ -188,6 +307,43 @@ def compliance_sessions(sets: pd.DataFrame) -> pd.DataFrame:
         [due == 0, counts["missed"] == due, counts["partial"] + counts["missed"] > 0,
          counts["over"] > 0], ["planned", "missed", "partial", "over"], "done")
     return counts.reset_index().rename_axis(columns=None)
+
+
+RATE_COLUMNS = ("compliance_deadlift", "compliance_glute_bridge",
+                "compliance_rotational_stretch", "sessions_due", "sessions_done",
+                "compliance_sessions", "compliance_sessions_4w")
+
+
+def compliance_rates(sessions: pd.DataFrame, as_of, *, by: str | None = None) -> pd.DataFrame:
+    """Compliance to date as shares, never per set row (the daily stretch holds are most of
+    the rows, and must not hide skipped deadlifts), from ``compliance_sessions``' bands:
+
+    - ``compliance_<exercise>``: the share of due exercise-sessions done in full (band
+      "done" or "over");
+    - ``sessions_due``, ``sessions_done``, ``compliance_sessions``: the sessions with
+      something due, those with every exercise done in full, and their share;
+      ``compliance_sessions_4w``: the same share over the sessions of the last
+      ``RECENT_DAYS`` days up to ``as_of``.
+
+    One row per ``by`` value (athlete) with something due; without ``by``, one row.
+    """
+    due = sessions[sessions["band"] != "planned"]
+    group = due[by] if by else pd.Series(0, index=due.index)
+    ok = due["band"].isin(["done", "over"])
+    per_ex = ok.groupby([group, due["exercise"]], observed=True).mean().unstack()
+    out = pd.DataFrame(index=per_ex.index)
+    for e in ("deadlift", "glute_bridge", "rotational_stretch"):
+        out[f"compliance_{e}"] = per_ex[e] if e in per_ex.columns else np.nan
+    keys = [group, due["session_id"]]
+    whole = ok.groupby(keys, observed=True).all()
+    day = due["date"].groupby(keys, observed=True).min()
+    recent = whole[day > pd.Timestamp(as_of) - pd.Timedelta(days=RECENT_DAYS)]
+    g = whole.groupby(level=0)
+    out["sessions_due"] = g.size()
+    out["sessions_done"] = g.sum().astype("int64")
+    out["compliance_sessions"] = g.mean().astype(float)
+    out["compliance_sessions_4w"] = recent.groupby(level=0).mean().astype(float)
+    return out.rename_axis(by)
 
 
 def compliance_weeks(sets: pd.DataFrame) -> pd.DataFrame:

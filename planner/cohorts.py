@@ -3,12 +3,11 @@
 ``cohort(store)`` reads the store (see :mod:`planner.store`) and computes, for every
 athlete at once, the single-athlete rules of :mod:`planner.analysis`:
 
-- compliance to date against the athlete's plan: ``compliance_sets``' matching and band
-  rule and ``compliance_sessions``' rule per exercise-session, as one DuckDB query over
-  all athletes (``_COMPLIANCE_SQL``; the tests hold it equal to ``analyse``): per
-  exercise (share of the due exercise-sessions done) and per session (share of due
-  sessions done in full), never per set row, so that the daily stretch holds cannot
-  hide skipped deadlifts;
+- compliance to date against the athlete's plan: ``compliance_sets``,
+  ``compliance_sessions`` and ``compliance_rates`` themselves, each called once over all
+  the athletes of a chunk (``by="athlete"``): per exercise (share of the due
+  exercise-sessions done) and per session (share of due sessions done in full), never per
+  set row, so that the daily stretch holds cannot hide skipped deadlifts;
 - the deadlift's best e1RM per session (``deadlift_progress`` itself, once over all
   athletes' deadlift working sets) and its least-squares trend [kg/week] (as
   ``e1rm_trend``);
@@ -29,6 +28,7 @@ the Delta table. Both give the same table.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,8 +36,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from planner.analysis import deadlift_progress, pain_status, programme_weeks
+from planner.analysis import (
+    RATE_COLUMNS,
+    compliance_rates,
+    compliance_sessions,
+    compliance_sets,
+    deadlift_progress,
+    pain_status,
+    programme_weeks,
+)
 
 EXERCISES = ("deadlift", "glute_bridge", "rotational_stretch")
 #: A next block is due when the plan ends within this many days (or has ended).
@@ -84,90 +93,28 @@ class Cohort:
 # --- per-athlete work, vectorised over the athlete key --------------------------------------
 #
 # DuckDB scans the sets and plans (Parquet files of the store, or frames handed in) and
-# computes every per-set step as one grouped query over all the chunk's athletes: the
-# matching of logged to planned sets, each planned set's band, the daily loads, the
-# deadlift's working sets, the active weeks. Only per-athlete, per-session or per-day
-# rows come back to pandas, where the single-athlete functions of planner.analysis
-# (deadlift_progress, pain_status) and the load-basis and ACWR rules finish the work.
+# computes the per-set sums as grouped queries over all the chunk's athletes: the daily
+# loads, the deadlift's working sets, the active weeks. pandas finishes with the
+# single-athlete functions of planner.analysis, called once for the chunk where they take
+# an athlete column (compliance) or with an (athlete, day) key in place of the day
+# (deadlift_progress), per athlete with pain data (pain_status), and the load-basis and
+# ACWR rules on the daily sums.
 
 _WORK = "set_type IN ('working', 'failure')"
 _ORDER = "performed_at, source_line, _ord"  # the Log's order: time, then line
-#: compliance_sets' tolerance on holds and loads (a set 0.01 s or kg short is not partial).
-_TOL = 0.01
-
-#: Per planned set, the band of ``compliance_sets`` (planner.analysis), for every athlete at
-#: once; per exercise-session the sets due (band not "planned") and whether all were done
-#: in full (band "done" or "over": ``compliance_sessions``' rule); per athlete the share of
-#: due exercise-sessions done in full, per exercise, and of due sessions with every
-#: exercise done in full (all of them, and those of the last 28 days). The matching rule
-#: is the single-athlete one: an athlete whose log holds template keys matches the plan's
-#: key (the first logged set of a key); any other athlete matches date + exercise + n-th
-#: working set of that day + side (a hold logged without a side, of an exercise planned
-#: per side, stands for both sides: ``analysis._both_sides``). One equi-join does both:
-#: the columns a rule does not use hold a constant.
-_COMPLIANCE_SQL = """
-WITH la AS (SELECT athlete, bool_or(key IS NOT NULL) AS by_key FROM s
-            WHERE athlete IN (SELECT DISTINCT athlete FROM p) GROUP BY athlete),
-sided AS (SELECT DISTINCT athlete, exercise FROM p WHERE side IN ('left', 'right')),
-w0 AS (SELECT s.*, (s.side = 'both' AND sided.athlete IS NOT NULL) AS both_sides
-       FROM s LEFT JOIN sided ON s.athlete = sided.athlete AND s.exercise = sided.exercise
-       WHERE {work} AND key IS NULL AND s.athlete IN (SELECT athlete FROM la)),
-w1 AS (SELECT w0.*, CASE WHEN both_sides THEN x.side ELSE w0.side END AS jside
-       FROM w0 LEFT JOIN (VALUES ('left'), ('right')) AS x(side) ON w0.both_sides),
-w AS (SELECT athlete, '' AS jkey, date AS jdate, exercise AS jex, jside,
-             row_number() OVER (PARTITION BY athlete, date, exercise, jside
-                                ORDER BY {order}) AS jn, reps, hold_s, load_kg
-      FROM w1
-      UNION ALL
-      SELECT athlete, key, TIMESTAMP '1970-01-01', '', '', 0, reps, hold_s, load_kg
-      FROM s WHERE {work} AND key IS NOT NULL AND athlete IN (SELECT athlete FROM la)
-      QUALIFY row_number() OVER (PARTITION BY athlete, key ORDER BY {order}) = 1),
-pk AS (SELECT p.*, coalesce(la.by_key, false) AS by_key FROM p LEFT JOIN la USING (athlete)),
-pl AS (SELECT athlete, session_id, exercise, date, target_reps, target_hold_s, load_kg,
-              CASE WHEN by_key THEN key ELSE '' END AS jkey,
-              CASE WHEN by_key THEN TIMESTAMP '1970-01-01' ELSE date END AS jdate,
-              CASE WHEN by_key THEN '' ELSE exercise END AS jex,
-              CASE WHEN by_key THEN '' ELSE side END AS jside,
-              CASE WHEN by_key THEN 0 ELSE set END AS jn
-       FROM pk),
-m AS (SELECT pl.athlete, pl.session_id, pl.exercise, pl.date, pl.target_reps AS tr,
-             pl.target_hold_s AS th, pl.load_kg AS tl, w.reps AS dr, w.hold_s AS dh,
-             w.load_kg AS dl, w.athlete IS NOT NULL AS hit
-      FROM pl LEFT JOIN w ON pl.athlete = w.athlete AND pl.jkey = w.jkey
-           AND pl.jdate = w.jdate AND pl.jex = w.jex
-           AND pl.jside = w.jside AND pl.jn = w.jn),
-b AS (SELECT athlete, session_id, exercise, date,
-             CASE WHEN (NOT hit OR (coalesce(dr, 0) <= 0 AND coalesce(dh, 0) <= 0))
-                       AND date > {as_of} THEN 'planned'
-                  WHEN NOT hit OR (coalesce(dr, 0) <= 0 AND coalesce(dh, 0) <= 0)
-                       THEN 'missed'
-                  WHEN coalesce(dr < tr OR dh < th - {tol}
-                                OR coalesce(dl, tl) < tl - {tol}, false) THEN 'partial'
-                  WHEN coalesce(dr > tr OR dh > th + {tol}
-                                OR coalesce(dl, tl) > tl + {tol}, false) THEN 'over'
-                  ELSE 'done' END AS band
-      FROM m),
-ses AS (SELECT athlete, session_id, exercise, min(date) AS date,
-               sum((band <> 'planned')::BIGINT) AS due,
-               sum((band IN ('done', 'over'))::BIGINT) AS good
-        FROM b GROUP BY athlete, session_id, exercise HAVING due > 0),
-ex AS (SELECT athlete,
-              avg((good = due)::DOUBLE) FILTER (WHERE exercise = 'deadlift')
-                  AS compliance_deadlift,
-              avg((good = due)::DOUBLE) FILTER (WHERE exercise = 'glute_bridge')
-                  AS compliance_glute_bridge,
-              avg((good = due)::DOUBLE) FILTER (WHERE exercise = 'rotational_stretch')
-                  AS compliance_rotational_stretch
-       FROM ses GROUP BY athlete),
-whole AS (SELECT athlete, session_id, bool_and(good = due) AS ok, min(date) AS date
-          FROM ses GROUP BY athlete, session_id)
-SELECT athlete, ex.compliance_deadlift, ex.compliance_glute_bridge,
-       ex.compliance_rotational_stretch, count(*) AS sessions_due,
-       sum(ok::BIGINT) AS sessions_done, avg(ok::DOUBLE) AS compliance_sessions,
-       avg(ok::DOUBLE) FILTER (WHERE date > {as_of} - INTERVAL 28 DAY)
-           AS compliance_sessions_4w
-FROM whole JOIN ex USING (athlete)
-GROUP BY ALL
+#: The rows compliance needs, of the athletes with a plan, in the Log's order: the working
+#: sets, and every row with a template key (a log holding one is matched by key); and the
+#: plans, with their keys where the athlete's log holds keys (the others never use them).
+_MATCH_SQL = """
+SELECT athlete, date, exercise, set, set_type, side, reps, hold_s, load_kg, key, source_line
+FROM s WHERE ({work} OR key IS NOT NULL) AND athlete IN (SELECT DISTINCT athlete FROM p)
+ORDER BY athlete, {order}
+"""
+_PLAN_ROWS_SQL = """
+SELECT * EXCLUDE (_ord, key),
+       CASE WHEN athlete IN (SELECT DISTINCT athlete FROM s WHERE key IS NOT NULL)
+            THEN key END AS key
+FROM p
 """
 
 #: ``daily_load``'s sums per athlete and day: volume load of the working sets (missing
@@ -221,11 +168,31 @@ _P_TYPES = {"athlete": "VARCHAR", "key": "VARCHAR", "week": "BIGINT", "date": "T
             "load_kg": "DOUBLE"}
 
 
-def _q(con, sql: str, as_of: pd.Timestamp) -> pd.DataFrame:
-    text = sql.format(work=_WORK, order=_ORDER, tol=_TOL,
+def _q(con, sql: str, as_of: pd.Timestamp, categories: bool = False) -> pd.DataFrame:
+    """The result of ``sql`` as a frame (``categories``: its texts as categoricals, which
+    Arrow encodes at once, for code that groups and matches on them)."""
+    text = sql.format(work=_WORK, order=_ORDER,
                       as_of=f"TIMESTAMP '{as_of:%Y-%m-%d %H:%M:%S}'")
-    return con.sql(text).to_arrow_table().to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()
-                                                                  }.get)
+    table = con.sql(text).to_arrow_table()
+    if categories:
+        table = pa.table({n: pc.dictionary_encode(c) if pa.types.is_string(c.type) else c
+                          for n, c in zip(table.column_names, table.columns, strict=True)})
+    return table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+
+
+def _compliance(con, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per athlete with a plan: ``compliance_rates`` of ``compliance_sessions`` of
+    ``compliance_sets``, the single-athlete functions, called once for all the chunk's
+    athletes (``by="athlete"``)."""
+    with con:
+        plans = _q(con, _PLAN_ROWS_SQL, as_of, categories=True)
+        if plans.empty:
+            return pd.DataFrame(columns=list(RATE_COLUMNS),
+                                index=pd.Index([], name="athlete"))
+        log = _q(con, _MATCH_SQL, as_of, categories=True)
+    sets = compliance_sets(log, plans, as_of, by="athlete", unplanned=False)
+    rates = compliance_rates(compliance_sessions(sets, by="athlete"), as_of, by="athlete")
+    return rates.set_axis(rates.index.astype("str"))
 
 
 def _deadlift(d: pd.DataFrame) -> pd.DataFrame:
@@ -331,6 +298,18 @@ def _rows(con, as_of: pd.Timestamp, athletes: list[str] | None = None
           ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The per-athlete table and the active weeks of the athletes whose sets are in
     ``con``'s table ``s`` (dated up to ``as_of``) and plans in ``p``."""
+    # Compliance (pandas, mostly one core) runs in a thread beside the queries below
+    # (DuckDB, which frees the GIL while it works): one chunk keeps both cores busy.
+    pool = ThreadPoolExecutor(1)
+    comp = pool.submit(_compliance, con.cursor(), as_of)  # closes its cursor
+    try:
+        return _rows_with(con, as_of, athletes, comp)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _rows_with(con, as_of: pd.Timestamp, athletes: list[str] | None, comp: Future
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
     base = _q(con, _BASE_SQL, as_of).set_index("athlete")
     starts = _q(con, _PLAN_SQL, as_of).set_index("athlete")
     ids = sorted(set(base.index) | set(starts.index) | set(athletes or []))
@@ -340,7 +319,7 @@ def _rows(con, as_of: pd.Timestamp, athletes: list[str] | None = None
     out["last_session"] = base["last_session"]
     out["days_since"] = (as_of - out["last_session"]).dt.days.astype("Int64")
     out["plan_start"], out["plan_end"] = starts["start"], starts["end"]
-    out = out.join(_q(con, _COMPLIANCE_SQL, as_of).set_index("athlete"))
+    out = out.join(comp.result())
     out = out.join(_deadlift(_q(con, _DEADLIFT_SQL, as_of)))
     has_rpe = base["has_rpe"].astype(bool)
     out = out.join(_acwr(_q(con, _DAILY_SQL, as_of),
@@ -416,9 +395,9 @@ def athlete_rows(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp,
     with _connect() as con:
         con.register("s_in", s_tab)
         con.register("p_in", p_tab)
-        con.execute(f"CREATE TEMP TABLE s AS SELECT * FROM s_in WHERE date <= TIMESTAMP "
+        con.execute(f"CREATE TABLE s AS SELECT * FROM s_in WHERE date <= TIMESTAMP "
                     f"'{as_of:%Y-%m-%d %H:%M:%S}'")
-        con.execute("CREATE TEMP TABLE p AS SELECT * FROM p_in")
+        con.execute("CREATE TABLE p AS SELECT * FROM p_in")
         return _rows(con, as_of, athletes)
 
 
@@ -452,11 +431,11 @@ def chunk_rows(store_path: str, athletes: list[str], as_of: pd.Timestamp,
                 ("plans", _P_TYPES, "")):
             table = name[0]
             if files.get(name):
-                con.execute(f"CREATE TEMP TABLE {table} AS "
+                con.execute(f"CREATE TABLE {table} AS "
                             + _parquet(files[name], types, where))
             else:
                 con.register(f"{table}_in", _frame_table(pd.DataFrame(), types))
-                con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {table}_in")
+                con.execute(f"CREATE TABLE {table} AS SELECT * FROM {table}_in")
         return _rows(con, as_of, athletes)
 
 
