@@ -757,6 +757,15 @@ def analyse(log, plan: Plan | None = None, *, rules: PainRules | None = None,
         summary["completion"] = float(due["band"].isin(["done", "over"]).mean()) \
             if len(due) else None
         summary["bands"] = sets["band"].value_counts().to_dict()
+        # The same shares as the coach's roster (planner.cohorts): per session, per exercise.
+        last = pd.Timestamp(as_of) if as_of is not None else table["date"].max()
+        rates = compliance_rates(sessions, last)
+        r = rates.iloc[0] if len(rates) else pd.Series(np.nan, index=list(RATE_COLUMNS))
+        summary["sessions_due"] = int(r["sessions_due"]) if len(rates) else 0
+        summary["sessions_done"] = int(r["sessions_done"]) if len(rates) else 0
+        for c in ("compliance_sessions", "compliance_sessions_4w", "compliance_deadlift",
+                  "compliance_glute_bridge", "compliance_rotational_stretch"):
+            summary[c] = None if pd.isna(r[c]) else float(r[c])
     return Analysis(sets, sessions, weeks, dl, hold_progress(table), bridge_progress(table),
                     daily, weekly, acwr, fitness, pain_daily, pain_weeks, basis, summary)
 
@@ -770,6 +779,13 @@ def findings(a: Analysis) -> list[str]:
         out.append("planned sets done to date: "
                    + (f"{s['completion']:.0%} of {s['sets_due']}" if s["completion"] is not None
                       else "none due yet"))
+        if s.get("compliance_sessions") is not None:
+            names = (("deadlift", "deadlift"), ("glute_bridge", "bridge"),
+                     ("rotational_stretch", "stretch"))
+            per = ", ".join(f"{label} {s[f'compliance_{e}']:.0%}" for e, label in names
+                            if s.get(f"compliance_{e}") is not None)
+            out.append(f"sessions done in full: {s['compliance_sessions']:.0%} of "
+                       f"{s['sessions_due']} due ({per})")
     if s["best_e1rm_kg"] is None:
         out.append("deadlift: no barbell deadlift in this log (sets with a load)")
     else:

@@ -277,6 +277,9 @@ class AnalysisPanel(w.VBox):
         facts = []
         if s.get("completion") is not None:
             facts.append(("planned sets done to date", f"{100 * s['completion']:.0f} %"))
+        if s.get("compliance_sessions") is not None:
+            facts.append(("sessions done in full", f"{100 * s['compliance_sessions']:.0f} % of "
+                                                   f"{s['sessions_due']}"))
         best = s.get("best_e1rm_kg")
         facts.append(("best deadlift e1RM", f"{from_kg(best, u):.1f} {u}" if best is not None
                       else "no deadlift data"))

@@ -136,6 +136,9 @@ def report_html(a: Analysis, title: str = "Training log report") -> str:
               else s.get("weeks_outside_pain_rules"))]
     if s.get("completion") is not None:
         facts.insert(0, ("planned sets done to date", f"{100 * s['completion']:.0f} %"))
+    if s.get("compliance_sessions") is not None:
+        facts.insert(1, ("sessions done in full", f"{100 * s['compliance_sessions']:.0f} % of "
+                                                  f"{s['sessions_due']}"))
     parts = [f"<h1>{html.escape(title)}</h1>", "<table class='t'>"]
     parts += [f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
               for k, v in facts]

@@ -7,7 +7,15 @@ import pandas as pd
 import pytest
 
 from planner import PlanConfig, generate
-from planner.analysis import PainRules, analyse, compliance_sets, pain_status
+from planner.analysis import (
+    PainRules,
+    analyse,
+    compliance_rates,
+    compliance_sessions,
+    compliance_sets,
+    findings,
+    pain_status,
+)
 from planner.nextblock import next_block
 
 START = date(2026, 1, 5)  # Monday
@@ -63,6 +71,89 @@ def test_bands_per_set(plan):
     assert (sets["band"] == "unplanned").sum() == 1
     # every planned row is there once, and every logged row is accounted for
     assert (sets["band"] != "unplanned").sum() == len(plan.table)
+
+
+def _as_app_logged(plan_table, day, exercise, holds=None, **change):
+    """The planned sets of ``exercise`` on ``day`` as an app logs them: no sides (one row per
+    stretch hold), done as planned except the ``change``d sets (set number -> reps)."""
+    rows = plan_table[(plan_table["date"] == pd.Timestamp(day))
+                      & (plan_table["exercise"] == exercise) & (plan_table["side"] != "right")]
+    out = []
+    for r in rows.head(holds).itertuples():
+        reps = change.get(f"set{r.set}", r.target_reps)
+        out.append({"date": day, "exercise": exercise, "set": r.set,
+                    "reps": None if pd.isna(reps) else reps,
+                    "hold_s": None if pd.isna(r.target_hold_s) else r.target_hold_s,
+                    "side": "both", "load_kg": None if pd.isna(r.load_kg) else r.load_kg})
+    return out
+
+
+def test_compliance_rates_count_sessions_not_set_rows(plan):
+    """Three days logged as an app would (no sides): Monday all done; Tuesday's stretch one
+    hold short; Wednesday's first bridge set 12 of 15. By hand: deadlift 1 of 1 sessions,
+    bridge 1 of 2, stretch 2 of 3, whole sessions 1 of 3 - while 22 of the 25 planned set
+    rows due (88 %) were done."""
+    t = plan.table
+    log = log_table(_as_app_logged(t, "2026-01-05", "deadlift")
+                    + _as_app_logged(t, "2026-01-05", "glute_bridge")
+                    + _as_app_logged(t, "2026-01-05", "rotational_stretch")
+                    + _as_app_logged(t, "2026-01-06", "rotational_stretch", holds=2)
+                    + _as_app_logged(t, "2026-01-07", "glute_bridge", set1=12)
+                    + _as_app_logged(t, "2026-01-07", "rotational_stretch"))
+    a = analyse(log, plan, as_of="2026-01-07")
+    s = a.summary
+    assert (s["sets_due"], s["completion"]) == (25, pytest.approx(22 / 25))
+    assert (s["sessions_due"], s["sessions_done"]) == (3, 1)
+    assert s["compliance_sessions"] == pytest.approx(1 / 3)
+    assert s["compliance_sessions_4w"] == pytest.approx(1 / 3)
+    assert s["compliance_deadlift"] == 1.0
+    assert s["compliance_glute_bridge"] == 0.5
+    assert s["compliance_rotational_stretch"] == pytest.approx(2 / 3)
+    assert "sessions done in full: 33% of 3 due (deadlift 100%, bridge 50%, stretch 67%)" \
+        in findings(a)
+    # The 4-week share counts only the sessions of the 28 days up to as_of; none: NaN.
+    late = compliance_rates(a.sessions, pd.Timestamp("2026-02-02"))  # from 6 January
+    assert late["compliance_sessions_4w"].iloc[0] == pytest.approx(0 / 2)
+    assert late["compliance_sessions"].iloc[0] == pytest.approx(1 / 3)
+    assert np.isnan(compliance_rates(a.sessions, pd.Timestamp("2026-03-01"))
+                    ["compliance_sessions_4w"].iloc[0])
+
+
+def test_compliance_by_athlete_equals_one_call_per_athlete(plan):
+    """``by="athlete"``: one call over several people equals one call per person, each
+    matched only against their own plan and by their own rule: an app log (no sides), a
+    template log (keys, one set logged twice), a log that misses everything, and a plan
+    with nothing logged."""
+    t = plan.table
+    app = log_table(_as_app_logged(t, "2026-01-05", "deadlift", set2=7)
+                    + _as_app_logged(t, "2026-01-05", "rotational_stretch", holds=2)
+                    + [dl("2026-01-06", 1, 5, 100)])  # an unplanned set
+    keyed = t[t["date"] <= pd.Timestamp("2026-01-07")].head(20)
+    template = log_table([{"date": r.date, "exercise": r.exercise, "set": r.set,
+                           "reps": None if pd.isna(r.target_reps) else r.target_reps,
+                           "hold_s": None if pd.isna(r.target_hold_s) else r.target_hold_s,
+                           "side": r.side, "load_kg": None if pd.isna(r.load_kg) else r.load_kg,
+                           "key": r.key} for r in keyed.itertuples()])
+    template = pd.concat([template, template.iloc[[0]].assign(reps=1)], ignore_index=True)
+    other = generate(PlanConfig(start_date=date(2026, 1, 12), weeks=1))
+    logs = {"app": (app, t), "template": (template, t), "none": (app.iloc[0:0], t),
+            "late": (log_table([dl("2026-01-12", 1, 3, 40)]), other.table)}
+    both = pd.concat([lg.assign(athlete=a) for a, (lg, _) in logs.items()], ignore_index=True)
+    plans = pd.concat([p.assign(athlete=a) for a, (_, p) in logs.items()], ignore_index=True)
+    for as_of in (None, "2026-01-12"):
+        sets = compliance_sets(both, plans, as_of, by="athlete")
+        sessions = compliance_sessions(sets, by="athlete")
+        for a, (lg, p) in logs.items():
+            one = compliance_sets(lg, p, as_of)
+            got = sets[sets["athlete"] == a].drop(columns="athlete").reset_index(drop=True)
+            pd.testing.assert_frame_equal(got[one.columns], one, check_dtype=False, obj=a)
+            mine = sessions[sessions["athlete"] == a].drop(columns="athlete")
+            pd.testing.assert_frame_equal(mine.reset_index(drop=True),
+                                          compliance_sessions(one), check_dtype=False, obj=a)
+    bands = sets.groupby("athlete")["band"].value_counts().unstack(fill_value=0)
+    assert bands.loc["template", "done"] == 20  # the key logged twice counts once
+    assert bands.loc["app", "unplanned"] == 1 and bands.loc["app", "partial"] == 1
+    assert bands.loc["none", "missed"] == (t["date"] <= pd.Timestamp("2026-01-12")).sum()
 
 
 def test_analysis_summary_hand_computed(plan):
