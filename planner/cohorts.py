@@ -75,7 +75,7 @@ COHORT_COLUMNS: dict[str, str] = {
 DUCKDB_THREADS: int | None = None
 #: Athletes per unit of work: the embedded engine's memory holds one chunk's sets at a time,
 #: and a Dask task reads one chunk's partitions.
-CHUNK_ATHLETES = 500
+CHUNK_ATHLETES = 250
 _DAY_SPAN = 1_000_000  # days since 1970 per athlete code in the (athlete, day) integer key
 
 
