@@ -554,8 +554,19 @@ def programme_weeks(dates: pd.Series, start, first_week: int = 1) -> pd.Series:
     return ((dates - anchor).dt.days // 7 + first_week).astype("int64")
 
 
+def _per_group(value, names: pd.Index, default: np.ndarray) -> np.ndarray:
+    """``value`` (a scalar, or with groups a Series or mapping by group name; None: the
+    ``default``) for each group in ``names``' order."""
+    if value is None:
+        return default
+    if isinstance(value, (pd.Series, dict)):
+        got = pd.Series(value).reindex(names)
+        return np.where(got.isna().to_numpy(), default, got.to_numpy())
+    return np.full(len(names), value)
+
+
 def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None,
-                first_week: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+                first_week=1, by: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Daily worst pain and each programme week's status under ``rules``.
 
     Weeks run 7 days from ``start`` (the plan's first day; the Monday of the first logged
@@ -571,37 +582,74 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
       threshold and the 4-week window are the project's own);
     - "within rules";
     - "no pain data": the week has no pain score at all: never read as "within".
+
+    With ``by`` (the athlete column), every athlete's weeks at once, each by their own
+    baseline and weeks: ``start`` and ``first_week`` may then be Series (or dicts) by
+    athlete, an athlete missing from them taking the default; both tables gain the column.
     """
     rules = rules or PainRules()
     cols = [c for c in PAIN if c in log.columns]
-    p = log.loc[log[cols].notna().any(axis=1), ["date", *cols]] if cols else log.iloc[0:0]
-    empty_weeks = pd.DataFrame(columns=["week", "week_start", "status", "reasons", "stop"])
+    lead = [by] if by else []
+    has = log[cols].notna().any(axis=1) if cols else pd.Series(False, index=log.index)
     notes = _leg_notes(log)
-    if p.empty and notes.empty:
-        return pd.DataFrame(columns=["date", *PAIN]), empty_weeks
-    if start is None:
-        first = pd.Timestamp(log["date"].min()).normalize()
-        start = first - pd.Timedelta(days=first.day_of_week)
-    anchor = pd.Timestamp(start).normalize()
-    daily = p.reindex(columns=["date", *PAIN]).groupby("date")[list(PAIN)].max().reset_index()
+    if not has.any() and notes.empty:
+        return (pd.DataFrame(columns=[*lead, "date", *PAIN]),
+                pd.DataFrame(columns=[*lead, "week", "week_start", "status", "reasons", "stop"]))
+    codes, names = (pd.factorize(log[by], sort=True) if by
+                    else (np.zeros(len(log), "int64"), pd.Index([0])))
+    codes = codes.astype("int64")
+    names = pd.Index(names)
+    # Each group's anchor (day 0 of its week first_week) and first week number.
+    first = pd.Series(log["date"].to_numpy()).groupby(codes).min().reindex(
+        range(len(names))).dt.normalize()
+    monday = (first - pd.to_timedelta(first.dt.day_of_week, unit="D")).to_numpy()
+    anchor = pd.to_datetime(_per_group(start, names, monday)).normalize().to_numpy()
+    fweek = _per_group(first_week, names, np.ones(len(names), "int64")).astype("int64")
+
+    def weeks_of(g: np.ndarray, dates: pd.Series) -> np.ndarray:
+        return ((dates.to_numpy() - anchor[g]) // np.timedelta64(7, "D")).astype("int64") \
+            + fweek[g]
+
+    p = log.loc[has, ["date", *cols]].reindex(columns=["date", *PAIN])
+    daily = p.groupby([codes[has.to_numpy()], p["date"].to_numpy()])[list(PAIN)].max()
+    daily = daily.rename_axis(["_g", "date"]).reset_index()
     for c in PAIN:
         daily[c] = daily[c].astype("Float64")
-    daily["week"] = programme_weeks(daily["date"], anchor, first_week)
-    w = daily.groupby("week").agg(
+    dg = daily["_g"].to_numpy("int64")
+    daily["week"] = weeks_of(dg, daily["date"])
+    w = daily.groupby(["_g", "week"]).agg(
         max_during=("pain_during", "max"), max_after=("pain_after", "max"),
         max_morning=("pain_next_morning", "max"), mean_during=("pain_during", "mean"),
         mean_after=("pain_after", "mean"), mean_morning=("pain_next_morning", "mean"))
+    ng = codes[log.index.get_indexer(notes.index)] if len(notes) else np.zeros(0, "int64")
+    nweek = weeks_of(ng, notes["date"]) if len(notes) else np.zeros(0, "int64")
     if len(notes):
-        w = w.reindex(w.index.union(programme_weeks(notes["date"], anchor, first_week)))
+        w = w.reindex(w.index.union(pd.MultiIndex.from_arrays([ng, nweek],
+                                                              names=["_g", "week"])))
     w = w.astype("Float64")
-    baseline = rules.baseline
-    if baseline is None:
-        first = daily[daily["week"] == daily["week"].min()]["pain_next_morning"]
-        baseline = float(first.median()) if first.notna().any() else 0.0
-    low4 = w.shift(1).rolling(4, min_periods=1).min()
+    wg = w.index.get_level_values("_g").to_numpy("int64")
+    # Baseline: the median next-morning pain of each group's first logged week, else 0.
+    if rules.baseline is not None:
+        base = np.full(len(names), float(rules.baseline))
+    else:
+        firstweek = daily["week"] == daily.groupby("_g")["week"].transform("min")
+        med = daily.loc[firstweek].groupby("_g")["pain_next_morning"].median()
+        base = med.astype(float).reindex(range(len(names))).fillna(0.0).to_numpy()
+    baseline = base[wg]
+    # The lowest of the 4 weeks before (rows of the group's own weeks), NaN-skipping.
+    low4 = pd.DataFrame(index=w.index)
+    for c in w.columns:
+        v = w[c].to_numpy("float64", na_value=np.nan)
+        lows = np.full(len(v), np.nan)
+        for k in range(1, 5):
+            shifted = np.full(len(v), np.nan)
+            shifted[k:] = np.where(wg[k:] == wg[:-k], v[:-k], np.nan)
+            lows = np.fmin(lows, shifted)
+        low4[c] = lows
 
-    def why(mask: pd.Series, text: pd.Series | str) -> pd.Series:
-        return pd.Series(np.where(mask.fillna(False).to_numpy(bool), text, ""), index=w.index)
+    def why(mask, text) -> pd.Series:
+        mask = pd.Series(mask, index=w.index).fillna(False).to_numpy(bool)
+        return pd.Series(np.where(mask, text, ""), index=w.index)
 
     def g(col: pd.Series) -> pd.Series:
         return col.map(lambda v: f"{v:g}", na_action="ignore").astype(object)
@@ -609,17 +657,20 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
     def one(col: pd.Series) -> pd.Series:
         return col.map(lambda v: f"{v:.1f}", na_action="ignore").astype(object)
 
+    def num(x: np.ndarray) -> pd.Series:
+        return pd.Series(x, index=w.index).map(lambda v: f"{v:g}").astype(object)
+
     worst = w[["max_during", "max_after", "max_morning"]].max(axis=1)
-    unsettled = _unsettled_runs(daily, baseline + rules.morning_over_baseline)
-    leg = notes.groupby(programme_weeks(notes["date"], anchor, first_week))["note"].first() \
-        if len(notes) else pd.Series(dtype=object)
+    unsettled = _unsettled_runs(daily, base[dg] + rules.morning_over_baseline)
+    leg = (notes.assign(_g=ng, week=nweek).groupby(["_g", "week"])["note"].first()
+           if len(notes) else pd.Series(dtype=object, index=w.index[:0]))
     stops = [
         why(worst >= STOP_PAIN, "stop: pain reached " + g(worst) + f"/10 ({STOP_PAIN:g} or "
             "more)"),
-        why(pd.Series(w.index.isin(unsettled), index=w.index),
+        why(w.index.isin(unsettled),
             f"stop: next-morning pain had not settled {STOP_UNSETTLED_SESSIONS} sessions "
             "running"),
-        why(pd.Series(w.index.isin(leg.index), index=w.index),
+        why(w.index.isin(leg.index),
             "stop: symptoms spreading into a leg (note: '" + leg.reindex(w.index).fillna("")
             .astype(str).str.slice(0, 60) + "')"),
     ]
@@ -629,8 +680,8 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
         why(w["max_after"] > rules.after_max, "pain after reached " + g(w["max_after"])
             + f" (limit {rules.after_max:g})"),
         why(w["max_morning"] > baseline + rules.morning_over_baseline,
-            "next-morning pain " + g(w["max_morning"]) + f" had not settled (baseline "
-            f"{baseline:g})"),
+            "next-morning pain " + g(w["max_morning"]) + " had not settled (baseline "
+            + num(baseline) + ")"),
     ]
     for col, label in (("mean_during", "pain during"), ("mean_after", "pain after"),
                        ("mean_morning", "morning pain")):
@@ -644,20 +695,31 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
     no_data = w[["max_during", "max_after", "max_morning"]].isna().all(axis=1) & ~w["stop"]
     w["status"] = pd.array(np.where(no_data, "no pain data", status), dtype="str")
     w["baseline_morning"] = baseline
-    w = w.rename_axis("week").reset_index()
-    w.insert(1, "week_start", anchor + pd.to_timedelta((w["week"] - first_week) * 7, unit="D"))
-    return daily.drop(columns="week"), w
+    w = w.reset_index()
+    w.insert(2, "week_start", anchor[wg] + ((w["week"].to_numpy() - fweek[wg]) * 7)
+             .astype("timedelta64[D]"))
+    daily = daily.drop(columns="week")
+    if by:
+        w["_g"] = names[wg]
+        daily["_g"] = names[dg]
+        return daily.rename(columns={"_g": by}), w.rename(columns={"_g": by})
+    return daily.drop(columns="_g"), w.drop(columns="_g")
 
 
-def _unsettled_runs(daily: pd.DataFrame, limit: float) -> list[int]:
-    """Weeks in which next-morning pain above ``limit`` ended a run of
-    ``STOP_UNSETTLED_SESSIONS`` logged sessions."""
-    m = daily.dropna(subset=["pain_next_morning"])
+def _unsettled_runs(daily: pd.DataFrame, limit: np.ndarray) -> list[tuple[int, int]]:
+    """(group, week) of the weeks in which next-morning pain above ``limit`` (per daily
+    row) ended a run of ``STOP_UNSETTLED_SESSIONS`` logged sessions of that group."""
+    known = daily["pain_next_morning"].notna().to_numpy(bool)
+    m = daily[known]
     if m.empty:
         return []
-    over = (m["pain_next_morning"] > limit).astype(int).to_numpy()
-    run = pd.Series(over).groupby((over == 0).cumsum()).cumsum().to_numpy()
-    return sorted(set(m["week"].to_numpy()[run >= STOP_UNSETTLED_SESSIONS].tolist()))
+    over = (m["pain_next_morning"].to_numpy("float64") > limit[known]).astype(int)
+    g = m["_g"].to_numpy()
+    new = np.ones(len(g), bool)
+    new[1:] = g[1:] != g[:-1]
+    run = pd.Series(over).groupby(np.cumsum((over == 0) | new)).cumsum().to_numpy()
+    hit = run >= STOP_UNSETTLED_SESSIONS
+    return sorted(set(zip(g[hit].tolist(), m["week"].to_numpy()[hit].tolist(), strict=True)))
 
 
 def _leg_notes(log: pd.DataFrame) -> pd.DataFrame:

@@ -14,8 +14,9 @@ athlete at once, the single-athlete rules of :mod:`planner.analysis`:
 - the latest coupled rolling ACWR on the analysis' load basis, by the rules of
   ``daily_load``, ``load_basis`` and :func:`planner.metrics.acwr` on the daily sums
   DuckDB computes (tests hold it equal to them): NaN until 28 days of data;
-- the pain status of the current programme week (``pain_status`` itself, on the rows of
-  the athletes with pain data), or "no pain data"; and whether a next block is due (the
+- the pain status of the current programme week (``pain_status`` itself, called once on
+  the rows of all the chunk's athletes with pain data, ``by="athlete"``), or "no pain
+  data"; and whether a next block is due (the
   plan ends within 7 days, has ended, or there is no plan).
 
 Engines: scans, joins and aggregations run in DuckDB over the Parquet files of the
@@ -96,9 +97,9 @@ class Cohort:
 # computes the per-set sums as grouped queries over all the chunk's athletes: the daily
 # loads, the deadlift's working sets, the active weeks. pandas finishes with the
 # single-athlete functions of planner.analysis, called once for the chunk where they take
-# an athlete column (compliance) or with an (athlete, day) key in place of the day
-# (deadlift_progress), per athlete with pain data (pain_status), and the load-basis and
-# ACWR rules on the daily sums.
+# an athlete column (compliance_sets, compliance_sessions, compliance_rates, pain_status)
+# or with an (athlete, day) key in place of the day (deadlift_progress), and the
+# load-basis and ACWR rules on the daily sums.
 
 _WORK = "set_type IN ('working', 'failure')"
 _ORDER = "performed_at, source_line, _ord"  # the Log's order: time, then line
@@ -273,25 +274,28 @@ def _acwr(daily: pd.DataFrame, srpe: pd.DataFrame, has_rpe: pd.Series) -> pd.Dat
 
 def _pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Per athlete: the pain status of the current programme week, the weeks with pain data
-    and the episodes (weeks outside the rules), with ``pain_status`` itself, called for the
+    and the episodes (weeks outside the rules), from one call of ``pain_status`` over the
     athletes whose log holds a pain score or a note (``sets``: their rows only; others
-    have no pain data)."""
+    have no pain data), each on their plan's weeks (no plan: weeks from the first log)."""
     cols = ["pain_status", "pain_reasons", "pain_weeks", "pain_episodes"]
-    rows = []
-    for a, t in sets.groupby("athlete", sort=True):
-        start, first_week = (starts.loc[a, "start"], int(starts.loc[a, "first_week"])) \
-            if a in starts.index else (t["date"].min(), 1)
-        _, weeks = pain_status(t, start=start, first_week=first_week)
-        now = int(programme_weeks(pd.Series([as_of]), start, first_week).iloc[0])
-        weeks = weeks[weeks["week"] <= now]
-        this = weeks[weeks["week"] == now]
-        data = weeks[weeks["status"] != "no pain data"]
-        rows.append({"athlete": a,
-                     "pain_status": str(this["status"].iloc[0]) if len(this) else "no pain data",
-                     "pain_reasons": str(this["reasons"].iloc[0]) if len(this) else "",
-                     "pain_weeks": len(data),
-                     "pain_episodes": int(data["status"].isin(["outside rules", "stop"]).sum())})
-    return pd.DataFrame(rows, columns=["athlete", *cols]).set_index("athlete")
+    if sets.empty:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="athlete"))
+    first = sets.groupby("athlete")["date"].min()
+    start = starts["start"].reindex(first.index).fillna(first)
+    first_week = starts["first_week"].reindex(first.index).fillna(1).astype("int64")
+    _, weeks = pain_status(sets, start=start, first_week=first_week, by="athlete")
+    now = (as_of - start.dt.normalize()).dt.days // 7 + first_week  # this programme week
+    weeks = weeks.assign(now=weeks["athlete"].map(now).astype("int64"))
+    weeks = weeks[weeks["week"] <= weeks["now"]]
+    this = weeks[weeks["week"] == weeks["now"]].set_index("athlete")
+    data = weeks[weeks["status"] != "no pain data"]
+    out = pd.DataFrame(index=first.index)
+    out["pain_status"] = this["status"].reindex(out.index).fillna("no pain data")
+    out["pain_reasons"] = this["reasons"].reindex(out.index).fillna("")
+    out["pain_weeks"] = data.groupby("athlete").size().reindex(out.index, fill_value=0)
+    out["pain_episodes"] = (data["status"].isin(["outside rules", "stop"])
+                            .groupby(data["athlete"]).sum().reindex(out.index, fill_value=0))
+    return out.astype({"pain_weeks": "int64", "pain_episodes": "int64"})
 
 
 def _rows(con, as_of: pd.Timestamp, athletes: list[str] | None = None

@@ -207,6 +207,44 @@ def test_pain_rules():
     assert "pain during rose to 6.0 from 2.0" in reasons
 
 
+def test_pain_status_by_athlete_equals_one_call_per_athlete():
+    """``by="athlete"``: one call equals one call per athlete, each on their own baseline,
+    weeks (start and first week per athlete, or the default) and runs of unsettled
+    mornings, which never run on from one athlete into the next."""
+    days = pd.date_range("2026-01-05", periods=14, freq="D")
+    # "ann": settled, then two unsettled mornings at the end of week 2 (a stop);
+    # "bo": a first unsettled morning on the day after ann's run (not a run of two);
+    # "cy": no scores, one note of symptoms in a leg; "di": calm, weeks from a plan.
+    ann = [dl(d, 1, 10, 60, pain_during=2, pain_after=2,
+              pain_next_morning=5 if i >= 12 else 1) for i, d in enumerate(days)]
+    bo = [dl(d, 1, 10, 60, pain_during=3, pain_after=3, pain_next_morning=5 if i == 0 else 2)
+          for i, d in enumerate(days)]
+    cy = [dl(days[3], 1, 10, 60, note="tingling down my left leg")]
+    di = [dl(d, 1, 10, 60, pain_during=1, pain_after=1, pain_next_morning=1) for d in days]
+    logs = {"ann": log_table(ann), "bo": log_table(bo), "cy": log_table(cy),
+            "di": log_table(di)}
+    start = {"di": pd.Timestamp("2026-01-08")}
+    first_week = {"di": 4}
+    both = pd.concat([lg.assign(athlete=a) for a, lg in logs.items()], ignore_index=True)
+    daily, weeks = pain_status(both, start=start, first_week=first_week, by="athlete")
+    for a, lg in logs.items():
+        d1, w1 = pain_status(lg, **({"start": start[a], "first_week": first_week[a]}
+                                    if a in start else {}))
+        pd.testing.assert_frame_equal(
+            weeks[weeks["athlete"] == a].drop(columns="athlete").reset_index(drop=True), w1)
+        pd.testing.assert_frame_equal(
+            daily[daily["athlete"] == a].drop(columns="athlete").reset_index(drop=True),
+            d1.reset_index(drop=True))
+    status = weeks.set_index(["athlete", "week"])["status"]
+    assert (status["ann", 1], status["ann", 2]) == ("within rules", "stop")
+    assert "not settled 2 sessions running" not in " ".join(
+        weeks.loc[weeks["athlete"] == "bo", "reasons"])
+    assert status["cy", 1] == "stop"
+    assert list(weeks.loc[weeks["athlete"] == "di", "week"]) == [3, 4, 5]
+    assert weeks.loc[weeks["athlete"] == "di", "week_start"].iloc[0] == \
+        pd.Timestamp("2026-01-01")
+
+
 def test_next_block_continues_from_what_was_done(plan):
     # Only the first deadlift session was done: 3 x 10 at 60 kg -> next is 11 reps, not the
     # plan's later sessions (missed sessions are repeated, not skipped), and the block starts
