@@ -419,15 +419,24 @@ def deadlift_progress(log: pd.DataFrame, formula: str = "epley") -> pd.DataFrame
     return s.reset_index()
 
 
-def e1rm_trend(sessions: pd.DataFrame) -> float:
-    """Least-squares slope of the best e1RM per session against time. [kg/week]"""
-    if len(sessions) < 2:
-        return float("nan")
-    days = (sessions["date"] - sessions["date"].min()).dt.days.to_numpy(dtype=float)
-    if np.ptp(days) == 0:
-        return float("nan")
-    slope = np.polyfit(days, sessions["best_e1rm_kg"].to_numpy(dtype=float), 1)[0]
-    return float(slope * 7)
+def e1rm_trend(sessions: pd.DataFrame, *, by: str | None = None) -> float | pd.Series:
+    """Least-squares slope of the best e1RM per session against time [kg/week]: NaN with
+    fewer than 2 sessions or all on one day. With ``by`` (the athlete column), one slope
+    per athlete, as a Series."""
+    group = sessions[by].to_numpy() if by else np.zeros(len(sessions), "int64")
+    days = sessions["date"].to_numpy().astype("datetime64[s]").astype("float64") / 86400.0
+    f = pd.DataFrame({"g": group, "x": days,
+                      "y": sessions["best_e1rm_kg"].to_numpy(dtype=float)})
+    g = f.groupby("g", sort=True)
+    f["dx"] = f["x"] - g["x"].transform("mean")
+    f["dy"] = f["y"] - g["y"].transform("mean")
+    f["sxy"], f["sxx"] = f["dx"] * f["dy"], f["dx"] ** 2
+    g = f.groupby("g", sort=True)
+    sxx = g["sxx"].sum()
+    slope = (g["sxy"].sum() / sxx.where(sxx > 0) * 7).where(g.size() >= 2)
+    if by:
+        return slope.rename_axis(by).rename("e1rm_trend_kg_per_week")
+    return float(slope.iloc[0]) if len(slope) else float("nan")
 
 
 def hold_progress(log: pd.DataFrame) -> pd.DataFrame:
@@ -453,42 +462,66 @@ def bridge_progress(log: pd.DataFrame) -> pd.DataFrame:
 
 # --- load ----------------------------------------------------------------------------------
 
-def daily_load(log: pd.DataFrame) -> pd.DataFrame:
+def daily_load(log: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
     """Per calendar day (rest days 0): volume load [kg], deadlift volume load [kg], time
     under tension [s] and session-RPE load [AU] (session RPE x minutes, once per session).
 
     A session logged without its RPE or its duration has a missing session-RPE
     load (NaN), not 0: a day holding one is missing too; days without any
-    session are rest days (0).
+    session are rest days (0). With ``by`` (the athlete column), every athlete's days
+    (from their first logged day to their last) at once, the column first.
     """
-    work = log.loc[log["set_type"].isin(WORK_SETS), ["date", "exercise", "reps", "load_kg",
-                                                     "hold_s"]]
-    vl = (work["reps"].astype("Float64") * work["load_kg"]).fillna(0).astype(float)
+    group, names = (pd.factorize(log[by]) if by else (np.zeros(len(log), "int64"), [0]))
+    names = pd.Index(names)
+    is_work = log["set_type"].isin(WORK_SETS).to_numpy(bool)
+    work = log.loc[is_work, ["date", "exercise", "reps", "load_kg", "hold_s"]]
+    vl = (work["reps"].astype("Float64") * work["load_kg"]).fillna(0).to_numpy(float)
     is_dl = (work["exercise"] == "deadlift").to_numpy(dtype=bool)
-    tut = work["hold_s"].astype("Float64").fillna(0).astype(float)
-    per_day = pd.DataFrame({"date": work["date"], "volume_load_kg": vl,
-                            "deadlift_volume_load_kg": vl.where(is_dl, 0.0), "tut_s": tut})
-    out = per_day.groupby("date").sum()
-    has_rpe = "session_rpe" in log.columns and log["session_rpe"].notna().any()
-    if has_rpe:
-        sess = log.groupby("session_id", sort=False).agg(
+    tut = work["hold_s"].astype("Float64").fillna(0).to_numpy(float)
+    per_day = pd.DataFrame({"_g": group[is_work], "date": work["date"].to_numpy(),
+                            "volume_load_kg": vl,
+                            "deadlift_volume_load_kg": np.where(is_dl, vl, 0.0), "tut_s": tut})
+    out = per_day.groupby(["_g", "date"]).sum()
+    rated = np.zeros(len(names), bool)
+    if "session_rpe" in log.columns:
+        rated[np.unique(group[log["session_rpe"].notna().to_numpy(bool)])] = True
+    if rated.any():
+        mine = rated[group]
+        r = log[mine]
+        sess = r.groupby([group[mine], r["session_id"].to_numpy()], sort=False).agg(
             date=("date", "first"), rpe=("session_rpe", "first"), mins=("session_min", "first"))
         srpe = sess["rpe"].astype(float) * sess["mins"].astype(float)
-        srpe = srpe.groupby(sess["date"].to_numpy()).sum(min_count=1)
-        out = out.join(srpe.rename("srpe_load"), how="outer")
+        srpe = srpe.groupby([sess.index.get_level_values(0), sess["date"].to_numpy()]).sum(
+            min_count=1)
+        out = out.join(srpe.rename("srpe_load").rename_axis(["_g", "date"]), how="outer")
     else:
         out["srpe_load"] = np.nan
     if out.empty:
-        return out.reset_index()
-    days = pd.date_range(out.index.min(), out.index.max(), freq="D")
+        out = out.reset_index()
+        if not by:
+            return out.drop(columns="_g")
+        return out.assign(_g=names[out["_g"].to_numpy("int64")]).rename(columns={"_g": by})
+    # Every day from each athlete's first to last, in order.
+    span = out.reset_index().groupby("_g")["date"].agg(["min", "max"])
+    length = ((span["max"] - span["min"]).dt.days + 1).to_numpy()
+    days = (np.repeat(span["min"].to_numpy(), length)
+            + (np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length))
+            .astype("timedelta64[D]"))
+    full = pd.MultiIndex.from_arrays([np.repeat(span.index.to_numpy(), length), days],
+                                     names=["_g", "date"])
     logged = out.index
-    out = out.reindex(days)
+    out = out.reindex(full)
     cols = ["volume_load_kg", "deadlift_volume_load_kg", "tut_s"]
     out[cols] = out[cols].fillna(0)
-    if has_rpe:
-        rest = ~out.index.isin(logged) & ~out.index.isin(log["date"])
+    if rated.any():  # a rated athlete's days without a session are rest days: 0
+        any_row = pd.MultiIndex.from_arrays([group, log["date"].to_numpy()])
+        rest = (~out.index.isin(logged) & ~out.index.isin(any_row)
+                & rated[out.index.get_level_values(0).to_numpy()])
         out.loc[rest, "srpe_load"] = 0.0
-    return out.rename_axis("date").reset_index()
+    out = out.reset_index()
+    if not by:
+        return out.drop(columns="_g")
+    return out.assign(_g=names[out["_g"].to_numpy()]).rename(columns={"_g": by})
 
 
 LOAD_BASES = {"srpe_load": "session-RPE load (AU)",
@@ -496,14 +529,22 @@ LOAD_BASES = {"srpe_load": "session-RPE load (AU)",
               "volume_load_kg": "volume load of all logged lifts (kg)"}
 
 
-def load_basis(daily: pd.DataFrame) -> str:
+def load_basis(daily: pd.DataFrame, *, by: str | None = None) -> str | pd.Series:
     """The daily load the load metrics run on: session-RPE load where the log has it; else
-    (app exports carry no session RPE) the deadlift's volume load; else all lifts'."""
-    if "srpe_load" in daily and daily["srpe_load"].notna().any():
-        return "srpe_load"
-    if "deadlift_volume_load_kg" in daily and daily["deadlift_volume_load_kg"].gt(0).any():
-        return "deadlift_volume_load_kg"
-    return "volume_load_kg"
+    (app exports carry no session RPE) the deadlift's volume load; else all lifts'. With
+    ``by``, each athlete's, as a Series."""
+    if by is None:
+        if "srpe_load" in daily and daily["srpe_load"].notna().any():
+            return "srpe_load"
+        if "deadlift_volume_load_kg" in daily and daily["deadlift_volume_load_kg"].gt(0).any():
+            return "deadlift_volume_load_kg"
+        return "volume_load_kg"
+    g = daily.groupby(by, sort=True)
+    srpe = g["srpe_load"].count() > 0
+    dl = g["deadlift_volume_load_kg"].max().fillna(0) > 0
+    return pd.Series(np.select([srpe.to_numpy(), dl.to_numpy()],
+                               ["srpe_load", "deadlift_volume_load_kg"], "volume_load_kg"),
+                     index=srpe.index, name="load_basis")
 
 
 def weekly_load(daily: pd.DataFrame, basis: str, start, first_week: int = 1) -> pd.DataFrame:
@@ -696,8 +737,14 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
     w["status"] = pd.array(np.where(no_data, "no pain data", status), dtype="str")
     w["baseline_morning"] = baseline
     w = w.reset_index()
-    w.insert(2, "week_start", anchor[wg] + ((w["week"].to_numpy() - fweek[wg]) * 7)
-             .astype("timedelta64[D]"))
+    if by:
+        w.insert(2, "week_start", anchor[wg] + ((w["week"].to_numpy() - fweek[wg]) * 7)
+                 .astype("timedelta64[D]"))
+    else:  # one athlete: the date type of the start given
+        first = pd.Timestamp(log["date"].min()).normalize()
+        one = pd.Timestamp(start).normalize() if start is not None \
+            else first - pd.Timedelta(days=first.day_of_week)
+        w.insert(2, "week_start", one + pd.to_timedelta((w["week"] - first_week) * 7, unit="D"))
     daily = daily.drop(columns="week")
     if by:
         w["_g"] = names[wg]

@@ -9,11 +9,11 @@ athlete at once, the single-athlete rules of :mod:`planner.analysis`:
   exercise-sessions done) and per session (share of due sessions done in full), never per
   set row, so that the daily stretch holds cannot hide skipped deadlifts;
 - the deadlift's best e1RM per session (``deadlift_progress`` itself, once over all
-  athletes' deadlift working sets) and its least-squares trend [kg/week] (as
-  ``e1rm_trend``);
-- the latest coupled rolling ACWR on the analysis' load basis, by the rules of
-  ``daily_load``, ``load_basis`` and :func:`planner.metrics.acwr` on the daily sums
-  DuckDB computes (tests hold it equal to them): NaN until 28 days of data;
+  athletes' deadlift working sets) and its least-squares trend [kg/week]
+  (``e1rm_trend(..., by="athlete")``);
+- the latest coupled rolling ACWR on the analysis' load basis (``daily_load``,
+  ``load_basis`` and :func:`planner.metrics.acwr`, each once over the chunk's athletes):
+  NaN until 28 days of data;
 - the pain status of the current programme week (``pain_status`` itself, called once on
   the rows of all the chunk's athletes with pain data, ``by="athlete"``), or "no pain
   data"; and whether a next block is due (the
@@ -39,12 +39,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from planner import metrics
 from planner.analysis import (
     RATE_COLUMNS,
     compliance_rates,
     compliance_sessions,
     compliance_sets,
+    daily_load,
     deadlift_progress,
+    e1rm_trend,
+    load_basis,
     pain_status,
     programme_weeks,
 )
@@ -97,19 +101,18 @@ class Cohort:
 # computes the per-set sums as grouped queries over all the chunk's athletes: the daily
 # loads, the deadlift's working sets, the active weeks. pandas finishes with the
 # single-athlete functions of planner.analysis, called once for the chunk where they take
-# an athlete column (compliance_sets, compliance_sessions, compliance_rates, pain_status)
-# or with an (athlete, day) key in place of the day (deadlift_progress), and the
-# load-basis and ACWR rules on the daily sums.
+# an athlete column (compliance_sets, compliance_sessions, compliance_rates, pain_status,
+# daily_load, load_basis, e1rm_trend; metrics.acwr takes (athlete, day) series) or with an
+# (athlete, day) key in place of the day (deadlift_progress).
 
 _WORK = "set_type IN ('working', 'failure')"
 _ORDER = "performed_at, source_line, _ord"  # the Log's order: time, then line
-#: The rows compliance needs, of the athletes with a plan, in the Log's order: the working
-#: sets, and every row with a template key (a log holding one is matched by key); and the
-#: plans, with their keys where the athlete's log holds keys (the others never use them).
-_MATCH_SQL = """
-SELECT athlete, date, exercise, set, set_type, side, reps, hold_s, load_kg, key, source_line
-FROM s WHERE ({work} OR key IS NOT NULL) AND athlete IN (SELECT DISTINCT athlete FROM p)
-ORDER BY athlete, {order}
+#: The rows compliance and the daily loads need, in the Log's order; and the plans, with
+#: their keys where the athlete's log holds keys (the others never match by key).
+_LOG_SQL = """
+SELECT athlete, date, exercise, set, set_type, side, reps, hold_s, load_kg, key, source_line,
+       session_id, session_rpe, session_min
+FROM s ORDER BY athlete, {order}
 """
 _PLAN_ROWS_SQL = """
 SELECT * EXCLUDE (_ord, key),
@@ -118,28 +121,8 @@ SELECT * EXCLUDE (_ord, key),
 FROM p
 """
 
-#: ``daily_load``'s sums per athlete and day: volume load of the working sets (missing
-#: reps or load count 0) and the deadlift's share; the session-RPE load (RPE x minutes,
-#: the first given in each session, once per session) of the athletes who rate sessions.
-_DAILY_SQL = """
-SELECT athlete, date, sum(coalesce(reps * load_kg, 0.0)) AS volume_load_kg,
-       sum(CASE WHEN exercise = 'deadlift' THEN coalesce(reps * load_kg, 0.0) ELSE 0.0 END)
-           AS deadlift_volume_load_kg
-FROM s WHERE {work} GROUP BY athlete, date
-"""
-_SRPE_SQL = """
-WITH sess AS (
-    SELECT athlete, session_id, first(date ORDER BY {order}) AS date,
-           first(session_rpe ORDER BY {order}) FILTER (WHERE session_rpe IS NOT NULL) AS rpe,
-           first(session_min ORDER BY {order}) FILTER (WHERE session_min IS NOT NULL) AS mins
-    FROM s WHERE session_id IS NOT NULL AND athlete IN (
-        SELECT DISTINCT athlete FROM s WHERE session_rpe IS NOT NULL)
-    GROUP BY athlete, session_id)
-SELECT athlete, date, sum(rpe * mins) AS srpe_load FROM sess GROUP BY athlete, date
-"""
 _BASE_SQL = """
 SELECT athlete, count(*) AS sets, min(date) AS first_day, max(date) AS last_session,
-       bool_or(session_rpe IS NOT NULL) AS has_rpe,
        bool_or(pain_during IS NOT NULL OR pain_after IS NOT NULL
                OR pain_next_morning IS NOT NULL OR coalesce(note, '') <> '') AS scored
 FROM s GROUP BY athlete
@@ -181,19 +164,21 @@ def _q(con, sql: str, as_of: pd.Timestamp, categories: bool = False) -> pd.DataF
     return table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
 
 
-def _compliance(con, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Per athlete with a plan: ``compliance_rates`` of ``compliance_sessions`` of
-    ``compliance_sets``, the single-athlete functions, called once for all the chunk's
-    athletes (``by="athlete"``)."""
+def _log_rules(con, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per athlete: compliance (``compliance_rates`` of ``compliance_sessions`` of
+    ``compliance_sets``) and the load basis, days of data and latest ACWR (``daily_load``,
+    ``load_basis``, ``metrics.acwr``): the single-athlete functions, each called once for
+    all the chunk's athletes (``by="athlete"``)."""
     with con:
+        log = _q(con, _LOG_SQL, as_of, categories=True)
         plans = _q(con, _PLAN_ROWS_SQL, as_of, categories=True)
-        if plans.empty:
-            return pd.DataFrame(columns=list(RATE_COLUMNS),
-                                index=pd.Index([], name="athlete"))
-        log = _q(con, _MATCH_SQL, as_of, categories=True)
-    sets = compliance_sets(log, plans, as_of, by="athlete", unplanned=False)
-    rates = compliance_rates(compliance_sessions(sets, by="athlete"), as_of, by="athlete")
-    return rates.set_axis(rates.index.astype("str"))
+    out = _acwr(daily_load(log, by="athlete"))
+    if len(plans):
+        sets = compliance_sets(log, plans, as_of, by="athlete", unplanned=False)
+        rates = compliance_rates(compliance_sessions(sets, by="athlete"), as_of, by="athlete")
+        out = out.join(rates.set_axis(rates.index.astype("str")), how="outer")
+    return out.reindex(columns=[*out.columns, *(c for c in RATE_COLUMNS
+                                                 if c not in out.columns)])
 
 
 def _deadlift(d: pd.DataFrame) -> pd.DataFrame:
@@ -208,67 +193,34 @@ def _deadlift(d: pd.DataFrame) -> pd.DataFrame:
     s = deadlift_progress(d.assign(date=codes.astype("int64") * _DAY_SPAN + day))
     if s.empty:
         return pd.DataFrame(columns=cols, index=pd.Index([], name="athlete"))
-    a = names[(s["date"] // _DAY_SPAN).to_numpy()]
-    x = (s["date"] % _DAY_SPAN).to_numpy(dtype=float)
-    y = s["best_e1rm_kg"].to_numpy(dtype=float)
-    f = pd.DataFrame({"athlete": a, "x": x, "y": y})
+    f = pd.DataFrame({"athlete": names[(s["date"] // _DAY_SPAN).to_numpy()],
+                      "date": pd.to_datetime(s["date"] % _DAY_SPAN, unit="D"),
+                      "best_e1rm_kg": s["best_e1rm_kg"].to_numpy(dtype=float)})
     g = f.groupby("athlete")
-    f["dx"] = f["x"] - g["x"].transform("mean")
-    f["dy"] = f["y"] - g["y"].transform("mean")
-    f["sxy"], f["sxx"] = f["dx"] * f["dy"], f["dx"] ** 2
-    g = f.groupby("athlete")
-    out = pd.DataFrame({"deadlift_sessions": g.size(), "best_e1rm_kg": g["y"].max()})
-    sxx = g["sxx"].sum()
-    # e1rm_trend: NaN with fewer than 2 sessions or all on one day; slope x 7 days.
-    out["e1rm_trend_kg_per_week"] = (g["sxy"].sum() / sxx.where(sxx > 0) * 7).where(
-        g.size() >= 2)
+    out = pd.DataFrame({"deadlift_sessions": g.size(), "best_e1rm_kg": g["best_e1rm_kg"].max(),
+                        "e1rm_trend_kg_per_week": e1rm_trend(f, by="athlete")})
     return out.rename_axis("athlete")
 
 
-def _acwr(daily: pd.DataFrame, srpe: pd.DataFrame, has_rpe: pd.Series) -> pd.DataFrame:
-    """Per athlete: the load basis (``load_basis``'s choice), days of data and the latest
-    coupled rolling ACWR, all athletes at once, from the daily sums of ``_DAILY_SQL`` and
-    ``_SRPE_SQL``.
-
-    The same numbers as ``daily_load`` -> ``load_basis`` -> ``metrics.acwr(rolling,
-    coupled)`` on one athlete: rest days and missing loads 0 (``metrics.as_daily``), the
-    mean of the last 7 days over the mean of the last 28, NaN before 28 days of data or
-    with no chronic load.
-    """
+def _acwr(daily: pd.DataFrame) -> pd.DataFrame:
+    """Per athlete (``daily``: ``daily_load(..., by="athlete")``): the load basis, days of
+    data and the coupled rolling ACWR of the last day (NaN before 28 days of data or with
+    no chronic load), as ``analyse`` computes them for one athlete."""
     cols = ["load_basis", "days_of_data", "acwr"]
-    daily = daily.set_index(["athlete", "date"])[["volume_load_kg", "deadlift_volume_load_kg"]]
-    if len(srpe):
-        daily = daily.join(srpe.set_index(["athlete", "date"])["srpe_load"].astype(float),
-                           how="outer")
-    else:
-        daily["srpe_load"] = np.nan
     if daily.empty:
         return pd.DataFrame(columns=cols, index=pd.Index([], name="athlete"))
-    daily = daily.reset_index()
-    g = daily.groupby("athlete")
-    first, last = g["date"].min(), g["date"].max()
-    days = (last - first).dt.days + 1
-    rest_days = days > g.size()  # a rated athlete's rest days are 0, so srpe has data
-    dl_any = g["deadlift_volume_load_kg"].max().fillna(0) > 0
-    srpe_any = g["srpe_load"].count() > 0
-    basis = pd.Series("volume_load_kg", index=first.index)
-    basis[dl_any] = "deadlift_volume_load_kg"
-    rated_now = has_rpe.reindex(basis.index).fillna(False).astype(bool)
-    basis[rated_now & (srpe_any | rest_days)] = "srpe_load"
-    pick = daily["athlete"].map(basis).to_numpy()
+    codes, names = pd.factorize(daily["athlete"].astype("str"), sort=True)
+    basis = load_basis(daily.assign(athlete=codes), by="athlete")  # by code
+    pick = basis.reindex(range(len(names))).to_numpy()[codes]
     value = np.select([pick == "srpe_load", pick == "deadlift_volume_load_kg"],
                       [daily["srpe_load"].to_numpy(dtype=float, na_value=np.nan),
-                       daily["deadlift_volume_load_kg"].to_numpy(dtype=float,
-                                                                  na_value=np.nan)],
+                       daily["deadlift_volume_load_kg"].to_numpy(dtype=float, na_value=np.nan)],
                       daily["volume_load_kg"].to_numpy(dtype=float, na_value=np.nan))
-    value = np.nan_to_num(value, nan=0.0)
-    back = (daily["athlete"].map(last) - daily["date"]).dt.days.to_numpy()
-    who = daily["athlete"].to_numpy()
-    acute = pd.Series(np.where(back < 7, value, 0.0)).groupby(who).sum()
-    chronic = pd.Series(np.where(back < ACWR_MIN_DAYS, value, 0.0)).groupby(who).sum()
-    ratio = (acute / 7) / (chronic / ACWR_MIN_DAYS).where(chronic > 0)
-    out = pd.DataFrame({"load_basis": basis, "days_of_data": days,
-                        "acwr": ratio.where(days >= ACWR_MIN_DAYS)})
+    ratio = metrics.acwr(pd.Series(value, index=pd.MultiIndex.from_arrays(
+        [codes, daily["date"]])), method="rolling", coupled=True)["acwr"]
+    last = ratio.groupby(level=0, sort=True).tail(1).droplevel(1)
+    out = pd.DataFrame({"load_basis": basis, "days_of_data": np.bincount(codes),
+                        "acwr": last}).set_axis(pd.Index(names, name="athlete"))
     return out.rename_axis("athlete")
 
 
@@ -305,7 +257,7 @@ def _rows(con, as_of: pd.Timestamp, athletes: list[str] | None = None
     # Compliance (pandas, mostly one core) runs in a thread beside the queries below
     # (DuckDB, which frees the GIL while it works): one chunk keeps both cores busy.
     pool = ThreadPoolExecutor(1)
-    comp = pool.submit(_compliance, con.cursor(), as_of)  # closes its cursor
+    comp = pool.submit(_log_rules, con.cursor(), as_of)  # closes its cursor
     try:
         return _rows_with(con, as_of, athletes, comp)
     finally:
@@ -323,12 +275,7 @@ def _rows_with(con, as_of: pd.Timestamp, athletes: list[str] | None, comp: Futur
     out["last_session"] = base["last_session"]
     out["days_since"] = (as_of - out["last_session"]).dt.days.astype("Int64")
     out["plan_start"], out["plan_end"] = starts["start"], starts["end"]
-    out = out.join(comp.result())
     out = out.join(_deadlift(_q(con, _DEADLIFT_SQL, as_of)))
-    has_rpe = base["has_rpe"].astype(bool)
-    out = out.join(_acwr(_q(con, _DAILY_SQL, as_of),
-                         _q(con, _SRPE_SQL, as_of) if has_rpe.any() else pd.DataFrame(),
-                         has_rpe))
     scored = list(base.index[base["scored"].astype(bool)])
     if scored:
         pain_sets = con.sql(
@@ -340,6 +287,7 @@ def _rows_with(con, as_of: pd.Timestamp, athletes: list[str] | None, comp: Futur
         out = out.join(_pain(pain_sets, starts, as_of))
     else:
         out = out.join(_pain(pd.DataFrame(columns=["athlete"]), starts, as_of))
+    out = out.join(comp.result())
     for c in ("sessions_due", "sessions_done"):  # 0 with a plan and nothing due yet
         out[c] = out[c].astype("Float64").fillna(0).astype("Int64").where(
             out["plan_end"].notna())

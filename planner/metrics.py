@@ -155,10 +155,25 @@ def session_load(session_rpe, minutes):
 
 
 def as_daily(daily_loads: pd.Series) -> pd.Series:
-    """Sort by day, add up loads on the same day, and fill missing days with 0."""
+    """Sort by day, add up loads on the same day, and fill missing days with 0. A Series
+    indexed by (group, day), e.g. (athlete, date), is done per group: each group's days run
+    from its first to its last."""
     s = pd.Series(daily_loads, dtype=float)
     if s.empty:
         return s
+    if isinstance(s.index, pd.MultiIndex):
+        day = pd.DatetimeIndex(pd.to_datetime(s.index.get_level_values(1))).normalize()
+        s = pd.Series(s.to_numpy(), index=[s.index.get_level_values(0), day])
+        s = s.groupby(level=[0, 1]).sum().sort_index()
+        key = s.index.get_level_values(0)
+        first = s.index.get_level_values(1).to_series().groupby(key.to_numpy()).agg(
+            ["min", "max"])
+        length = ((first["max"] - first["min"]).dt.days + 1).to_numpy()
+        offset = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
+        days = np.repeat(first["min"].to_numpy(), length) + offset.astype("timedelta64[D]")
+        full = pd.MultiIndex.from_arrays([np.repeat(first.index.to_numpy(), length), days],
+                                         names=s.index.names)
+        return s.reindex(full, fill_value=0.0)
     idx = pd.DatetimeIndex(pd.to_datetime(s.index)).normalize()
     s = pd.Series(s.to_numpy(), index=idx).groupby(level=0).sum().sort_index()
     days = pd.date_range(s.index.min(), s.index.max(), freq="D")
@@ -232,6 +247,19 @@ def acwr(daily_loads: pd.Series, method: str = "rolling", coupled: bool = True,
     s = as_daily(daily_loads)
     if s.empty:
         return pd.DataFrame({"acute": s, "chronic": s, "acwr": s})
+    if isinstance(s.index, pd.MultiIndex):  # per group (athlete), each on its own days
+        if method == "ewma":
+            return pd.concat({k: acwr(v.droplevel(0), method, coupled, acute, chronic, seed)
+                              for k, v in s.groupby(level=0)}, names=s.index.names)
+        g = s.groupby(level=0, sort=False)
+
+        def mean(x: pd.Series, n: int) -> pd.Series:
+            return x.groupby(level=0, sort=False).rolling(n, min_periods=n).mean().droplevel(0)
+
+        a = mean(s, acute)
+        c = mean(s, chronic) if coupled else mean(g.shift(acute), chronic - acute)
+        ratio = a / c.where(c > 0)
+        return pd.DataFrame({"acute": a, "chronic": c, "acwr": ratio})
     if method == "rolling":
         a = s.rolling(acute, min_periods=acute).mean()
         if coupled:

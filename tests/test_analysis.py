@@ -13,6 +13,7 @@ from planner.analysis import (
     compliance_rates,
     compliance_sessions,
     compliance_sets,
+    e1rm_trend,
     findings,
     pain_status,
 )
@@ -243,6 +244,22 @@ def test_pain_status_by_athlete_equals_one_call_per_athlete():
     assert list(weeks.loc[weeks["athlete"] == "di", "week"]) == [3, 4, 5]
     assert weeks.loc[weeks["athlete"] == "di", "week_start"].iloc[0] == \
         pd.Timestamp("2026-01-01")
+
+
+def test_e1rm_trend_by_hand_and_by_athlete():
+    """A week apart: 100, 102, 104 kg is +2 kg a week; 2 weeks apart, 100 and 97 is -1.5;
+    one session, or every session on one day, has no trend."""
+    rows = pd.DataFrame({
+        "athlete": ["ann"] * 3 + ["bo"] * 2 + ["cy"] + ["di"] * 2,
+        "date": pd.to_datetime(["2026-01-05", "2026-01-12", "2026-01-19", "2026-01-05",
+                                "2026-01-19", "2026-01-05", "2026-01-07", "2026-01-07"]),
+        "best_e1rm_kg": [100.0, 102, 104, 100, 97, 90, 80, 85]})
+    got = e1rm_trend(rows, by="athlete")
+    assert got["ann"] == pytest.approx(2.0) and got["bo"] == pytest.approx(-1.5)
+    assert np.isnan(got["cy"]) and np.isnan(got["di"])
+    for a, s in rows.groupby("athlete"):  # the single-athlete call is the same code
+        one = e1rm_trend(s)
+        assert (np.isnan(one) and np.isnan(got[a])) or one == pytest.approx(got[a])
 
 
 def test_next_block_continues_from_what_was_done(plan):
