@@ -13,7 +13,9 @@ from planner.analysis import (
     compliance_rates,
     compliance_sessions,
     compliance_sets,
+    daily_load,
     e1rm_trend,
+    load_basis,
     findings,
     pain_status,
 )
@@ -260,6 +262,30 @@ def test_e1rm_trend_by_hand_and_by_athlete():
     for a, s in rows.groupby("athlete"):  # the single-athlete call is the same code
         one = e1rm_trend(s)
         assert (np.isnan(one) and np.isnan(got[a])) or one == pytest.approx(got[a])
+
+
+def test_daily_load_and_basis_by_athlete_equal_one_call_per_athlete():
+    """``by="athlete"``: each athlete's days run from their own first to last day; a rated
+    athlete's days without a session are rest (session-RPE load 0), an unrated one's have
+    no session-RPE load; the basis is each athlete's own."""
+    ann = log_table([dl("2026-01-05", 1, 10, 60, session_rpe=6, session_min=40),
+                     dl("2026-01-08", 1, 10, 62.5, session_rpe=7, session_min=30)])
+    bo = log_table([dl("2026-01-02", 1, 5, 100), dl("2026-01-04", 1, 5, 100)])
+    cy = log_table([{**dl("2026-01-06", 1, 15, None), "exercise": "glute_bridge"}])
+    logs = {"ann": ann, "bo": bo, "cy": cy}
+    both = pd.concat([lg.assign(athlete=a) for a, lg in logs.items()], ignore_index=True)
+    daily = daily_load(both, by="athlete")
+    basis = load_basis(daily, by="athlete")
+    for a, lg in logs.items():
+        one = daily_load(lg)
+        mine = daily[daily["athlete"] == a].drop(columns="athlete").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, one, check_dtype=False)
+        assert basis[a] == load_basis(one)
+    srpe = daily.set_index(["athlete", "date"])["srpe_load"]
+    assert list(srpe["ann"]) == [240.0, 0.0, 0.0, 210.0]  # 6 x 40, rest, rest, 7 x 30
+    assert srpe["bo"].isna().all() and len(srpe["bo"]) == 3
+    assert dict(basis) == {"ann": "srpe_load", "bo": "deadlift_volume_load_kg",
+                           "cy": "volume_load_kg"}
 
 
 def test_next_block_continues_from_what_was_done(plan):

@@ -189,3 +189,21 @@ def test_monotony_scale_invariant(k):
 def test_acwr_zones_vectorised_matches_scalar():
     r = pd.Series([0.5, 0.8, 1.29, 1.3, 1.49, 1.5, 3.0, float("nan")])
     assert list(m.acwr_zones(r)) == [m.acwr_zone(x) for x in r]
+
+
+def test_acwr_per_athlete_from_a_series_by_athlete_and_day():
+    """A Series indexed by (athlete, day) gives each athlete's ACWR on their own days, as
+    one Series each would. By hand: 21 days of 10 then 7 of 20 is 20 / 12.5 = 1.6 on the
+    28th day; an athlete with 27 days has none yet; days missing inside are rest (0)."""
+    days = pd.date_range("2026-01-01", periods=28, freq="D")
+    ann = pd.Series([10.0] * 21 + [20.0] * 7, index=days)
+    bo = pd.Series([5.0] * 27, index=days[:27]).drop(days[3])  # a rest day on the 4th
+    both = pd.concat({"ann": ann, "bo": bo})
+    for method, coupled in (("rolling", True), ("rolling", False), ("ewma", True)):
+        got = m.acwr(both, method=method, coupled=coupled)
+        for name, s in (("ann", ann), ("bo", bo)):
+            pd.testing.assert_frame_equal(got.loc[name], m.acwr(s, method, coupled),
+                                          check_names=False, check_freq=False)
+    rolling = m.acwr(both)["acwr"]
+    assert rolling.loc[("ann", days[-1])] == pytest.approx(1.6)
+    assert rolling.loc["bo"].isna().all() and len(rolling.loc["bo"]) == 27
