@@ -46,6 +46,7 @@ bench: $(STAMP) browser-deps
 ## Coaches' figures: 200 and 1,000 synthetic athletes, Dask, one export doubling (about 20 min).
 bench-cohort: $(STAMP)
 	$(BIN)/python benchmarks/bench_cohort.py 200 1000 --workers 1,2 --doubling
+	$(BIN)/python benchmarks/bench_cohort_pain.py 200
 
 lint: $(STAMP)
 	$(BIN)/ruff check planner tests benchmarks
