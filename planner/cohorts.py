@@ -50,7 +50,6 @@ from planner.analysis import (
     e1rm_trend,
     load_basis,
     pain_status,
-    programme_weeks,
 )
 
 EXERCISES = ("deadlift", "glute_bridge", "rotational_stretch")

@@ -15,8 +15,8 @@ from planner.analysis import (
     compliance_sets,
     daily_load,
     e1rm_trend,
-    load_basis,
     findings,
+    load_basis,
     pain_status,
 )
 from planner.nextblock import next_block
