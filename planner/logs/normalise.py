@@ -44,6 +44,7 @@ from planner.logs.common import (
     exercise_ids,
     hold_exercises,
 )
+from planner.logs.parallel import Later, parallel
 from planner.logs.values import (
     as_codes,
     at_codes,
@@ -306,12 +307,20 @@ def _ranges(rows: _Rows, values: dict[str, pd.Series], load_kg: pd.Series,
     values["hold"] = values["hold"].where(~long)
 
 
-def _dates(rows: _Rows, spec: Spec, fld: str, required: bool) -> pd.Series:
-    """The field's times; with ``required``, rows without a time in range are rejected.
-    The codes and the distinct times are kept in ``rows.times[fld]``."""
+def _parse_dates(rows: _Rows, spec: Spec, fld: str, background: bool) -> Later:
+    """The parse of the field's distinct texts (``parse_times``), on the worker thread
+    with ``background``; its texts are taken here."""
+    return Later(background, parse_times, codes_of(rows.text(fld))[1].fillna(""),
+                 spec.date_formats)
+
+
+def _dates(rows: _Rows, spec: Spec, fld: str, required: bool, parsed: Later) -> pd.Series:
+    """The field's times (``parsed``: see :func:`_parse_dates`); with ``required``, rows
+    without a time in range are rejected. The codes and the distinct times are kept in
+    ``rows.times[fld]``."""
     s = rows.text(fld)
-    codes, uniques = codes_of(s)
-    parsed, tz = parse_times(uniques.fillna(""), spec.date_formats)
+    codes = codes_of(s)[0]
+    parsed, tz = parsed.result()
     rows.times[fld] = (codes, parsed)
     when = pd.Series(at_codes(parsed, codes, np.datetime64("NaT")), index=s.index)
     if not required:
@@ -380,6 +389,12 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
             raw = raw.astype({c: "category" for c in raw.columns if c != "_line"})
     rows = _Rows(raw, header, cols, report)
     idx = raw.index
+    # A big log's dates are parsed on a second core while the numbers, units and ranges
+    # are checked (and its repeated rows looked for while the Log's columns are built).
+    background = parallel(len(raw))
+    end = rows.has("end") and not rows.has("duration") and not rows.has("duration_s")
+    times = {fld: _parse_dates(rows, spec, fld, background)
+             for fld in ("date", "end") if fld == "date" or end}
     if spec.filled:
         filled = pd.Series(False, index=idx)
         for fld in spec.filled:
@@ -402,7 +417,7 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
                                                                         unneutralise)
     exercise_all, variant_all = exercise_ids(source_all, aliases, variants=True)
     _ranges(rows, values, load_kg, exercise_all.isin(hold_exercises()))
-    when = _dates(rows, spec, "date", required=True)
+    when = _dates(rows, spec, "date", required=True, parsed=times["date"])
     set_type = _set_types(rows, spec)
     rows.reject(blank(exercise_text), "exercise", "exercise-empty")
     side = recode(rows.text("side"), lambda u: u.fillna("").str.casefold().replace("", "both"))
@@ -417,8 +432,13 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
 
     # The kept rows, in the Log's order (time, then line): built once, never re-sorted.
     k = np.flatnonzero(rows.keep.to_numpy())
-    order = np.lexsort((rows.lines.to_numpy()[k], when.to_numpy()[k]))
+    lines = rows.lines.to_numpy()[k]
+    if len(k) < 2 or (lines[1:] > lines[:-1]).all():  # one stable sort by time will do
+        order = np.argsort(when.to_numpy()[k], kind="stable")
+    else:
+        order = np.lexsort((lines, when.to_numpy()[k]))
     k = k[order]
+    repeats = _start_repeats(raw, spec, k, background)
     source_exercise = source_all.iloc[k]
     exercise, variant = exercise_all.iloc[k], variant_all.iloc[k]
     if variant.any():
@@ -436,7 +456,8 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         fld, minutes = "duration_s", values["duration_s"] / 60
     elif rows.has("end"):
         fld = "end"
-        minutes = (_dates(rows, spec, "end", required=False) - when).dt.total_seconds() / 60
+        minutes = (_dates(rows, spec, "end", required=False, parsed=times["end"])
+                   - when).dt.total_seconds() / 60
     else:
         fld, minutes = "session_min", values["session_min"]
     minutes = minutes.astype("float64")
@@ -491,7 +512,7 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         "source_file": _text_of(name, len(k)),
         "source_line": _integers(rows.lines.to_numpy()[k]),
     }, copy=False)
-    _duplicates(frame, raw, rows, spec, k)
+    _duplicates(frame, rows, spec, k, repeats)
     return _finish(frame, report, spec.fmt, summary_unit, rows_read, name)
 
 
@@ -586,8 +607,19 @@ def _stamps(distinct: np.ndarray, fmt: str) -> np.ndarray:
     return out
 
 
-def _duplicates(frame: pd.DataFrame, raw: pd.DataFrame, rows: _Rows, spec: Spec,
-                k: np.ndarray) -> None:
+def _start_repeats(raw: pd.DataFrame, spec: Spec, k: np.ndarray, background: bool
+                   ) -> Later | None:
+    """The search for repeated rows among the kept rows ``k`` (see :func:`_repeats`), on
+    the worker thread with ``background``; None where rows are not compared whole. The
+    codes of the raw texts (one column each) are taken here."""
+    if spec.duplicates != "row" or not len(k):
+        return None
+    return Later(background, _repeated,
+                 _codes([as_codes(raw[c]) for c in raw.columns if c != "_line"]), k)
+
+
+def _duplicates(frame: pd.DataFrame, rows: _Rows, spec: Spec, k: np.ndarray,
+                repeats: Later | None) -> None:
     if spec.duplicates == "key" and frame["key"].notna().any():
         keys = frame["key"]
         dups = keys.duplicated(keep="first") & keys.notna()  # one pass over the keys
@@ -596,7 +628,7 @@ def _duplicates(frame: pd.DataFrame, raw: pd.DataFrame, rows: _Rows, spec: Spec,
                             frame.loc[dups, "key"], "duplicate-key")
     elif spec.duplicates == "row" and len(frame):
         # Rows compared to the letter, as the codes of their raw texts (one per column)
-        dups = _repeats([as_codes(raw[c]) for c in raw.columns if c != "_line"], k)
+        dups = repeats.result()
         if dups.any():
             fld = "set" if rows.has("set") else "exercise"
             rows.report.add(frame.loc[dups, "source_line"], rows.name(fld),
@@ -608,7 +640,18 @@ def _repeats(columns: list[pd.Series], at: np.ndarray) -> np.ndarray:
     (categoricals). The codes are packed into one integer per row, first those of the
     columns with the most distinct values, as many as fit in 62 bits: only rows that share
     these can repeat one another, and only they (few, as a rule) are compared on all."""
-    columns = sorted(columns, key=lambda col: -len(col.cat.categories))
+    return _repeated(_codes(columns), at)
+
+
+def _codes(columns: list[pd.Series]) -> list[tuple[int, np.ndarray]]:
+    """Each categorical's codes and their number of values (its texts and the missing
+    value)."""
+    return [(len(col.cat.categories) + 1, col.cat.codes.to_numpy()) for col in columns]
+
+
+def _repeated(columns: list[tuple[int, np.ndarray]], at: np.ndarray) -> np.ndarray:
+    """:func:`_repeats` on the columns' codes (see :func:`_codes`)."""
+    columns = sorted(columns, key=lambda col: -col[0])
     key, partial = _packed(columns, at)
     if not partial:
         return pd.Series(key).duplicated(keep="first").to_numpy()
@@ -619,23 +662,22 @@ def _repeats(columns: list[pd.Series], at: np.ndarray) -> np.ndarray:
     return out
 
 
-def _packed(columns: list[pd.Series], at: np.ndarray, renumber: bool = False
+def _packed(columns: list[tuple[int, np.ndarray]], at: np.ndarray, renumber: bool = False
             ) -> tuple[np.ndarray, bool]:
-    """The codes of ``columns`` (categoricals) at the rows ``at``, packed into one integer
+    """The codes of ``columns`` (see :func:`_codes`) at the rows ``at``, packed into one integer
     per row (equal rows, equal integers). Without ``renumber``, stops at the first column
     that would overflow 62 bits and says whether columns were left out; with it, the
     packed integers are numbered anew (1, 2, ...) whenever they would overflow."""
     key = np.zeros(len(at), dtype=np.int64)
     top = 0
-    for col in columns:
-        size = len(col.cat.categories) + 1
+    for size, codes in columns:
         if top >= (2 ** 62) // size:
             if not renumber:
                 return key, True
             key = pd.factorize(key)[0].astype(np.int64)
             top = int(key.max(initial=0))
         key *= size
-        key += col.cat.codes.to_numpy()[at]
+        key += codes[at]
         key += 1
         top = top * size + size
     return key, False
