@@ -425,6 +425,8 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     reps = values["reps"]
     rows.note(reps.notna() & (reps != reps.round()), "reps", "reps-fraction")
     for fld in SCALE_0_10:
+        if not rows.has(fld):  # no values, none out of range
+            continue
         v = values[fld]
         off = ((v < 0) | (v > 10)).fillna(False) & rows.keep
         rows.note(off, fld, "scale-range")
@@ -434,7 +436,7 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     k = np.flatnonzero(rows.keep.to_numpy())
     lines = rows.lines.to_numpy()[k]
     if len(k) < 2 or (lines[1:] > lines[:-1]).all():  # one stable sort by time will do
-        order = np.argsort(when.to_numpy()[k], kind="stable")
+        order = _time_order(rows.times["date"], k)
     else:
         order = np.lexsort((lines, when.to_numpy()[k]))
     k = k[order]
@@ -471,34 +473,39 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     note = to_text(_blank_missing(note))
     if spec.fmt == "template":
         note = unneutralise(note)
+    # The sessions, and the set numbers that follow from them (sets numbered per session
+    # and exercise, in time order: the frame's order), on the worker thread while the
+    # other columns are built here; our template numbers its sets itself.
+    exercises = (_codes([exercise])[0] if spec.fmt != "template" else None)
     if spec.session == "column":
         session = _blank_missing(recode(rows.text("session_id").iloc[k], unneutralise))
+        sessions = Later(False, _numbered, session, exercises)
     elif spec.session == "date":
-        session = _sessions(rows.times["date"], k, "%Y-%m-%d")
+        sessions = Later(background, _numbered_sessions, rows.times["date"], k, "%Y-%m-%d",
+                         None, exercises)
     else:
-        session = _sessions(rows.times["date"], k, "%Y-%m-%dT%H:%M", workout)
+        names = workout.cat.categories.to_numpy(dtype=object)
+        sessions = Later(background, _numbered_sessions, rows.times["date"], k,
+                         "%Y-%m-%dT%H:%M", (workout.cat.codes.to_numpy(), names), exercises)
     values["hold"] = values["hold"].where(values["hold"] > 0) if spec.zero_load_is_none \
         else values["hold"]
     if spec.zero_load_is_none:
         load_kg = load_kg.where(load_kg != 0)
+    set_number = None
     if spec.fmt == "template":
         number = by_unique(rows.text("set").iloc[k], to_float).astype("float64").to_numpy()
         set_number = np.where((number == number.round()) & (np.abs(number) < 1e6), number,
                               np.nan)
-    else:  # sets numbered per session and exercise, in time order (the frame's order)
-        key = session.cat.codes.to_numpy().astype(np.int64) * (
-            len(exercise.cat.categories) + 1) + exercise.cat.codes.to_numpy()
-        set_number = pd.Series(key).groupby(key, sort=False).cumcount().to_numpy() + 1
     # Every column built in its final dtype and handed over without a copy: no block of
-    # floats is stacked and split again.
-    frame = pd.DataFrame({
+    # floats is stacked and split again. The sessions' two come last (see above).
+    columns = {
         "performed_at": performed_at.to_numpy(),
         "date": performed_at.dt.normalize().to_numpy(),
-        "session_id": to_text(session).array,
+        "session_id": None,
         "workout": to_text(workout).array,
         "exercise": to_text(exercise).array,
         "source_exercise": to_text(source_exercise).array,
-        "set": _integers(set_number),
+        "set": None,
         "set_type": to_text(set_type.iloc[k]).array,
         "reps": _integers(reps.to_numpy()[k].round()),
         "hold_s": _floats(values["hold"].to_numpy()[k]),
@@ -511,7 +518,11 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         "key": _plain_key(rows, k),
         "source_file": _text_of(name, len(k)),
         "source_line": _integers(rows.lines.to_numpy()[k]),
-    }, copy=False)
+    }
+    session, numbers = sessions.result()
+    columns["session_id"] = to_text(session).array
+    columns["set"] = _integers(numbers if set_number is None else set_number)
+    frame = pd.DataFrame(columns, copy=False)
     _duplicates(frame, rows, spec, k, repeats)
     return _finish(frame, report, spec.fmt, summary_unit, rows_read, name)
 
@@ -566,16 +577,46 @@ def _coalesce(a: pd.Series, b: pd.Series) -> pd.Series:
         categories=pd.Index(np.asarray(distinct, dtype=object), dtype="str")), index=a.index)
 
 
+def _time_order(times: tuple[np.ndarray, np.ndarray], k: np.ndarray) -> np.ndarray:
+    """A stable sort of the rows ``k`` (each with a time) by time: by the rank of each
+    row's distinct time, small integers that numpy sorts by radix, in one pass."""
+    codes, distinct = times
+    ranks = np.unique(distinct, return_inverse=True)[1].astype(np.int64)  # equal, equal
+    row = ranks[codes[k]]
+    return np.argsort(row.astype(np.uint16) if len(distinct) <= 2 ** 16 else row,
+                      kind="stable")
+
+
+def _numbered(session: pd.Series, exercises: tuple[int, np.ndarray] | None
+              ) -> tuple[pd.Series, np.ndarray | None]:
+    """The sessions (a categorical, in the frame's order) and, given the exercises' codes
+    (see :func:`_codes`), each set's number within its session and exercise."""
+    if exercises is None:
+        return session, None
+    size, codes = exercises
+    key = session.cat.codes.to_numpy().astype(np.int64) * size + codes
+    return session, pd.Series(key).groupby(key, sort=False).cumcount().to_numpy() + 1
+
+
+def _numbered_sessions(times: tuple[np.ndarray, np.ndarray], k: np.ndarray, fmt: str,
+                       workout: tuple[np.ndarray, np.ndarray] | None,
+                       exercises: tuple[int, np.ndarray] | None
+                       ) -> tuple[pd.Series, np.ndarray | None]:
+    """:func:`_sessions`, and the set numbers as :func:`_numbered` gives them."""
+    return _numbered(_sessions(times, k, fmt, workout), exercises)
+
+
 def _sessions(times: tuple[np.ndarray, np.ndarray], k: np.ndarray, fmt: str,
-              workout: pd.Series | None = None) -> pd.Series:
+              workout: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Series:
     """Session ids of the rows ``k``: each time as ``fmt`` (and "|" and the workout's
-    name), formatted once per distinct time and workout (a categorical)."""
+    name: ``workout`` holds the codes of the rows ``k`` and the distinct names),
+    formatted once per distinct time and workout (a categorical)."""
     codes, distinct = times
     stamp_codes, stamps = pd.factorize(_stamps(distinct, fmt), use_na_sentinel=True)
     row = at_codes(stamp_codes, codes[k], -1).astype(np.int64)
     if workout is not None:
-        names = np.append(workout.cat.categories.to_numpy(dtype=object), "")
-        w = workout.cat.codes.to_numpy().astype(np.int64)
+        names = np.append(workout[1], "")
+        w = workout[0].astype(np.int64)
         w = np.where(w >= 0, w, len(names) - 1)
         row = np.where(row >= 0, row * len(names) + w, -1)
     pair_codes, pairs = pd.factorize(row, use_na_sentinel=True)
