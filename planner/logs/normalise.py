@@ -314,6 +314,18 @@ def _parse_dates(rows: _Rows, spec: Spec, fld: str, background: bool) -> Later:
                  spec.date_formats)
 
 
+def _minutes_between(start_codes: np.ndarray, start: Later, end_codes: np.ndarray,
+                     end: Later) -> np.ndarray:
+    """Each row's minutes from its start to its end time (the codes of their texts, and
+    their parses: see :func:`_parse_dates`); NaN where either is missing. As pandas'
+    ``(end - start).dt.total_seconds() / 60``."""
+    nat = np.datetime64("NaT")
+    span = at_codes(end.result()[0], end_codes, nat) - at_codes(start.result()[0],
+                                                                 start_codes, nat)
+    seconds = span.astype(np.int64).astype(np.float64)
+    return np.where(np.isnat(span), np.nan, seconds) / 60
+
+
 def _dates(rows: _Rows, spec: Spec, fld: str, required: bool, parsed: Later) -> pd.Series:
     """The field's times (``parsed``: see :func:`_parse_dates`); with ``required``, rows
     without a time in range are rejected. The codes and the distinct times are kept in
@@ -395,6 +407,9 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     end = rows.has("end") and not rows.has("duration") and not rows.has("duration_s")
     times = {fld: _parse_dates(rows, spec, fld, background)
              for fld in ("date", "end") if fld == "date" or end}
+    if end:  # then the minutes from start to end, there too
+        span = Later(background, _minutes_between, codes_of(rows.text("date"))[0],
+                     times["date"], codes_of(rows.text("end"))[0], times["end"])
     if spec.filled:
         filled = pd.Series(False, index=idx)
         for fld in spec.filled:
@@ -458,8 +473,7 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         fld, minutes = "duration_s", values["duration_s"] / 60
     elif rows.has("end"):
         fld = "end"
-        minutes = (_dates(rows, spec, "end", required=False, parsed=times["end"])
-                   - when).dt.total_seconds() / 60
+        minutes = pd.Series(span.result(), index=idx)
     else:
         fld, minutes = "session_min", values["session_min"]
     minutes = minutes.astype("float64")
