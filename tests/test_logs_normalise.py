@@ -509,3 +509,99 @@ def test_repeated_rows_found_when_the_codes_overflow_one_integer():
     assert got.sum() > 0 and got.tolist() == expected.tolist()
     # rows equal in the wide columns but not in the last one are no repeats
     assert not _repeats([columns[0], columns[5]], np.array([0]))[0]
+
+
+# A Hevy log with every kind of problem the checks report: a rolled-over date, a bad set
+# type, text and a negative number for reps, a short and a long row, a row twice, a
+# blank line, a note on two lines and an unnamed exercise; sessions newest first.
+HEVY_HEAD = ('"title","start_time","end_time","description","exercise_title","superset_id",'
+             '"exercise_notes","set_index","set_type","weight_kg","reps","distance_km",'
+             '"duration_seconds","rpe"\n')
+
+
+def messy_hevy(sessions: int = 40) -> bytes:
+    rows = []
+    for s in range(sessions, 0, -1):
+        day = date(2025, 1, 1) + timedelta(days=s)
+        at = f'"Back","{day:%d %b %Y}, 1{s % 10}:05","{day:%d %b %Y}, 1{s % 10}:55","",'
+        sets = [f'{at}"Deadlift (Barbell)",,"",0,"warmup",60,5,,,',
+                f'{at}"Deadlift (Barbell)",,"",1,"normal",100,5,,,8',
+                f'{at}"Romanian Deadlift (Barbell)",,"",2,"normal",80,8,,,',
+                f'{at}"Glute Bridge",,"",3,"failure",,12,,,',
+                f'{at}"Plank",,"",4,"normal",,,,30,']
+        if s % 4 == 0:
+            sets += [sets[-1],  # a repeated row
+                     '"Back","30 Feb 2025, 10:05","30 Feb 2025, 10:55","","Plank",,"",5,'
+                     '"normal",,,,30,',
+                     f'{at}"Plank",,"",6,"stretching",,,,30,',
+                     f'{at}"Glute Bridge",,"",7,"normal",,twelve,,,',
+                     f'{at}"Glute Bridge",,"",8,"normal",,-12,,,',
+                     f'{at}"Glute Bridge",,"",9,"normal"',
+                     f'{at}"Glute Bridge",,"",10,"normal",,12,,,,7',
+                     "",
+                     f'{at}"Glute Bridge",,"on\ntwo lines",11,"normal",,12,,,',
+                     f'{at}"",,"",12,"normal",,12,,,']
+        rows += sets
+    return (HEVY_HEAD + "\n".join(rows) + "\n").encode()
+
+
+def _same_logs(a: Log, b: Log) -> None:
+    pd.testing.assert_frame_equal(a.table, b.table, check_exact=True)
+    pd.testing.assert_frame_equal(a.report, b.report, check_exact=True)
+    assert (a.source_format, a.unit, a.rows_read, a.path, a.notes) == (
+        b.source_format, b.unit, b.rows_read, b.path, b.notes)
+
+
+def test_threaded_checks_give_the_serial_log(monkeypatch):
+    from planner.logs import parallel
+
+    data = Path(__file__).parent / "data" / "logs"
+    logs = [(messy_hevy(), None), (messy_hevy(), "lb")]
+    logs += [(p.read_bytes(), u) for p in sorted(data.glob("*.csv")) for u in ("kg", "lb")]
+    for content, unit in logs:
+        monkeypatch.setattr(parallel, "PARALLEL_ROWS", 10 ** 9)  # serial: the plain path
+        serial = parse_log(content, unit=unit, name="x.csv")
+        monkeypatch.setattr(parallel, "PARALLEL_ROWS", 0)  # every log on two threads
+        threaded = parse_log(content, unit=unit, name="x.csv")
+        _same_logs(serial, threaded)
+    rules = set(parse_log(messy_hevy(), name="x.csv").report["rule"])
+    assert {"date", "set-type", "number", "negative", "ragged-short", "ragged-long",
+            "duplicate-row", "exercise-empty"} <= rules
+
+
+def test_an_error_in_a_threaded_check_surfaces_unchanged(monkeypatch):
+    from planner.logs import parallel
+
+    normalise_module = sys.modules["planner.logs.normalise"]
+
+    def broken(*args):
+        raise LogFormatError("x.csv: line 2, column 'start_time': a broken date parser")
+
+    monkeypatch.setattr(parallel, "PARALLEL_ROWS", 0)
+    monkeypatch.setattr(normalise_module, "parse_times", broken)
+    with pytest.raises(LogFormatError, match=r"^x\.csv: line 2, column 'start_time': a "
+                                             r"broken date parser$"):
+        parse_log(messy_hevy(), name="x.csv")
+    # the same through a Later on the worker thread, and computed in place
+    for background in (True, False):
+        later = parallel.Later(background, int, "twelve")
+        with pytest.raises(ValueError, match=r"^invalid literal for int\(\) with base 10: "
+                                             r"'twelve'$"):
+            later.result()
+
+
+def test_one_core_or_a_small_log_stays_on_one_thread(monkeypatch):
+    import os
+
+    from planner.logs import parallel
+
+    assert not parallel.parallel(parallel.PARALLEL_ROWS - 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert parallel.parallel(parallel.PARALLEL_ROWS)
+    for cores in (1, None):
+        monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
+        assert not parallel.parallel(10 ** 7)
+    # computed where its result is asked for, once
+    calls = []
+    later = parallel.Later(False, lambda: calls.append(1) or len(calls))
+    assert calls == [] and later.result() == 1 and later.result() == 1 and calls == [1]

@@ -82,7 +82,8 @@ def test_times_written_by_numpy_match_arrows_strftime():
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from planner.logs.values import ISO_WRITERS, _write_times
+    from planner.logs.apps import FITNOTES, HEVY, STRONG
+    from planner.logs.values import _write_times
 
     rng = np.random.default_rng(5)
     low, high = (np.datetime64(t, "s").astype(np.int64) for t in ("1000-01-01", "9999-12-31"))
@@ -90,7 +91,11 @@ def test_times_written_by_numpy_match_arrows_strftime():
     secs[:3] = np.array(["1000-01-01", "9999-12-31T23:59:59", "2024-02-29T12:00"],
                         dtype="datetime64[s]")
     secs[3] = np.datetime64("NaT")
-    for times in (secs, np.array(["0001-01-01", "NaT"], dtype="datetime64[s]")):
+    hours = np.datetime64("2024-01-01T00:00:00") + np.arange(48).astype("timedelta64[h]")
+    formats = {*STRONG.date_formats, *HEVY.date_formats, *FITNOTES.date_formats,
+               "%d/%m/%Y %I%p", "%m%%", "%Y %", "%j %a"}  # the last three: Arrow's own
+    for times in (secs, hours, np.array(["0001-01-01", "NaT"], dtype="datetime64[s]"),
+                  np.array(["NaT"], dtype="datetime64[s]")):
         parsed = pa.array(times)
-        for fmt in ISO_WRITERS:
-            assert _write_times(parsed, fmt).equals(pc.strftime(parsed, format=fmt))
+        for fmt in formats:
+            assert _write_times(parsed, fmt).equals(pc.strftime(parsed, format=fmt)), fmt

@@ -44,6 +44,7 @@ from planner.logs.common import (
     exercise_ids,
     hold_exercises,
 )
+from planner.logs.parallel import Later, parallel
 from planner.logs.values import (
     as_codes,
     at_codes,
@@ -306,12 +307,32 @@ def _ranges(rows: _Rows, values: dict[str, pd.Series], load_kg: pd.Series,
     values["hold"] = values["hold"].where(~long)
 
 
-def _dates(rows: _Rows, spec: Spec, fld: str, required: bool) -> pd.Series:
-    """The field's times; with ``required``, rows without a time in range are rejected.
-    The codes and the distinct times are kept in ``rows.times[fld]``."""
+def _parse_dates(rows: _Rows, spec: Spec, fld: str, background: bool) -> Later:
+    """The parse of the field's distinct texts (``parse_times``), on the worker thread
+    with ``background``; its texts are taken here."""
+    return Later(background, parse_times, codes_of(rows.text(fld))[1].fillna(""),
+                 spec.date_formats)
+
+
+def _minutes_between(start_codes: np.ndarray, start: Later, end_codes: np.ndarray,
+                     end: Later) -> np.ndarray:
+    """Each row's minutes from its start to its end time (the codes of their texts, and
+    their parses: see :func:`_parse_dates`); NaN where either is missing. As pandas'
+    ``(end - start).dt.total_seconds() / 60``."""
+    nat = np.datetime64("NaT")
+    span = at_codes(end.result()[0], end_codes, nat) - at_codes(start.result()[0],
+                                                                 start_codes, nat)
+    seconds = span.astype(np.int64).astype(np.float64)
+    return np.where(np.isnat(span), np.nan, seconds) / 60
+
+
+def _dates(rows: _Rows, spec: Spec, fld: str, required: bool, parsed: Later) -> pd.Series:
+    """The field's times (``parsed``: see :func:`_parse_dates`); with ``required``, rows
+    without a time in range are rejected. The codes and the distinct times are kept in
+    ``rows.times[fld]``."""
     s = rows.text(fld)
-    codes, uniques = codes_of(s)
-    parsed, tz = parse_times(uniques.fillna(""), spec.date_formats)
+    codes = codes_of(s)[0]
+    parsed, tz = parsed.result()
     rows.times[fld] = (codes, parsed)
     when = pd.Series(at_codes(parsed, codes, np.datetime64("NaT")), index=s.index)
     if not required:
@@ -380,6 +401,15 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
             raw = raw.astype({c: "category" for c in raw.columns if c != "_line"})
     rows = _Rows(raw, header, cols, report)
     idx = raw.index
+    # A big log's dates are parsed on a second core while the numbers, units and ranges
+    # are checked (and its repeated rows looked for while the Log's columns are built).
+    background = parallel(len(raw))
+    end = rows.has("end") and not rows.has("duration") and not rows.has("duration_s")
+    times = {fld: _parse_dates(rows, spec, fld, background)
+             for fld in ("date", "end") if fld == "date" or end}
+    if end:  # then the minutes from start to end, there too
+        span = Later(background, _minutes_between, codes_of(rows.text("date"))[0],
+                     times["date"], codes_of(rows.text("end"))[0], times["end"])
     if spec.filled:
         filled = pd.Series(False, index=idx)
         for fld in spec.filled:
@@ -402,7 +432,7 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
                                                                         unneutralise)
     exercise_all, variant_all = exercise_ids(source_all, aliases, variants=True)
     _ranges(rows, values, load_kg, exercise_all.isin(hold_exercises()))
-    when = _dates(rows, spec, "date", required=True)
+    when = _dates(rows, spec, "date", required=True, parsed=times["date"])
     set_type = _set_types(rows, spec)
     rows.reject(blank(exercise_text), "exercise", "exercise-empty")
     side = recode(rows.text("side"), lambda u: u.fillna("").str.casefold().replace("", "both"))
@@ -410,6 +440,8 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     reps = values["reps"]
     rows.note(reps.notna() & (reps != reps.round()), "reps", "reps-fraction")
     for fld in SCALE_0_10:
+        if not rows.has(fld):  # no values, none out of range
+            continue
         v = values[fld]
         off = ((v < 0) | (v > 10)).fillna(False) & rows.keep
         rows.note(off, fld, "scale-range")
@@ -417,8 +449,13 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
 
     # The kept rows, in the Log's order (time, then line): built once, never re-sorted.
     k = np.flatnonzero(rows.keep.to_numpy())
-    order = np.lexsort((rows.lines.to_numpy()[k], when.to_numpy()[k]))
+    lines = rows.lines.to_numpy()[k]
+    if len(k) < 2 or (lines[1:] > lines[:-1]).all():  # one stable sort by time will do
+        order = _time_order(rows.times["date"], k)
+    else:
+        order = np.lexsort((lines, when.to_numpy()[k]))
     k = k[order]
+    repeats = _start_repeats(raw, spec, k, background)
     source_exercise = source_all.iloc[k]
     exercise, variant = exercise_all.iloc[k], variant_all.iloc[k]
     if variant.any():
@@ -436,7 +473,7 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         fld, minutes = "duration_s", values["duration_s"] / 60
     elif rows.has("end"):
         fld = "end"
-        minutes = (_dates(rows, spec, "end", required=False) - when).dt.total_seconds() / 60
+        minutes = pd.Series(span.result(), index=idx)
     else:
         fld, minutes = "session_min", values["session_min"]
     minutes = minutes.astype("float64")
@@ -450,34 +487,39 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
     note = to_text(_blank_missing(note))
     if spec.fmt == "template":
         note = unneutralise(note)
+    # The sessions, and the set numbers that follow from them (sets numbered per session
+    # and exercise, in time order: the frame's order), on the worker thread while the
+    # other columns are built here; our template numbers its sets itself.
+    exercises = (_codes([exercise])[0] if spec.fmt != "template" else None)
     if spec.session == "column":
         session = _blank_missing(recode(rows.text("session_id").iloc[k], unneutralise))
+        sessions = Later(False, _numbered, session, exercises)
     elif spec.session == "date":
-        session = _sessions(rows.times["date"], k, "%Y-%m-%d")
+        sessions = Later(background, _numbered_sessions, rows.times["date"], k, "%Y-%m-%d",
+                         None, exercises)
     else:
-        session = _sessions(rows.times["date"], k, "%Y-%m-%dT%H:%M", workout)
+        names = workout.cat.categories.to_numpy(dtype=object)
+        sessions = Later(background, _numbered_sessions, rows.times["date"], k,
+                         "%Y-%m-%dT%H:%M", (workout.cat.codes.to_numpy(), names), exercises)
     values["hold"] = values["hold"].where(values["hold"] > 0) if spec.zero_load_is_none \
         else values["hold"]
     if spec.zero_load_is_none:
         load_kg = load_kg.where(load_kg != 0)
+    set_number = None
     if spec.fmt == "template":
         number = by_unique(rows.text("set").iloc[k], to_float).astype("float64").to_numpy()
         set_number = np.where((number == number.round()) & (np.abs(number) < 1e6), number,
                               np.nan)
-    else:  # sets numbered per session and exercise, in time order (the frame's order)
-        key = session.cat.codes.to_numpy().astype(np.int64) * (
-            len(exercise.cat.categories) + 1) + exercise.cat.codes.to_numpy()
-        set_number = pd.Series(key).groupby(key, sort=False).cumcount().to_numpy() + 1
     # Every column built in its final dtype and handed over without a copy: no block of
-    # floats is stacked and split again.
-    frame = pd.DataFrame({
+    # floats is stacked and split again. The sessions' two come last (see above).
+    columns = {
         "performed_at": performed_at.to_numpy(),
         "date": performed_at.dt.normalize().to_numpy(),
-        "session_id": to_text(session).array,
+        "session_id": None,
         "workout": to_text(workout).array,
         "exercise": to_text(exercise).array,
         "source_exercise": to_text(source_exercise).array,
-        "set": _integers(set_number),
+        "set": None,
         "set_type": to_text(set_type.iloc[k]).array,
         "reps": _integers(reps.to_numpy()[k].round()),
         "hold_s": _floats(values["hold"].to_numpy()[k]),
@@ -490,8 +532,12 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         "key": _plain_key(rows, k),
         "source_file": _text_of(name, len(k)),
         "source_line": _integers(rows.lines.to_numpy()[k]),
-    }, copy=False)
-    _duplicates(frame, raw, rows, spec, k)
+    }
+    session, numbers = sessions.result()
+    columns["session_id"] = to_text(session).array
+    columns["set"] = _integers(numbers if set_number is None else set_number)
+    frame = pd.DataFrame(columns, copy=False)
+    _duplicates(frame, rows, spec, k, repeats)
     return _finish(frame, report, spec.fmt, summary_unit, rows_read, name)
 
 
@@ -545,16 +591,46 @@ def _coalesce(a: pd.Series, b: pd.Series) -> pd.Series:
         categories=pd.Index(np.asarray(distinct, dtype=object), dtype="str")), index=a.index)
 
 
+def _time_order(times: tuple[np.ndarray, np.ndarray], k: np.ndarray) -> np.ndarray:
+    """A stable sort of the rows ``k`` (each with a time) by time: by the rank of each
+    row's distinct time, small integers that numpy sorts by radix, in one pass."""
+    codes, distinct = times
+    ranks = np.unique(distinct, return_inverse=True)[1].astype(np.int64)  # equal, equal
+    row = ranks[codes[k]]
+    return np.argsort(row.astype(np.uint16) if len(distinct) <= 2 ** 16 else row,
+                      kind="stable")
+
+
+def _numbered(session: pd.Series, exercises: tuple[int, np.ndarray] | None
+              ) -> tuple[pd.Series, np.ndarray | None]:
+    """The sessions (a categorical, in the frame's order) and, given the exercises' codes
+    (see :func:`_codes`), each set's number within its session and exercise."""
+    if exercises is None:
+        return session, None
+    size, codes = exercises
+    key = session.cat.codes.to_numpy().astype(np.int64) * size + codes
+    return session, pd.Series(key).groupby(key, sort=False).cumcount().to_numpy() + 1
+
+
+def _numbered_sessions(times: tuple[np.ndarray, np.ndarray], k: np.ndarray, fmt: str,
+                       workout: tuple[np.ndarray, np.ndarray] | None,
+                       exercises: tuple[int, np.ndarray] | None
+                       ) -> tuple[pd.Series, np.ndarray | None]:
+    """:func:`_sessions`, and the set numbers as :func:`_numbered` gives them."""
+    return _numbered(_sessions(times, k, fmt, workout), exercises)
+
+
 def _sessions(times: tuple[np.ndarray, np.ndarray], k: np.ndarray, fmt: str,
-              workout: pd.Series | None = None) -> pd.Series:
+              workout: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Series:
     """Session ids of the rows ``k``: each time as ``fmt`` (and "|" and the workout's
-    name), formatted once per distinct time and workout (a categorical)."""
+    name: ``workout`` holds the codes of the rows ``k`` and the distinct names),
+    formatted once per distinct time and workout (a categorical)."""
     codes, distinct = times
     stamp_codes, stamps = pd.factorize(_stamps(distinct, fmt), use_na_sentinel=True)
     row = at_codes(stamp_codes, codes[k], -1).astype(np.int64)
     if workout is not None:
-        names = np.append(workout.cat.categories.to_numpy(dtype=object), "")
-        w = workout.cat.codes.to_numpy().astype(np.int64)
+        names = np.append(workout[1], "")
+        w = workout[0].astype(np.int64)
         w = np.where(w >= 0, w, len(names) - 1)
         row = np.where(row >= 0, row * len(names) + w, -1)
     pair_codes, pairs = pd.factorize(row, use_na_sentinel=True)
@@ -586,8 +662,19 @@ def _stamps(distinct: np.ndarray, fmt: str) -> np.ndarray:
     return out
 
 
-def _duplicates(frame: pd.DataFrame, raw: pd.DataFrame, rows: _Rows, spec: Spec,
-                k: np.ndarray) -> None:
+def _start_repeats(raw: pd.DataFrame, spec: Spec, k: np.ndarray, background: bool
+                   ) -> Later | None:
+    """The search for repeated rows among the kept rows ``k`` (see :func:`_repeats`), on
+    the worker thread with ``background``; None where rows are not compared whole. The
+    codes of the raw texts (one column each) are taken here."""
+    if spec.duplicates != "row" or not len(k):
+        return None
+    return Later(background, _repeated,
+                 _codes([as_codes(raw[c]) for c in raw.columns if c != "_line"]), k)
+
+
+def _duplicates(frame: pd.DataFrame, rows: _Rows, spec: Spec, k: np.ndarray,
+                repeats: Later | None) -> None:
     if spec.duplicates == "key" and frame["key"].notna().any():
         keys = frame["key"]
         dups = keys.duplicated(keep="first") & keys.notna()  # one pass over the keys
@@ -596,7 +683,7 @@ def _duplicates(frame: pd.DataFrame, raw: pd.DataFrame, rows: _Rows, spec: Spec,
                             frame.loc[dups, "key"], "duplicate-key")
     elif spec.duplicates == "row" and len(frame):
         # Rows compared to the letter, as the codes of their raw texts (one per column)
-        dups = _repeats([as_codes(raw[c]) for c in raw.columns if c != "_line"], k)
+        dups = repeats.result()
         if dups.any():
             fld = "set" if rows.has("set") else "exercise"
             rows.report.add(frame.loc[dups, "source_line"], rows.name(fld),
@@ -608,7 +695,18 @@ def _repeats(columns: list[pd.Series], at: np.ndarray) -> np.ndarray:
     (categoricals). The codes are packed into one integer per row, first those of the
     columns with the most distinct values, as many as fit in 62 bits: only rows that share
     these can repeat one another, and only they (few, as a rule) are compared on all."""
-    columns = sorted(columns, key=lambda col: -len(col.cat.categories))
+    return _repeated(_codes(columns), at)
+
+
+def _codes(columns: list[pd.Series]) -> list[tuple[int, np.ndarray]]:
+    """Each categorical's codes and their number of values (its texts and the missing
+    value)."""
+    return [(len(col.cat.categories) + 1, col.cat.codes.to_numpy()) for col in columns]
+
+
+def _repeated(columns: list[tuple[int, np.ndarray]], at: np.ndarray) -> np.ndarray:
+    """:func:`_repeats` on the columns' codes (see :func:`_codes`)."""
+    columns = sorted(columns, key=lambda col: -col[0])
     key, partial = _packed(columns, at)
     if not partial:
         return pd.Series(key).duplicated(keep="first").to_numpy()
@@ -619,23 +717,22 @@ def _repeats(columns: list[pd.Series], at: np.ndarray) -> np.ndarray:
     return out
 
 
-def _packed(columns: list[pd.Series], at: np.ndarray, renumber: bool = False
+def _packed(columns: list[tuple[int, np.ndarray]], at: np.ndarray, renumber: bool = False
             ) -> tuple[np.ndarray, bool]:
-    """The codes of ``columns`` (categoricals) at the rows ``at``, packed into one integer
+    """The codes of ``columns`` (see :func:`_codes`) at the rows ``at``, packed into one integer
     per row (equal rows, equal integers). Without ``renumber``, stops at the first column
     that would overflow 62 bits and says whether columns were left out; with it, the
     packed integers are numbered anew (1, 2, ...) whenever they would overflow."""
     key = np.zeros(len(at), dtype=np.int64)
     top = 0
-    for col in columns:
-        size = len(col.cat.categories) + 1
+    for size, codes in columns:
         if top >= (2 ** 62) // size:
             if not renumber:
                 return key, True
             key = pd.factorize(key)[0].astype(np.int64)
             top = int(key.max(initial=0))
         key *= size
-        key += col.cat.codes.to_numpy()[at]
+        key += codes[at]
         key += 1
         top = top * size + size
     return key, False

@@ -8,6 +8,7 @@ not the number of rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -137,25 +138,57 @@ def _reads_back(parsed, text, fmt: str) -> np.ndarray:
     return ok
 
 
-# ISO formats that numpy writes as Arrow's strftime does, for the years 1000-9999: the
-# unit of numpy's text, and whether its "T" is a space in the format
-ISO_WRITERS = {"%Y-%m-%d %H:%M:%S": ("s", True), "%Y-%m-%d %H:%M": ("m", True),
-               "%Y-%m-%d": ("D", False)}
+# strftime directives that _write_times writes itself, as Arrow's strftime does (C locale)
+# for the years 1000-9999: each a name looked up by a part of the time (two digits are
+# a name too), or the year as a number
+TWO_DIGITS = tuple(f"{i:02d}" for i in range(60))
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+               "Dec")
+DIRECTIVES = {"%m": ("month", TWO_DIGITS[1:13]), "%b": ("month", MONTH_NAMES),
+              "%d": ("day", TWO_DIGITS[1:32]), "%H": ("hour", TWO_DIGITS[:24]),
+              "%I": ("hour", tuple(f"{(h + 11) % 12 + 1:02d}" for h in range(24))),
+              "%p": ("hour", ("AM",) * 12 + ("PM",) * 12), "%M": ("minute", TWO_DIGITS),
+              "%S": ("second", TWO_DIGITS), "%Y": ("year", None)}
 
 
 def _write_times(parsed, fmt: str):
-    """``pc.strftime(parsed, format=fmt)``; ISO formats written by numpy (in C, and
-    several times faster) when every time lies in the years 1000-9999."""
-    if fmt not in ISO_WRITERS or parsed.null_count == len(parsed):
+    """``pc.strftime(parsed, format=fmt)``, put together from the parts of the times
+    (computed by numpy, in C, and several times faster) when every time lies in the years
+    1000-9999 and ``fmt`` uses only the directives of DIRECTIVES."""
+    pieces = _pieces(fmt)
+    if pieces is None or parsed.null_count == len(parsed):
         return pc.strftime(parsed, format=fmt)
-    unit, space = ISO_WRITERS[fmt]
     when = parsed.to_numpy(zero_copy_only=False).astype("datetime64[s]")
     valid = ~np.isnat(when)
-    years = when[valid].astype("datetime64[Y]").astype(np.int64) + 1970
-    if len(years) and (years.min() < 1000 or years.max() > 9999):
+    when = np.where(valid, when, np.datetime64(0, "s"))
+    year = when.astype("datetime64[Y]").astype(np.int64) + 1970
+    if year[valid].min() < 1000 or year[valid].max() > 9999:
         return pc.strftime(parsed, format=fmt)
-    text = pa.array(np.datetime_as_string(when, unit=unit), pa.string(), mask=~valid)
-    return pc.replace_substring(text, "T", " ") if space else text
+    month_start = when.astype("datetime64[M]")
+    day_start = when.astype("datetime64[D]")
+    second = (when - day_start).astype(np.int64)
+    parts = {"year": year, "month": month_start.astype(np.int64) % 12,
+             "day": (day_start - month_start.astype("datetime64[D]")).astype(np.int64),
+             "hour": second // 3600, "minute": second // 60 % 60, "second": second % 60}
+    out = []
+    for piece in pieces:
+        if piece not in DIRECTIVES:
+            out.append(pa.scalar(piece, pa.string()))
+            continue
+        part, names = DIRECTIVES[piece]
+        at = pa.array(parts[part], mask=~valid)
+        out.append(at.cast(pa.string()) if names is None else
+                   pa.array(names, pa.string()).take(at))
+    return pc.binary_join_element_wise(*out, "")
+
+
+def _pieces(fmt: str) -> list[str] | None:
+    """``fmt`` split into directives and literal text; None when a directive is one
+    :func:`_write_times` does not write itself."""
+    pieces = [p for p in re.split(r"(%.)", fmt) if p]
+    if any("%" in p and p not in DIRECTIVES for p in pieces):  # also "%%" or a lone "%"
+        return None
+    return pieces
 
 
 def _fold_numbers(text):
