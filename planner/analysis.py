@@ -588,11 +588,16 @@ LEG_SYMPTOMS = (r"sciatic|(?:numb|tingl|pins and needles|weak|shooting|radiat)\w
 CLINICIAN = "Stop progressing and see a clinician before you train on."
 
 
-def programme_weeks(dates: pd.Series, start, first_week: int = 1) -> pd.Series:
+def programme_weeks(dates: pd.Series, start, first_week=1) -> pd.Series:
     """Programme week number of each date: weeks of 7 days from ``start`` (week
-    ``first_week``), as the plan counts them; dates before ``start`` get week 0 or less."""
-    anchor = pd.Timestamp(start).normalize()
-    return ((dates - anchor).dt.days // 7 + first_week).astype("int64")
+    ``first_week``), as the plan counts them; dates before ``start`` get week 0 or less.
+    ``start`` and ``first_week`` may also be given per date (arrays as long as ``dates``:
+    each athlete's own)."""
+    if np.ndim(start) == 0:
+        anchor = pd.Timestamp(start).normalize()
+    else:
+        anchor = pd.Series(pd.DatetimeIndex(np.asarray(start)).normalize(), index=dates.index)
+    return ((dates - anchor).dt.days // 7 + np.asarray(first_week)).astype("int64")
 
 
 def _per_group(value, names: pd.Index, default: np.ndarray) -> np.ndarray:
@@ -648,8 +653,7 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
     fweek = _per_group(first_week, names, np.ones(len(names), "int64")).astype("int64")
 
     def weeks_of(g: np.ndarray, dates: pd.Series) -> np.ndarray:
-        return ((dates.to_numpy() - anchor[g]) // np.timedelta64(7, "D")).astype("int64") \
-            + fweek[g]
+        return programme_weeks(dates, anchor[g], fweek[g]).to_numpy()
 
     p = log.loc[has, ["date", *cols]].reindex(columns=["date", *PAIN])
     daily = p.groupby([codes[has.to_numpy()], p["date"].to_numpy()])[list(PAIN)].max()

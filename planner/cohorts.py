@@ -50,6 +50,7 @@ from planner.analysis import (
     e1rm_trend,
     load_basis,
     pain_status,
+    programme_weeks,
 )
 
 EXERCISES = ("deadlift", "glute_bridge", "rotational_stretch")
@@ -235,7 +236,8 @@ def _pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp) -> pd.D
     start = starts["start"].reindex(first.index).fillna(first)
     first_week = starts["first_week"].reindex(first.index).fillna(1).astype("int64")
     _, weeks = pain_status(sets, start=start, first_week=first_week, by="athlete")
-    now = (as_of - start.dt.normalize()).dt.days // 7 + first_week  # this programme week
+    now = programme_weeks(pd.Series(as_of, index=start.index), start.to_numpy(),
+                          first_week.to_numpy())  # each athlete's programme week now
     weeks = weeks.assign(now=weeks["athlete"].map(now).astype("int64"))
     weeks = weeks[weeks["week"] <= weeks["now"]]
     this = weeks[weeks["week"] == weeks["now"]].set_index("athlete")
