@@ -379,12 +379,14 @@ def test_blocks_cut_at_any_line_end_read_like_the_careful_reader(monkeypatch, bl
                                                                  multiline, ragged):
     # the fast read (blocks cut at any line end) is kept only when it is right; a quoted
     # note over several lines, wherever a block ends, sends the file to the careful read
+    # (which numbers the lines: a record after the note keeps its own line number)
     from planner.logs import source
 
     head = "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Seconds,Notes\n"
     rows = []
     for i in range(120):
-        note = f'"line one\nline ""two"", {i}"' if multiline and i % 17 == 5 else f"n{i % 3}"
+        end = "\n" if i % 2 else "\r"  # a value may hold either line end
+        note = f'"line one{end}line ""two"", {i}"' if multiline and i % 17 == 5 else f"n{i % 3}"
         rows.append(f"2024-03-{1 + i // 10:02d} 10:00:00,A,1h,Deadlift,{i % 10 + 1},"
                     f"{60 + i % 7},5,,{note}")
     if ragged:
@@ -402,3 +404,8 @@ def test_blocks_cut_at_any_line_end_read_like_the_careful_reader(monkeypatch, bl
     pd.testing.assert_frame_equal(fast[0], careful[0])
     pd.testing.assert_frame_equal(fast[1], careful[1])
     assert len(fast[0]) == 120 - ragged
+    # line numbers by hand: header 1, rows 2-61, an empty line 62, rows 63-122, each
+    # note over two lines pushing the rows after it one line on
+    extra = [sum(1 for j in range(i) if multiline and j % 17 == 5) for i in range(120)]
+    expected = [2 + i + (i >= 60) + extra[i] for i in range(120) if not (ragged and i == 40)]
+    assert fast[0]["source_line"].tolist() == expected

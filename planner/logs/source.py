@@ -160,33 +160,47 @@ def _parse(src: Source, ncols: int, threads: bool = False, plain: tuple[int, ...
     return table, invalid
 
 
-def _quick_read(src: Source, ncols: int, plain: tuple[int, ...], total_lines: int):
+def _line_breaks(table: pa.Table) -> bool:
+    """Whether any value of ``table`` holds a line end (a dictionary column's distinct
+    texts are looked at once)."""
+    for column in table.columns:
+        for chunk in column.chunks:
+            texts = chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk
+            if len(texts) and pc.any(pc.or_(pc.match_substring(texts, "\n"),
+                                           pc.match_substring(texts, "\r"))).as_py():
+                return True
+    return False
+
+
+def _quick_read(src: Source, ncols: int, plain: tuple[int, ...]):
     """The file read in parallel with blocks cut at any line end, and whether that read is
-    right: every record whole and on a line of its own (as many records as lines, none
-    ragged). A quoted value holding a line end either makes a record of several lines
-    (fewer records than lines) or, cut at a block's end, leaves a block that does not
-    parse (ragged records or an error): the file must then be read again with the line
-    ends in quoted values respected. None for an error."""
+    right: every record whole and on a line of its own. A quoted value holding a line end
+    either makes a record of several lines (its value then holds the line end) or, cut at
+    a block's end, leaves a block that does not parse (ragged records or an error): the
+    file must then be read again with the line ends in quoted values respected. With no
+    ragged record and no line end in any value, there are as many records as lines (an
+    empty line is a record too). None for an error."""
     try:
         table, invalid = _parse(src, ncols, threads=True, plain=plain, newlines=False)
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc):
             raise
         return None
-    return table, invalid, not invalid and table.num_rows == total_lines
+    return table, invalid, not invalid and not _line_breaks(table)
 
 
 def read_records(src: Source, ncols: int, plain: tuple[int, ...] = ()) -> Records:
     """Every record of ``src`` in one pass; see :class:`Records`. The columns ``plain`` are
     read as plain text, the others dictionary-encoded."""
-    total_lines = _physical_lines(src.data)
     try:
         try:
             # In parallel first; a file with ragged rows is read again in one serial pass,
             # which numbers them (threads do not)
-            quick = _quick_read(src, ncols, plain, total_lines)
-            if quick is not None and quick[2]:
-                table, invalid = quick[:2]
+            quick = _quick_read(src, ncols, plain)
+            if quick is not None and quick[2]:  # a record a line: numbered 1, 2, ...
+                table = quick[0]
+                return Records(table, np.arange(1, table.num_rows + 1, dtype=np.int64),
+                               _no_ragged())
             elif quick is not None and quick[1]:
                 table, invalid = _parse(src, ncols, plain=plain)
             else:
@@ -203,7 +217,6 @@ def read_records(src: Source, ncols: int, plain: tuple[int, ...] = ()) -> Record
                 line = src.data[: err.start].count(b"\n") + 1
             # Windows-1252 (Western European), the usual alternative; undefined bytes replaced
             src.data = src.data.decode("cp1252", errors="replace").encode("utf-8")
-            total_lines = _physical_lines(src.data)
             table, invalid = _parse(src, ncols, plain=plain)
             src.notes.append(f"line {line}: the file is not UTF-8; read it as Windows-1252 "
                              "(Western European)")
@@ -212,11 +225,9 @@ def read_records(src: Source, ncols: int, plain: tuple[int, ...] = ()) -> Record
         raise LogFormatError(f"{src.name}: the file cannot be read as CSV ({message}); "
                              "expected comma- or semicolon-separated values") from None
     n_records = table.num_rows + len(invalid)
+    total_lines = _physical_lines(src.data)
     if n_records == total_lines and not invalid:
-        lines = np.arange(1, n_records + 1, dtype=np.int64)
-        ragged = pd.DataFrame({"line": pd.Series(dtype="int64"),
-                               "fields": pd.Series(dtype="int64"), "text": pd.Series(dtype="str")})
-        return Records(table, lines, ragged)
+        return Records(table, np.arange(1, n_records + 1, dtype=np.int64), _no_ragged())
     numbers = np.array([r[0] for r in invalid], dtype=np.int64)
     bad = np.zeros(table.num_rows + len(invalid), dtype=bool)
     bad[numbers - 1] = True
@@ -232,6 +243,11 @@ def read_records(src: Source, ncols: int, plain: tuple[int, ...] = ()) -> Record
                            "fields": np.array([r[1] for r in invalid], dtype=np.int64),
                            "text": pd.Series([r[2] for r in invalid], dtype="str")})
     return Records(table, starts[~bad], ragged)
+
+
+def _no_ragged() -> pd.DataFrame:
+    return pd.DataFrame({"line": pd.Series(dtype="int64"), "fields": pd.Series(dtype="int64"),
+                         "text": pd.Series(dtype="str")})
 
 
 def header_key(cell: str) -> str:
