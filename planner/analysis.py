@@ -668,9 +668,9 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
         mean_after=("pain_after", "mean"), mean_morning=("pain_next_morning", "mean"))
     ng = codes[log.index.get_indexer(notes.index)] if len(notes) else np.zeros(0, "int64")
     nweek = weeks_of(ng, notes["date"]) if len(notes) else np.zeros(0, "int64")
-    if len(notes):
-        w = w.reindex(w.index.union(pd.MultiIndex.from_arrays([ng, nweek],
-                                                              names=["_g", "week"])))
+    if len(notes):  # the weeks with a leg note, each once (a union keeps repeats)
+        w = w.reindex(w.index.union(pd.MultiIndex.from_arrays(
+            [ng, nweek], names=["_g", "week"]).unique()))
     w = w.astype("Float64")
     wg = w.index.get_level_values("_g").to_numpy("int64")
     # Baseline: the median next-morning pain of each group's first logged week, else 0.
@@ -692,49 +692,55 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
             lows = np.fmin(lows, shifted)
         low4[c] = lows
 
-    def why(mask, text) -> pd.Series:
+    # The reasons, written out only for the weeks that have them (most weeks have none).
+    n = len(w)
+
+    def vals(col) -> np.ndarray:
+        return pd.Series(col).to_numpy("float64", na_value=np.nan)
+
+    def why(mask, text) -> np.ndarray:
+        """``text(i)`` for the weeks ``i`` where ``mask`` holds, None elsewhere."""
         mask = pd.Series(mask, index=w.index).fillna(False).to_numpy(bool)
-        return pd.Series(np.where(mask, text, ""), index=w.index)
+        out = np.full(n, None, dtype=object)
+        at = np.flatnonzero(mask)
+        out[at] = [text(i) for i in at]
+        return out
 
-    def g(col: pd.Series) -> pd.Series:
-        return col.map(lambda v: f"{v:g}", na_action="ignore").astype(object)
-
-    def one(col: pd.Series) -> pd.Series:
-        return col.map(lambda v: f"{v:.1f}", na_action="ignore").astype(object)
-
-    def num(x: np.ndarray) -> pd.Series:
-        return pd.Series(x, index=w.index).map(lambda v: f"{v:g}").astype(object)
-
-    worst = w[["max_during", "max_after", "max_morning"]].max(axis=1)
+    worst = vals(w[["max_during", "max_after", "max_morning"]].max(axis=1))
     unsettled = _unsettled_runs(daily, base[dg] + rules.morning_over_baseline)
     leg = (notes.assign(_g=ng, week=nweek).groupby(["_g", "week"])["note"].first()
            if len(notes) else pd.Series(dtype=object, index=w.index[:0]))
+    leg_note = leg.reindex(w.index).fillna("").astype(str).to_numpy(object)
+    during, after, morning = (vals(w[c]) for c in ("max_during", "max_after", "max_morning"))
     stops = [
-        why(worst >= STOP_PAIN, "stop: pain reached " + g(worst) + f"/10 ({STOP_PAIN:g} or "
-            "more)"),
-        why(w.index.isin(unsettled),
-            f"stop: next-morning pain had not settled {STOP_UNSETTLED_SESSIONS} sessions "
-            "running"),
-        why(w.index.isin(leg.index),
-            "stop: symptoms spreading into a leg (note: '" + leg.reindex(w.index).fillna("")
-            .astype(str).str.slice(0, 60) + "')"),
+        why(worst >= STOP_PAIN, lambda i: f"stop: pain reached {worst[i]:g}/10 "
+            f"({STOP_PAIN:g} or more)"),
+        why(w.index.isin(unsettled), lambda i: "stop: next-morning pain had not settled "
+            f"{STOP_UNSETTLED_SESSIONS} sessions running"),
+        why(w.index.isin(leg.index), lambda i: "stop: symptoms spreading into a leg (note: '"
+            f"{leg_note[i][:60]}')"),
     ]
     parts = [
-        why(w["max_during"] > rules.during_max, "pain during reached " + g(w["max_during"])
-            + f" (limit {rules.during_max:g})"),
-        why(w["max_after"] > rules.after_max, "pain after reached " + g(w["max_after"])
-            + f" (limit {rules.after_max:g})"),
+        why(w["max_during"] > rules.during_max, lambda i: f"pain during reached {during[i]:g}"
+            f" (limit {rules.during_max:g})"),
+        why(w["max_after"] > rules.after_max, lambda i: f"pain after reached {after[i]:g}"
+            f" (limit {rules.after_max:g})"),
         why(w["max_morning"] > baseline + rules.morning_over_baseline,
-            "next-morning pain " + g(w["max_morning"]) + " had not settled (baseline "
-            + num(baseline) + ")"),
+            lambda i: f"next-morning pain {morning[i]:g} had not settled (baseline "
+            f"{baseline[i]:g})"),
     ]
     for col, label in (("mean_during", "pain during"), ("mean_after", "pain after"),
                        ("mean_morning", "morning pain")):
-        parts.append(why(w[col] - low4[col] >= rules.weekly_rise,
-                         f"{label} rose to " + one(w[col]) + " from " + one(low4[col])
-                         + " (the lowest of the 4 weeks before)"))
-    w["stop"] = [any(x) for x in zip(*stops, strict=True)]
-    w["reasons"] = ["; ".join(x for x in row if x) for row in zip(*stops, *parts, strict=True)]
+        mean, low = vals(w[col]), vals(low4[col])
+        parts.append(why(w[col] - low >= rules.weekly_rise,
+                         lambda i, mean=mean, low=low, label=label:
+                         f"{label} rose to {mean[i]:.1f} from {low[i]:.1f} "
+                         "(the lowest of the 4 weeks before)"))
+    w["stop"] = np.logical_or.reduce([x != None for x in stops])  # noqa: E711 (per element)
+    reasons = np.full(n, "", dtype=object)
+    for i in np.flatnonzero(np.logical_or.reduce([x != None for x in stops + parts])):  # noqa: E711
+        reasons[i] = "; ".join(x[i] for x in stops + parts if x[i] is not None)
+    w["reasons"] = pd.array(reasons, dtype="str")
     status = np.where(w["stop"], "stop", np.where(w["reasons"] == "", "within rules",
                                                    "outside rules"))
     no_data = w[["max_during", "max_after", "max_morning"]].isna().all(axis=1) & ~w["stop"]
@@ -782,17 +788,18 @@ def _leg_notes(log: pd.DataFrame) -> pd.DataFrame:
     hit = pd.Series(False, index=log.index)
     if written.any():
         # each distinct note searched once (logs repeat their notes)
-        codes, uniques = pd.factorize(note[written].astype("str"))
-        found = pd.Series(uniques, dtype="str").str.contains(
+        codes, uniques = pd.factorize(note[written])
+        found = pd.Series(pd.Index(uniques).astype("str"), dtype="str").str.contains(
             LEG_SYMPTOMS, case=False, regex=True, na=False).to_numpy(bool)
         hit[written] = found[codes]
-    note = note.astype("str").fillna("")
     if "leg_symptoms" in log.columns:
         flag = log["leg_symptoms"].astype("str").str.strip().str.lower().isin(
             ("1", "yes", "y", "true"))
         hit = hit | flag
+    note = note[hit].astype("str").fillna("")  # the text of the rows found only
+    if "leg_symptoms" in log.columns:
         note = note.where(note != "", "leg symptoms")
-    return pd.DataFrame({"date": log.loc[hit, "date"], "note": note[hit]})
+    return pd.DataFrame({"date": log.loc[hit, "date"], "note": note})
 
 
 # --- the whole analysis ---------------------------------------------------------------------

@@ -190,6 +190,18 @@ def test_leg_words_in_either_order_are_a_stop_rule():
         assert weeks["status"].iloc[-1] == "stop", note
 
 
+def test_several_leg_notes_in_a_week_give_that_week_once():
+    rows = [dl("2026-03-02", 1, 12, 60.0, pain_during=1.0, note="leg went numb"),
+            dl("2026-03-04", 1, 12, 60.0, pain_during=1.0, note="numbness in my leg again"),
+            dl("2026-03-05", 1, 12, 60.0, note="my leg feels weak"),  # no score that day
+            dl("2026-03-10", 1, 12, 60.0, pain_during=1.0)]
+    _, weeks = pain_status(log_table(rows))
+    assert weeks["week"].tolist() == [1, 2]
+    assert weeks["status"].tolist() == ["stop", "within rules"]
+    assert weeks["reasons"].iloc[0] == ("stop: symptoms spreading into a leg "
+                                        "(note: 'leg went numb')")
+
+
 def test_typed_load_step_overridden_by_the_cap_says_so():
     plan = generate(PlanConfig(start_date=START, deadlift_start_load=60, load_step=20,
                                deadlift_progression="linear", weeks=2))
