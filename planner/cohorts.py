@@ -114,11 +114,14 @@ SELECT athlete, date, exercise, set, set_type, side, reps, hold_s, load_kg, key,
        session_id, session_rpe, session_min
 FROM s ORDER BY athlete, {order}
 """
+# A plan's rows after as_of are "planned" (not yet due) unless a template key logged
+# early matches one, and nothing counts them: only keyed athletes keep them.
 _PLAN_ROWS_SQL = """
+WITH keyed AS (SELECT DISTINCT athlete FROM s WHERE key IS NOT NULL)
 SELECT * EXCLUDE (_ord, key),
-       CASE WHEN athlete IN (SELECT DISTINCT athlete FROM s WHERE key IS NOT NULL)
-            THEN key END AS key
+       CASE WHEN athlete IN (SELECT athlete FROM keyed) THEN key END AS key
 FROM p
+WHERE date <= {as_of} OR athlete IN (SELECT athlete FROM keyed)
 """
 
 _BASE_SQL = """
