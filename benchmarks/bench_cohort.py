@@ -21,6 +21,7 @@ which carry no pain scores, so pain is "no pain data" for everyone and the SQL s
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import resource
@@ -251,31 +252,31 @@ def doubling(work: Path, base: Path, sizes=(50_000, 100_000, 200_000, 400_000)) 
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    if args and args[0] == "--phase":
-        print(json.dumps(phase(args[1], Path(args[2]), int(args[3]) if len(args) > 3 else 1)))
+    if sys.argv[1:2] == ["--phase"]:  # one phase, in its own process (see bench)
+        args = sys.argv[2:]
+        print(json.dumps(phase(args[0], Path(args[1]), int(args[2]) if len(args) > 2 else 1)))
         return
-    dask = "--no-dask" not in args
-    work = None
-    repeat = 3
-    if "--repeat" in args:
-        repeat = int(args[args.index("--repeat") + 1])
-        args = [a for i, a in enumerate(args) if a != "--repeat" and args[i - 1] != "--repeat"]
-    workers = (1,)
-    if "--workers" in args:
-        workers = tuple(int(x) for x in args[args.index("--workers") + 1].split(","))
-        args = [a for i, a in enumerate(args) if a != "--workers" and args[i - 1] != "--workers"]
-    if "--work" in args:
-        work = Path(args[args.index("--work") + 1])
-        args = [a for i, a in enumerate(args) if a != "--work" and args[i - 1] != "--work"]
-    given = [int(a) for a in args if a.isdigit()]
-    sizes = given or ([] if "--doubling" in args else [200, 1000])
-    args = [a for a in args if not a.isdigit()]
-    if work is None:
-        work = Path(tempfile.mkdtemp(prefix="planner-cohort-bench-"))
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog=__doc__.split("\n\n", 1)[1])
+    ap.add_argument("athletes", nargs="*", type=int,
+                    help="cohort sizes (default 200 1000; none with --doubling alone)")
+    ap.add_argument("--work", type=Path, help="folder for the cohorts and stores "
+                    "(default: a new temporary folder)")
+    ap.add_argument("--no-dask", action="store_true", help="leave out the Dask cluster run")
+    ap.add_argument("--reuse-store", action="store_true",
+                    help="use a store already ingested in --work")
+    ap.add_argument("--doubling", action="store_true",
+                    help="also ingest one export doubling from 50,000 to 400,000 sets")
+    ap.add_argument("--workers", default="1", help="ingest worker processes, e.g. 1,2")
+    ap.add_argument("--repeat", type=int, default=3, help="timed runs of each engine")
+    args = ap.parse_args()
+    sizes = args.athletes or ([] if args.doubling else [200, 1000])
+    workers = tuple(int(x) for x in args.workers.split(","))
+    work = args.work or Path(tempfile.mkdtemp(prefix="planner-cohort-bench-"))
     for n in sizes:
-        bench(n, work, dask, "--reuse-store" in args, repeat, workers)
-    if "--doubling" in args:  # one athlete's export of the smallest cohort, repeated
+        bench(n, work, not args.no_dask, args.reuse_store, args.repeat, workers)
+    if args.doubling:  # one athlete's export of the smallest cohort, repeated
         from benchmarks.make_cohort import make
 
         base = work / f"cohort-{(sizes or [200])[0]}"

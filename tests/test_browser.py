@@ -2,8 +2,9 @@
 
 Debian's chromium (/usr/bin/chromium) is driven with Python playwright; the
 servers listen on free ports of 127.0.0.1 and are stopped afterwards. Every
-request that would leave 127.0.0.1 is blocked and fails the test. The
-screenshots in docs/ (shown in the README) are taken here.
+request that would leave 127.0.0.1 is blocked and fails the test. The screenshots
+are written to build/screenshots/, or to the folder PLANNER_SCREENSHOTS names: set it
+to docs to renew the README's (a test run leaves the tracked files alone).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 STRONG = ROOT.parent / "shared" / "fixtures" / "exports" / "strong_s1_kg.csv"
 AXE_DIR = ROOT / ".cache"
 AXE = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
-DOCS = ROOT / "docs"
+SHOTS = Path(os.environ.get("PLANNER_SCREENSHOTS") or ROOT / "build" / "screenshots")
 # Console messages that are not the planner's: version notices of the widget manager.
 HARMLESS = re.compile(r"version|favicon|DevTools", re.IGNORECASE)
 
@@ -404,8 +405,8 @@ def test_dashboard_whole_loop(voila, browser, tmp_path):
                                                 has_text="Printable sheet").click())
     assert sheet.read_text().count("<section class='week'>") == 8
     page.evaluate("document.querySelector('.planner-head').scrollIntoView()")
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / "dashboard-1366.png"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "dashboard-1366.png"))
     plan_axe = axe_violations(page)
 
     # Log: the Strong export through the page, the unit asked for, the report as a table.
@@ -431,7 +432,7 @@ def test_dashboard_whole_loop(voila, browser, tmp_path):
     assert "<html" in report.read_text()[:300] and "Deadlift" in report.read_text()
     assert not settled_layout(page), layout_problems(page)
     page.evaluate("document.querySelector('.planner-head').scrollIntoView()")
-    page.screenshot(path=str(DOCS / "analysis-1366.png"))
+    page.screenshot(path=str(SHOTS / "analysis-1366.png"))
     analysis_axe = axe_violations(page)
 
     # Next block: from the log against the plan on the Plan tab.
@@ -454,7 +455,7 @@ def test_dashboard_whole_loop(voila, browser, tmp_path):
     assert not truncated(page) and not settled_layout(page), (truncated(page),
                                                                layout_problems(page))
     page.evaluate("document.querySelector('.planner-head').scrollIntoView()")
-    page.screenshot(path=str(DOCS / "dashboard-800.png"))
+    page.screenshot(path=str(SHOTS / "dashboard-800.png"))
 
     # Every control is reachable with the Tab key.
     page.set_viewport_size({"width": 1366, "height": 768})

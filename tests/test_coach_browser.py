@@ -15,8 +15,8 @@ import pytest
 
 import planner
 from tests.test_browser import (  # noqa: F401  (browser and voila are fixtures)
-    DOCS,
     ROOT,
+    SHOTS,
     axe_violations,
     browser,
     chart_data,
@@ -133,8 +133,8 @@ def test_coach_page_with_50_athletes(voila, browser, roster):  # noqa: F811
              what="50 rows in the roster table")
     assert "50 athletes" in coach.locator(".planner-coach-roster").inner_text()
     page.evaluate("document.querySelector('.planner-coach .planner-head').scrollIntoView()")
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / "coach-1366.png"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "coach-1366.png"))
     assert not truncated(page) and not settled_layout(page), (truncated(page),
                                                                layout_problems(page))
     assert _roster_fits(page)
@@ -165,7 +165,7 @@ def test_coach_page_with_50_athletes(voila, browser, roster):  # noqa: F811
     # A chart drawn before its tab is laid out is fitted to its box just after.
     assert not settled_layout(page), layout_problems(page)
     athlete.locator("h2").nth(1).evaluate("e => e.scrollIntoView({block: 'start'})")
-    page.screenshot(path=str(DOCS / "coach-athlete-1366.png"))
+    page.screenshot(path=str(SHOTS / "coach-athlete-1366.png"))
     athlete_axe = _axe(page)
 
     # The zip: every athlete due, with plan CSV, calendar and sheet; no one else.
@@ -189,7 +189,7 @@ def test_coach_page_with_50_athletes(voila, browser, roster):  # noqa: F811
     assert not truncated(page) and not settled_layout(page), (truncated(page),
                                                                layout_problems(page))
     page.evaluate("document.querySelector('.planner-coach .planner-head').scrollIntoView()")
-    page.screenshot(path=str(DOCS / "coach-800.png"))
+    page.screenshot(path=str(SHOTS / "coach-800.png"))
     assert _roster_fits(page)
     second = _order(page)[1]
     page.locator(".planner-roster tbody button.planner-athlete", has_text=second).click()
@@ -198,7 +198,7 @@ def test_coach_page_with_50_athletes(voila, browser, roster):  # noqa: F811
     assert not truncated(page) and not settled_layout(page), (truncated(page),
                                                                layout_problems(page))
     athlete.locator("h2").nth(1).evaluate("e => e.scrollIntoView({block: 'start'})")
-    page.screenshot(path=str(DOCS / "coach-athlete-800.png"))
+    page.screenshot(path=str(SHOTS / "coach-athlete-800.png"))
 
     assert not roster_axe, roster_axe
     assert not athlete_axe, athlete_axe
