@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.test_browser import (  # noqa: E402
+from tests.app.test_browser import (  # noqa: E402
     ARGS,
     CELLS,
     CHROMIUM,

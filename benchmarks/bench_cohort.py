@@ -111,8 +111,8 @@ def phase(name: str, folder: Path, workers: int = 1) -> dict:
     import deltalake  # noqa: F401  (imports are not what a phase measures)
     import duckdb  # noqa: F401
 
-    import planner.cohorts  # noqa: F401
-    import planner.store  # noqa: F401
+    import planner.clinic.cohort  # noqa: F401
+    import planner.clinic.store  # noqa: F401
 
     t0 = time.perf_counter()
     out: dict = {}

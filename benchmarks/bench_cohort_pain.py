@@ -6,7 +6,7 @@ Run: .venv/bin/python benchmarks/bench_cohort_pain.py [ATHLETES] [--weeks W] [--
 Builds ATHLETES (default 200) simulated 52-week logs of the default plan, with pain scores
 (half calm, half with a flare week; tests/logkit.py's simulator: missed sessions, short
 sets), and times, in this process, one after the other:
-  cohort : ``planner.cohorts.athlete_rows`` over all of them at once (the cohort's rules on
+  cohort : ``planner.clinic.cohort.athlete_rows`` over all of them at once (the cohort's rules on
            frames in memory, as ``cohort`` runs them on each chunk of a store);
   one    : ``analyse`` of one log holding all their sets as one person's, against the
            plan (what "one analysis of the same number of sets" costs);
@@ -44,7 +44,7 @@ def main() -> None:
 
     import planner
     from planner.analysis import analyse, programme_weeks
-    from planner.cohorts import athlete_rows
+    from planner.clinic.cohort import athlete_rows
     from tests.logkit import simulate
 
     start = pd.Timestamp("2025-01-06")

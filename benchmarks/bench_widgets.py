@@ -13,7 +13,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from planner.widgets import PlannerApp
+from planner.app.planner_app import PlannerApp
 
 
 def main() -> None:

@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from planner import PlanConfig, generate
-from planner.export import plan_to_frame
+from planner.files.plan_csv import plan_to_frame
 from planner.logs.template import template_columns
-from planner.programme import Plan
+from planner.plan import Plan
 
 FORMATS = ("template", "strong", "hevy", "fitnotes")
 

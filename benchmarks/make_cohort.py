@@ -100,7 +100,7 @@ def replicate(src: Path, dst: Path, times: int) -> int:
     from deltalake import DeltaTable
     from deltalake.transaction import AddAction
 
-    from planner.store import PLANS_SCHEMA, SETS_SCHEMA, open_store
+    from planner.clinic.store import PLANS_SCHEMA, SETS_SCHEMA, open_store
 
     st = open_store(src)
     out = open_store(dst, create=True)

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from planner.catalogue import EXERCISE_IDS, catalogue, exercise
 from planner.config import ConfigError, PlanConfig
-from planner.export import PlanFormatError, read_plan
+from planner.files.plan_csv import PlanFormatError, read_plan
+from planner.plan import PLAN_COLUMNS, Plan
 from planner.plates import PlateSet
-from planner.programme import PLAN_COLUMNS, Plan, generate
-
-__version__ = "0.1.0"
+from planner.programme import generate
+from planner.version import __version__ as __version__
 
 _LAZY = {
     "metrics": ("planner.metrics", None),
@@ -38,11 +38,11 @@ _LAZY = {
     "write_log_template": ("planner.logs", "write_log_template"),
     "analyse": ("planner.analysis", "analyse"),
     "next_block": ("planner.nextblock", "next_block"),
-    "read_roster": ("planner.roster", "read_roster"),
-    "Roster": ("planner.roster", "Roster"),
-    "ingest": ("planner.store", "ingest"),
-    "open_store": ("planner.store", "open_store"),
-    "cohort": ("planner.cohorts", "cohort"),
+    "read_roster": ("planner.clinic.roster", "read_roster"),
+    "Roster": ("planner.clinic.roster", "Roster"),
+    "ingest": ("planner.clinic.store", "ingest"),
+    "open_store": ("planner.clinic.store", "open_store"),
+    "cohort": ("planner.clinic.cohort", "cohort"),
 }
 
 __all__ = [
@@ -70,8 +70,8 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover
     from planner import metrics  # noqa: F401
     from planner.analysis import analyse  # noqa: F401
-    from planner.cohorts import cohort  # noqa: F401
+    from planner.clinic.cohort import cohort  # noqa: F401
+    from planner.clinic.roster import Roster, read_roster  # noqa: F401
+    from planner.clinic.store import ingest, open_store  # noqa: F401
     from planner.logs import Log, LogFormatError, read_log, write_log_template  # noqa: F401
     from planner.nextblock import next_block  # noqa: F401
-    from planner.roster import Roster, read_roster  # noqa: F401
-    from planner.store import ingest, open_store  # noqa: F401

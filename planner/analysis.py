@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 
 from planner import metrics
-from planner.programme import Plan
+from planner.plan import Plan
 
 BANDS = ("done", "partial", "missed", "over", "planned", "unplanned")
 WORK_SETS = ("working", "failure")
@@ -91,7 +91,7 @@ class Analysis:
 # Every compliance function takes ``by``: the name of a column (the athlete) that log and
 # plan both hold, so that one call computes the rules for many people at once, each
 # matched only against their own plan; without it the log is one person's. The cohort
-# (planner.cohorts) calls these functions with ``by="athlete"``.
+# (planner.clinic.cohort) calls these functions with ``by="athlete"``.
 
 #: A hold [s] or load [kg] this much short of (or over) the plan is still as planned.
 TOLERANCE = 0.01
@@ -877,7 +877,7 @@ def analyse(log, plan: Plan | None = None, *, rules: PainRules | None = None,
         summary["completion"] = float(due["band"].isin(["done", "over"]).mean()) \
             if len(due) else None
         summary["bands"] = sets["band"].value_counts().to_dict()
-        # The same shares as the coach's roster (planner.cohorts): per session, per exercise.
+        # The same shares as the coach's roster (planner.clinic.cohort): per session, per exercise.
         last = pd.Timestamp(as_of) if as_of is not None else table["date"].max()
         rates = compliance_rates(sessions, last)
         r = rates.iloc[0] if len(rates) else pd.Series(np.nan, index=list(RATE_COLUMNS))

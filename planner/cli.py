@@ -14,7 +14,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from planner.settings import cli_option, setting
+from planner.settings import cli_help, setting
 
 app = typer.Typer(
     help="Plan, track and analyse a lower-back training programme "
@@ -23,6 +23,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def cli_option(name: str, *flags: str):
+    """A typer option for setting ``name``: its flag from the settings table and its help."""
+    return typer.Option(*(flags or (setting(name).option,)), help=cli_help(name))
 
 
 T = TypeVar("T")
@@ -51,7 +56,7 @@ def _config_problems(exc) -> str:
 
 def _write(option: str, write: Callable[[], T]) -> T:
     """Run a write; turn every way it can fail into one clear line naming the option."""
-    from planner.safewrite import OutputError, OutputExistsError
+    from planner.files.safewrite import OutputError, OutputExistsError
 
     try:
         return write()
@@ -180,7 +185,7 @@ def show_cmd(
 
 def _read_plan_or_fail(path: Path):
     from planner import read_plan
-    from planner.export import PlanFormatError
+    from planner.files.plan_csv import PlanFormatError
 
     if not path.exists():
         _fail(f"{path}: no such file")
@@ -261,7 +266,7 @@ def analyse_cmd(
 ) -> None:
     """Analyse a log (against its plan): compliance, progression, load and pain."""
     from planner.analysis import analyse
-    from planner.report import write_report
+    from planner.files.report import write_report
 
     log = _read_log_or_fail(log_path, unit, alias)
     if log.rows_imported == 0:
@@ -346,10 +351,10 @@ def ingest_cmd(
                     "of fewer than 64 athletes are read in one).")] = None,
 ) -> None:
     """Import every athlete's plans and logs into a store; sets already stored are skipped."""
-    from planner.export import PlanFormatError
+    from planner.clinic.roster import RosterError
+    from planner.clinic.store import IngestError, StoreError, ingest
+    from planner.files.plan_csv import PlanFormatError
     from planner.logs import LogFormatError
-    from planner.roster import RosterError
-    from planner.store import IngestError, StoreError, ingest
 
     try:
         result = ingest(roster, store, unit=unit, workers=workers)
@@ -387,8 +392,8 @@ def cohort_cmd(
     force: Annotated[bool, typer.Option(help="Replace the output if it exists.")] = False,
 ) -> None:
     """One row per athlete: last session, compliance, deadlift trend, ACWR, pain, block due."""
-    from planner.cohorts import cohort
-    from planner.store import StoreError
+    from planner.clinic.cohort import cohort
+    from planner.clinic.store import StoreError
 
     security = None
     if tls_ca_file or tls_cert or tls_key:
@@ -416,7 +421,8 @@ def cohort_cmd(
                "pain data" + (f" ({p['episodes_per_100_athlete_weeks']:.1f} per 100)"
                               if p["athlete_weeks"] else ""))
     if output is not None:
-        from planner.export import neutralise_frame, write_atomic
+        from planner.files.cells import neutralise_frame
+        from planner.files.safewrite import write_atomic
 
         table = neutralise_frame(result.athletes)  # no spreadsheet formulas from free text
         typer.echo("wrote " + str(_write("-o/--output", lambda: write_atomic(

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import combinations
 from types import MappingProxyType
 from typing import Any
 
@@ -115,8 +116,6 @@ def spread_days(candidates: list[int], count: int) -> list[int] | None:
     wins (Monday and Friday rather than Monday and Wednesday); ties go to the
     earliest days. None when no pick avoids consecutive days.
     """
-    from itertools import combinations
-
     best, best_gap = None, 0
     for combo in combinations(sorted(candidates), count):
         gap = min(_circular_gaps(list(combo))) if count > 1 else 7

@@ -21,6 +21,7 @@ import pandas as pd
 
 from planner.catalogue import catalogue, standard_plates
 from planner.config import MAX_WEEKS, WEEKDAYS, ConfigError, PlanConfig
+from planner.programme import generate
 from planner.units import from_kg
 
 SEARCH_WEEKS = 12  # weeks of the table compared while searching
@@ -89,8 +90,6 @@ def infer_config(table: pd.DataFrame, unit: str = "kg") -> tuple[PlanConfig, lis
     config, notes : the inferred PlanConfig and one line per inferred setting.
     Raises ConfigError when no valid configuration fits the table.
     """
-    from planner.programme import generate
-
     t = table.sort_values(["week", "date"], kind="stable")
     if t.empty:
         raise ConfigError([("table", "the plan has no rows to infer settings from")])

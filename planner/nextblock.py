@@ -42,7 +42,9 @@ from planner import metrics
 from planner.analysis import CLINICIAN, WORK_SETS, PainRules, pain_status
 from planner.catalogue import catalogue
 from planner.config import PlanConfig
-from planner.programme import Plan, generate, scaled_sets
+from planner.infer import infer_config
+from planner.plan import Plan
+from planner.programme import generate, scaled_sets
 from planner.progression import (
     CAP_WINDOW_DAYS,
     E1RM_MAX_REPS,
@@ -71,8 +73,6 @@ def _config_from_plan(plan: Plan) -> PlanConfig:
     """The configuration a plan came from, or one inferred from its table."""
     if plan.config is not None:
         return plan.config
-    from planner.infer import infer_config
-
     return infer_config(plan.table, plan.unit)[0]
 
 

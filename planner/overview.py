@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from planner.catalogue import catalogue
-from planner.programme import Plan
+from planner.plan import Plan
 from planner.units import from_kg
 
 

@@ -8,6 +8,7 @@ and plates, so 0.1 + 0.2 problems never decide whether a load is loadable.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from dataclasses import dataclass
 from fractions import Fraction
@@ -32,8 +33,6 @@ def plate_problems(plates: tuple[float, ...], unit: str) -> list[str]:
 
     Checked before any table is built, so a bad set costs nothing.
     """
-    import math
-
     if not plates:
         return ["the plate set is empty"]
     if not all(isinstance(p, int | float) and not isinstance(p, bool) and math.isfinite(p)

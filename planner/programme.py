@@ -8,15 +8,15 @@ deadlift, then the stretch to finish.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from functools import cache, lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from planner.config import MAX_SETS, WEEKDAYS, PlanConfig
+from planner.plan import PLAN_COLUMNS, Plan
 from planner.progression import (
     CAP_WINDOW_DAYS,
     STEP_CAP,
@@ -32,87 +32,10 @@ from planner.progression import (
 )
 from planner.units import to_kg
 
-# Column name -> pandas dtype. Users' files depend on these names: keep them stable.
-PLAN_COLUMNS: dict[str, str] = {
-    "key": "str",
-    "week": "int64",
-    "day": "int64",
-    "date": "datetime64[s]",
-    "weekday": "str",
-    "session_id": "str",
-    "exercise": "str",
-    "set": "int64",
-    "side": "str",
-    "target_reps": "Int64",
-    "target_hold_s": "Float64",
-    "load_kg": "Float64",
-    "plates": "str",
-    "rest_s": "int64",
-    "phase": "str",
-}
-SIDES = ("both", "left", "right")
-PHASES = ("build", "deload")
 SESSION_ORDER = ("glute_bridge", "deadlift", "rotational_stretch")
 # The smallest step of the standard plate sets (a pair of 1.25 kg or 2.5 lb plates): a
 # coarser step than this above the 10 % cap is the user's plates' doing, and is noted.
 STANDARD_STEP = {"kg": 2.5, "lb": 5.0}
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A programme: ``table`` has one row per prescribed set (see PLAN_COLUMNS).
-
-    ``unit`` is the unit the user reads and writes loads in; the table itself
-    always holds kg. ``config`` is the configuration it came from, when known.
-    ``notes`` are what the user should know about the plan in plain words: holds
-    and cuts with their reasons, the ceiling reached, capped steps, bars on blocks.
-    ``settings_source`` says where a plan read from files took its settings
-    ("settings file" or "table"), and ``settings_notes`` what was inferred.
-    """
-
-    table: pd.DataFrame
-    unit: str = "kg"
-    config: PlanConfig | None = None
-    notes: tuple[str, ...] = ()
-    settings_source: str | None = None
-    settings_notes: tuple[str, ...] = ()
-
-    def to_csv(self, path: str | Path, *, overwrite: bool = False) -> Path:
-        """Write the plan as CSV in the plan's unit (see :func:`planner.export.write_plan_csv`)."""
-        from planner.export import write_plan_csv
-
-        return write_plan_csv(self, path, overwrite=overwrite)
-
-    def to_ics(self, path: str | Path, *, overwrite: bool = False) -> Path:
-        """Write one calendar event per session (see :func:`planner.export.write_plan_ics`)."""
-        from planner.export import write_plan_ics
-
-        return write_plan_ics(self, path, overwrite=overwrite)
-
-    def weekly_summary(self) -> pd.DataFrame:
-        """Sessions, sets, repetitions, volume load and hold time per week and exercise."""
-        from planner.metrics import weekly_summary
-
-        return weekly_summary(self.table)
-
-    @property
-    def first_week(self) -> int:
-        """The number of the plan's first programme week (1 for a first block)."""
-        return int(self.table["week"].min()) if len(self.table) else 0
-
-    @property
-    def last_week(self) -> int:
-        """The number of the plan's last programme week (not the count of weeks)."""
-        return int(self.table["week"].max()) if len(self.table) else 0
-
-    @property
-    def n_weeks(self) -> int:
-        """How many programme weeks the plan holds."""
-        return int(self.table["week"].nunique()) if len(self.table) else 0
-
-    def week(self, n: int) -> pd.DataFrame:
-        """The rows of programme week ``n``."""
-        return self.table[self.table["week"] == n]
 
 
 def _models(config: PlanConfig):

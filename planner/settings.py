@@ -1,7 +1,7 @@
 """The plan's settings as one table: name, type, range, default, label, help.
 
 One row per choice a person makes about a plan. The app builds its controls
-from it (:mod:`planner.widgets`), and it is written so that the command line
+from it (:mod:`planner.app.planner_app`), and it is written so that the command line
 (one option per row: ``option``) and ``PlanConfig``'s range checks can read
 the same rows, so that no control, option or check can disagree with another
 about a limit.
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Literal
+
+import pandas as pd
 
 Kind = Literal["int", "float", "int_range", "float_list", "days", "date", "choice"]
 
@@ -141,17 +143,8 @@ def cli_help(name: str) -> str:
     return f"{s.help} Allowed: {allowed}." if allowed else s.help
 
 
-def cli_option(name: str, *flags: str):
-    """A typer option for setting ``name``: its flag from the table and :func:`cli_help`."""
-    import typer
-
-    return typer.Option(*(flags or (setting(name).option,)), help=cli_help(name))
-
-
 def settings_table():
     """The table as a DataFrame (name, field, type, range, default, label, help, option)."""
-    import pandas as pd
-
     return pd.DataFrame([{"name": s.name, "field": s.field, "type": s.kind,
                           "range": s.range_text(), "default": s.default, "label": s.label,
                           "help": s.help, "option": s.option} for s in SETTINGS])

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from planner import PlanConfig, generate
-from planner.export import plan_to_frame, write_atomic
+from planner.files.plan_csv import plan_to_frame
+from planner.files.safewrite import write_atomic
 from planner.logs.template import template_columns
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -334,7 +334,7 @@ def test_next_block_from_a_plan_csv_keeps_its_settings(tmp_path):
 
 
 def test_report_of_an_empty_log(plan):
-    from planner.report import report_html
+    from planner.files.report import report_html
 
     empty = log_table([dl("2026-01-05", 1, 10, 60)]).iloc[0:0]
     page = report_html(analyse(empty, plan))
@@ -342,7 +342,7 @@ def test_report_of_an_empty_log(plan):
 
 
 def test_report_tables_print_numbers_for_people(plan):
-    from planner.report import report_html
+    from planner.files.report import report_html
 
     rows = [dl("2026-01-05", s, 12, 60) for s in (1, 2, 3)]
     import re

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from planner import ConfigError, PlanConfig, generate, read_plan
 from planner.config import WEEKDAYS
-from planner.programme import PLAN_COLUMNS
+from planner.plan import PLAN_COLUMNS
 from planner.units import from_kg
 
 START = date(2026, 1, 5)  # a Monday

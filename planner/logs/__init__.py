@@ -8,6 +8,7 @@ returns a :class:`Log` (the normalised table and the import report).
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from pathlib import Path
 
@@ -56,8 +57,6 @@ def detect_format(header: list[str]) -> str | None:
 
 
 def _headerless_strong(first: list[str]) -> bool:
-    import re
-
     return (len(first) >= 11 and re.match(r"^\d{4}-\d{2}-\d{2}", first[0].strip()) is not None
             and first[5].strip().lower() in ("kg", "kgs", "lb", "lbs"))
 
@@ -78,6 +77,7 @@ def parse_log(buffer, unit: str | None = None, name: str = "<buffer>",
         progress = len(src.data) > PROGRESS_BYTES and sys.stderr.isatty()
     if not progress:
         return _parse(src, unit, expect, folded)
+    # Imported only when a bar is shown: tqdm.auto loads IPython's display in a notebook.
     from tqdm.auto import tqdm
 
     with tqdm(total=2, desc=f"reading {Path(src.name).name}", unit="step",

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from planner.export import unneutralise
+from planner.files.cells import unneutralise
 from planner.logs.common import (
     LOG_COLUMNS,
     MAX_HOLD_S,

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.export import plan_to_frame, write_atomic
+from planner.files.plan_csv import plan_to_frame
+from planner.files.safewrite import write_atomic
 from planner.logs.common import LogFormatError
 from planner.logs.normalise import Spec
-from planner.programme import PLAN_COLUMNS, Plan
+from planner.plan import PLAN_COLUMNS, Plan
 
 # A row with none of these fields written in was not filled in: skipped.
 FILLED = ("reps", "hold", "load", "rpe", "pain_during", "pain_after", "pain_next_morning",

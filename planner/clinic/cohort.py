@@ -1,0 +1,462 @@
+"""Many athletes at a glance: one row per athlete, and tables over the cohort.
+
+``cohort(store)`` reads the store (see :mod:`planner.clinic.store`) and computes, for every
+athlete at once, the single-athlete rules of :mod:`planner.analysis`:
+
+- compliance to date against the athlete's plan: ``compliance_sets``,
+  ``compliance_sessions`` and ``compliance_rates`` themselves, each called once over all
+  the athletes of a chunk (``by="athlete"``): per exercise (share of the due
+  exercise-sessions done) and per session (share of due sessions done in full), never per
+  set row, so that the daily stretch holds cannot hide skipped deadlifts;
+- the deadlift's best e1RM per session (``deadlift_progress`` itself, once over all
+  athletes' deadlift working sets) and its least-squares trend [kg/week]
+  (``e1rm_trend(..., by="athlete")``);
+- the latest coupled rolling ACWR on the analysis' load basis (``daily_load``,
+  ``load_basis`` and :func:`planner.metrics.acwr`, each once over the chunk's athletes):
+  NaN until 28 days of data;
+- the pain status of the current programme week (``pain_status`` itself, called once on
+  the rows of all the chunk's athletes with pain data, ``by="athlete"``), or "no pain
+  data"; and whether a next block is due (the
+  plan ends within 7 days, has ended, or there is no plan).
+
+Engines: scans, joins and aggregations run in DuckDB over the Parquet files of the
+Delta tables' current version, a chunk of athletes at a time (``CHUNK_ATHLETES``:
+memory holds one chunk); pandas finishes on per-athlete and per-day rows. With
+``scheduler="tcp://host:8786"`` (or ``tls://`` with a ``distributed.Security``) the
+same chunk function runs on Dask workers, each chunk a set of athlete partitions of
+the Delta table. Both give the same table.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from planner import metrics
+from planner.analysis import (
+    RATE_COLUMNS,
+    compliance_rates,
+    compliance_sessions,
+    compliance_sets,
+    daily_load,
+    deadlift_progress,
+    e1rm_trend,
+    load_basis,
+    pain_status,
+    programme_weeks,
+)
+
+EXERCISES = ("deadlift", "glute_bridge", "rotational_stretch")
+#: A next block is due when the plan ends within this many days (or has ended).
+DUE_WITHIN_DAYS = 7
+#: The ACWR needs this many days of data (the chronic window).
+ACWR_MIN_DAYS = 28
+COMPLIANCE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+SET_COLUMNS = ["athlete", "performed_at", "date", "session_id", "exercise", "set", "set_type",
+               "reps", "hold_s", "side", "load_kg", "pain_during", "pain_after",
+               "pain_next_morning", "session_rpe", "session_min", "note", "key", "source_line"]
+PLAN_COLUMNS = ["athlete", "key", "week", "date", "session_id", "exercise", "set", "side",
+                "target_reps", "target_hold_s", "load_kg"]
+#: The per-athlete table's columns and types: the same whichever engine and chunking.
+COHORT_COLUMNS: dict[str, str] = {
+    "athlete": "str", "sets": "int64", "first_day": "datetime64[us]",
+    "last_session": "datetime64[us]", "days_since": "Int64", "plan_start": "datetime64[us]",
+    "plan_end": "datetime64[us]", "compliance_deadlift": "float64",
+    "compliance_glute_bridge": "float64", "compliance_rotational_stretch": "float64",
+    "sessions_due": "Int64", "sessions_done": "Int64", "compliance_sessions": "float64",
+    "compliance_sessions_4w": "float64", "deadlift_sessions": "int64",
+    "best_e1rm_kg": "float64", "e1rm_trend_kg_per_week": "float64", "load_basis": "str",
+    "days_of_data": "int64", "acwr": "float64", "pain_status": "str", "pain_reasons": "str",
+    "pain_weeks": "int64", "pain_episodes": "int64", "due_next_block": "bool",
+}
+#: DuckDB threads per query (None: DuckDB's default, one per core).
+DUCKDB_THREADS: int | None = None
+#: Athletes per unit of work: the embedded engine's memory holds one chunk's sets at a time,
+#: and a Dask task reads one chunk's partitions.
+CHUNK_ATHLETES = 250
+_DAY_SPAN = 1_000_000  # days since 1970 per athlete code in the (athlete, day) integer key
+
+
+@dataclass
+class Cohort:
+    """``athletes``: one row per athlete; the cohort tables beside it."""
+
+    athletes: pd.DataFrame
+    compliance: pd.DataFrame
+    pain: pd.DataFrame
+    weekly_active: pd.DataFrame
+    as_of: pd.Timestamp
+
+
+# --- per-athlete work, vectorised over the athlete key --------------------------------------
+#
+# DuckDB scans the sets and plans (Parquet files of the store, or frames handed in) and
+# computes the per-set sums as grouped queries over all the chunk's athletes: the daily
+# loads, the deadlift's working sets, the active weeks. pandas finishes with the
+# single-athlete functions of planner.analysis, called once for the chunk where they take
+# an athlete column (compliance_sets, compliance_sessions, compliance_rates, pain_status,
+# daily_load, load_basis, e1rm_trend; metrics.acwr takes (athlete, day) series) or with an
+# (athlete, day) key in place of the day (deadlift_progress).
+
+_WORK = "set_type IN ('working', 'failure')"
+_ORDER = "performed_at, source_line, _ord"  # the Log's order: time, then line
+#: The rows compliance and the daily loads need, in the Log's order; and the plans, with
+#: their keys where the athlete's log holds keys (the others never match by key).
+_LOG_SQL = """
+SELECT athlete, date, exercise, set, set_type, side, reps, hold_s, load_kg, key, source_line,
+       session_id, session_rpe, session_min
+FROM s ORDER BY athlete, {order}
+"""
+# A plan's rows after as_of are "planned" (not yet due) unless a template key logged
+# early matches one, and nothing counts them: only keyed athletes keep them.
+_PLAN_ROWS_SQL = """
+WITH keyed AS (SELECT DISTINCT athlete FROM s WHERE key IS NOT NULL)
+SELECT * EXCLUDE (_ord, key),
+       CASE WHEN athlete IN (SELECT athlete FROM keyed) THEN key END AS key
+FROM p
+WHERE date <= {as_of} OR athlete IN (SELECT athlete FROM keyed)
+"""
+
+_BASE_SQL = """
+SELECT athlete, count(*) AS sets, min(date) AS first_day, max(date) AS last_session,
+       bool_or(pain_during IS NOT NULL OR pain_after IS NOT NULL
+               OR pain_next_morning IS NOT NULL OR coalesce(note, '') <> '') AS scored
+FROM s GROUP BY athlete
+"""
+_PLAN_SQL = """
+SELECT athlete, min(date) AS start, max(date) AS "end", min(week) AS first_week
+FROM p GROUP BY athlete
+"""
+_DEADLIFT_SQL = """
+SELECT athlete, date, exercise, set_type, reps, load_kg FROM s
+WHERE exercise = 'deadlift' AND {work} AND load_kg IS NOT NULL AND reps >= 1
+ORDER BY athlete, {order}
+"""
+_ACTIVE_SQL = """
+SELECT DISTINCT athlete, date_trunc('week', date)::TIMESTAMP AS week_start FROM s
+"""
+#: The columns each table is read with (the Log's and the Plan's names and types).
+_S_TYPES = {"athlete": "VARCHAR", "performed_at": "TIMESTAMP", "date": "TIMESTAMP",
+            "session_id": "VARCHAR", "exercise": "VARCHAR", "set": "BIGINT",
+            "set_type": "VARCHAR", "reps": "BIGINT", "hold_s": "DOUBLE", "side": "VARCHAR",
+            "load_kg": "DOUBLE", "pain_during": "DOUBLE", "pain_after": "DOUBLE",
+            "pain_next_morning": "DOUBLE", "session_rpe": "DOUBLE", "session_min": "DOUBLE",
+            "note": "VARCHAR", "key": "VARCHAR", "source_line": "BIGINT"}
+_P_TYPES = {"athlete": "VARCHAR", "key": "VARCHAR", "week": "BIGINT", "date": "TIMESTAMP",
+            "session_id": "VARCHAR", "exercise": "VARCHAR", "set": "BIGINT",
+            "side": "VARCHAR", "target_reps": "BIGINT", "target_hold_s": "DOUBLE",
+            "load_kg": "DOUBLE"}
+
+
+def _q(con, sql: str, as_of: pd.Timestamp, categories: bool = False) -> pd.DataFrame:
+    """The result of ``sql`` as a frame (``categories``: its texts as categoricals, which
+    Arrow encodes at once, for code that groups and matches on them)."""
+    text = sql.format(work=_WORK, order=_ORDER,
+                      as_of=f"TIMESTAMP '{as_of:%Y-%m-%d %H:%M:%S}'")
+    table = con.sql(text).to_arrow_table()
+    if categories:
+        table = pa.table({n: pc.dictionary_encode(c) if pa.types.is_string(c.type) else c
+                          for n, c in zip(table.column_names, table.columns, strict=True)})
+    return table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+
+
+def _log_rules(con, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per athlete: compliance (``compliance_rates`` of ``compliance_sessions`` of
+    ``compliance_sets``) and the load basis, days of data and latest ACWR (``daily_load``,
+    ``load_basis``, ``metrics.acwr``): the single-athlete functions, each called once for
+    all the chunk's athletes (``by="athlete"``)."""
+    with con:
+        log = _q(con, _LOG_SQL, as_of, categories=True)
+        plans = _q(con, _PLAN_ROWS_SQL, as_of, categories=True)
+    out = _acwr(daily_load(log, by="athlete"))
+    if len(plans):
+        sets = compliance_sets(log, plans, as_of, by="athlete", unplanned=False)
+        rates = compliance_rates(compliance_sessions(sets, by="athlete"), as_of, by="athlete")
+        out = out.join(rates.set_axis(rates.index.astype("str")), how="outer")
+    return out.reindex(columns=[*out.columns, *(c for c in RATE_COLUMNS
+                                                 if c not in out.columns)])
+
+
+def _deadlift(d: pd.DataFrame) -> pd.DataFrame:
+    """Per athlete: best e1RM and its trend [kg/week], from ``deadlift_progress`` run once
+    over all athletes' deadlift working sets with an (athlete, day) integer in place of
+    the date."""
+    cols = ["deadlift_sessions", "best_e1rm_kg", "e1rm_trend_kg_per_week"]
+    if d.empty:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="athlete"))
+    codes, names = pd.factorize(d["athlete"])
+    day = (d["date"] - pd.Timestamp("1970-01-01")).dt.days.to_numpy()
+    s = deadlift_progress(d.assign(date=codes.astype("int64") * _DAY_SPAN + day))
+    if s.empty:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="athlete"))
+    f = pd.DataFrame({"athlete": names[(s["date"] // _DAY_SPAN).to_numpy()],
+                      "date": pd.to_datetime(s["date"] % _DAY_SPAN, unit="D"),
+                      "best_e1rm_kg": s["best_e1rm_kg"].to_numpy(dtype=float)})
+    g = f.groupby("athlete")
+    out = pd.DataFrame({"deadlift_sessions": g.size(), "best_e1rm_kg": g["best_e1rm_kg"].max(),
+                        "e1rm_trend_kg_per_week": e1rm_trend(f, by="athlete")})
+    return out.rename_axis("athlete")
+
+
+def _acwr(daily: pd.DataFrame) -> pd.DataFrame:
+    """Per athlete (``daily``: ``daily_load(..., by="athlete")``): the load basis, days of
+    data and the coupled rolling ACWR of the last day (NaN before 28 days of data or with
+    no chronic load), as ``analyse`` computes them for one athlete."""
+    cols = ["load_basis", "days_of_data", "acwr"]
+    if daily.empty:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="athlete"))
+    codes, names = pd.factorize(daily["athlete"].astype("str"), sort=True)
+    basis = load_basis(daily.assign(athlete=codes), by="athlete")  # by code
+    pick = basis.reindex(range(len(names))).to_numpy()[codes]
+    value = np.select([pick == "srpe_load", pick == "deadlift_volume_load_kg"],
+                      [daily["srpe_load"].to_numpy(dtype=float, na_value=np.nan),
+                       daily["deadlift_volume_load_kg"].to_numpy(dtype=float, na_value=np.nan)],
+                      daily["volume_load_kg"].to_numpy(dtype=float, na_value=np.nan))
+    ratio = metrics.acwr(pd.Series(value, index=pd.MultiIndex.from_arrays(
+        [codes, daily["date"]])), method="rolling", coupled=True)["acwr"]
+    last = ratio.groupby(level=0, sort=True).tail(1).droplevel(1)
+    out = pd.DataFrame({"load_basis": basis, "days_of_data": np.bincount(codes),
+                        "acwr": last}).set_axis(pd.Index(names, name="athlete"))
+    return out.rename_axis("athlete")
+
+
+def _pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per athlete: the pain status of the current programme week, the weeks with pain data
+    and the episodes (weeks outside the rules), from one call of ``pain_status`` over the
+    athletes whose log holds a pain score or a note (``sets``: their rows only; others
+    have no pain data), each on their plan's weeks (no plan: weeks from the first log)."""
+    cols = ["pain_status", "pain_reasons", "pain_weeks", "pain_episodes"]
+    if sets.empty:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="athlete"))
+    first = sets.groupby("athlete")["date"].min()
+    start = starts["start"].reindex(first.index).fillna(first)
+    first_week = starts["first_week"].reindex(first.index).fillna(1).astype("int64")
+    _, weeks = pain_status(sets, start=start, first_week=first_week, by="athlete")
+    now = programme_weeks(pd.Series(as_of, index=start.index), start.to_numpy(),
+                          first_week.to_numpy())  # each athlete's programme week now
+    weeks = weeks.assign(now=weeks["athlete"].map(now).astype("int64"))
+    weeks = weeks[weeks["week"] <= weeks["now"]]
+    this = weeks[weeks["week"] == weeks["now"]].set_index("athlete")
+    data = weeks[weeks["status"] != "no pain data"]
+    out = pd.DataFrame(index=first.index)
+    out["pain_status"] = this["status"].reindex(out.index).fillna("no pain data")
+    out["pain_reasons"] = this["reasons"].reindex(out.index).fillna("")
+    out["pain_weeks"] = data.groupby("athlete").size().reindex(out.index, fill_value=0)
+    out["pain_episodes"] = (data["status"].isin(["outside rules", "stop"])
+                            .groupby(data["athlete"]).sum().reindex(out.index, fill_value=0))
+    return out.astype({"pain_weeks": "int64", "pain_episodes": "int64"})
+
+
+def _rows(con, as_of: pd.Timestamp, athletes: list[str] | None = None
+          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The per-athlete table and the active weeks of the athletes whose sets are in
+    ``con``'s table ``s`` (dated up to ``as_of``) and plans in ``p``."""
+    # Compliance (pandas, mostly one core) runs in a thread beside the queries below
+    # (DuckDB, which frees the GIL while it works): one chunk keeps both cores busy.
+    pool = ThreadPoolExecutor(1)
+    comp = pool.submit(_log_rules, con.cursor(), as_of)  # closes its cursor
+    try:
+        return _rows_with(con, as_of, athletes, comp)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _rows_with(con, as_of: pd.Timestamp, athletes: list[str] | None, comp: Future
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    base = _q(con, _BASE_SQL, as_of).set_index("athlete")
+    starts = _q(con, _PLAN_SQL, as_of).set_index("athlete")
+    ids = sorted(set(base.index) | set(starts.index) | set(athletes or []))
+    out = pd.DataFrame(index=pd.Index(ids, name="athlete"))
+    out["sets"] = base["sets"].reindex(out.index).fillna(0).astype("int64")
+    out["first_day"] = base["first_day"]
+    out["last_session"] = base["last_session"]
+    out["days_since"] = (as_of - out["last_session"]).dt.days.astype("Int64")
+    out["plan_start"], out["plan_end"] = starts["start"], starts["end"]
+    out = out.join(_deadlift(_q(con, _DEADLIFT_SQL, as_of)))
+    scored = list(base.index[base["scored"].astype(bool)])
+    if scored:
+        pain_sets = con.sql(
+            f"SELECT * EXCLUDE (_ord) FROM s WHERE athlete IN (SELECT unnest($a::VARCHAR[])) "
+            f"ORDER BY athlete, {_ORDER}", params={"a": scored}).to_arrow_table().to_pandas(
+            types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        for c in ("exercise", "side", "note", "key", "set_type", "session_id"):
+            pain_sets[c] = pain_sets[c].astype("str")
+        out = out.join(_pain(pain_sets, starts, as_of))
+    else:
+        out = out.join(_pain(pd.DataFrame(columns=["athlete"]), starts, as_of))
+    out = out.join(comp.result())
+    for c in ("sessions_due", "sessions_done"):  # 0 with a plan and nothing due yet
+        out[c] = out[c].astype("Float64").fillna(0).astype("Int64").where(
+            out["plan_end"].notna())
+    out["pain_status"] = out["pain_status"].fillna("no pain data")
+    out["due_next_block"] = (out["plan_end"].isna()
+                             | (out["plan_end"] <= as_of + pd.Timedelta(days=DUE_WITHIN_DAYS)))
+    for c in ("pain_weeks", "pain_episodes", "deadlift_sessions", "days_of_data"):
+        out[c] = out[c].fillna(0).astype("int64")
+    out["pain_reasons"] = out["pain_reasons"].fillna("")
+    active = _q(con, _ACTIVE_SQL, as_of)
+    out = out.reset_index()[list(COHORT_COLUMNS)].astype(COHORT_COLUMNS)
+    active = active.sort_values(["athlete", "week_start"], ignore_index=True)
+    return out, active.astype({"athlete": "str", "week_start": "datetime64[us]"})
+
+
+def _connect():
+    import duckdb
+
+    # Row order is never relied on (every order is an ORDER BY, a row's place in its file
+    # is read as _ord): DuckDB may then load and scan in parallel without keeping it.
+    config: dict[str, Any] = {"preserve_insertion_order": False}
+    if DUCKDB_THREADS:
+        config["threads"] = DUCKDB_THREADS
+    return duckdb.connect(config=config)
+
+
+def _frame_table(frame: pd.DataFrame, types: dict[str, str]) -> pa.Table:
+    """``frame``'s columns of ``types`` (missing ones null) as an Arrow table, with the row
+    order kept in ``_ord``."""
+    arrow = {"VARCHAR": pa.string(), "TIMESTAMP": pa.timestamp("us"), "BIGINT": pa.int64(),
+             "DOUBLE": pa.float64()}
+    cols = {}
+    n = len(frame)
+    for c, t in types.items():
+        typ = arrow[t]
+        if c not in frame.columns or (frame[c].isna().all() and typ == pa.string()):
+            cols[c] = pa.nulls(n, typ)
+        elif typ == pa.string():
+            cols[c] = pa.array(frame[c].astype("str"), typ, from_pandas=True)
+        elif typ == pa.int64():
+            cols[c] = pa.array(frame[c].astype("Float64").round().astype("Int64"), typ,
+                               from_pandas=True)
+        else:
+            cols[c] = pa.array(pd.Series(frame[c]).astype(
+                "datetime64[us]" if t == "TIMESTAMP" else "float64"), typ, from_pandas=True)
+    cols["_ord"] = pa.array(np.arange(n, dtype="int64"))
+    return pa.table(cols)
+
+
+def athlete_rows(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp,
+                 athletes: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The per-athlete table for the athletes in ``sets`` and ``plans`` (frames with the
+    Log's and the Plan's columns and an ``athlete`` column), and each athlete's active
+    weeks (athlete, week_start): the work of :func:`chunk_rows` on frames in memory."""
+    as_of = pd.Timestamp(as_of).normalize()
+    s_tab, p_tab = _frame_table(sets, _S_TYPES), _frame_table(plans, _P_TYPES)
+    with _connect() as con:
+        con.register("s_in", s_tab)
+        con.register("p_in", p_tab)
+        con.execute(f"CREATE TABLE s AS SELECT * FROM s_in WHERE date <= TIMESTAMP "
+                    f"'{as_of:%Y-%m-%d %H:%M:%S}'")
+        con.execute("CREATE TABLE p AS SELECT * FROM p_in")
+        return _rows(con, as_of, athletes)
+
+
+def _parquet(files: list[str], types: dict[str, str], where: str = "") -> str:
+    """A SELECT of ``types``' columns from the Parquet ``files`` of a table partitioned by
+    athlete, with each row's place in its file as ``_ord``."""
+    files = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
+    cols = ", ".join(f'"{c}"::{t} AS "{c}"' for c, t in types.items())
+    return (f"SELECT {cols}, file_row_number AS _ord FROM read_parquet({files}, "
+            "hive_partitioning = true, hive_types = {'athlete': VARCHAR}, "
+            f"union_by_name = true, file_row_number = true) {where}")
+
+
+def chunk_rows(store_path: str, athletes: list[str], as_of: pd.Timestamp,
+               files: dict[str, list[str]] | None = None
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read ``athletes``' partitions of the store (DuckDB over the Delta table's Parquet files;
+    ``files``: the sets' and plans' file lists, else read from the Delta log) and compute
+    their rows: the task both engines run."""
+    as_of = pd.Timestamp(as_of).normalize()
+    if files is None:
+        from planner.clinic.store import open_store
+
+        st = open_store(store_path)
+        want = set(athletes)
+        files = {name: [f for a, fs in st.files(name).items() if a in want for f in fs]
+                 for name in ("sets", "plans")}
+    with _connect() as con:
+        for name, types, where in (
+                ("sets", _S_TYPES, f"WHERE date <= TIMESTAMP '{as_of:%Y-%m-%d %H:%M:%S}'"),
+                ("plans", _P_TYPES, "")):
+            table = name[0]
+            if files.get(name):
+                con.execute(f"CREATE TABLE {table} AS "
+                            + _parquet(files[name], types, where))
+            else:
+                con.register(f"{table}_in", _frame_table(pd.DataFrame(), types))
+                con.execute(f"CREATE TABLE {table} AS SELECT * FROM {table}_in")
+        return _rows(con, as_of, athletes)
+
+
+# --- the cohort ------------------------------------------------------------------------------
+
+def _tables(rows: pd.DataFrame, active: pd.DataFrame, as_of: pd.Timestamp) -> Cohort:
+    rows = rows.sort_values("athlete", kind="stable").reset_index(drop=True)
+    bins = pd.cut(rows["compliance_sessions"], list(COMPLIANCE_BINS), include_lowest=True,
+                  right=False)
+    labels = [f"{a:.0%}-{b:.0%}" for a, b in zip(COMPLIANCE_BINS, COMPLIANCE_BINS[1:],
+                                                   strict=False)]
+    counts = pd.Series(bins.cat.codes).value_counts()
+    full = (rows["compliance_sessions"] >= 1.0).sum()
+    dist = pd.DataFrame({"session_compliance": [*labels[:-1], "80%-100%", "none due or no plan"],
+                         "athletes": [int(counts.get(i, 0)) for i in range(len(labels) - 1)]
+                         + [int(counts.get(len(labels) - 1, 0) + full),
+                            int(rows["compliance_sessions"].isna().sum())]})
+    weeks = int(rows["pain_weeks"].sum())
+    episodes = int(rows["pain_episodes"].sum())
+    pain = pd.DataFrame({"athletes_with_pain_data": [int((rows["pain_weeks"] > 0).sum())],
+                         "athlete_weeks": [weeks], "episodes": [episodes],
+                         "episodes_per_100_athlete_weeks": [100 * episodes / weeks
+                                                            if weeks else np.nan]})
+    weekly = (active.groupby("week_start")["athlete"].nunique().rename("active_athletes")
+              .reset_index().sort_values("week_start", ignore_index=True))
+    return Cohort(rows, dist, pain, weekly, as_of)
+
+
+def _chunks(ids: list[str], size: int) -> list[list[str]]:
+    return [ids[i:i + size] for i in range(0, len(ids), size)] or [[]]
+
+
+def cohort(store: str | Path, *, as_of: Any = None, scheduler: str | None = None,
+           security: Any = None, chunk_athletes: int | None = None) -> Cohort:
+    """One row per athlete of ``store``, and the cohort tables.
+
+    Parameters
+    ----------
+    store : the store folder written by ``planner ingest``
+    as_of : the day the analysis is for (default: today); later sets are ignored
+    scheduler : a Dask scheduler address (``tcp://host:8786`` or ``tls://host:8786``);
+        None runs embedded (DuckDB and pandas in this process)
+    security : a ``distributed.Security`` for a ``tls://`` scheduler
+    chunk_athletes : athletes per unit of work (default ``CHUNK_ATHLETES``): the embedded
+        engine holds one chunk's sets at a time; a Dask task reads one chunk's partitions
+    """
+    from planner.clinic.store import open_store
+
+    st = open_store(store)
+    as_of = pd.Timestamp(as_of if as_of is not None else pd.Timestamp.today()).normalize()
+    # The file lists of one Delta version, read once: every chunk reads the same snapshot.
+    sets, plans = st.files("sets"), st.files("plans")
+    chunks = _chunks(sorted(set(sets) | set(plans)), chunk_athletes or CHUNK_ATHLETES)
+    files = [{"sets": [f for a in c for f in sets.get(a, [])],
+              "plans": [f for a in c for f in plans.get(a, [])]} for c in chunks]
+    path = str(st.path.resolve())
+    if scheduler is None:
+        parts = [chunk_rows(path, c, as_of, f) for c, f in zip(chunks, files, strict=True)]
+    else:
+        from distributed import Client
+
+        with Client(scheduler, security=security, set_as_default=False) as client:
+            futures = client.map(chunk_rows, [path] * len(chunks), chunks,
+                                 [as_of] * len(chunks), files, pure=False)
+            parts = client.gather(futures)
+    rows = pd.concat([p[0] for p in parts], ignore_index=True)
+    active = pd.concat([p[1] for p in parts], ignore_index=True)
+    return _tables(rows, active, as_of)

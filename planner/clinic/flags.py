@@ -1,0 +1,166 @@
+"""The coach's view of a roster: flags in words, sorting, one athlete's data, next blocks.
+
+``roster_flags(cohort.athletes)`` adds, for every athlete, the five flags a coach
+looks at first, each as a yes/no column and a sentence saying why (or what was
+found when the flag is not raised):
+
+- pain rules broken: this programme week's pain status is "outside rules" or "stop"
+  (:func:`planner.analysis.pain_status`; the reasons are its own words);
+- sessions under 60 %: of the sessions due in the last 4 weeks, under 60 % were done
+  in full (``compliance_sessions_4w`` of :mod:`planner.clinic.cohort`);
+- ACWR 1.5 or more: the latest rolling ACWR, which exists after 28 days of data, and
+  counts only while the last log is inside the acute week (less than 7 days old);
+- no log for 10 days: the last logged session is 10 or more days before the day of
+  the analysis, or there is no log at all;
+- no pain data: this programme week has no pain score; said as such, never as
+  "0 problems".
+
+The thresholds are named here and read by the coach page, the notebooks and the
+tests alike. Nothing here imports plotly or widgets.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from planner.clinic.cohort import ACWR_MIN_DAYS
+
+#: Under this share of the last 4 weeks' due sessions done in full, an athlete is flagged.
+LOW_COMPLIANCE = 0.6
+#: An ACWR at or above this is flagged (context only: SCIENCE.md on its disputed value).
+HIGH_ACWR = 1.5
+#: An ACWR is current while the last log is less than this many days old (the acute week).
+ACUTE_DAYS = 7
+#: No logged session for this many days or more is flagged.
+NO_LOG_DAYS = 10
+FLAGS: dict[str, str] = {
+    "pain_rules": "Pain rules broken",
+    "low_compliance": "Sessions under 60 % (last 4 weeks)",
+    "high_acwr": "ACWR 1.5 or more",
+    "no_recent_log": "No log for 10 days",
+    "no_pain_data": "No pain data",
+}
+#: The roster table's columns: name -> heading, in the order shown.
+COLUMNS: dict[str, str] = {"athlete": "Athlete", "flags": "Flags", **FLAGS,
+                           "next_block": "Next block"}
+_PAIN_ORDER = {"stop": 3, "outside rules": 2, "within rules": 1, "no pain data": 0}
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f} %"
+
+
+def _last_log_words(days: float, last: pd.Timestamp) -> str:
+    if days != days:
+        return "no log at all"
+    when = "today" if days == 0 else "1 day" if days == 1 else f"{days:,.0f} days"
+    if days >= NO_LOG_DAYS:
+        return f"no log for {when} (last session {last:%a %d %b %Y})"
+    return f"last log {when}{'' if days == 0 else ' ago'} ({last:%a %d %b %Y})"
+
+
+def roster_flags(athletes: pd.DataFrame, as_of) -> pd.DataFrame:
+    """The cohort's per-athlete table (``cohort(...).athletes``) with the five flags.
+
+    Returns one row per athlete: ``athlete``, for each flag name in :data:`FLAGS` a
+    bool column ``<name>`` and a text column ``<name>_why``, ``flags`` (how many are
+    raised), ``next_block`` (words) and ``due_next_block``; and a ``<column>_key``
+    column per shown column that :func:`sort_roster` sorts on.
+    """
+    a = athletes.reset_index(drop=True)
+    as_of = pd.Timestamp(as_of).normalize()
+    out = pd.DataFrame({"athlete": a["athlete"].astype(str)})
+
+    status = a["pain_status"].astype(str)
+    reasons = a["pain_reasons"].fillna("").astype(str)
+    out["pain_rules"] = status.isin(["outside rules", "stop"]).to_numpy()
+    episodes = a["pain_episodes"].astype(int)
+    earlier = [f"; {n} week{'s' if n != 1 else ''} outside the rules in all" if n else ""
+               for n in episodes]
+    out["pain_rules_why"] = [
+        f"{s} this week" + (f": {r.removeprefix(s + ': ')}" if r else "") + e if flag
+        else ("not checked: no pain data this week" if s == "no pain data"
+              else "within the rules this week") + e
+        for flag, s, r, e in zip(out["pain_rules"], status, reasons, earlier, strict=True)]
+    out["pain_rules_key"] = [10 * int(f) + _PAIN_ORDER.get(s, 0)
+                             for f, s in zip(out["pain_rules"], status, strict=True)]
+
+    c4 = a["compliance_sessions_4w"].astype(float)
+    has_plan = a["plan_end"].notna()
+    out["low_compliance"] = (c4 < LOW_COMPLIANCE).to_numpy()
+    out["low_compliance_why"] = [
+        f"{_pct(c)} of due sessions done in full (under {_pct(LOW_COMPLIANCE)})" if low
+        else f"{_pct(c)} of due sessions done in full" if c == c
+        else "no plan: compliance needs the plan the athlete follows" if not plan
+        else "no sessions due in the last 4 weeks"
+        for low, c, plan in zip(out["low_compliance"], c4, has_plan, strict=True)]
+    out["low_compliance_key"] = c4.to_numpy()
+
+    acwr = a["acwr"].astype(float)
+    days = a["days_of_data"].astype(int)
+    since = a["days_since"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    # The ACWR is taken at the last log; once that is older than the acute week it says
+    # nothing about the load now (an athlete who stopped months ago is not "ramping up").
+    current = since < ACUTE_DAYS
+    out["high_acwr"] = ((acwr >= HIGH_ACWR) & current).to_numpy()
+    out["high_acwr_why"] = [
+        f"ACWR {r:.2f} at the last log: that week's load {r:.1f} times the 4-week average"
+        if high
+        else f"ACWR {r:.2f}" if r == r and cur
+        else f"not current: ACWR {r:.2f} at the last log, {d_since:,.0f} days ago"
+        if r == r
+        else f"no ACWR yet: {d} day{'s' if d != 1 else ''} of data, it needs "
+             f"{ACWR_MIN_DAYS}"
+        for high, r, d, cur, d_since in zip(out["high_acwr"], acwr, days, current, since,
+                                             strict=True)]
+    out["high_acwr_key"] = np.where(current, acwr.to_numpy(), np.nan)
+
+    last = pd.to_datetime(a["last_session"])
+    out["no_recent_log"] = ~(since < NO_LOG_DAYS)
+    out["no_recent_log_why"] = [_last_log_words(d, t) for d, t in zip(since, last, strict=True)]
+    out["no_recent_log_key"] = np.where(np.isnan(since), np.inf, since)
+
+    weeks = a["pain_weeks"].astype(int)
+    out["no_pain_data"] = (status == "no pain data").to_numpy()
+    out["no_pain_data_why"] = [
+        ("no pain data this week" + (f" ({n} earlier week{'s' if n != 1 else ''} scored)"
+                                     if n else ", nor in any week before"))
+        if flag else "pain scored this week"
+        for flag, n in zip(out["no_pain_data"], weeks, strict=True)]
+    out["no_pain_data_key"] = out["no_pain_data"].astype(int) * 1000 - weeks
+
+    out["flags"] = out[list(FLAGS)].sum(axis=1).astype(int)
+    out["flags_key"] = out["flags"]
+    due = a["due_next_block"].astype(bool).to_numpy()
+    end = pd.to_datetime(a["plan_end"])
+    out["due_next_block"] = due
+    out["next_block"] = [
+        "due: no plan yet" if e is pd.NaT or e != e
+        else f"due: the plan ended {e:%a %d %b %Y}" if d and e < as_of
+        else f"due: the plan ends {e:%a %d %b %Y}" if d
+        else f"not due: the plan runs to {e:%a %d %b %Y}"
+        for d, e in zip(due, end, strict=True)]
+    out["next_block_key"] = [(0 if d else 1e9) + (0 if e is pd.NaT or e != e else
+                                                  (e - as_of).days)
+                             for d, e in zip(due, end, strict=True)]
+    out["athlete_key"] = out["athlete"].str.lower()
+    return out
+
+
+def sort_roster(flags: pd.DataFrame, column: str = "flags", ascending: bool = False
+                ) -> pd.DataFrame:
+    """``flags`` (from :func:`roster_flags`) sorted by one shown column.
+
+    Each column sorts on its value (flag counts, the 4-week compliance, the ACWR, days
+    since the last log, ...); athletes without a value (no plan, no ACWR yet) come last
+    either way, and ties keep the athletes in alphabetical order.
+    """
+    if column not in COLUMNS:
+        raise ValueError(f"cannot sort by {column!r}; choose one of {', '.join(COLUMNS)}")
+    key = flags[f"{column}_key"]
+    missing = key.isna()
+    order = flags.assign(_missing=missing.to_numpy()).sort_values(
+        ["_missing", f"{column}_key", "athlete_key"], ascending=[True, ascending, True],
+        kind="stable", na_position="last")
+    return order.drop(columns="_missing").reset_index(drop=True)

@@ -1,0 +1,138 @@
+"""The printable sheet: one A4 page per week, to tick and to write on.
+
+Each day is a small table headed by its date, with room for the next-morning
+pain (and, on training days, the session's effort and minutes). The deadlift
+has a row per set with the target reps and load and empty cells for the reps
+and load achieved (double progression goes on from them); the bridge and the
+stretch have a tick box per set or hold; every row has cells for pain during
+and after (0-10). Printed, it is also a paper log.
+
+A week of up to 4 training days at volume 1.5 fits one A4 page; a bigger week
+flows onto a second page, and a day split by the page break repeats its
+heading there (a table's head repeats on every printed page).
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+
+from planner.analysis import STOP_PAIN, PainRules
+from planner.catalogue import catalogue
+from planner.files.safewrite import write_atomic
+from planner.plan import Plan
+from planner.units import from_kg
+
+BOX = "<span class='box'></span>"
+
+CSS = """
+@page { size: A4; margin: 10mm 11mm; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #222;
+       font-size: 8.5pt; margin: 0; }
+.week { break-after: page; page-break-after: always; }
+.week:last-child { break-after: auto; page-break-after: auto; }
+h1 { font-size: 14pt; margin: 0 0 1mm; }
+p.note { font-size: 8pt; color: #444; margin: 0 0 2mm; }
+table.day { width: 100%; border-collapse: collapse; table-layout: fixed; margin: 0 0 1.6mm;
+            break-inside: avoid; page-break-inside: avoid; }
+table.day thead { display: table-header-group; }
+th, td { border: 0.8px solid #999; padding: 1mm 1.2mm; text-align: left;
+         vertical-align: middle; line-height: 1.2; overflow: hidden; white-space: nowrap; }
+thead th { background: #eee; font-weight: 600; font-size: 8pt; }
+thead th.date { font-size: 9pt; }
+thead th .blank { font-weight: 400; font-size: 7.5pt; }
+td.write { background: #fff; }
+.box { display: inline-block; width: 3.4mm; height: 3.4mm; border: 1px solid #333;
+       margin: 0 0.8mm 0 0; vertical-align: middle; }
+.plates { color: #555; font-size: 7.5pt; }
+.deload { color: #8a5a00; font-weight: 600; }
+"""
+
+# Column widths (%): exercise, set, target, load, done, reps done, load done, pain d, pain a
+WIDTHS = (15, 4, 16, 23, 12, 8, 8, 7, 7)
+SHORT = {"glute_bridge": "Glute bridge", "rotational_stretch": "Rotational stretch",
+         "deadlift": "Deadlift"}
+HEADS = ("done", "reps done", "load done", "pain during", "pain after")
+
+_RULES = PainRules()
+PAIN_ADVICE = (f"Pain during and after may reach {_RULES.during_max:g} out of 10 and should "
+               "settle by the next morning; if it does not, or it grows week to week, hold or "
+               f"lower the load. Pain of {STOP_PAIN:g} or more, or pain, numbness or weakness "
+               "spreading into a leg: stop and see a clinician.")
+
+
+def _esc(x) -> str:
+    return html.escape(str(x))
+
+
+def _load(plan: Plan, row: pd.Series) -> str:
+    if pd.isna(row["load_kg"]):
+        return "body weight"
+    amount = round(float(from_kg(float(row["load_kg"]), plan.unit)), 2)
+    return (f"{amount:g} {plan.unit} <span class='plates'>{_esc(row['plates'])}</span>")
+
+
+def _rows(plan: Plan, s: pd.DataFrame, names: dict[str, str]) -> list[str]:
+    rows = []
+    blank = "<td class='write'></td>"
+    for ex, e in s.groupby("exercise", sort=False):
+        name = _esc(SHORT.get(ex, names.get(ex, ex)))
+        if ex == "rotational_stretch":
+            holds = int((e["side"] == "left").sum())
+            ticks = "left " + BOX * holds + "&nbsp; right " + BOX * holds
+            rows.append(f"<tr><td>{name}</td><td></td><td>{holds} × "
+                        f"{e['target_hold_s'].iloc[0]:g} s each side</td><td>body weight</td>"
+                        f"<td colspan='3'>{ticks}</td>{blank}{blank}</tr>")
+        elif ex == "deadlift":
+            for i, (_, r) in enumerate(e.iterrows()):
+                first = f"<td rowspan='{len(e)}'>{name}</td>" if i == 0 else ""
+                pain = (f"<td rowspan='{len(e)}' class='write'></td>" * 2) if i == 0 else ""
+                rows.append(f"<tr>{first}<td>{int(r['set'])}</td><td>{int(r['target_reps'])} "
+                            f"reps</td><td>{_load(plan, r)}</td><td>{BOX}</td>{blank}{blank}"
+                            f"{pain}</tr>")
+        else:
+            reps = e["target_reps"].iloc[0]
+            rows.append(f"<tr><td>{name}</td><td>{len(e)}</td><td>{len(e)} × {int(reps)} reps"
+                        f"</td><td>{_load(plan, e.iloc[0])}</td><td>{BOX * len(e)}</td>"
+                        f"{blank}<td></td>{blank}{blank}</tr>")
+    return rows
+
+
+def _day_html(plan: Plan, s: pd.DataFrame, names: dict[str, str]) -> str:
+    first = s.iloc[0]
+    training = not (s["exercise"] == "rotational_stretch").all()
+    extra = (" · effort (0-10): ___ · minutes: ___" if training else "")
+    cols = "".join(f"<col style='width:{w}%'>" for w in WIDTHS)
+    head = (f"<tr><th colspan='4' class='date'>{first['date']:%A %d %B} "
+            f"<span class='plates'>({_esc(first['session_id'])})</span><br><span "
+            f"class='blank'>next-morning pain (0-10): ___{extra}</span></th>"
+            + "".join(f"<th>{h.replace(' ', '<br>')}</th>" for h in HEADS) + "</tr>")
+    return (f"<table class='day'><colgroup>{cols}</colgroup><thead>{head}</thead><tbody>"
+            + "".join(_rows(plan, s, names)) + "</tbody></table>")
+
+
+def sheet_html(plan: Plan, title: str = "Lower-back programme") -> str:
+    """The whole plan as a printable HTML document: one A4 page per week."""
+    names = {k: v.name for k, v in catalogue().items()}
+    pages = []
+    for week, wk in plan.table.groupby("week", sort=True):
+        deload = (wk["phase"] == "deload").any()
+        parts = [f"<section class='week'><h1>{_esc(title)}: week {week}"
+                 + (" <span class='deload'>(deload: a lighter week)</span>" if deload else "")
+                 + "</h1><p class='note'>Tick a box for each set or hold; write the reps and "
+                 f"load you did. {PAIN_ADVICE}</p>"]
+        for _, s in wk.groupby("session_id", sort=False):
+            parts.append(_day_html(plan, s, names))
+        parts.append("</section>")
+        pages.append("".join(parts))
+    return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{_esc(title)}"
+            f"</title><style>{CSS}</style></head><body>{''.join(pages)}</body></html>")
+
+
+def write_sheet(plan: Plan, path: str | Path, *, overwrite: bool = False) -> Path:
+    """Write the printable sheet (HTML) atomically; never replaces a file unless asked."""
+    page = sheet_html(plan)
+    return write_atomic(path, lambda fh: fh.write(page), overwrite=overwrite)

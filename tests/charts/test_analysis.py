@@ -1,0 +1,62 @@
+"""Charts of an analysis: the log's numbers, in the user's unit, in the plan's colours."""
+
+import pandas as pd
+import pytest
+
+import planner
+from planner.catalogue import data_path
+from planner.charts.analysis import analysis_figures
+from planner.charts.style import COLOURS
+from planner.units import KG_PER_LB
+
+
+@pytest.fixture(scope="module")
+def sample():
+    log = planner.read_log(data_path("sample_log.csv"))
+    plan = planner.read_plan(data_path("sample_plan.csv"))
+    return log, plan, planner.analyse(log, plan)
+
+
+def test_every_chart_with_a_plan(sample):
+    _, _, a = sample
+    figs = analysis_figures(a)
+    assert list(figs) == ["compliance", "deadlift", "volume", "fitness", "acwr", "pain"]
+    for fig in figs.values():
+        assert fig.layout.width is None
+
+
+def test_compliance_counts_planned_sets_to_the_last_logged_day(sample):
+    _, plan, a = sample
+    fig = analysis_figures(a)["compliance"]
+    total = sum(sum(t.y) for t in fig.data)
+    planned = plan.table[plan.table["date"] <= a.summary["last_day"]]
+    assert total == len(planned)
+    assert [t.name for t in fig.data] == ["done", "over", "partial", "missed"]
+
+
+def test_deadlift_chart_in_pounds(sample):
+    log, _, a = sample
+    kg = analysis_figures(a, "kg")["deadlift"].data[0]
+    lb = analysis_figures(a, "lb")["deadlift"].data[0]
+    assert lb.y[0] == pytest.approx(kg.y[0] / KG_PER_LB, abs=0.06)
+    assert kg.line.color == COLOURS["deadlift"]
+    d = log.table[(log.table["exercise"] == "deadlift") & (log.table["set_type"] == "working")]
+    first_day = d["date"].min()
+    assert kg.y[0] == pytest.approx(d.loc[d["date"] == first_day, "load_kg"].max())
+
+
+def test_weekly_volume_bars_are_the_weeks_sums(sample):
+    log, _, a = sample
+    fig = analysis_figures(a)["volume"]
+    t = log.table[log.table["set_type"].isin(["working", "failure"])]
+    vl = (t["reps"].astype(float) * t["load_kg"].astype(float)).fillna(0)
+    monday = t["date"] - pd.to_timedelta(t["date"].dt.day_of_week, unit="D")
+    expected = vl.groupby(monday).sum()
+    got = dict(zip(fig.data[0].x, fig.data[0].y, strict=True))
+    assert {f"{k:%Y-%m-%d}": round(v) for k, v in expected.items()} == got
+
+
+def test_without_a_plan_there_is_no_compliance_chart(sample):
+    log, _, _ = sample
+    figs = analysis_figures(planner.analyse(log))
+    assert "compliance" not in figs and "fitness" in figs

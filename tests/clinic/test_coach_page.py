@@ -1,0 +1,266 @@
+"""The coach's view: flags from hand-made cohort rows, sorting, the app on the demo roster,
+and the zip of next blocks (every athlete due has plan, calendar and sheet; no one else)."""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planner.clinic.coach_page import CoachApp, Dashboard, RosterTable, find_sources, unpack_roster
+from planner.clinic.cohort import COHORT_COLUMNS
+from planner.clinic.flags import COLUMNS, FLAGS, roster_flags, sort_roster
+from tests.paths import ROOT
+
+DEMO = ROOT / "data" / "roster"
+AS_OF = pd.Timestamp("2026-03-01")
+
+
+def _row(athlete: str, **values) -> dict:
+    """A cohort row with nothing to flag, changed by ``values``."""
+    row = {"athlete": athlete, "sets": 100, "first_day": AS_OF - pd.Timedelta(days=60),
+           "last_session": AS_OF - pd.Timedelta(days=1), "days_since": 1,
+           "plan_start": AS_OF - pd.Timedelta(days=60), "plan_end": AS_OF + pd.Timedelta(days=30),
+           "compliance_deadlift": 1.0, "compliance_glute_bridge": 1.0,
+           "compliance_rotational_stretch": 1.0, "sessions_due": 20, "sessions_done": 20,
+           "compliance_sessions": 1.0, "compliance_sessions_4w": 1.0, "deadlift_sessions": 10,
+           "best_e1rm_kg": 100.0, "e1rm_trend_kg_per_week": 1.0, "load_basis": "volume_load_kg",
+           "days_of_data": 60, "acwr": 1.0, "pain_status": "within rules", "pain_reasons": "",
+           "pain_weeks": 8, "pain_episodes": 0, "due_next_block": False}
+    row.update(values)
+    return row
+
+
+@pytest.fixture(scope="module")
+def flags() -> pd.DataFrame:
+    rows = [
+        _row("fine"),
+        _row("stop", pain_status="stop", pain_reasons="stop: pain reached 7/10 (7 or more)",
+             pain_episodes=2),
+        _row("outside", pain_status="outside rules",
+             pain_reasons="pain during reached 6 (limit 5)", pain_episodes=1),
+        _row("nopain", pain_status="no pain data", pain_weeks=0),
+        _row("low", compliance_sessions_4w=0.59),
+        _row("edge", compliance_sessions_4w=0.6, days_since=9,
+             last_session=AS_OF - pd.Timedelta(days=9)),
+        _row("warm", acwr=1.49),
+        _row("stale", acwr=2.4, days_since=30, last_session=AS_OF - pd.Timedelta(days=30)),
+        _row("noplan", plan_start=pd.NaT, plan_end=pd.NaT, compliance_sessions_4w=np.nan,
+             compliance_sessions=np.nan, sessions_due=pd.NA, sessions_done=pd.NA,
+             due_next_block=True),
+        _row("hot", acwr=1.5),
+        _row("young", acwr=np.nan, days_of_data=14),
+        _row("away", days_since=10, last_session=AS_OF - pd.Timedelta(days=10)),
+        _row("nolog", days_since=pd.NA, last_session=pd.NaT, sets=0, acwr=np.nan,
+             days_of_data=0, pain_status="no pain data", pain_weeks=0),
+    ]
+    athletes = pd.DataFrame(rows)[list(COHORT_COLUMNS)].astype(COHORT_COLUMNS)
+    return roster_flags(athletes, AS_OF).set_index("athlete", drop=False)
+
+
+def _raised(flags: pd.DataFrame, athlete: str) -> set[str]:
+    return {f for f in FLAGS if flags.loc[athlete, f]}
+
+
+def test_each_flag_from_hand_made_rows(flags):
+    assert _raised(flags, "fine") == set() and flags.loc["fine", "flags"] == 0
+    assert _raised(flags, "stop") == {"pain_rules"}
+    assert flags.loc["stop", "pain_rules_why"] == (
+        "stop this week: pain reached 7/10 (7 or more); 2 weeks outside the rules in all")
+    assert _raised(flags, "outside") == {"pain_rules"}
+    assert "pain during reached 6 (limit 5)" in flags.loc["outside", "pain_rules_why"]
+    assert _raised(flags, "low") == {"low_compliance"}
+    assert flags.loc["low", "low_compliance_why"] == (
+        "59 % of due sessions done in full (under 60 %)")
+    assert _raised(flags, "edge") == set()  # 60 % and 9 days are not flagged
+    assert _raised(flags, "warm") == set()  # nor is an ACWR of 1.49
+    # An ACWR from a last log a month old says nothing about the load now: not flagged.
+    assert _raised(flags, "stale") == {"no_recent_log"}
+    assert flags.loc["stale", "high_acwr_why"] == (
+        "not current: ACWR 2.40 at the last log, 30 days ago")
+    assert _raised(flags, "hot") == {"high_acwr"}
+    assert flags.loc["hot", "high_acwr_why"].startswith("ACWR 1.50")
+    assert _raised(flags, "young") == set()
+    assert flags.loc["young", "high_acwr_why"] == "no ACWR yet: 14 days of data, it needs 28"
+    assert _raised(flags, "away") == {"no_recent_log"}
+    assert flags.loc["away", "no_recent_log_why"] == (
+        "no log for 10 days (last session Thu 19 Feb 2026)")
+    assert flags.loc["edge", "no_recent_log_why"] == "last log 9 days ago (Fri 20 Feb 2026)"
+
+
+def test_missing_data_is_said_plainly(flags):
+    # No pain data is a flag of its own, and never "within the rules" or 0 problems.
+    assert _raised(flags, "nopain") == {"no_pain_data"}
+    assert flags.loc["nopain", "pain_rules_why"] == "not checked: no pain data this week"
+    assert flags.loc["nopain", "no_pain_data_why"] == (
+        "no pain data this week, nor in any week before")
+    assert _raised(flags, "nolog") == {"no_recent_log", "no_pain_data"}
+    assert flags.loc["nolog", "no_recent_log_why"] == "no log at all"
+    # No plan: compliance is not computed, and not flagged as low.
+    assert not flags.loc["noplan", "low_compliance"]
+    assert flags.loc["noplan", "low_compliance_why"].startswith("no plan")
+    assert flags.loc["noplan", "next_block"] == "due: no plan yet"
+    assert flags.loc["fine", "next_block"] == "not due: the plan runs to Tue 31 Mar 2026"
+    for f in FLAGS:  # every row says something in every flag column
+        assert flags[f"{f}_why"].str.len().min() > 5
+
+
+def test_sorting(flags):
+    by_flags = sort_roster(flags, "flags")
+    assert list(by_flags["flags"]) == sorted(flags["flags"], reverse=True)
+    assert by_flags["athlete"].iloc[0] == "nolog"  # two flags
+    by_acwr = sort_roster(flags, "high_acwr", ascending=False)
+    assert list(by_acwr["athlete"][:2]) == ["hot", "warm"]
+    # No current ACWR (none yet, or from a last log outside the acute week): last, by name.
+    assert list(by_acwr["athlete"][-3:]) == ["nolog", "stale", "young"]
+    low_first = sort_roster(flags, "low_compliance", ascending=True)
+    assert low_first["athlete"].iloc[0] == "low" and low_first["athlete"].iloc[-1] == "noplan"
+    assert list(sort_roster(flags, "athlete", ascending=True)["athlete"]) == sorted(
+        flags["athlete"])
+    assert sort_roster(flags, "no_recent_log")["athlete"].iloc[0] == "nolog"
+    assert sort_roster(flags, "pain_rules")["athlete"].iloc[0] == "stop"
+    with pytest.raises(ValueError, match="choose one of"):
+        sort_roster(flags, "shoe_size")
+
+
+def test_roster_table_sorts_on_a_heading_click_and_opens_on_a_name(flags):
+    opened = []
+    table = RosterTable(on_open=opened.append)
+    table.show(flags.reset_index(drop=True))
+    assert table.order[0] == "nolog" and len(table.rows) == len(flags)
+    assert [c[0] for c in table.columns] == list(COLUMNS)
+    table._message(None, {"type": "sort", "column": "athlete"}, [])
+    assert table.order == sorted(flags["athlete"]) and table.ascending
+    table._message(None, {"type": "sort", "column": "athlete"}, [])  # again: reversed
+    assert table.order == sorted(flags["athlete"], reverse=True)
+    table._message(None, {"type": "sort", "column": "nonsense"}, [])  # ignored
+    assert table.sort_by == "athlete"
+    table._message(None, {"type": "open", "athlete": "hot"}, [])
+    assert opened == ["hot"]
+    cells = {r["athlete"]: r["cells"] for r in table.rows}
+    assert cells["hot"]["high_acwr"]["flag"] and not cells["fine"]["high_acwr"]["flag"]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory) -> CoachApp:
+    store = tmp_path_factory.mktemp("coach") / "store"
+    return CoachApp(DEMO, store=store, unit="kg", as_of=AS_OF, search=[])
+
+
+def test_app_on_the_demo_roster(app):
+    assert "planner-msg-ok" in app.status.value and "9 files ingested" in app.status.value
+    rows = app.flags.set_index("athlete")
+    assert {a: _raised(rows, a) for a in rows.index} == {
+        "ana": set(), "ben": {"low_compliance", "no_pain_data"}, "cleo": {"pain_rules"},
+        "dev": {"no_recent_log", "no_pain_data"}, "eli": {"high_acwr"}}
+    assert list(rows.index[rows["due_next_block"]]) == ["ana", "ben", "cleo", "dev"]
+    assert len(app.table.rows) == 5 and "<b>4</b> due a next block" in app.summary.value
+    assert app.source.selected_index is None  # the source is folded away once open
+    assert app.zip_button.label == "Next blocks for the 4 athletes due (.zip)"
+
+
+def test_a_click_opens_the_athletes_analysis(app):
+    app.table._message(None, {"type": "open", "athlete": "cleo"}, [])
+    assert app.tabs.selected_index == 1 and app.tabs.titles[1] == "Athlete: cleo"
+    assert {"compliance", "deadlift", "pain"} <= set(app.analysis.figures)
+    assert "Pain rules broken" in app.athlete_head.value
+    app.table._message(None, {"type": "open", "athlete": "dev"}, [])  # no plan
+    assert "deadlift" in app.analysis.figures and "compliance" not in app.analysis.figures
+    assert "no plan stored for dev" in app.analysis.status.value
+
+
+def test_the_zip_holds_every_athlete_due_and_no_one_else(app):
+    name, data = app.zip_button.file()
+    assert name == "next-blocks-2026-03-01.zip"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        readme = z.read("README.txt").decode()
+        csv = z.read("ben/next-block-2026-03-02.csv").decode()
+    folders = {n.split("/")[0] for n in names if "/" in n}
+    assert folders == {"ana", "ben", "cleo", "dev"}  # eli's plan runs on: not due
+    for a in folders:
+        assert sorted(n.split("/")[1] for n in names if n.startswith(a + "/")) == [
+            "next-block-2026-03-02-sheet.html", "next-block-2026-03-02.csv",
+            "next-block-2026-03-02.ics"]
+    assert csv.startswith("key,week,day,date")
+    assert "4 athletes due" in readme and "eli" not in readme
+    assert "4 next blocks" in app.zip_message.value
+
+
+def test_a_store_opens_directly_and_a_later_day_changes_the_flags(app):
+    again = CoachApp(app.store.path, as_of="2026-03-20", search=[])
+    rows = again.flags.set_index("athlete")
+    assert rows.loc["ana", "no_recent_log"]  # 19 days after her last log
+    assert math.isclose(len(rows), 5)
+
+
+def test_bad_input_is_a_message(tmp_path):
+    app = CoachApp(tmp_path / "nowhere", search=[])
+    assert "planner-msg-error" in app.status.value and "nowhere" in app.status.value
+    assert app.zip_button.disabled
+    app = CoachApp(DEMO, store=tmp_path / "store", search=[])  # Strong does not say kg or lb
+    assert "Choose the unit" in app.status.value
+    app.unit.value = "kg"
+    app.open_source()
+    assert len(app.table.rows) == 5
+
+
+def test_unpack_roster(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for p in DEMO.rglob("*.csv"):
+            z.write(p, f"roster/{p.relative_to(DEMO)}")
+    root = unpack_roster("roster.zip", buf.getvalue(), tmp_path / "a")
+    assert root.name == "roster" and sorted(p.name for p in root.iterdir()) == [
+        "ana", "ben", "cleo", "dev", "eli"]
+    evil = io.BytesIO()
+    with zipfile.ZipFile(evil, "w") as z:
+        z.writestr("../../escape.csv", "x")
+    with pytest.raises(ValueError, match="outside the folder"):
+        unpack_roster("evil.zip", evil.getvalue(), tmp_path / "b")
+    with pytest.raises(ValueError, match="not a zip file"):
+        unpack_roster("log.csv", b"date,reps\n", tmp_path / "c")
+
+
+def test_find_sources(app):
+    found = dict((str(p), label) for label, p in find_sources([ROOT, app.store.path.parent]))
+    assert found[str(DEMO)].startswith("roster:")
+    assert found[str(app.store.path.resolve())].startswith("store:")
+
+
+def test_dashboard_offers_both_pages():
+    d = Dashboard(search=[])
+    assert d.coach is None and d.coach_box.layout.display == "none"
+    d.choice.value = "coach"
+    assert isinstance(d.coach, CoachApp) and d.planner.layout.display == "none"
+    d.choice.value = "me"
+    assert d.coach_box.layout.display == "none" and d.planner.layout.display is None
+
+
+def test_a_roster_zip_uploaded_through_the_page(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for p in DEMO.rglob("*"):
+            if p.is_file():
+                z.write(p, f"clinic/{p.relative_to(DEMO)}")
+    app = CoachApp(unit="kg", as_of=AS_OF, search=[])
+    app._uploaded({"new": ({"name": "clinic.zip", "content": memoryview(buf.getvalue()),
+                            "size": len(buf.getvalue())},)})
+    assert app.path.value.endswith("clinic") and len(app.table.rows) == 5
+    app._uploaded({"new": ({"name": "log.csv", "content": memoryview(b"a,b\n"), "size": 4},)})
+    assert "not a zip file" in app.status.value
+
+
+def test_changing_the_day_redraws_the_flags(app):
+    app.as_of.value = pd.Timestamp("2026-03-12").date()
+    try:
+        rows = app.flags.set_index("athlete")
+        assert rows.loc["ana", "no_recent_log"] and "11 days" in rows.loc[
+            "ana", "no_recent_log_why"]
+        assert "Thursday 12 March 2026" in app.summary.value
+    finally:
+        app.as_of.value = AS_OF.date()
