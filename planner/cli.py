@@ -10,10 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
+from planner.analysis import analyse, findings
+from planner.clinic.cohort import cohort
+from planner.clinic.roster import RosterError
+from planner.clinic.store import IngestError, StoreError, ingest
+from planner.config import MAX_WEEKS, ConfigError, PlanConfig
+from planner.files.cells import neutralise_frame
+from planner.files.plan_csv import PlanFormatError, read_plan
+from planner.files.report import write_report
+from planner.files.safewrite import OutputError, OutputExistsError, write_atomic
+from planner.logs import LogFormatError, parse_aliases, read_log, write_log_template
+from planner.nextblock import next_block
+from planner.overview import week_sheet, weekly_overview
+from planner.programme import generate
 from planner.settings import cli_help, setting
 
 app = typer.Typer(
@@ -56,7 +69,6 @@ def _config_problems(exc) -> str:
 
 def _write(option: str, write: Callable[[], T]) -> T:
     """Run a write; turn every way it can fail into one clear line naming the option."""
-    from planner.files.safewrite import OutputError, OutputExistsError
 
     try:
         return write()
@@ -73,27 +85,16 @@ def _write(option: str, write: Callable[[], T]) -> T:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _floats(text: str | None, option: str) -> tuple[float, ...] | None:
-    if text is None:
-        return None
+def _parsed(name: str, text: str, example: str) -> Any:
+    """``text`` read as setting ``name`` by the settings table's own parser (the app's too)."""
     try:
-        return tuple(float(x) for x in text.replace(" ", "").split(",") if x)
+        return setting(name).parse(text)
     except ValueError:
-        _fail(f"{option}: expected numbers separated by commas, like 25,20,10,5,2.5; "
-              f"got '{text}'")
-
-
-def _rep_range(text: str) -> tuple[int, int]:
-    try:
-        lo, hi = (int(x) for x in text.split("-"))
-    except ValueError:
-        _fail(f"--rep-range: expected two whole numbers like 10-15; got '{text}'")
-    return lo, hi
+        _fail(f"{setting(name).option}: expected {example}; got '{text}'")
 
 
 def print_summary(plan) -> None:
     """Print the plan's weekly overview and what the user should know about it."""
-    from planner.overview import weekly_overview
 
     typer.echo(weekly_overview(plan).to_string(index=False))
     for note in plan.notes:
@@ -135,14 +136,15 @@ def plan_cmd(
 
     Example: planner plan --weeks 12 --start-load 40 -o plan.csv --ics plan.ics
     """
-    from planner import ConfigError, PlanConfig, generate
 
     try:
         config = PlanConfig(
-            weeks=weeks, training_days=tuple(d for d in days.split(",") if d.strip()),
+            weeks=weeks, training_days=setting("training_days").parse(days),
             start_date=date.fromisoformat(start) if start else None, unit=unit.lower(),
-            bar=bar, plates=_floats(plates, "--plates"), deadlift_start_load=start_load,
-            one_rm=one_rm, rep_range=_rep_range(rep_range), load_step=load_step,
+            bar=bar, deadlift_start_load=start_load, one_rm=one_rm, load_step=load_step,
+            plates=None if plates is None else _parsed(
+                "plates", plates, "plate weights like 25, 20, 10, 5, 2.5 (2,5 is 2.5)"),
+            rep_range=_parsed("rep_range", rep_range, "two whole numbers like 10-15"),
             deadlift_progression=progression, deadlift_sessions_per_week=deadlifts_per_week,
             volume=volume, deload_every=deload_every or None,
         )
@@ -177,16 +179,12 @@ def show_cmd(
               f"{weeks.max()}")
     print_summary(plan)
     if week is not None:
-        from planner.overview import week_sheet
 
         typer.echo("")
         typer.echo(week_sheet(plan, week).to_string(index=False))
 
 
 def _read_plan_or_fail(path: Path):
-    from planner import read_plan
-    from planner.files.plan_csv import PlanFormatError
-
     if not path.exists():
         _fail(f"{path}: no such file")
     if path.is_dir():
@@ -207,8 +205,6 @@ ALIAS_HELP = ("Read an exercise name as one of the planner's exercises, e.g. "
 
 
 def _read_log_or_fail(path: Path, unit: str | None, alias: list[str] | None = None):
-    from planner.logs import LogFormatError, parse_aliases, read_log
-
     if not path.exists():
         _fail(f"{path}: no such file")
     if path.is_dir():
@@ -243,7 +239,6 @@ def log_template_cmd(
     Fill in done_reps (or done_hold_s), the load if it differed, RPE and pain
     (0-10), then read it back with 'planner analyse'.
     """
-    from planner.logs import write_log_template
 
     plan = _read_plan_or_fail(plan_path)
     path = _write("-o/--output", lambda: write_log_template(plan.table, output, unit=plan.unit,
@@ -265,8 +260,6 @@ def analyse_cmd(
     alias: Annotated[list[str] | None, typer.Option(help=ALIAS_HELP)] = None,
 ) -> None:
     """Analyse a log (against its plan): compliance, progression, load and pain."""
-    from planner.analysis import analyse
-    from planner.files.report import write_report
 
     log = _read_log_or_fail(log_path, unit, alias)
     if log.rows_imported == 0:
@@ -274,9 +267,9 @@ def analyse_cmd(
               "done_hold_s for the stretch) for the sets you did, then analyse it again")
     plan = _read_plan_or_fail(plan_path) if plan_path else None
     result = analyse(log, plan)
+    shown_unit = plan.unit if plan is not None else log.unit
     paths = _write("--out", lambda: write_report(result, out, overwrite=force,
-                                                 import_report=log.report))
-    from planner.analysis import findings
+                                                 import_report=log.report, unit=shown_unit))
 
     for line in findings(result):
         typer.echo(line)
@@ -305,19 +298,14 @@ def next_block_cmd(
              "that ended long before it means a layoff.")] = None,
 ) -> None:
     """Build the next weeks from what was actually done and how the back responded."""
-    from planner.config import MAX_WEEKS
-    from planner.nextblock import next_block
 
     if weeks is not None and not 1 <= weeks <= MAX_WEEKS:
         _fail(f"--weeks: got {weeks}; allowed: a whole number from 1 to {MAX_WEEKS}, or leave "
               "it out for a block as long as the plan")
     plan = _read_plan_or_fail(plan_path)
     log = _read_log_or_fail(log_path, unit, alias)
-    from planner import ConfigError
 
     try:
-        from datetime import date
-
         try:
             earliest = date.fromisoformat(today) if today else date.today()
         except ValueError:
@@ -351,10 +339,6 @@ def ingest_cmd(
                     "of fewer than 64 athletes are read in one).")] = None,
 ) -> None:
     """Import every athlete's plans and logs into a store; sets already stored are skipped."""
-    from planner.clinic.roster import RosterError
-    from planner.clinic.store import IngestError, StoreError, ingest
-    from planner.files.plan_csv import PlanFormatError
-    from planner.logs import LogFormatError
 
     try:
         result = ingest(roster, store, unit=unit, workers=workers)
@@ -392,11 +376,10 @@ def cohort_cmd(
     force: Annotated[bool, typer.Option(help="Replace the output if it exists.")] = False,
 ) -> None:
     """One row per athlete: last session, compliance, deadlift trend, ACWR, pain, block due."""
-    from planner.clinic.cohort import cohort
-    from planner.clinic.store import StoreError
 
     security = None
     if tls_ca_file or tls_cert or tls_key:
+        # Dask only when TLS files are named for a scheduler (0.7 s to import).
         from distributed import Security
 
         security = Security(tls_ca_file=str(tls_ca_file) if tls_ca_file else None,
@@ -421,8 +404,6 @@ def cohort_cmd(
                "pain data" + (f" ({p['episodes_per_100_athlete_weeks']:.1f} per 100)"
                               if p["athlete_weeks"] else ""))
     if output is not None:
-        from planner.files.cells import neutralise_frame
-        from planner.files.safewrite import write_atomic
 
         table = neutralise_frame(result.athletes)  # no spreadsheet formulas from free text
         typer.echo("wrote " + str(_write("-o/--output", lambda: write_atomic(

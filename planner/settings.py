@@ -14,6 +14,7 @@ inclusive and in the plan's unit for loads. The table holds facts, no logic:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -61,6 +62,49 @@ class Setting:
             return ""
         u = {"load": f" {unit}", "s": " s"}.get(self.unit, "")
         return f"{self.low:g} to {self.high:g}{u}"
+
+    def parse(self, text: str) -> Any:
+        """The value a person typed as text, read the one way every control reads it.
+
+        float_list: :func:`parse_plates` ("20 10 5", "20, 10, 2,5"); int_range: "10-15";
+        days: "mon,wed,fri"; int and float: a number. Raises ValueError naming what was
+        expected; the range is checked by ``PlanConfig``, not here.
+        """
+        text = text.strip()
+        if self.kind == "float_list":
+            return parse_plates(text)
+        if self.kind == "int_range":
+            parts = text.split("-")
+            if len(parts) != 2:
+                raise ValueError(f"expected two whole numbers like 10-15; got {text!r}")
+            return int(parts[0]), int(parts[1])
+        if self.kind == "days":
+            return tuple(d.strip() for d in text.split(",") if d.strip())
+        if self.kind in ("int", "float"):
+            return int(text) if self.kind == "int" else float(text)
+        return text
+
+
+def parse_plates(text: str) -> tuple[float, ...]:
+    """Plate weights typed by a person: "20, 10, 5, 2.5", "20; 10; 2,5", "20 10 2.5".
+
+    Plates are separated by semicolons, spaces, or commas. A comma inside a
+    small fractional plate written the European way is a decimal comma: "2,5"
+    is 2.5 and "1,25" is 1.25 (one digit before the comma, a multiple of
+    0.25 after it), while "20,10" and "10,5" are two plates each.
+    Raises ValueError when a piece is not a number. The app's plate box and the
+    command line's ``--plates`` both read plates with this function.
+    """
+    out: list[float] = []
+    for token in re.split(r"[;\s]+|,(?=\s)", text.strip()):
+        token = token.strip().strip(",")
+        if not token:
+            continue
+        if re.fullmatch(r"\d,\d{1,2}", token) and float(token.replace(",", ".")) % 0.25 == 0:
+            out.append(float(token.replace(",", ".")))
+        else:
+            out.extend(float(x) for x in token.split(",") if x.strip())
+    return tuple(out)
 
 
 def _ordinal(n: int) -> str:

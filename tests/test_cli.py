@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from planner import read_plan
 from planner.cli import app
+from planner.settings import setting
 
 runner = CliRunner()
 
@@ -311,3 +312,18 @@ def test_show_says_where_the_settings_came_from(tmp_path):
     assert "settings inferred from the table" in r.output and "no settings file" in r.output
     r = runner.invoke(app, ["show", str(_plan(tmp_path))])
     assert r.exit_code == 0 and "inferred" not in r.output
+
+
+@pytest.mark.parametrize("typed, plates", [
+    ("20 10 5", (20.0, 10.0, 5.0)),          # spaces, as people type them
+    ("20, 10, 2,5", (20.0, 10.0, 2.5)),      # a decimal comma in a small plate
+    ("2,5", (2.5,)),                         # one European fractional plate, not two plates
+    ("20;10;1,25", (20.0, 10.0, 1.25)),
+    ("25,20,10,5,2.5", (25.0, 20.0, 10.0, 5.0, 2.5)),
+])
+def test_plates_are_read_as_the_app_reads_them(tmp_path, typed, plates):
+    """--plates goes through the settings table's parser, the one the app's plate box uses
+    (before, "20 10 5" became one plate of 20105 kg and "2,5" two plates)."""
+    assert setting("plates").parse(typed) == plates
+    csv = _plan(tmp_path, "--plates", typed, "--bar", "20", "--start-load", "40")
+    assert read_plan(csv).config.plates == plates

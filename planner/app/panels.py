@@ -12,15 +12,23 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from datetime import date
 
 import ipywidgets as w
 import plotly.graph_objects as go
 
+from planner.analysis import analyse
 from planner.app.chart_widget import Chart
 from planner.app.downloads import DownloadButton
 from planner.app.markup import error_box, note_box, ok_box, table_html
+from planner.catalogue import data_path
 from planner.charts.analysis import CAPTIONS, TITLES, analysis_figures
 from planner.files.bundle import plan_files
+from planner.files.plan_csv import read_plan
+from planner.files.report import report_html
+from planner.logs import LogFormatError, parse_log
+from planner.nextblock import next_block
+from planner.overview import weekly_overview
 from planner.plan import Plan
 from planner.units import from_kg
 
@@ -37,10 +45,8 @@ def next_block_or_reason(plan: Plan | None, log, today=None) -> tuple[Plan | Non
     ``today``: the earliest day the block may start (the app gives the real date for a
     user's own log, so that an old export means a layoff; the bundled sample keeps its
     own dates)."""
-    import planner
-
     try:
-        return planner.next_block(plan, log, today=today), ""
+        return next_block(plan, log, today=today), ""
     except Exception as exc:
         if plan is None:
             return None, ("The next block is built from the plan you followed: give that "
@@ -155,9 +161,6 @@ class LogPanel(w.VBox):
 
     def use_sample(self) -> None:
         """Read the sample log and offer the sample plan it followed."""
-        from planner import read_plan
-        from planner.catalogue import data_path
-
         self._sample_plan = read_plan(data_path("sample_plan.csv"))
         self._quiet = True
         try:
@@ -170,8 +173,6 @@ class LogPanel(w.VBox):
     def _read(self) -> None:
         if self._data is None:
             return
-        from planner.logs import LogFormatError, parse_log
-
         try:
             names = [n.strip() for n in self.alias.value.split(";") if n.strip()]
             log = parse_log(self._data, unit=self.unit.value, name=self._name, progress=False,
@@ -243,10 +244,8 @@ class AnalysisPanel(w.VBox):
 
     def show(self, log, plan: Plan | None) -> None:
         """Analyse ``log`` (against ``plan`` when given) and draw it."""
-        import planner
-
         try:
-            a = planner.analyse(log, plan)
+            a = analyse(log, plan)
         except Exception as exc:  # the core's message, in its words
             self.status.value = error_box(f"The log could not be analysed: {exc}")
             self.download.disabled = True
@@ -318,9 +317,7 @@ class AnalysisPanel(w.VBox):
         """The analysis as one HTML page: (file name, bytes)."""
         if self.analysis is None:
             raise ValueError("there is no analysis yet: bring in a log on the Log tab")
-        from planner.files.report import report_html
-
-        return "training-report.html", report_html(self.analysis).encode("utf-8")
+        return "training-report.html", report_html(self.analysis, unit=self.unit).encode("utf-8")
 
     def _failed(self, exc: Exception) -> None:
         self.file_message.value = error_box(f"The report could not be made: {exc}")
@@ -354,10 +351,6 @@ class NextPanel(w.VBox):
 
     def set_inputs(self, log, plan: Plan | None) -> None:
         """Build the next block from ``log`` and ``plan`` (None: from the log alone)."""
-        from datetime import date
-
-        from planner.overview import weekly_overview
-
         sample = str(getattr(log, "path", "")).endswith("sample_log.csv")
         nxt, reason = next_block_or_reason(plan, log, None if sample else date.today())
         if nxt is None:

@@ -19,6 +19,7 @@ from planner.app.a11y import SliderNames
 from planner.app.chart_widget import Chart
 from planner.app.downloads import DownloadButton
 from planner.app.markup import STYLE, error_box, note_box, ok_box, table_html
+from planner.app.panels import AnalysisPanel, LogPanel, NextPanel
 from planner.app.steps import Steps
 from planner.catalogue import standard_plates
 from planner.charts.plan import plan_figures, update_figure
@@ -40,29 +41,6 @@ GROUPS = {"Your weeks": ("weeks", "start_date", "training_days"),
           "Bridge & stretch": ("bridge_sets", "stretch_hold", "volume"),
           "Bar & plates": ("bar", "plates")}
 GROUP_OF = {name: group for group, names in GROUPS.items() for name in names}
-
-
-def parse_plates(text: str) -> tuple[float, ...]:
-    """Plate weights typed by a person: "20, 10, 5, 2.5", "20; 10; 2,5", "20 10 2.5".
-
-    Plates are separated by semicolons, spaces, or commas. A comma inside a
-    small fractional plate written the European way is a decimal comma: "2,5"
-    is 2.5 and "1,25" is 1.25 (one digit before the comma, a multiple of
-    0.25 after it), while "20,10" and "10,5" are two plates each.
-    Raises ValueError when a piece is not a number.
-    """
-    import re
-
-    out: list[float] = []
-    for token in re.split(r"[;\s]+|,(?=\s)", text.strip()):
-        token = token.strip().strip(",")
-        if not token:
-            continue
-        if re.fullmatch(r"\d,\d{1,2}", token) and float(token.replace(",", ".")) % 0.25 == 0:
-            out.append(float(token.replace(",", ".")))
-        else:
-            out.extend(float(x) for x in token.split(",") if x.strip())
-    return tuple(out)
 
 
 def _n_weeks(plan: Plan) -> int:
@@ -207,7 +185,7 @@ class PlanPanel(w.VBox):
         c = self.controls
         problems = []
         try:
-            plates = parse_plates(c["plates"].value)
+            plates = setting("plates").parse(c["plates"].value)
         except ValueError:
             problems.append(("plates", f"could not read '{c['plates'].value}'; allowed: plate "
                              "weights separated by commas, e.g. 20, 10, 5, 2.5 (2,5 is read "
@@ -350,8 +328,6 @@ class PlannerApp(w.VBox):
 
     def __init__(self, config: PlanConfig | None = None, export_dir=None):
         """``export_dir`` is accepted for older callers and not used: files are downloads."""
-        from planner.app.panels import AnalysisPanel, LogPanel, NextPanel
-
         self.plan_panel = PlanPanel(config)
         self.analysis_panel = AnalysisPanel()
         self.next_panel = NextPanel()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from planner.analysis import STOP_PAIN, PainRules
 from planner.charts.style import PALETTE, add_acwr_zones, base_layout, plain_list
 from planner.units import from_kg
 
@@ -143,8 +144,6 @@ def pain_figure(a, unit: str) -> go.Figure | None:
                                 mode="lines+markers", line=dict(color=PALETTE[col]))
                      for col, name in (("pain_during", "during"), ("pain_after", "after"),
                                        ("pain_next_morning", "next morning")) if col in p])
-    from planner.analysis import STOP_PAIN, PainRules
-
     limit = PainRules().during_max
     fig.add_hline(y=limit, line_dash="dash", line_color=PALETTE["zone_high"],
                   annotation_text=f"limit during and after: {limit:g}")

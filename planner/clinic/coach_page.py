@@ -27,9 +27,15 @@ import traitlets
 
 from planner.app.downloads import DownloadButton
 from planner.app.markup import STYLE, error_box, note_box, ok_box
+from planner.app.panels import AnalysisPanel, upload_button
+from planner.app.planner_app import PlannerApp
 from planner.app.steps import Steps
+from planner.clinic.athlete import athlete_log, athlete_plan
+from planner.clinic.cohort import cohort
 from planner.clinic.flags import COLUMNS, FLAGS, roster_flags, sort_roster
 from planner.clinic.next_blocks import next_blocks_zip
+from planner.clinic.roster import RosterError
+from planner.clinic.store import StoreError, ingest, open_store
 
 #: A roster zip may hold at most this much once unpacked.
 MAX_ZIP_BYTES = 200 * 1024 * 1024
@@ -275,8 +281,6 @@ class CoachApp(w.VBox):
     def __init__(self, source: str | Path | None = None, *, store: str | Path | None = None,
                  unit: str | None = None, as_of=None,
                  search: list[str | Path] | None = None) -> None:
-        from planner.app.panels import AnalysisPanel, upload_button
-
         self.store = None
         self.cohort = None
         self.flags: pd.DataFrame | None = None
@@ -383,9 +387,6 @@ class CoachApp(w.VBox):
 
     def open_source(self, path: str | Path | None = None) -> None:
         """Open a store, or ingest a roster folder or CSV and open its store."""
-        from planner.clinic.roster import RosterError
-        from planner.clinic.store import StoreError, ingest, open_store
-
         p = Path(path or self.path.value.strip()).expanduser()
         if not str(p) or str(p) == ".":
             self.status.value = error_box("Give a roster or store folder first.")
@@ -420,8 +421,6 @@ class CoachApp(w.VBox):
     # --- output ----------------------------------------------------------------------------
     def refresh(self) -> None:
         """The roster table for the store as of the chosen day."""
-        from planner.clinic.cohort import cohort
-
         if self.store is None:
             return
         as_of = pd.Timestamp(self.as_of.value or date.today())
@@ -443,8 +442,6 @@ class CoachApp(w.VBox):
 
     def open_athlete(self, athlete: str) -> None:
         """Show ``athlete``'s full analysis (the charts of notebook 03) on the Athlete tab."""
-        from planner.clinic.athlete import athlete_log, athlete_plan
-
         if self.store is None or athlete not in set(self.flags["athlete"]):
             return
         self.athlete = athlete
@@ -494,8 +491,6 @@ class Dashboard(w.VBox):
     first chosen). ``coach_source``: what the coach page opens at once."""
 
     def __init__(self, coach_source: str | Path | None = None, **coach_kwargs) -> None:
-        from planner.app.planner_app import PlannerApp
-
         self.choice = w.ToggleButtons(options=[("My programme", "me"), ("Coach", "coach")],
                                       value="me", description="Page",
                                       tooltip="Your own programme, or your athletes",

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -52,6 +53,7 @@ from planner.analysis import (
     pain_status,
     programme_weeks,
 )
+from planner.clinic.store import open_store
 
 EXERCISES = ("deadlift", "glute_bridge", "rotational_stretch")
 #: A next block is due when the plan ends within this many days (or has ended).
@@ -308,8 +310,6 @@ def _rows_with(con, as_of: pd.Timestamp, athletes: list[str] | None, comp: Futur
 
 
 def _connect():
-    import duckdb
-
     # Row order is never relied on (every order is an ORDER BY, a row's place in its file
     # is read as _ord): DuckDB may then load and scan in parallel without keeping it.
     config: dict[str, Any] = {"preserve_insertion_order": False}
@@ -375,8 +375,6 @@ def chunk_rows(store_path: str, athletes: list[str], as_of: pd.Timestamp,
     their rows: the task both engines run."""
     as_of = pd.Timestamp(as_of).normalize()
     if files is None:
-        from planner.clinic.store import open_store
-
         st = open_store(store_path)
         want = set(athletes)
         files = {name: [f for a, fs in st.files(name).items() if a in want for f in fs]
@@ -438,8 +436,6 @@ def cohort(store: str | Path, *, as_of: Any = None, scheduler: str | None = None
     chunk_athletes : athletes per unit of work (default ``CHUNK_ATHLETES``): the embedded
         engine holds one chunk's sets at a time; a Dask task reads one chunk's partitions
     """
-    from planner.clinic.store import open_store
-
     st = open_store(store)
     as_of = pd.Timestamp(as_of if as_of is not None else pd.Timestamp.today()).normalize()
     # The file lists of one Delta version, read once: every chunk reads the same snapshot.
@@ -451,6 +447,7 @@ def cohort(store: str | Path, *, as_of: Any = None, scheduler: str | None = None
     if scheduler is None:
         parts = [chunk_rows(path, c, as_of, f) for c, f in zip(chunks, files, strict=True)]
     else:
+        # Dask is imported only when a scheduler is named: it costs 0.7 s to import.
         from distributed import Client
 
         with Client(scheduler, security=security, set_as_default=False) as client:

@@ -39,18 +39,29 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing as mp
 import os
+import pickle
 import uuid
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
+from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake.transaction import AddAction
 
 from planner.clinic.roster import Athlete, Roster, read_roster
+from planner.files.plan_csv import read_plan
+from planner.logs import read_log as read_whole
+from planner.logs.stream import CHUNK_BYTES, iter_log
 
 SCHEMA_VERSION = 1
 STORE_KIND = "planner store"
@@ -134,16 +145,12 @@ class Store:
 
     def versions(self) -> dict[str, int | None]:
         """The Delta version of each table (None: not written yet)."""
-        from deltalake import DeltaTable
-
         return {n: (DeltaTable(str(self.path / n)).version() if self.has(n) else None)
                 for n in ("sets", "plans", "imports", "report")}
 
     def files(self, name: str) -> dict[str, list[str]]:
         """The Parquet files of a table's current version, by athlete (key "" for the
         tables not partitioned by athlete): the snapshot a read or an ingest works on."""
-        from deltalake import DeltaTable
-
         if not self.has(name):
             return {}
         dt = DeltaTable(str(self.path / name))
@@ -161,8 +168,6 @@ class Store:
              ) -> pd.DataFrame:
         """A table (or the rows of ``athletes``) as a DataFrame: DuckDB reads the Parquet
         files of the table's current Delta version (or of the snapshot ``files``)."""
-        import duckdb
-
         schema = SCHEMAS[name]
         files = self.files(name) if files is None else files
         if name in PARTITIONED and athletes is not None:
@@ -263,8 +268,6 @@ def _plan_rows(athlete: Athlete, cache: dict[str, pd.DataFrame]) -> pd.DataFrame
     """The athlete's plans as one table: each later plan replaces the earlier ones from its
     first day on (a next block continues a programme). ``cache``: plan tables by SHA-256
     (a clinic hands the same plan to many athletes)."""
-    from planner.files.plan_csv import read_plan
-
     def table(p: Path) -> pd.DataFrame:
         digest = sha256(p)
         if digest not in cache:
@@ -288,9 +291,6 @@ def _arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
 
 def _write_part(table: Path, athlete: str, rows: pd.DataFrame, schema: pa.Schema = None):
     """Write ``rows`` as a new Parquet file of the athlete's partition; its Delta add action."""
-    import pyarrow.parquet as pq
-    from deltalake.transaction import AddAction
-
     rel = f"athlete={athlete}/part-{uuid.uuid4().hex}.snappy.parquet"
     path = table / rel
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -335,8 +335,6 @@ class _Batch:
                              "schema_version": SCHEMA_VERSION})
 
     def run(self, athletes) -> _Batch:
-        from planner.logs import read_log as read_whole
-
         try:
             self._run(athletes, self.read_log or read_whole)
         except BaseException:  # an ingest that fails removes what it wrote
@@ -384,8 +382,6 @@ class _Batch:
                 stored = added
 
     def _chunks(self, p: Path, unit: str | None):
-        from planner.logs.stream import CHUNK_BYTES, iter_log
-
         if self.read_log is not None:  # a reader handed in: the file in one piece
             yield self.read_log(p, unit=unit)
         else:
@@ -482,8 +478,6 @@ def _run_batch(batch: _Batch, athletes) -> _Batch:
     """A worker process's task (module level, so that it pickles). An error that would
     not survive the way back to the parent (an exception class whose constructor takes
     other arguments) comes back as a plain one with the same message."""
-    import pickle
-
     try:
         return batch.run(athletes)
     except Exception as exc:
@@ -504,17 +498,12 @@ def _batches(athletes: list, workers: int) -> list[list]:
 def _read_parallel(template: _Batch, athletes: list, workers: int) -> list[_Batch]:
     """Read ``athletes`` in ``workers`` processes; the batches in roster order. A failure
     in one batch stops the rest, and the files of every batch are removed."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
     def part(group) -> _Batch:
         ids = {a.id for a in group}
         return _Batch(template.store, template.ingest_id, template.now,
                       {k for k in template.seen if k[0] in ids},
                       {a: f for a, f in template.snapshot.items() if a in ids},
                       chunk_bytes=template.chunk_bytes)
-
-    from concurrent.futures.process import BrokenProcessPool
 
     # spawn: a forked child of a process running Arrow's or DuckDB's threads can hang.
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
@@ -560,8 +549,6 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
         "spawn": a script that calls ``ingest`` with workers needs the usual
         ``if __name__ == "__main__":`` guard.
     """
-    from deltalake import CommitProperties, write_deltalake
-
     if not isinstance(roster, Roster):
         roster = read_roster(roster, unit=unit)
     st = open_store(store, create=True)
@@ -587,8 +574,6 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
     # come (memory holds one export at a time); one Delta commit then adds them all. Files
     # of an interrupted ingest are in no commit: readers never see them (VACUUM removes them).
     if actions:
-        from deltalake import DeltaTable
-
         if not st.has("sets"):
             DeltaTable.create(str(st.sets_path), schema=SETS_SCHEMA, partition_by=["athlete"])
         DeltaTable(str(st.sets_path)).create_write_transaction(
@@ -596,8 +581,6 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
             commit_properties=CommitProperties(custom_metadata={
                 "planner.ingest_id": ingest_id, "planner.schema_version": str(SCHEMA_VERSION)}))
     if plan_tables:  # the changed athletes' plans replace theirs, in one commit
-        from deltalake import DeltaTable
-
         where = str(st.table_path("plans"))
         if not st.has("plans"):
             DeltaTable.create(where, schema=PLANS_SCHEMA, partition_by=["athlete"])

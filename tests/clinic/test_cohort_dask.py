@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 
 from planner.clinic.cohort import cohort
-from tests.paths import ROOT
 from tests.clinic.test_cohort import AS_OF, store  # noqa: F401  (the store fixture)
+from tests.paths import ROOT
 
 pytest.importorskip("distributed")
 DASK = Path(sys.executable).parent / "dask"

@@ -2,7 +2,7 @@
 
 Hypothesis generates the files (fixed seeds under the ``ci`` profile: derandomized);
 each batch is read by one fresh Python process, which reports per file the outcome,
-the row counts and the time, and at the end its peak resident memory (``ru_maxrss``;
+the row counts and the time, and at the end its peak resident memory (``VmHWM``;
 address-space limits would trip pyarrow, which reserves virtual memory it never uses).
 
 Properties checked for every file:
@@ -39,7 +39,7 @@ MAX_SECONDS = 2.0
 MAX_PEAK_MB = 700  # a batch's resident peak: the imports (~200 MB) and small files
 
 WORKER = r"""
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from planner.logs import LogFormatError, parse_log
 
@@ -61,7 +61,8 @@ for line in sys.stdin:
         out.update(error=type(exc).__name__, message=traceback.format_exc()[-800:])
     out["seconds"] = time.perf_counter() - start
     print(json.dumps(out), flush=True)
-print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+peak = next(x for x in open("/proc/self/status") if x.startswith("VmHWM")).split()[1]
+print(json.dumps({"peak_mb": int(peak) / 1024}))
 """
 
 
