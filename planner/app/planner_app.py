@@ -28,12 +28,11 @@ from planner.files.bundle import plan_files
 from planner.overview import week_sheet
 from planner.plan import Plan
 from planner.programme import generate
-from planner.settings import DELOAD_CHOICES, Setting, label_of, setting
+from planner.settings import Setting, label_of, setting
 from planner.units import from_kg, to_kg
 
 TITLES = {"load": "Weekly load", "deadlift": "Deadlift progression",
           "bodyweight": "Bridges & stretch", "calendar": "Calendar"}
-DELOADS = {words: n for n, words in DELOAD_CHOICES}
 # Where each control sits on the page, so that a message can point at it.
 GROUPS = {"Your weeks": ("weeks", "start_date", "training_days"),
           "Deadlift": ("unit", "start_load", "rep_range", "load_step", "deadlifts_per_week",

@@ -55,15 +55,11 @@ from planner.analysis import (
 )
 from planner.clinic.store import open_store
 
-EXERCISES = ("deadlift", "glute_bridge", "rotational_stretch")
 #: A next block is due when the plan ends within this many days (or has ended).
 DUE_WITHIN_DAYS = 7
 #: The ACWR needs this many days of data (the chronic window).
 ACWR_MIN_DAYS = 28
 COMPLIANCE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-SET_COLUMNS = ["athlete", "performed_at", "date", "session_id", "exercise", "set", "set_type",
-               "reps", "hold_s", "side", "load_kg", "pain_during", "pain_after",
-               "pain_next_morning", "session_rpe", "session_min", "note", "key", "source_line"]
 PLAN_COLUMNS = ["athlete", "key", "week", "date", "session_id", "exercise", "set", "side",
                 "target_reps", "target_hold_s", "load_kg"]
 #: The per-athlete table's columns and types: the same whichever engine and chunking.

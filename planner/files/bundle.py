@@ -11,8 +11,6 @@ from planner.files.plan_csv import plan_to_frame
 from planner.files.sheet import sheet_html
 from planner.plan import Plan
 
-MIMES = {"csv": "text/csv", "ics": "text/calendar", "sheet": "text/html"}
-
 
 def plan_files(plan: Plan, kind: str, stem: str, start_time: str = "18:00") -> tuple[str, bytes]:
     """``plan`` as a file for a browser download: (file name, bytes).

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -258,7 +257,3 @@ def exercise_ids(names: pd.Series, aliases: dict[str, str] | None = None, *,
 def is_deadlift_like(names: pd.Series) -> pd.Series:
     """Names that read like a deadlift (any variant), or an RDL."""
     return names.str.contains(r"dead\s*-?\s*lift|\brdl\b", case=False, regex=True, na=False)
-
-
-def source_name(path: str | Path) -> str:
-    return str(path)

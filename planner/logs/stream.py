@@ -224,13 +224,3 @@ def iter_log(path: str | Path, unit: str | None = None, chunk_bytes: int = CHUNK
                 break
     if last is not None and (notes := _once(once, last)) is not None:
         yield notes
-
-
-def read_log_chunked(path: str | Path, unit: str | None = None,
-                     chunk_bytes: int = CHUNK_BYTES) -> Log:
-    """The chunks of :func:`iter_log` joined into one Log (for tests and comparisons)."""
-    logs = list(iter_log(path, unit=unit, chunk_bytes=chunk_bytes))
-    table = pd.concat([lg.table for lg in logs], ignore_index=True)
-    report = pd.concat([lg.report for lg in logs], ignore_index=True)
-    return replace(logs[0], table=table, report=report,
-                   rows_read=sum(lg.rows_read for lg in logs))
