@@ -60,18 +60,9 @@ def _last_log_words(days: float, last: pd.Timestamp) -> str:
     return f"last log {when}{'' if days == 0 else ' ago'} ({last:%a %d %b %Y})"
 
 
-def roster_flags(athletes: pd.DataFrame, as_of) -> pd.DataFrame:
-    """The cohort's per-athlete table (``cohort(...).athletes``) with the five flags.
-
-    Returns one row per athlete: ``athlete``, for each flag name in :data:`FLAGS` a
-    bool column ``<name>`` and a text column ``<name>_why``, ``flags`` (how many are
-    raised), ``next_block`` (words) and ``due_next_block``; and a ``<column>_key``
-    column per shown column that :func:`sort_roster` sorts on.
-    """
-    a = athletes.reset_index(drop=True)
-    as_of = pd.Timestamp(as_of).normalize()
-    out = pd.DataFrame({"athlete": a["athlete"].astype(str)})
-
+def _pain_rules(a: pd.DataFrame) -> dict[str, object]:
+    """Pain rules broken this programme week, in the analysis' own words."""
+    out: dict[str, object] = {}
     status = a["pain_status"].astype(str)
     reasons = a["pain_reasons"].fillna("").astype(str)
     out["pain_rules"] = status.isin(["outside rules", "stop"]).to_numpy()
@@ -85,7 +76,12 @@ def roster_flags(athletes: pd.DataFrame, as_of) -> pd.DataFrame:
         for flag, s, r, e in zip(out["pain_rules"], status, reasons, earlier, strict=True)]
     out["pain_rules_key"] = [10 * int(f) + _PAIN_ORDER.get(s, 0)
                              for f, s in zip(out["pain_rules"], status, strict=True)]
+    return out
 
+
+def _low_compliance(a: pd.DataFrame) -> dict[str, object]:
+    """Under 60 % of the last 4 weeks' due sessions done in full."""
+    out: dict[str, object] = {}
     c4 = a["compliance_sessions_4w"].astype(float)
     has_plan = a["plan_end"].notna()
     out["low_compliance"] = (c4 < LOW_COMPLIANCE).to_numpy()
@@ -96,7 +92,12 @@ def roster_flags(athletes: pd.DataFrame, as_of) -> pd.DataFrame:
         else "no sessions due in the last 4 weeks"
         for low, c, plan in zip(out["low_compliance"], c4, has_plan, strict=True)]
     out["low_compliance_key"] = c4.to_numpy()
+    return out
 
+
+def _high_acwr(a: pd.DataFrame) -> dict[str, object]:
+    """An ACWR of 1.5 or more that is still current (last log inside the acute week)."""
+    out: dict[str, object] = {}
     acwr = a["acwr"].astype(float)
     days = a["days_of_data"].astype(int)
     since = a["days_since"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -115,12 +116,24 @@ def roster_flags(athletes: pd.DataFrame, as_of) -> pd.DataFrame:
         for high, r, d, cur, d_since in zip(out["high_acwr"], acwr, days, current, since,
                                              strict=True)]
     out["high_acwr_key"] = np.where(current, acwr.to_numpy(), np.nan)
+    return out
 
+
+def _no_recent_log(a: pd.DataFrame) -> dict[str, object]:
+    """No logged session for 10 days or more (or none at all)."""
+    out: dict[str, object] = {}
+    since = a["days_since"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     last = pd.to_datetime(a["last_session"])
     out["no_recent_log"] = ~(since < NO_LOG_DAYS)
     out["no_recent_log_why"] = [_last_log_words(d, t) for d, t in zip(since, last, strict=True)]
     out["no_recent_log_key"] = np.where(np.isnan(since), np.inf, since)
+    return out
 
+
+def _no_pain_data(a: pd.DataFrame) -> dict[str, object]:
+    """No pain score this programme week: said as such, never as no problem."""
+    out: dict[str, object] = {}
+    status = a["pain_status"].astype(str)
     weeks = a["pain_weeks"].astype(int)
     out["no_pain_data"] = (status == "no pain data").to_numpy()
     out["no_pain_data_why"] = [
@@ -129,9 +142,12 @@ def roster_flags(athletes: pd.DataFrame, as_of) -> pd.DataFrame:
         if flag else "pain scored this week"
         for flag, n in zip(out["no_pain_data"], weeks, strict=True)]
     out["no_pain_data_key"] = out["no_pain_data"].astype(int) * 1000 - weeks
+    return out
 
-    out["flags"] = out[list(FLAGS)].sum(axis=1).astype(int)
-    out["flags_key"] = out["flags"]
+
+def _next_block(a: pd.DataFrame, as_of: pd.Timestamp) -> dict[str, object]:
+    """Whether the athlete's next block is due, in words, and its sort key."""
+    out: dict[str, object] = {}
     due = a["due_next_block"].astype(bool).to_numpy()
     end = pd.to_datetime(a["plan_end"])
     out["due_next_block"] = due
@@ -144,6 +160,28 @@ def roster_flags(athletes: pd.DataFrame, as_of) -> pd.DataFrame:
     out["next_block_key"] = [(0 if d else 1e9) + (0 if e is pd.NaT or e != e else
                                                   (e - as_of).days)
                              for d, e in zip(due, end, strict=True)]
+    return out
+
+
+def roster_flags(athletes: pd.DataFrame, as_of) -> pd.DataFrame:
+    """The cohort's per-athlete table (``cohort(...).athletes``) with the five flags.
+
+    Returns one row per athlete: ``athlete``, for each flag name in :data:`FLAGS` a
+    bool column ``<name>`` and a text column ``<name>_why``, ``flags`` (how many are
+    raised), ``next_block`` (words) and ``due_next_block``; and a ``<column>_key``
+    column per shown column that :func:`sort_roster` sorts on.
+    """
+    a = athletes.reset_index(drop=True)
+    as_of = pd.Timestamp(as_of).normalize()
+    out = pd.DataFrame({"athlete": a["athlete"].astype(str)})
+    for part in (_pain_rules(a), _low_compliance(a), _high_acwr(a), _no_recent_log(a),
+                 _no_pain_data(a)):
+        for column, values in part.items():
+            out[column] = values
+    out["flags"] = out[list(FLAGS)].sum(axis=1).astype(int)
+    out["flags_key"] = out["flags"]
+    for column, values in _next_block(a, as_of).items():
+        out[column] = values
     out["athlete_key"] = out["athlete"].str.lower()
     return out
 
