@@ -287,6 +287,19 @@ class CoachApp(w.VBox):
         self.athlete: str | None = None
         self._zip = None
         self._tmp: list[tempfile.TemporaryDirectory] = []
+        self._source_controls(source, store, unit, as_of, search)
+        self._output_widgets()
+        head = self._page()
+        super().__init__([head, self.source, self.status, self.tabs])
+        self.add_class("planner-app")
+        self.add_class("planner-coach")
+        self._wire()
+        if source:
+            self.open_source()
+
+    # --- building the page -----------------------------------------------------------------
+    def _source_controls(self, source, store, unit, as_of, search) -> None:
+        """Where the roster or store comes from: found folders, a path, an upload."""
         roots = [Path(p) for p in (search if search is not None else
                                    [Path.cwd(), Path.cwd().parent])]
         self.found = w.Dropdown(options=[("choose one found on this computer…", "")]
@@ -317,6 +330,9 @@ class CoachApp(w.VBox):
         self.as_of = w.DatePicker(value=pd.Timestamp(as_of or date.today()).date(),
                                   description="As of", tooltip="The day the analysis is for",
                                   style={"description_width": "9em"})
+
+    def _output_widgets(self) -> None:
+        """The status line, the roster table, the zip of next blocks and the athlete tab."""
         self.status = w.HTML(note_box("Choose a roster or a store, then Open."))
         self.summary = w.HTML()
         self.table = RosterTable(on_open=self.open_athlete)
@@ -329,6 +345,9 @@ class CoachApp(w.VBox):
         self.analysis = AnalysisPanel()
         self.athlete_head = w.HTML(note_box("Click an athlete's name in the roster."))
         self.back = w.Button(description="Back to the roster", layout=w.Layout(width="auto"))
+
+    def _page(self) -> w.HTML:
+        """The two tabs (roster, athlete), the heading and the folding source box."""
         roster_tab = w.VBox([self.summary,
                              w.HBox([self.zip_button], layout=w.Layout(flex_flow="row wrap")),
                              self.zip_message, self.table])
@@ -351,16 +370,15 @@ class CoachApp(w.VBox):
         self.source = w.Accordion(children=[source_box], titles=("Roster or store",),
                                   selected_index=0)
         self.source.add_class("planner-coach-source")
-        super().__init__([head, self.source, self.status, self.tabs])
-        self.add_class("planner-app")
-        self.add_class("planner-coach")
+        return head
+
+    def _wire(self) -> None:
+        """What each control does."""
         self.found.observe(self._found, names="value")
         self.open_button.on_click(lambda _: self.open_source())
         self.upload.observe(self._uploaded, names="value")
         self.as_of.observe(lambda _: self.refresh(), names="value")
         self.back.on_click(lambda _: setattr(self.tabs, "selected_index", 0))
-        if source:
-            self.open_source()
 
     # --- input -----------------------------------------------------------------------------
     def _found(self, change) -> None:
