@@ -159,69 +159,107 @@ class PlanConfig:
 
     def __post_init__(self) -> None:
         problems: list[tuple[str, str]] = []
-        set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
 
         def bad(name: str, msg: str) -> None:
             problems.append((name, msg))
 
-        # --- plain ranges -------------------------------------------------
+        self._check_weeks(bad)
+        self._check_unit(bad)
+        self._normalise_start_date(bad)
+        days = self._normalise_training_days(bad)
+        self._normalise_exercises(bad)
+        self._normalise_rep_range(bad)
+        self._check_progression_and_volume(bad)
+        self._normalise_deloads(bad)
+        self._check_overrides(bad)
+        self._check_loads(bad)
+        if days and "deadlift" in self.exercises:
+            self._check_deadlift_days(days, bad)
+        if problems:
+            raise ConfigError(problems)
+
+    def _set(self, name: str, value: Any) -> None:
+        """Store a normalised value on the frozen instance."""
+        object.__setattr__(self, name, value)
+
+    # --- one field (or a few related ones) at a time ---------------------------
+    def _check_weeks(self, bad) -> None:
+        """The plan's length and the number of its first week."""
         if not _is_int(self.weeks) or not 1 <= self.weeks <= MAX_WEEKS:
             bad("weeks", f"got {self.weeks!r}; allowed: a whole number from 1 to {MAX_WEEKS}")
         if not _is_int(self.first_week) or not 1 <= self.first_week <= 10 * MAX_WEEKS:
             bad("first_week", f"got {self.first_week!r}; allowed: a whole number from 1 to "
                 f"{10 * MAX_WEEKS} (the number of the plan's first week)")
+
+    def _check_unit(self, bad) -> None:
         if self.unit not in UNITS:
             bad("unit", f"got {self.unit!r}; allowed: {', '.join(UNITS)}")
+
+    def _normalise_start_date(self, bad) -> None:
+        """The start date as a ``date`` (the coming Monday when None; parsed from ISO text;
+        the day of a datetime), within the dates a plan can start on."""
         if self.start_date is None:
-            set_("start_date", next_monday())
+            self._set("start_date", next_monday())
         elif not isinstance(self.start_date, date):
             try:
-                set_("start_date", date.fromisoformat(str(self.start_date)))
+                self._set("start_date", date.fromisoformat(str(self.start_date)))
             except ValueError:
                 bad("start_date", f"got {self.start_date!r}; allowed: a date like 2026-01-05")
         if hasattr(self.start_date, "date") and callable(self.start_date.date):
-            set_("start_date", self.start_date.date())  # a datetime: keep the day
+            self._set("start_date", self.start_date.date())  # a datetime: keep the day
         if isinstance(self.start_date, date) and not MIN_START <= self.start_date <= max_start():
             bad("start_date", f"{self.start_date.isoformat()} is outside the dates a plan can "
                 f"start on; allowed: from {MIN_START.isoformat()} to {max_start().isoformat()}")
 
+    def _normalise_training_days(self, bad) -> list[str]:
+        """The training days as "mon".."sun", once each in week order (stored and returned)."""
         days = []
+        refused = False
         for d in split_days(self.training_days):
             try:
                 days.append(parse_weekday(d))
             except ValueError as exc:
                 bad("training_days", str(exc))
-        if not days and not any(p[0] == "training_days" for p in problems):
+                refused = True
+        if not days and not refused:
             bad("training_days", "no training day given; allowed: one or more of "
                 f"{', '.join(WEEKDAYS)}")
         if len(set(days)) != len(days):
             bad("training_days", f"a day is given twice: {', '.join(days)}")
         days = sorted(set(days), key=WEEKDAYS.index)
-        set_("training_days", tuple(days))
+        self._set("training_days", tuple(days))
+        return days
 
+    def _normalise_exercises(self, bad) -> None:
+        """The exercises as a tuple of known ids in catalogue order."""
         exercises = tuple(self.exercises) if _is_seq(self.exercises) else (self.exercises,)
         unknown = [e for e in exercises if e not in EXERCISE_IDS]
         if unknown or not exercises:
             shown = ", ".join(str(e) for e in exercises) or "none"
             bad("exercises", f"got {shown}; allowed: one or more of {', '.join(EXERCISE_IDS)}")
-        set_("exercises", tuple(e for e in EXERCISE_IDS if e in exercises))
+        self._set("exercises", tuple(e for e in EXERCISE_IDS if e in exercises))
 
+    def _normalise_rep_range(self, bad) -> None:
+        """The rep range as a pair of ints, and the deadlift's start reps within it."""
         if not _is_seq(self.rep_range) or len(self.rep_range) != 2 or not all(
             _is_int(r) for r in self.rep_range
         ):
             shown = ("-".join(str(r) for r in self.rep_range) if _is_seq(self.rep_range)
                      else str(self.rep_range))
             bad("rep_range", f"got {shown}; allowed: two whole numbers, low-high, like 10-15")
-        else:
-            lo, hi = self.rep_range
-            if not _REPS.low <= lo <= hi <= _REPS.high:
-                bad("rep_range", f"got {lo}-{hi}; allowed: {_REPS.low:g} <= low <= high <= "
-                    f"{_REPS.high:g}")
-            set_("rep_range", (int(lo), int(hi)))
-            r = self.deadlift_start_reps
-            if r is not None and (not _is_int(r) or not lo <= r <= hi):
-                bad("deadlift_start_reps", f"got {r!r}; allowed: None (the bottom of the range) "
-                    f"or a whole number from {lo} to {hi}")
+            return
+        lo, hi = self.rep_range
+        if not _REPS.low <= lo <= hi <= _REPS.high:
+            bad("rep_range", f"got {lo}-{hi}; allowed: {_REPS.low:g} <= low <= high <= "
+                f"{_REPS.high:g}")
+        self._set("rep_range", (int(lo), int(hi)))
+        r = self.deadlift_start_reps
+        if r is not None and (not _is_int(r) or not lo <= r <= hi):
+            bad("deadlift_start_reps", f"got {r!r}; allowed: None (the bottom of the range) "
+                f"or a whole number from {lo} to {hi}")
+
+    def _check_progression_and_volume(self, bad) -> None:
+        """The reps step, the deadlift's progression model and the volume multiplier."""
         if not _is_int(self.reps_step) or not 1 <= self.reps_step <= 5:
             bad("reps_step", f"got {self.reps_step!r}; allowed: a whole number from 1 to 5")
         if self.deadlift_progression not in PROGRESSIONS:
@@ -230,6 +268,9 @@ class PlanConfig:
         if not _is_num(self.volume) or not _VOLUME.low <= self.volume <= _VOLUME.high:
             bad("volume", f"got {self.volume!r}; allowed: a multiplier from {_VOLUME.low:g} to "
                 f"{_VOLUME.high:g}")
+
+    def _normalise_deloads(self, bad) -> None:
+        """The deload rhythm (0 stored as None: no deloads) and the deload fractions."""
         if self.deload_every is not None and (
             not _is_int(self.deload_every) or not (self.deload_every == 0
                                                    or self.deload_every in _DELOADS)):
@@ -237,20 +278,13 @@ class PlanConfig:
                 f"got {self.deload_every!r}; allowed: None (no deloads) or every "
                 f"{min(_DELOADS)}nd to {max(_DELOADS)}th week")
         if self.deload_every == 0:
-            set_("deload_every", None)
+            self._set("deload_every", None)
         if not _is_num(self.deload_load) or not 0.5 <= self.deload_load < 1:
             bad("deload_load", f"got {self.deload_load!r}; allowed: a fraction from 0.5 to 0.99 "
                 "of the working load")
         if not _is_num(self.deload_volume) or not 0.3 <= self.deload_volume < 1:
             bad("deload_volume", f"got {self.deload_volume!r}; allowed: a fraction from 0.3 "
                 "to 0.99 of the working sets")
-
-        self._check_overrides(bad)
-        self._check_loads(bad)
-        if days and "deadlift" in self.exercises:
-            self._check_deadlift_days(days, bad)
-        if problems:
-            raise ConfigError(problems)
 
     # --- checks that need several fields ------------------------------------
     def _check_overrides(self, bad) -> None:
@@ -293,6 +327,22 @@ class PlanConfig:
 
     def _check_loads(self, bad) -> None:
         # Every load problem is listed, even when the unit or the bar is wrong too.
+        if not self._normalise_bar_and_plates(bad):
+            return
+        ps = self.plate_set
+        most = from_kg(MAX_PLAUSIBLE_KG, self.unit)
+        self._check_start_load_loadable(ps, bad)
+        one_rm_ok = self._check_one_rm(ps, most, bad)
+        start = self.deadlift_start_load
+        if one_rm_ok and (start is None or (_is_num(start) and ps.bar <= start <= ps.max_load)):
+            self._check_first_load_under_ceiling(ps, most, bad)
+        self._check_recent_max(ps, bad)
+        self._check_load_step(ps, bad)
+
+    def _normalise_bar_and_plates(self, bad) -> bool:
+        """Check the bar, the plates and that the given loads are positive; when all are
+        usable (and the unit is known), store the bar and the plates (heaviest first, once
+        each) and return True."""
         unit = self.unit if self.unit in UNITS else "kg"
         std_bar, std_plates = standard_plates(unit)
         bar = std_bar if self.bar is None else self.bar
@@ -302,71 +352,74 @@ class PlanConfig:
             bad("bar", f"got {bar}; allowed: a bar weight above {_BAR.low:g} and up to "
                 f"{_BAR.high:g} {unit}")
             ok = False
-        if not _is_seq(plates) or not plates:
-            bad("plates", f"the plate set is empty; allowed: one or more plate weights in "
-                f"{unit}, e.g. {', '.join(f'{p:g}' for p in std_plates)}")
+        if not _check_plates(plates, std_plates, unit, bad):
             ok = False
-        elif not all(_is_num(p) and p > 0 for p in plates):
-            bad("plates", f"got {', '.join(str(p) for p in plates)}; allowed: plate weights "
-                f"above 0, in {unit}")
-            ok = False
-        else:
-            for problem in plate_problems(tuple(plates), unit):
-                bad("plates", f"{problem}; allowed: plates from {MIN_PLATE[unit]:g} {unit}, "
-                    f"at most {MAX_DENOMINATIONS} different weights")
-                ok = False
         for name in ("deadlift_start_load", "one_rm", "load_step"):
             value = getattr(self, name)
             if value is not None and (not _is_num(value) or value <= 0):
                 bad(name, f"got {value}; allowed: a positive load in {unit}")
                 ok = False
         if not ok:
-            return
-        object.__setattr__(self, "bar", float(bar))
-        object.__setattr__(self, "plates",
-                           tuple(sorted({float(p) for p in plates}, reverse=True)))
-        ps = self.plate_set
+            return False
+        self._set("bar", float(bar))
+        self._set("plates", tuple(sorted({float(p) for p in plates}, reverse=True)))
+        return True
+
+    def _check_start_load_loadable(self, ps: PlateSet, bad) -> None:
+        """The given first deadlift load: a number, from the bar up to the heaviest load
+        listed, and one the bar and plates can make."""
         load = self.deadlift_start_load
-        if load is not None:
-            if not _is_num(load):
-                bad("deadlift_start_load", f"got {load!r}; allowed: a load in {self.unit}")
-            elif load < ps.bar:
-                bad("deadlift_start_load", f"{load:g} {self.unit} is lighter than the "
-                    f"{ps.bar:g} {self.unit} bar; allowed: the bar or heavier")
-            elif load > ps.max_load:
-                bad("deadlift_start_load", f"{load:g} {self.unit} is above the heaviest load "
-                    f"this planner lists ({ps.max_load:g} {self.unit})")
-            elif not ps.is_loadable(load):
-                low, high = ps.nearest(load)
-                bad("deadlift_start_load", f"{load:g} {self.unit} cannot be made with the bar and "
-                    f"plates; allowed: a loadable load such as {low:g}"
-                    + (f" or {high:g}" if high else ""))
-        most = from_kg(MAX_PLAUSIBLE_KG, self.unit)
+        if load is None:
+            return
+        if not _is_num(load):
+            bad("deadlift_start_load", f"got {load!r}; allowed: a load in {self.unit}")
+        elif load < ps.bar:
+            bad("deadlift_start_load", f"{load:g} {self.unit} is lighter than the "
+                f"{ps.bar:g} {self.unit} bar; allowed: the bar or heavier")
+        elif load > ps.max_load:
+            bad("deadlift_start_load", f"{load:g} {self.unit} is above the heaviest load "
+                f"this planner lists ({ps.max_load:g} {self.unit})")
+        elif not ps.is_loadable(load):
+            low, high = ps.nearest(load)
+            bad("deadlift_start_load", f"{load:g} {self.unit} cannot be made with the bar and "
+                f"plates; allowed: a loadable load such as {low:g}"
+                + (f" or {high:g}" if high else ""))
+
+    def _check_one_rm(self, ps: PlateSet, most: float, bad) -> bool:
+        """The 1RM, when given, from the bar up to ``most``; True when it is usable."""
         one_rm_ok = self.one_rm is None or (_is_num(self.one_rm) and ps.bar <= self.one_rm
                                             <= most)
         if not one_rm_ok:
             bad("one_rm", f"got {self.one_rm!r}; allowed: a tested or estimated 1RM from the "
                 f"{ps.bar:g} {self.unit} bar up to {most:.0f} {self.unit}")
+        return one_rm_ok
+
+    def _check_first_load_under_ceiling(self, ps: PlateSet, most: float, bad) -> None:
+        """The first deadlift load at most the NSCA ceiling for its reps (of the 1RM, or of
+        ``most`` without one); blamed on the start load when given, else on the 1RM."""
         start = self.deadlift_start_load
-        if one_rm_ok and (start is None or (_is_num(start) and ps.bar <= start <= ps.max_load)):
-            reps = self.deadlift_start_reps or self.rep_range[0]
-            limits = self.load_limits
-            top = limits.ceiling(reps)
-            first = self.start_load
-            basis = (f"{percent_1rm(reps):.0%} of the 1RM of {self.one_rm:g} {self.unit}"
-                     if self.one_rm is not None else
-                     f"{percent_1rm(reps):.0%} of {most:.0f} {self.unit}, the most any "
-                     "log may hold")
-            if first > top + 1e-9:
-                field_ = "deadlift_start_load" if start is not None else "one_rm"
-                bad(field_, f"a first deadlift of {first:g} {self.unit} for sets of {reps} is "
-                    f"above the ceiling of {top:g} {self.unit} ({basis}, NSCA table)"
-                    + ("; even the empty bar is too heavy for that 1RM" if first <= ps.bar
-                       else f"; allowed: at most {top:g} {self.unit}"))
+        reps = self.deadlift_start_reps or self.rep_range[0]
+        limits = self.load_limits
+        top = limits.ceiling(reps)
+        first = self.start_load
+        basis = (f"{percent_1rm(reps):.0%} of the 1RM of {self.one_rm:g} {self.unit}"
+                 if self.one_rm is not None else
+                 f"{percent_1rm(reps):.0%} of {most:.0f} {self.unit}, the most any "
+                 "log may hold")
+        if first > top + 1e-9:
+            field_ = "deadlift_start_load" if start is not None else "one_rm"
+            bad(field_, f"a first deadlift of {first:g} {self.unit} for sets of {reps} is "
+                f"above the ceiling of {top:g} {self.unit} ({basis}, NSCA table)"
+                + ("; even the empty bar is too heavy for that 1RM" if first <= ps.bar
+                   else f"; allowed: at most {top:g} {self.unit}"))
+
+    def _check_recent_max(self, ps: PlateSet, bad) -> None:
         recent = self.deadlift_recent_max
         if recent is not None and (not _is_num(recent) or not 0 <= recent <= ps.max_load):
             bad("deadlift_recent_max", f"got {recent!r}; allowed: the heaviest working load "
                 f"of the 4 weeks before the plan, in {self.unit}, or None")
+
+    def _check_load_step(self, ps: PlateSet, bad) -> None:
         if self.load_step is not None and (not _is_num(self.load_step) or self.load_step <= 0):
             bad("load_step", f"got {self.load_step!r}; allowed: a positive load in {self.unit}, "
                 f"or None for the smallest step ({ps.smallest_step():g} {self.unit})")
@@ -467,6 +520,24 @@ class PlanConfig:
 def plate_set(bar: float, plates: tuple[float, ...], unit: str) -> PlateSet:
     """A shared PlateSet per bar, plates and unit, so its load table is built once."""
     return PlateSet(bar, plates, unit)
+
+
+def _check_plates(plates: Any, std_plates: tuple[float, ...], unit: str, bad) -> bool:
+    """Report what is wrong with ``plates`` as a plate set in ``unit``; True when usable."""
+    if not _is_seq(plates) or not plates:
+        bad("plates", f"the plate set is empty; allowed: one or more plate weights in "
+            f"{unit}, e.g. {', '.join(f'{p:g}' for p in std_plates)}")
+        return False
+    if not all(_is_num(p) and p > 0 for p in plates):
+        bad("plates", f"got {', '.join(str(p) for p in plates)}; allowed: plate weights "
+            f"above 0, in {unit}")
+        return False
+    ok = True
+    for problem in plate_problems(tuple(plates), unit):
+        bad("plates", f"{problem}; allowed: plates from {MIN_PLATE[unit]:g} {unit}, "
+            f"at most {MAX_DENOMINATIONS} different weights")
+        ok = False
+    return ok
 
 
 def _is_int(x: Any) -> bool:

@@ -94,16 +94,43 @@ def infer_config(table: pd.DataFrame, unit: str = "kg") -> tuple[PlanConfig, lis
     if t.empty:
         raise ConfigError([("table", "the plan has no rows to infer settings from")])
     notes: list[str] = []
-    cat = catalogue()
-    exercises = tuple(e for e in cat if e in set(t["exercise"]))
+    exercises = tuple(e for e in catalogue() if e in set(t["exercise"]))
+    first_week, weeks = _span(t, notes)
+    kw = _calendar_settings(t, unit, exercises, first_week, weeks)
+    dl = t[t["exercise"] == "deadlift"]
+    kw["bar"], seen, plate_options = _bar_and_plates(dl, unit)
+    kw["plates"] = plate_options[0]
+    build_dl = dl[dl["phase"] == "build"] if (dl["phase"] == "build").any() else dl
+    if len(dl):
+        kw.update(_deadlift_start(dl, build_dl, unit))
+    kw["overrides"] = _dose_overrides(t, exercises)
+    kw["deload_every"] = _deload_rhythm(t)
+
+    config = _valid(kw, notes)
+    window = first_week + min(weeks, SEARCH_WEEKS)
+    observed = _rows(t[t["week"] < window], unit)
+    config, same = _best_fit(config, t, unit, plate_options, observed, min(weeks, SEARCH_WEEKS))
+    notes += _describe(config, len(observed), same, unit)
+    notes += _assumption_notes(config, dl, build_dl, seen, unit)
+    return config, notes
+
+
+def _span(t: pd.DataFrame, notes: list[str]) -> tuple[int, int]:
+    """The table's first week and its length in weeks (at most ``MAX_WEEKS``, noted)."""
     first_week = int(t["week"].min())
     weeks = int(t["week"].max()) - first_week + 1
     if weeks > MAX_WEEKS:
         notes.append(f"the table spans {weeks} weeks; only {MAX_WEEKS} are kept as its length")
         weeks = MAX_WEEKS
+    return first_week, weeks
+
+
+def _calendar_settings(t: pd.DataFrame, unit: str, exercises: tuple[str, ...],
+                       first_week: int, weeks: int) -> dict[str, Any]:
+    """The settings the table states outright: unit, exercises, weeks, the start date (day 1
+    of the first week), the training days and the deadlift days."""
     first_rows = t[t["week"] == first_week]
     start = (first_rows["date"] - pd.to_timedelta(first_rows["day"] - 1, unit="D")).min()
-    dl = t[t["exercise"] == "deadlift"]
     bridge_days, dl_days = _days(t, "glute_bridge"), _days(t, "deadlift")
     training = bridge_days or dl_days or PlanConfig.training_days
     kw: dict[str, Any] = {"unit": unit, "exercises": exercises or ("rotational_stretch",),
@@ -112,9 +139,15 @@ def infer_config(table: pd.DataFrame, unit: str = "kg") -> tuple[PlanConfig, lis
     if dl_days:
         kw["deadlift_days"] = dl_days
         kw["deadlift_sessions_per_week"] = len(dl_days)
+    return kw
+
+
+def _bar_and_plates(dl: pd.DataFrame, unit: str
+                    ) -> tuple[float, tuple[float, ...], list[tuple[float, ...]]]:
+    """The bar, the plates the deadlift rows name, and the plate sets worth trying (the
+    first one assumed)."""
     std_bar, std_plates = standard_plates(unit)
     bar, seen = plates_from_text(dl["plates"]) if len(dl) else (None, ())
-    kw["bar"] = bar if bar is not None else std_bar
     # Plates the table never needed may still be on the rack: prefer the standard set when
     # the table fits it, the plates seen (and no others) when it does not.
     if not seen:
@@ -123,16 +156,26 @@ def infer_config(table: pd.DataFrame, unit: str = "kg") -> tuple[PlanConfig, lis
         plate_options = [std_plates, seen]
     else:
         plate_options = [seen, tuple(sorted(set(seen) | set(std_plates), reverse=True))]
-    kw["plates"] = plate_options[0]
-    build_dl = dl[dl["phase"] == "build"] if (dl["phase"] == "build").any() else dl
-    if len(dl):
-        first = build_dl.iloc[0] if len(build_dl) else dl.iloc[0]
-        kw["deadlift_start_load"] = _in_unit(float(first["load_kg"]), unit)
-        reps = build_dl["target_reps"].dropna().astype(int)
-        lo, hi = int(reps.min()), int(reps.max())
-        kw["rep_range"] = (min(lo, 30), min(30, hi if hi > PlanConfig.rep_range[1] else
-                                             max(hi, PlanConfig.rep_range[1])))
-        kw["deadlift_start_reps"] = int(first["target_reps"])
+    return (bar if bar is not None else std_bar), seen, plate_options
+
+
+def _deadlift_start(dl: pd.DataFrame, build_dl: pd.DataFrame, unit: str) -> dict[str, Any]:
+    """The first deadlift session's load and reps, and the rep range the build weeks show
+    (the default top when they never pass it)."""
+    first = build_dl.iloc[0] if len(build_dl) else dl.iloc[0]
+    start_load = _in_unit(float(first["load_kg"]), unit)
+    reps = build_dl["target_reps"].dropna().astype(int)
+    lo, hi = int(reps.min()), int(reps.max())
+    return {"deadlift_start_load": start_load,
+            "rep_range": (min(lo, 30), min(30, hi if hi > PlanConfig.rep_range[1] else
+                                           max(hi, PlanConfig.rep_range[1]))),
+            "deadlift_start_reps": int(first["target_reps"])}
+
+
+def _dose_overrides(t: pd.DataFrame, exercises: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """Per-exercise settings that differ from the catalogue: rests, and the stretch's first
+    and longest hold."""
+    cat = catalogue()
     overrides: dict[str, dict[str, float]] = {}
     for ex in exercises:
         rest = t.loc[t["exercise"] == ex, "rest_s"]
@@ -148,16 +191,19 @@ def infer_config(table: pd.DataFrame, unit: str = "kg") -> tuple[PlanConfig, lis
         top = holds.max()
         if top > dose["hold_max_s"] or (top < dose["hold_max_s"] and (holds == top).sum() > 1):
             overrides.setdefault("rotational_stretch", {})["hold_max_s"] = top
-    kw["overrides"] = overrides
-    kw["deload_every"] = _deload_rhythm(t)
+    return overrides
 
-    config = _valid(kw, notes)
-    window = first_week + min(weeks, SEARCH_WEEKS)
-    observed = _rows(t[t["week"] < window], unit)
+
+def _best_fit(config: PlanConfig, t: pd.DataFrame, unit: str,
+              plate_options: list[tuple[float, ...]], observed: set[tuple],
+              weeks: int) -> tuple[PlanConfig, int]:
+    """Settle the settings the table does not state by regenerating ``weeks`` weeks: each
+    value tried is kept when its plan matches ``observed`` better (two passes, at most
+    ``MAX_TRIES`` plans). The best configuration and the rows it reproduces."""
     observed_keys = {row[0] for row in observed}
 
     def score(c: PlanConfig) -> tuple[int, int]:
-        generated = generate(c.replace(weeks=min(weeks, SEARCH_WEEKS))).table
+        generated = generate(c.replace(weeks=weeks)).table
         return _score(observed, observed_keys, _rows(generated, unit))
 
     best = score(config)
@@ -182,7 +228,13 @@ def infer_config(table: pd.DataFrame, unit: str = "kg") -> tuple[PlanConfig, lis
                     best, config, improved = s, cand, True
         if not improved:
             break
-    notes += _describe(config, len(observed), best[1], unit)
+    return config, best[1]
+
+
+def _assumption_notes(config: PlanConfig, dl: pd.DataFrame, build_dl: pd.DataFrame,
+                      seen: tuple[float, ...], unit: str) -> list[str]:
+    """Notes on what the table could not show: the top of the rep range, unused plates."""
+    notes = []
     if len(build_dl) and config.rep_range[1] > int(build_dl["target_reps"].max()):
         notes.append(f"the table never reaches the top of the rep range: "
                      f"{config.rep_range[1]} assumed")
@@ -190,7 +242,7 @@ def infer_config(table: pd.DataFrame, unit: str = "kg") -> tuple[PlanConfig, lis
     if len(dl) and unseen:
         notes.append(f"plates the table never uses are assumed to be on the rack: "
                      f"{', '.join(f'{p:g}' for p in unseen)} {unit}")
-    return config, notes
+    return notes
 
 
 def _valid(kw: dict[str, Any], notes: list[str]) -> PlanConfig:

@@ -85,91 +85,142 @@ def generate(config: PlanConfig | None = None) -> Plan:
     holds a side.
     """
     config = config or PlanConfig()
-    ps = config.plate_set
-    limits = config.load_limits
-    dl_model, bridge_model, stretch_model = _models(config)
-    dl_dose, br_dose, st_dose = (config.dose(e) for e in
-                                 ("deadlift", "glute_bridge", "rotational_stretch"))
-    lo, hi = config.rep_range
-    vol = config.volume
-    dl_sets = scaled_sets(int(dl_dose["sets"]), vol)
-    dl = dl_model.first(dl_sets, config.deadlift_start_reps or lo, config.start_load)
-    bridge = bridge_model.first(int(br_dose["sets"]))
-    stretch = stretch_model.first(int(st_dose["reps"]))
-    training = set(config.training_days)
-    dl_days = set(config.deadlift_days or ())
-    blocks: list[tuple] = []  # one per exercise per session, expanded to set rows at the end
-    # Deadlift sessions as planned, for the cap; seeded with what was done before the block.
-    history: list[tuple[date, float]] = []
-    if config.deadlift_recent_max is not None:
-        history.append((config.start_date - timedelta(days=1), config.deadlift_recent_max))
-    last_build: Prescription | None = None  # the last build-week session as planned
-    after_deload = False
-    events = _Events(config)
-    describe = _describer(ps)
-
-    def emit(week, day, when, sid, ex, p: Prescription, phase, rest, sides):
-        load_kg = float(to_kg(p.load, config.unit)) if p.load is not None else None
-        plates = describe(p.load) if p.load is not None else None
-        blocks.append((week, day, when, sid, ex, p.sets, sides, p.reps, p.hold_s, load_kg,
-                       plates, rest, phase))
-
-    do_bridge = "glute_bridge" in config.exercises
-    do_deadlift = "deadlift" in config.exercises
-    do_stretch = "rotational_stretch" in config.exercises
-    br_rest, dl_rest, st_rest = (int(d["rest_s"]) for d in (br_dose, dl_dose, st_dose))
+    run = _Generation(config)
     for week in range(config.first_week, config.first_week + config.weeks):
-        is_deload = config.is_deload(week)
+        run.week(week)
+    return Plan(_table(run.blocks), unit=config.unit, config=config, notes=run.events.notes())
+
+
+class _Generation:
+    """One run of :func:`generate`: where each exercise's progression has got to, the
+    deadlift sessions planned so far (for the cap) and the blocks emitted (one per exercise
+    per session, expanded to set rows at the end)."""
+
+    def __init__(self, config: PlanConfig):
+        self.config = config
+        self.ps = config.plate_set
+        self.limits = config.load_limits
+        self.dl_model, self.bridge_model, self.stretch_model = _models(config)
+        dl_dose, self.br_dose, st_dose = (config.dose(e) for e in
+                                          ("deadlift", "glute_bridge", "rotational_stretch"))
+        self.lo = config.rep_range[0]
+        self.vol = config.volume
+        dl_sets = scaled_sets(int(dl_dose["sets"]), self.vol)
+        self.dl = self.dl_model.first(dl_sets, config.deadlift_start_reps or self.lo,
+                                      config.start_load)
+        self.bridge = self.bridge_model.first(int(self.br_dose["sets"]))
+        self.stretch = self.stretch_model.first(int(st_dose["reps"]))
+        self.training = set(config.training_days)
+        self.dl_days = set(config.deadlift_days or ())
+        self.blocks: list[tuple] = []
+        # Deadlift sessions as planned, for the cap; seeded with what was done before the block.
+        self.history: list[tuple[date, float]] = []
+        if config.deadlift_recent_max is not None:
+            self.history.append((config.start_date - timedelta(days=1),
+                                 config.deadlift_recent_max))
+        self.last_build: Prescription | None = None  # the last build-week session as planned
+        self.after_deload = False
+        self.events = _Events(config)
+        self.describe = _describer(self.ps)
+        self.do_bridge = "glute_bridge" in config.exercises
+        self.do_deadlift = "deadlift" in config.exercises
+        self.do_stretch = "rotational_stretch" in config.exercises
+        self.br_rest, self.dl_rest, self.st_rest = (int(d["rest_s"])
+                                                    for d in (self.br_dose, dl_dose, st_dose))
+
+    def week(self, week: int) -> None:
+        """Programme week ``week``: its 7 days' sessions, then the bridge and the stretch
+        move on after a build week."""
+        is_deload = self.config.is_deload(week)
         phase = "deload" if is_deload else "build"
-        # The bridge and the stretch keep one dose through the week.
-        week_bridge = Prescription(sets=scaled_sets(bridge.sets, vol), reps=bridge.reps)
-        if is_deload:
-            week_bridge = deload(week_bridge, None, 1.0, config.deload_volume)
-        week_stretch = Prescription(sets=stretch.sets, hold_s=stretch.hold_s)
-        monday = config.start_date + timedelta(days=(week - config.first_week) * 7)
-        for day in range(1, 8):
-            when = monday + timedelta(days=day - 1)
-            name = WEEKDAYS[when.weekday()]
-            sid = f"W{week:02d}D{day}"
-            if do_bridge and name in training:
-                emit(week, day, when, sid, "glute_bridge", week_bridge, phase, br_rest, ("both",))
-            if do_deadlift and name in dl_days:
-                recent = [load for d, load in history if (when - d).days < CAP_WINDOW_DAYS]
-                heaviest = max(recent) if recent else None
-                if is_deload:
-                    # Lighten the load last lifted, not the next step not yet tried.
-                    base = dl if last_build is None else last_build
-                    p = deload(replace(base, load=min(dl.load, base.load)), ps,
-                               config.deload_load, config.deload_volume, rep_floor=lo)
-                    after_deload = True
-                else:
-                    if after_deload:
-                        dl = return_after_deload(dl, last_build)
-                        after_deload = False
-                    allowed = limits.allow(dl.load, dl.reps or lo, heaviest)
-                    if allowed < dl.load:
-                        events.capped(week, dl.load, allowed)
-                        dl = replace(dl, load=allowed)
-                    if heaviest is not None and dl.load > heaviest + max(
-                            heaviest * STEP_CAP, STANDARD_STEP[config.unit]) + 1e-9:
-                        events.forced_step(week, heaviest, dl.load)
-                    p = dl
-                    last_build = dl
-                    nxt = dl_model.next(dl)
-                    events.progressed(week, dl, nxt, limits, dl_model)
-                    dl = nxt
-                if not ps.full_size(p.load):
-                    events.on_blocks(week, p.load)
-                emit(week, day, when, sid, "deadlift", p, phase, dl_rest, ("both",))
-                history.append((when, p.load))
-            if do_stretch:
-                emit(week, day, when, sid, "rotational_stretch", week_stretch, phase, st_rest,
-                     ("left", "right"))
+        week_bridge, week_stretch = self._week_doses(is_deload)
+        for day, when in self._week_days(week):
+            self._session((week, day, when, f"W{week:02d}D{day}"), is_deload, phase,
+                          week_bridge, week_stretch)
         if not is_deload:
-            stretch = stretch_model.next(stretch)
-            if week % int(br_dose["progress_every_weeks"]) == 0:
-                bridge = bridge_model.next(bridge)
-    return Plan(_table(blocks), unit=config.unit, config=config, notes=events.notes())
+            self._advance_bridge_and_stretch(week)
+
+    def _week_days(self, week: int) -> list[tuple[int, date]]:
+        """The week's days: (1 .. 7, date), 7 days from the start date per week."""
+        monday = self.config.start_date + timedelta(days=(week - self.config.first_week) * 7)
+        return [(day, monday + timedelta(days=day - 1)) for day in range(1, 8)]
+
+    def _week_doses(self, is_deload: bool) -> tuple[Prescription, Prescription]:
+        """The bridge's and the stretch's dose, which stay the same through the week."""
+        week_bridge = Prescription(sets=scaled_sets(self.bridge.sets, self.vol),
+                                   reps=self.bridge.reps)
+        if is_deload:
+            week_bridge = deload(week_bridge, None, 1.0, self.config.deload_volume)
+        return week_bridge, Prescription(sets=self.stretch.sets, hold_s=self.stretch.hold_s)
+
+    def _session(self, slot: tuple, is_deload: bool, phase: str, week_bridge: Prescription,
+                 week_stretch: Prescription) -> None:
+        """One day's prescriptions, in session order: bridge (training days), deadlift
+        (deadlift days), stretch (every day). ``slot`` is (week, day, date, session id)."""
+        week, _, when, _ = slot
+        name = WEEKDAYS[when.weekday()]
+        if self.do_bridge and name in self.training:
+            self._emit(slot, "glute_bridge", week_bridge, phase, self.br_rest, ("both",))
+        if self.do_deadlift and name in self.dl_days:
+            p = self._deload_deadlift() if is_deload else self._build_deadlift(week, when)
+            if not self.ps.full_size(p.load):
+                self.events.on_blocks(week, p.load)
+            self._emit(slot, "deadlift", p, phase, self.dl_rest, ("both",))
+            self.history.append((when, p.load))
+        if self.do_stretch:
+            self._emit(slot, "rotational_stretch", week_stretch, phase, self.st_rest,
+                       ("left", "right"))
+
+    def _emit(self, slot: tuple, ex: str, p: Prescription, phase: str, rest: int,
+              sides: tuple[str, ...]) -> None:
+        load_kg = float(to_kg(p.load, self.config.unit)) if p.load is not None else None
+        plates = self.describe(p.load) if p.load is not None else None
+        self.blocks.append((*slot, ex, p.sets, sides, p.reps, p.hold_s, load_kg, plates, rest,
+                            phase))
+
+    def _deload_deadlift(self) -> Prescription:
+        """A deload session: lighten the load last lifted, not the next step not yet tried."""
+        base = self.dl if self.last_build is None else self.last_build
+        p = deload(replace(base, load=min(self.dl.load, base.load)), self.ps,
+                   self.config.deload_load, self.config.deload_volume, rep_floor=self.lo)
+        self.after_deload = True
+        return p
+
+    def _build_deadlift(self, week: int, when: date) -> Prescription:
+        """A build session: back to at most the last build load after a deload, capped
+        against the last 4 weeks; the model then progresses to the next session."""
+        if self.after_deload:
+            self.dl = return_after_deload(self.dl, self.last_build)
+            self.after_deload = False
+        self._cap_deadlift(week, self._heaviest_recent(when))
+        p = self.last_build = self.dl
+        nxt = self.dl_model.next(p)
+        self.events.progressed(week, p, nxt, self.limits, self.dl_model)
+        self.dl = nxt
+        return p
+
+    def _heaviest_recent(self, when: date) -> float | None:
+        """The heaviest deadlift planned in the cap window before ``when`` (None: none)."""
+        recent = [load for d, load in self.history if (when - d).days < CAP_WINDOW_DAYS]
+        return max(recent) if recent else None
+
+    def _cap_deadlift(self, week: int, heaviest: float | None) -> None:
+        """Hold the next deadlift to what the cap allows (noted), and note a step the
+        plates force above the cap."""
+        dl = self.dl
+        allowed = self.limits.allow(dl.load, dl.reps or self.lo, heaviest)
+        if allowed < dl.load:
+            self.events.capped(week, dl.load, allowed)
+            dl = self.dl = replace(dl, load=allowed)
+        if heaviest is not None and dl.load > heaviest + max(
+                heaviest * STEP_CAP, STANDARD_STEP[self.config.unit]) + 1e-9:
+            self.events.forced_step(week, heaviest, dl.load)
+
+    def _advance_bridge_and_stretch(self, week: int) -> None:
+        """After a build week: the stretch's hold grows; the bridge every few weeks."""
+        self.stretch = self.stretch_model.next(self.stretch)
+        if week % int(self.br_dose["progress_every_weeks"]) == 0:
+            self.bridge = self.bridge_model.next(self.bridge)
 
 
 def _weeks_text(weeks: list[int]) -> str:
