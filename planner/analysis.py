@@ -19,7 +19,7 @@ in well under a second.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -180,46 +180,86 @@ def compliance_sets(log: pd.DataFrame, plan: pd.DataFrame, as_of=None, *,
     planned ones).
     """
     g_log, g_plan, groups = _group_codes(log, plan, by)
-    n_log = len(log)
     has_key = (log["key"].notna().to_numpy(bool) if "key" in log.columns
-               else np.zeros(n_log, bool))
+               else np.zeros(len(log), bool))
     by_key = np.bincount(g_log[has_key], minlength=groups) > 0
-    if as_of is None:  # each group's last logged day; with nothing logged, all to come
+    as_of_plan = _to_date(log, plan, as_of, g_log, g_plan, groups)
+    rows = _holds_on_both_sides(log, plan, g_log, g_plan, by_key)
+    work = np.flatnonzero(log["set_type"].isin(WORK_SETS).to_numpy(bool)[rows.pos])
+    wpos = rows.pos[work]
+    wkey, pkey = _match_numbers(log, plan, rows, work, g_log, g_plan, has_key, by_key)
+    kept, hit_w = _first_logged_match(wkey, pkey)
+    m = _planned_with_done(log, plan, wpos, hit_w)
+    done_any = hit_w >= 0
+    m["band"] = _bands(m, done_any, as_of_plan)
+    # Logged working sets with no planned set (a hold without a side: once, as logged).
+    matched = np.zeros(len(work), bool)
+    matched[hit_w[done_any]] = True
+    extra = kept & ~matched & (rows.first[work] | ~rows.copy[work]) & unplanned
+    if extra.any():
+        m = pd.concat(_same_categories(m, _unplanned_sets(log, wpos[extra], by)),
+                      ignore_index=True)
+    return m
+
+
+def _to_date(log: pd.DataFrame, plan: pd.DataFrame, as_of, g_log: np.ndarray,
+             g_plan: np.ndarray, groups: int) -> np.ndarray:
+    """Each plan row's last day "to date": ``as_of``, else its group's last logged day (with
+    nothing logged: NaT, all to come)."""
+    if as_of is None:
         last = pd.Series(log["date"].to_numpy()).groupby(g_log).max().reindex(range(groups))
-        as_of_plan = last.to_numpy()[g_plan]
-    else:
-        as_of_plan = np.full(len(plan), pd.Timestamp(as_of).to_datetime64())
+        return last.to_numpy()[g_plan]
+    return np.full(len(plan), pd.Timestamp(as_of).to_datetime64())
+
+
+class _MatchedRows(NamedTuple):
+    """The log's rows as matched: ``pos``, the log row of each (a hold without a side of an
+    exercise set per side: twice); ``copy``, such a hold; ``first``, its row's first;
+    ``side``, the side code of each (the copies: left, then right); and the exercise and
+    side codes that log and plan share."""
+
+    pos: np.ndarray
+    copy: np.ndarray
+    first: np.ndarray
+    side: np.ndarray
+    ex_log: np.ndarray
+    ex_plan: np.ndarray
+    side_plan: np.ndarray
+
+
+def _holds_on_both_sides(log: pd.DataFrame, plan: pd.DataFrame, g_log: np.ndarray,
+                         g_plan: np.ndarray, by_key: np.ndarray) -> _MatchedRows:
+    """A hold logged without a side (side "both"), of an exercise the group's plan sets per
+    side, by a group that logs without keys, counts for both sides: two rows each."""
     ex_log, ex_plan = _shared_codes(log["exercise"], plan["exercise"])
     side = log["side"]
     side_log, side_plan, lr = _shared_codes(side.fillna("both"), plan["side"],
                                             pd.Series(["left", "right"]))
-    # Holds without a side, of an exercise the group's plan sets per side: two rows each.
     n_ex = int(max(ex_log.max(initial=0), ex_plan.max(initial=0)) + 1)
     sided = np.unique((g_plan * n_ex + ex_plan)[np.isin(side_plan, lr)])
     both = (side.eq("both").fillna(False).to_numpy(bool) & ~by_key[g_log] & (ex_log >= 0)
             & np.isin(g_log * n_ex + ex_log, sided))
-    pos = np.repeat(np.arange(n_log), np.where(both, 2, 1))
+    pos = np.repeat(np.arange(len(log)), np.where(both, 2, 1))
     copy = both[pos]
     first = np.ones(len(pos), bool)
     first[1:] = pos[1:] != pos[:-1]
     row_side = np.where(copy, np.where(first, lr[0], lr[1]), side_log[pos])
-    # The working sets, each with its match: (group, key) for a keyed row; else (group,
-    # day, exercise, side, n-th working set of that day and side). Codes are shifted by
-    # 1 so that a missing value (-1) packs as 0.
-    work = np.flatnonzero(log["set_type"].isin(WORK_SETS).to_numpy(bool)[pos])
-    wpos = pos[work]
+    return _MatchedRows(pos, copy, first, row_side, ex_log, ex_plan, side_plan)
+
+
+def _match_numbers(log: pd.DataFrame, plan: pd.DataFrame, rows: _MatchedRows,
+                   work: np.ndarray, g_log: np.ndarray, g_plan: np.ndarray,
+                   has_key: np.ndarray, by_key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One number per logged working set (``work``: rows of ``rows``) and per plan row;
+    equal numbers match. A keyed row matches by (group, key); any other by (group, day,
+    exercise, side, n-th working set of that day and side). A plan row that cannot match
+    (a set number below 1; a keyed plan's row without a key) gets -1."""
+    wpos = rows.pos[work]
     nw = len(work)
     keyed, kp = has_key[wpos], by_key[g_plan]
     pset = plan["set"].to_numpy("int64", na_value=-1)
-    day_log, day_plan = _days(log["date"])[wpos], _days(plan["date"])
-    day0 = int(min(day_log.min(initial=0), day_plan.min(initial=0)))
-    slot = _pack(np.concatenate([g_log[wpos], g_plan]),
-                 np.concatenate([day_log, day_plan]) - day0,
-                 np.concatenate([ex_log[wpos], ex_plan]) + 1,
-                 np.concatenate([row_side[work], side_plan]) + 1)
-    n = _run_numbers(slot[:nw])
-    match = _pack(slot, np.concatenate([n, pset.clip(0)]))
-    cannot = ~kp & (pset < 1)  # a plan row that cannot match: a set number below 1
+    match = _by_day_and_set_number(log, plan, rows, work, g_log, g_plan, pset)
+    cannot = ~kp & (pset < 1)
     if keyed.any() or kp.any():
         no_key = pd.Series(pd.NA, index=plan.index, dtype="str")
         k_log, k_plan = _shared_codes(log["key"].iloc[wpos[keyed]],
@@ -228,23 +268,56 @@ def compliance_sets(log: pd.DataFrame, plan: pd.DataFrame, as_of=None, *,
         match[flag] = _pack(np.concatenate([g_log[wpos][keyed], g_plan[kp]]),
                             np.concatenate([k_log, k_plan]) + 1)
         match = _pack(flag.astype("int64"), match)
-        cannot[kp] = k_plan < 0  # a keyed plan's row without a key
-    wkey, pkey = match[:nw], np.where(cannot, -1, match[nw:])
-    # Each distinct match's first working set (a key logged twice: its first set), and the
-    # one each planned set matches (-1: not logged).
+        cannot[kp] = k_plan < 0
+    return match[:nw], np.where(cannot, -1, match[nw:])
+
+
+def _by_day_and_set_number(log: pd.DataFrame, plan: pd.DataFrame, rows: _MatchedRows,
+                           work: np.ndarray, g_log: np.ndarray, g_plan: np.ndarray,
+                           pset: np.ndarray) -> np.ndarray:
+    """(group, day, exercise, side, n-th working set of that day and side) packed as one
+    number, the logged working sets' then the plan rows' (``pset``: their set numbers).
+    Codes are shifted by 1 so that a missing value (-1) packs as 0."""
+    wpos = rows.pos[work]
+    day_log, day_plan = _days(log["date"])[wpos], _days(plan["date"])
+    day0 = int(min(day_log.min(initial=0), day_plan.min(initial=0)))
+    slot = _pack(np.concatenate([g_log[wpos], g_plan]),
+                 np.concatenate([day_log, day_plan]) - day0,
+                 np.concatenate([rows.ex_log[wpos], rows.ex_plan]) + 1,
+                 np.concatenate([rows.side[work], rows.side_plan]) + 1)
+    n = _run_numbers(slot[:len(work)])
+    return _pack(slot, np.concatenate([n, pset.clip(0)]))
+
+
+def _first_logged_match(wkey: np.ndarray, pkey: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which working sets are the first of their match number (a key logged twice: its
+    first set), and the working set each planned set matches (-1: not logged)."""
     uniq, firsts = np.unique(wkey, return_index=True)
-    kept = np.zeros(nw, bool)
+    kept = np.zeros(len(wkey), bool)
     kept[firsts] = True
     at = np.searchsorted(uniq, pkey).clip(0, max(len(uniq) - 1, 0))
     found = (uniq[at] == pkey) if len(uniq) else np.zeros(len(pkey), bool)
     hit_w = np.where(found, firsts[at] if len(uniq) else -1, -1)
+    return kept, hit_w
+
+
+def _planned_with_done(log: pd.DataFrame, plan: pd.DataFrame, wpos: np.ndarray,
+                       hit_w: np.ndarray) -> pd.DataFrame:
+    """The plan's rows with the reps, hold, load and source line of the set done for each
+    (missing where not logged)."""
     take = np.full(len(hit_w), -1)
     take[hit_w >= 0] = wpos[hit_w[hit_w >= 0]]
     m = plan.reset_index(drop=True)
     for name, col in (("done_reps", "reps"), ("done_hold_s", "hold_s"),
                       ("done_load_kg", "load_kg"), ("source_line", "source_line")):
         m[name] = pd.api.extensions.take(log[col].array, take, allow_fill=True)
-    done_any = hit_w >= 0
+    return m
+
+
+def _bands(m: pd.DataFrame, done_any: np.ndarray, as_of_plan: np.ndarray
+           ) -> pd.api.extensions.ExtensionArray:
+    """Each planned set's band: planned (nothing done, after its day to date), missed
+    (nothing done), partial (less than planned, ``TOLERANCE`` aside), over (more), done."""
     tr, dr = m["target_reps"].astype("Float64"), m["done_reps"].astype("Float64")
     th, dh = m["target_hold_s"].astype("Float64"), m["done_hold_s"].astype("Float64")
     tl, dl = m["load_kg"].astype("Float64"), m["done_load_kg"].astype("Float64")
@@ -257,22 +330,20 @@ def compliance_sets(log: pd.DataFrame, plan: pd.DataFrame, as_of=None, *,
     future = (m["date"].to_numpy() > as_of_plan) | pd.isna(as_of_plan)
     band = np.select([(~done_any | nothing) & future, ~done_any | nothing, less, more],
                      [0, 1, 2, 3], 4).astype("int8")
-    m["band"] = _texts(band, ["planned", "missed", "partial", "over", "done"])
-    # Logged working sets with no planned set (a hold without a side: once, as logged).
-    matched = np.zeros(nw, bool)
-    matched[hit_w[done_any]] = True
-    extra = kept & ~matched & (first[work] | ~copy[work]) & unplanned
-    if extra.any():
-        e = log[[*([by] if by else []), "date", "exercise", "set", "side", "reps", "hold_s",
-                 "load_kg", "source_line"]].iloc[wpos[extra]]
-        cols = {"date": e["date"], "exercise": e["exercise"], "set": e["set"],
-                "side": e["side"], "done_reps": e["reps"], "done_hold_s": e["hold_s"],
-                "done_load_kg": e["load_kg"], "source_line": e["source_line"],
-                "band": "unplanned"}
-        if by is not None:
-            cols = {by: e[by], **cols}
-        m = pd.concat(_same_categories(m, pd.DataFrame(cols)), ignore_index=True)
-    return m
+    return _texts(band, ["planned", "missed", "partial", "over", "done"])
+
+
+def _unplanned_sets(log: pd.DataFrame, at: np.ndarray, by: str | None) -> pd.DataFrame:
+    """The logged sets at rows ``at`` as rows of the compliance table, band "unplanned"."""
+    e = log[[*([by] if by else []), "date", "exercise", "set", "side", "reps", "hold_s",
+             "load_kg", "source_line"]].iloc[at]
+    cols = {"date": e["date"], "exercise": e["exercise"], "set": e["set"],
+            "side": e["side"], "done_reps": e["reps"], "done_hold_s": e["hold_s"],
+            "done_load_kg": e["load_kg"], "source_line": e["source_line"],
+            "band": "unplanned"}
+    if by is not None:
+        cols = {by: e[by], **cols}
+    return pd.DataFrame(cols)
 
 
 def _same_categories(a: pd.DataFrame, b: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -635,53 +706,114 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
     """
     rules = rules or PainRules()
     cols = [c for c in PAIN if c in log.columns]
-    lead = [by] if by else []
     has = log[cols].notna().any(axis=1) if cols else pd.Series(False, index=log.index)
     notes = _leg_notes(log)
     if not has.any() and notes.empty:
-        return (pd.DataFrame(columns=[*lead, "date", *PAIN]),
-                pd.DataFrame(columns=[*lead, "week", "week_start", "status", "reasons", "stop"]))
+        return _no_pain_tables(by)
+    weeks = _athlete_weeks(log, by, start, first_week)
+    daily = _worst_pain_per_day(log, has, cols, weeks)
+    w, leg = _scores_per_programme_week(daily, log, notes, weeks)
+    base = _morning_baseline(daily, rules, len(weeks.names))
+    wg = w.index.get_level_values("_g").to_numpy("int64")
+    dg = daily["_g"].to_numpy("int64")
+    low4 = _lowest_of_4_weeks_before(w, wg)
+    stops = _stop_rules(w, daily, leg, base[dg] + rules.morning_over_baseline)
+    broken = [*_pain_limits_broken(w, base[wg], rules), *_weekly_rises(w, low4, rules)]
+    w = _status_in_words(w, stops, broken, base[wg]).reset_index()
+    w.insert(2, "week_start", _week_starts(w, wg, log, weeks, by, start, first_week))
+    daily = daily.drop(columns="week")
+    if by:
+        w["_g"] = weeks.names[wg]
+        daily["_g"] = weeks.names[dg]
+        return daily.rename(columns={"_g": by}), w.rename(columns={"_g": by})
+    return daily.drop(columns="_g"), w.drop(columns="_g")
+
+
+def _no_pain_tables(by: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``pain_status`` of a log with no pain score and no leg note: both tables empty."""
+    lead = [by] if by else []
+    return (pd.DataFrame(columns=[*lead, "date", *PAIN]),
+            pd.DataFrame(columns=[*lead, "week", "week_start", "status", "reasons", "stop"]))
+
+
+@dataclass(frozen=True)
+class _AthleteWeeks:
+    """Each log row's athlete (``codes``: a code, all 0 without ``by``; ``names`` in code
+    order) and each athlete's programme weeks: ``anchor`` (day 0 of their week
+    ``first_week``) and ``first_week``."""
+
+    codes: np.ndarray
+    names: pd.Index
+    anchor: np.ndarray
+    first_week: np.ndarray
+
+    def of(self, g: np.ndarray, dates: pd.Series) -> np.ndarray:
+        """The programme week of each date of athlete ``g``."""
+        return programme_weeks(dates, self.anchor[g], self.first_week[g]).to_numpy()
+
+
+def _athlete_weeks(log: pd.DataFrame, by: str | None, start, first_week) -> _AthleteWeeks:
+    """Each athlete's programme weeks: from ``start`` (their own when given per athlete;
+    else the Monday of their first logged day), numbered from ``first_week`` (else 1)."""
     codes, names = (pd.factorize(log[by], sort=True) if by
                     else (np.zeros(len(log), "int64"), pd.Index([0])))
     codes = codes.astype("int64")
     names = pd.Index(names)
-    # Each group's anchor (day 0 of its week first_week) and first week number.
     first = pd.Series(log["date"].to_numpy()).groupby(codes).min().reindex(
         range(len(names))).dt.normalize()
     monday = (first - pd.to_timedelta(first.dt.day_of_week, unit="D")).to_numpy()
     anchor = pd.to_datetime(_per_group(start, names, monday)).normalize().to_numpy()
     fweek = _per_group(first_week, names, np.ones(len(names), "int64")).astype("int64")
+    return _AthleteWeeks(codes, names, anchor, fweek)
 
-    def weeks_of(g: np.ndarray, dates: pd.Series) -> np.ndarray:
-        return programme_weeks(dates, anchor[g], fweek[g]).to_numpy()
 
+def _worst_pain_per_day(log: pd.DataFrame, has: pd.Series, cols: list[str],
+                        weeks: _AthleteWeeks) -> pd.DataFrame:
+    """Per athlete (``_g``) and day with a pain score: the worst pain during, after and next
+    morning (Float64), and the programme week of the day."""
     p = log.loc[has, ["date", *cols]].reindex(columns=["date", *PAIN])
-    daily = p.groupby([codes[has.to_numpy()], p["date"].to_numpy()])[list(PAIN)].max()
+    daily = p.groupby([weeks.codes[has.to_numpy()], p["date"].to_numpy()])[list(PAIN)].max()
     daily = daily.rename_axis(["_g", "date"]).reset_index()
     for c in PAIN:
         daily[c] = daily[c].astype("Float64")
-    dg = daily["_g"].to_numpy("int64")
-    daily["week"] = weeks_of(dg, daily["date"])
+    daily["week"] = weeks.of(daily["_g"].to_numpy("int64"), daily["date"])
+    return daily
+
+
+def _scores_per_programme_week(daily: pd.DataFrame, log: pd.DataFrame, notes: pd.DataFrame,
+                               weeks: _AthleteWeeks) -> tuple[pd.DataFrame, pd.Series]:
+    """Per athlete and programme week (index ``_g``, ``week``): the worst and the mean pain
+    during, after and next morning (Float64), with a row for each week that has a leg note
+    but no score; and the first leg note of each week that has one."""
     w = daily.groupby(["_g", "week"]).agg(
         max_during=("pain_during", "max"), max_after=("pain_after", "max"),
         max_morning=("pain_next_morning", "max"), mean_during=("pain_during", "mean"),
         mean_after=("pain_after", "mean"), mean_morning=("pain_next_morning", "mean"))
-    ng = codes[log.index.get_indexer(notes.index)] if len(notes) else np.zeros(0, "int64")
-    nweek = weeks_of(ng, notes["date"]) if len(notes) else np.zeros(0, "int64")
+    ng = (weeks.codes[log.index.get_indexer(notes.index)] if len(notes)
+          else np.zeros(0, "int64"))
+    nweek = weeks.of(ng, notes["date"]) if len(notes) else np.zeros(0, "int64")
     if len(notes):  # the weeks with a leg note, each once (a union keeps repeats)
         w = w.reindex(w.index.union(pd.MultiIndex.from_arrays(
             [ng, nweek], names=["_g", "week"]).unique()))
     w = w.astype("Float64")
-    wg = w.index.get_level_values("_g").to_numpy("int64")
-    # Baseline: the median next-morning pain of each group's first logged week, else 0.
+    leg = (notes.assign(_g=ng, week=nweek).groupby(["_g", "week"])["note"].first()
+           if len(notes) else pd.Series(dtype=object, index=w.index[:0]))
+    return w, leg
+
+
+def _morning_baseline(daily: pd.DataFrame, rules: PainRules, athletes: int) -> np.ndarray:
+    """Each athlete's next-morning baseline: ``rules.baseline`` when given, else the median
+    next-morning pain of their first logged week, else 0."""
     if rules.baseline is not None:
-        base = np.full(len(names), float(rules.baseline))
-    else:
-        firstweek = daily["week"] == daily.groupby("_g")["week"].transform("min")
-        med = daily.loc[firstweek].groupby("_g")["pain_next_morning"].median()
-        base = med.astype(float).reindex(range(len(names))).fillna(0.0).to_numpy()
-    baseline = base[wg]
-    # The lowest of the 4 weeks before (rows of the group's own weeks), NaN-skipping.
+        return np.full(athletes, float(rules.baseline))
+    firstweek = daily["week"] == daily.groupby("_g")["week"].transform("min")
+    med = daily.loc[firstweek].groupby("_g")["pain_next_morning"].median()
+    return med.astype(float).reindex(range(athletes)).fillna(0.0).to_numpy()
+
+
+def _lowest_of_4_weeks_before(w: pd.DataFrame, wg: np.ndarray) -> pd.DataFrame:
+    """Each week's lowest value of each column over the 4 weeks before it (rows of the same
+    athlete, ``wg``, only), NaN-skipping: what a weekly rise is measured from."""
     low4 = pd.DataFrame(index=w.index)
     for c in w.columns:
         v = w[c].to_numpy("float64", na_value=np.nan)
@@ -691,76 +823,103 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
             shifted[k:] = np.where(wg[k:] == wg[:-k], v[:-k], np.nan)
             lows = np.fmin(lows, shifted)
         low4[c] = lows
+    return low4
 
-    # The reasons, written out only for the weeks that have them (most weeks have none).
-    n = len(w)
 
-    def vals(col) -> np.ndarray:
-        return pd.Series(col).to_numpy("float64", na_value=np.nan)
+# The reasons are written out only for the weeks that have them (most weeks have none): each
+# rule gives one array over the weeks, its reason in words where broken, None elsewhere.
 
-    def why(mask, text) -> np.ndarray:
-        """``text(i)`` for the weeks ``i`` where ``mask`` holds, None elsewhere."""
-        mask = pd.Series(mask, index=w.index).fillna(False).to_numpy(bool)
-        out = np.full(n, None, dtype=object)
-        at = np.flatnonzero(mask)
-        out[at] = [text(i) for i in at]
-        return out
+def _floats(col) -> np.ndarray:
+    return pd.Series(col).to_numpy("float64", na_value=np.nan)
 
-    worst = vals(w[["max_during", "max_after", "max_morning"]].max(axis=1))
-    unsettled = _unsettled_runs(daily, base[dg] + rules.morning_over_baseline)
-    leg = (notes.assign(_g=ng, week=nweek).groupby(["_g", "week"])["note"].first()
-           if len(notes) else pd.Series(dtype=object, index=w.index[:0]))
+
+def _where_broken(weeks: pd.Index, mask, text) -> np.ndarray:
+    """``text(i)`` for the weeks ``i`` where ``mask`` holds, None elsewhere."""
+    mask = pd.Series(mask, index=weeks).fillna(False).to_numpy(bool)
+    out = np.full(len(weeks), None, dtype=object)
+    at = np.flatnonzero(mask)
+    out[at] = [text(i) for i in at]
+    return out
+
+
+def _stop_rules(w: pd.DataFrame, daily: pd.DataFrame, leg: pd.Series,
+                morning_limit: np.ndarray) -> list[np.ndarray]:
+    """The stop rules broken each week: pain of ``STOP_PAIN`` or more; next-morning pain
+    above ``morning_limit`` (per daily row) ``STOP_UNSETTLED_SESSIONS`` sessions running;
+    symptoms spreading into a leg (a leg note that week)."""
+    worst = _floats(w[["max_during", "max_after", "max_morning"]].max(axis=1))
+    unsettled = _unsettled_runs(daily, morning_limit)
     leg_note = leg.reindex(w.index).fillna("").astype(str).to_numpy(object)
-    during, after, morning = (vals(w[c]) for c in ("max_during", "max_after", "max_morning"))
-    stops = [
-        why(worst >= STOP_PAIN, lambda i: f"stop: pain reached {worst[i]:g}/10 "
-            f"({STOP_PAIN:g} or more)"),
-        why(w.index.isin(unsettled), lambda i: "stop: next-morning pain had not settled "
-            f"{STOP_UNSETTLED_SESSIONS} sessions running"),
-        why(w.index.isin(leg.index), lambda i: "stop: symptoms spreading into a leg (note: '"
-            f"{leg_note[i][:60]}')"),
+    return [
+        _where_broken(w.index, worst >= STOP_PAIN, lambda i: f"stop: pain reached "
+                      f"{worst[i]:g}/10 ({STOP_PAIN:g} or more)"),
+        _where_broken(w.index, w.index.isin(unsettled), lambda i: "stop: next-morning pain "
+                      f"had not settled {STOP_UNSETTLED_SESSIONS} sessions running"),
+        _where_broken(w.index, w.index.isin(leg.index), lambda i: "stop: symptoms spreading "
+                      f"into a leg (note: '{leg_note[i][:60]}')"),
     ]
-    parts = [
-        why(w["max_during"] > rules.during_max, lambda i: f"pain during reached {during[i]:g}"
-            f" (limit {rules.during_max:g})"),
-        why(w["max_after"] > rules.after_max, lambda i: f"pain after reached {after[i]:g}"
-            f" (limit {rules.after_max:g})"),
-        why(w["max_morning"] > baseline + rules.morning_over_baseline,
-            lambda i: f"next-morning pain {morning[i]:g} had not settled (baseline "
-            f"{baseline[i]:g})"),
+
+
+def _pain_limits_broken(w: pd.DataFrame, baseline: np.ndarray, rules: PainRules
+                        ) -> list[np.ndarray]:
+    """The pain-monitoring limits broken each week: pain during or after above its limit;
+    next-morning pain more than ``rules.morning_over_baseline`` above the baseline."""
+    during, after, morning = (_floats(w[c]) for c in ("max_during", "max_after",
+                                                      "max_morning"))
+    return [
+        _where_broken(w.index, w["max_during"] > rules.during_max, lambda i: "pain during "
+                      f"reached {during[i]:g} (limit {rules.during_max:g})"),
+        _where_broken(w.index, w["max_after"] > rules.after_max, lambda i: "pain after "
+                      f"reached {after[i]:g} (limit {rules.after_max:g})"),
+        _where_broken(w.index, w["max_morning"] > baseline + rules.morning_over_baseline,
+                      lambda i: f"next-morning pain {morning[i]:g} had not settled (baseline "
+                      f"{baseline[i]:g})"),
     ]
+
+
+def _weekly_rises(w: pd.DataFrame, low4: pd.DataFrame, rules: PainRules) -> list[np.ndarray]:
+    """Slow creep: a week's mean pain during, after or next morning ``rules.weekly_rise``
+    or more above the lowest of the 4 weeks before."""
+    out = []
     for col, label in (("mean_during", "pain during"), ("mean_after", "pain after"),
                        ("mean_morning", "morning pain")):
-        mean, low = vals(w[col]), vals(low4[col])
-        parts.append(why(w[col] - low >= rules.weekly_rise,
-                         lambda i, mean=mean, low=low, label=label:
-                         f"{label} rose to {mean[i]:.1f} from {low[i]:.1f} "
-                         "(the lowest of the 4 weeks before)"))
+        mean, low = _floats(w[col]), _floats(low4[col])
+        out.append(_where_broken(w.index, w[col] - low >= rules.weekly_rise,
+                                 lambda i, mean=mean, low=low, label=label:
+                                 f"{label} rose to {mean[i]:.1f} from {low[i]:.1f} "
+                                 "(the lowest of the 4 weeks before)"))
+    return out
+
+
+def _status_in_words(w: pd.DataFrame, stops: list[np.ndarray], broken: list[np.ndarray],
+                     baseline: np.ndarray) -> pd.DataFrame:
+    """``w`` with each week's ``stop``, its ``reasons`` (stop rules first, "; " between),
+    ``status`` and ``baseline_morning``: a week with no score and no stop rule has "no
+    pain data"."""
     w["stop"] = np.logical_or.reduce([x != None for x in stops])  # noqa: E711 (per element)
-    reasons = np.full(n, "", dtype=object)
-    for i in np.flatnonzero(np.logical_or.reduce([x != None for x in stops + parts])):  # noqa: E711
-        reasons[i] = "; ".join(x[i] for x in stops + parts if x[i] is not None)
+    reasons = np.full(len(w), "", dtype=object)
+    for i in np.flatnonzero(np.logical_or.reduce([x != None for x in stops + broken])):  # noqa: E711
+        reasons[i] = "; ".join(x[i] for x in stops + broken if x[i] is not None)
     w["reasons"] = pd.array(reasons, dtype="str")
     status = np.where(w["stop"], "stop", np.where(w["reasons"] == "", "within rules",
                                                    "outside rules"))
     no_data = w[["max_during", "max_after", "max_morning"]].isna().all(axis=1) & ~w["stop"]
     w["status"] = pd.array(np.where(no_data, "no pain data", status), dtype="str")
     w["baseline_morning"] = baseline
-    w = w.reset_index()
+    return w
+
+
+def _week_starts(w: pd.DataFrame, wg: np.ndarray, log: pd.DataFrame, weeks: _AthleteWeeks,
+                 by: str | None, start, first_week):
+    """The first day of each week of ``w``: with ``by``, from each athlete's anchor; for one
+    athlete, in the date type of the ``start`` given (else the Monday of the first day)."""
     if by:
-        w.insert(2, "week_start", anchor[wg] + ((w["week"].to_numpy() - fweek[wg]) * 7)
-                 .astype("timedelta64[D]"))
-    else:  # one athlete: the date type of the start given
-        first = pd.Timestamp(log["date"].min()).normalize()
-        one = pd.Timestamp(start).normalize() if start is not None \
-            else first - pd.Timedelta(days=first.day_of_week)
-        w.insert(2, "week_start", one + pd.to_timedelta((w["week"] - first_week) * 7, unit="D"))
-    daily = daily.drop(columns="week")
-    if by:
-        w["_g"] = names[wg]
-        daily["_g"] = names[dg]
-        return daily.rename(columns={"_g": by}), w.rename(columns={"_g": by})
-    return daily.drop(columns="_g"), w.drop(columns="_g")
+        return weeks.anchor[wg] + ((w["week"].to_numpy() - weeks.first_week[wg]) * 7
+                                   ).astype("timedelta64[D]")
+    first = pd.Timestamp(log["date"].min()).normalize()
+    one = pd.Timestamp(start).normalize() if start is not None \
+        else first - pd.Timedelta(days=first.day_of_week)
+    return one + pd.to_timedelta((w["week"] - first_week) * 7, unit="D")
 
 
 def _unsettled_runs(daily: pd.DataFrame, limit: np.ndarray) -> list[tuple[int, int]]:
@@ -819,43 +978,73 @@ def analyse(log, plan: Plan | None = None, *, rules: PainRules | None = None,
                          set_type=table["set_type"].astype("category"))
     notes: list[str] = []
     sets = sessions = weeks = None
-    # With no plan, weeks are calendar weeks: Monday to Sunday.
-    first = table["date"].min() if len(table) else pd.Timestamp("1970-01-05")
-    start, first_week = first.normalize() - pd.Timedelta(days=first.day_of_week), 1
-    if plan is not None and len(plan.table):
-        p0, p1 = plan.table["date"].min(), plan.table["date"].max()
-        inside = table["date"].between(p0, p1 + pd.Timedelta(days=6))
-        if len(table) and not inside.any():
-            notes.append(f"The log ({table['date'].min():%Y-%m-%d} to "
-                         f"{table['date'].max():%Y-%m-%d}) and the plan ({p0:%Y-%m-%d} to "
-                         f"{p1:%Y-%m-%d}) do not overlap: the log is analysed on its own.")
-        else:
-            start, first_week = p0, int(plan.table["week"].min())
-            sets = compliance_sets(table, plan.table, as_of)
-            sessions = compliance_sessions(sets)
-            weeks = compliance_weeks(sets)
+    start, first_week, compared = _programme_weeks_of(table, plan, notes)
+    if compared:
+        sets = compliance_sets(table, plan.table, as_of)
+        sessions = compliance_sessions(sets)
+        weeks = compliance_weeks(sets)
     dl = deadlift_progress(table, formula)
     daily = daily_load(table)
-    basis = load_basis(daily) if len(daily) else "volume_load_kg"
-    if len(daily):
-        series = daily.set_index("date")[basis].astype(float)
-        acwr = pd.concat({
-            "rolling_coupled": metrics.acwr(series, method="rolling", coupled=True)["acwr"],
-            "rolling_uncoupled": metrics.acwr(series, method="rolling", coupled=False)["acwr"],
-            "ewma": metrics.acwr(series, method="ewma")["acwr"],
-        }, axis=1)
-        acwr["zone"] = metrics.acwr_zones(acwr["rolling_coupled"])
-        fitness = metrics.fitness_fatigue(series.fillna(0), model="exp")
-        weekly = weekly_load(daily, basis, start, first_week)
-        acwr, fitness = acwr.rename_axis("date").reset_index(), \
-            fitness.rename_axis("date").reset_index()
-    else:
-        acwr = fitness = weekly = pd.DataFrame()
+    basis, acwr, fitness, weekly = _load_metrics(daily, start, first_week)
     pain_daily, pain_weeks = pain_status(table, rules, start=start, first_week=first_week)
+    summary = _summary(table, dl, basis, pain_weeks, notes)
+    if sets is not None:
+        last = pd.Timestamp(as_of) if as_of is not None else table["date"].max()
+        summary.update(_compliance_summary(sets, sessions, last))
+    return Analysis(sets, sessions, weeks, dl, hold_progress(table), bridge_progress(table),
+                    daily, weekly, acwr, fitness, pain_daily, pain_weeks, basis, summary)
+
+
+def _programme_weeks_of(table: pd.DataFrame, plan: Plan | None, notes: list[str]
+                        ) -> tuple[pd.Timestamp, int, bool]:
+    """Where the weeks start and the first one's number, and whether the log is compared
+    with the plan: a plan the log overlaps gives its programme weeks; otherwise (no plan, or
+    one the log does not overlap: ``notes`` says so) weeks are calendar weeks, Monday to
+    Sunday, from week 1."""
+    first = table["date"].min() if len(table) else pd.Timestamp("1970-01-05")
+    start, first_week = first.normalize() - pd.Timedelta(days=first.day_of_week), 1
+    if plan is None or not len(plan.table):
+        return start, first_week, False
+    p0, p1 = plan.table["date"].min(), plan.table["date"].max()
+    inside = table["date"].between(p0, p1 + pd.Timedelta(days=6))
+    if len(table) and not inside.any():
+        notes.append(f"The log ({table['date'].min():%Y-%m-%d} to "
+                     f"{table['date'].max():%Y-%m-%d}) and the plan ({p0:%Y-%m-%d} to "
+                     f"{p1:%Y-%m-%d}) do not overlap: the log is analysed on its own.")
+        return start, first_week, False
+    return p0, int(plan.table["week"].min()), True
+
+
+def _load_metrics(daily: pd.DataFrame, start, first_week: int
+                  ) -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The load basis, and on it the ACWR (rolling coupled and uncoupled, EWMA; zones of the
+    rolling coupled), CTL/ATL/TSB and the programme weeks' loads, monotony and strain (all
+    empty without a logged day)."""
+    basis = load_basis(daily) if len(daily) else "volume_load_kg"
+    if not len(daily):
+        acwr = fitness = weekly = pd.DataFrame()
+        return basis, acwr, fitness, weekly
+    series = daily.set_index("date")[basis].astype(float)
+    acwr = pd.concat({
+        "rolling_coupled": metrics.acwr(series, method="rolling", coupled=True)["acwr"],
+        "rolling_uncoupled": metrics.acwr(series, method="rolling", coupled=False)["acwr"],
+        "ewma": metrics.acwr(series, method="ewma")["acwr"],
+    }, axis=1)
+    acwr["zone"] = metrics.acwr_zones(acwr["rolling_coupled"])
+    fitness = metrics.fitness_fatigue(series.fillna(0), model="exp")
+    weekly = weekly_load(daily, basis, start, first_week)
+    return (basis, acwr.rename_axis("date").reset_index(),
+            fitness.rename_axis("date").reset_index(), weekly)
+
+
+def _summary(table: pd.DataFrame, dl: pd.DataFrame, basis: str, pain_weeks: pd.DataFrame,
+             notes: list[str]) -> dict[str, Any]:
+    """The log, the deadlift and the pain weeks in figures; the pain counts are None
+    without pain data (never 0)."""
     has_pain = bool(len(pain_weeks)) and (pain_weeks["status"] != "no pain data").any()
     outside = int((pain_weeks["status"].isin(["outside rules", "stop"])).sum()) \
         if has_pain else None
-    summary = {
+    return {
         "sets_logged": int(len(table)),
         "days_logged": int(table["date"].nunique()),
         "first_day": table["date"].min(),
@@ -870,24 +1059,27 @@ def analyse(log, plan: Plan | None = None, *, rules: PainRules | None = None,
         "stop_weeks": int((pain_weeks["status"] == "stop").sum()) if has_pain else None,
         "notes": notes,
     }
-    if sets is not None:
-        due = sets[~sets["band"].isin(["unplanned", "planned"])]
-        summary["planned_sets"] = int((sets["band"] != "unplanned").sum())
-        summary["sets_due"] = int(len(due))
-        summary["completion"] = float(due["band"].isin(["done", "over"]).mean()) \
-            if len(due) else None
-        summary["bands"] = sets["band"].value_counts().to_dict()
-        # The same shares as the coach's roster (planner.clinic.cohort): per session, per exercise.
-        last = pd.Timestamp(as_of) if as_of is not None else table["date"].max()
-        rates = compliance_rates(sessions, last)
-        r = rates.iloc[0] if len(rates) else pd.Series(np.nan, index=list(RATE_COLUMNS))
-        summary["sessions_due"] = int(r["sessions_due"]) if len(rates) else 0
-        summary["sessions_done"] = int(r["sessions_done"]) if len(rates) else 0
-        for c in ("compliance_sessions", "compliance_sessions_4w", "compliance_deadlift",
-                  "compliance_glute_bridge", "compliance_rotational_stretch"):
-            summary[c] = None if pd.isna(r[c]) else float(r[c])
-    return Analysis(sets, sessions, weeks, dl, hold_progress(table), bridge_progress(table),
-                    daily, weekly, acwr, fitness, pain_daily, pain_weeks, basis, summary)
+
+
+def _compliance_summary(sets: pd.DataFrame, sessions: pd.DataFrame, last) -> dict[str, Any]:
+    """Compliance to ``last`` in figures: planned sets, sets due and the share done, the
+    bands; and the same shares as the coach's roster (planner.clinic.cohort): per session,
+    per exercise."""
+    due = sets[~sets["band"].isin(["unplanned", "planned"])]
+    out: dict[str, Any] = {
+        "planned_sets": int((sets["band"] != "unplanned").sum()),
+        "sets_due": int(len(due)),
+        "completion": float(due["band"].isin(["done", "over"]).mean()) if len(due) else None,
+        "bands": sets["band"].value_counts().to_dict(),
+    }
+    rates = compliance_rates(sessions, last)
+    r = rates.iloc[0] if len(rates) else pd.Series(np.nan, index=list(RATE_COLUMNS))
+    out["sessions_due"] = int(r["sessions_due"]) if len(rates) else 0
+    out["sessions_done"] = int(r["sessions_done"]) if len(rates) else 0
+    for c in ("compliance_sessions", "compliance_sessions_4w", "compliance_deadlift",
+              "compliance_glute_bridge", "compliance_rotational_stretch"):
+        out[c] = None if pd.isna(r[c]) else float(r[c])
+    return out
 
 
 def findings(a: Analysis) -> list[str]:
