@@ -392,51 +392,123 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         report.add([header_line], "", "", "encoding", detail=text)
     cols = resolve(header, spec, name, header_line)
     rows_read = len(raw) + (0 if ragged is None else len(ragged))
-    if ragged is not None and len(ragged):
-        rescued = fit_ragged(raw, ragged, header, spec, cols, delimiter, report)
-        if len(rescued):
-            raw = pd.concat([raw, rescued], ignore_index=True).sort_values(
-                "_line", kind="stable").reset_index(drop=True)
-            # the concatenation mixed categoricals and text: one categorical a column again
-            raw = raw.astype({c: "category" for c in raw.columns if c != "_line"})
+    raw = _with_rescued_rows(raw, ragged, header, spec, cols, delimiter, report)
     rows = _Rows(raw, header, cols, report)
-    idx = raw.index
     # A big log's dates are parsed on a second core while the numbers, units and ranges
     # are checked (and its repeated rows looked for while the Log's columns are built).
     background = parallel(len(raw))
+    date_parse, span = _start_date_parses(rows, spec, background)
+    # Every row: whether it was filled in, its numbers, units, ranges and date, then
+    # its set type, exercise and side, and last what is only worth a note.
+    _skip_unfilled(rows, spec)
+    values = _numbers(rows, delimiter == ";", spec.hold_clock)
+    load_kg, summary_unit = _loads_in_kg(rows, spec, values, unit, name)
+    source_all, exercise_all, variant_all = _look_up_exercises(rows, spec, aliases)
+    _ranges(rows, values, load_kg, exercise_all.isin(hold_exercises()))
+    when = _dates(rows, spec, "date", required=True, parsed=date_parse)
+    set_type = _set_types(rows, spec)
+    side = _check_exercise_and_side(rows)
+    _note_fractions_and_scales(rows, values)
+    # The kept rows: their order, then the Log's columns
+    k = _kept_in_log_order(rows, when)
+    repeats = _start_repeats(raw, spec, k, background)
+    source_exercise, exercise = source_all.iloc[k], exercise_all.iloc[k]
+    _report_variants(rows, source_exercise, variant_all.iloc[k])
+    performed_at = when.iloc[k].astype("datetime64[s]")
+    session_min = _session_minutes(rows, values, span, k)
+    workout = _blank_missing(rows.text("workout").iloc[k])
+    note = _notes(rows, spec, k)
+    sessions = _start_sessions(rows, spec, k, workout, exercise, background)
+    hold, load_kg = _zero_as_none(spec, values["hold"], load_kg)
+    set_number = _template_set_numbers(rows, k) if spec.fmt == "template" else None
+    columns = _log_columns(rows, k, name, values, performed_at=performed_at,
+                           workout=workout, exercise=exercise,
+                           source_exercise=source_exercise, set_type=set_type, hold=hold,
+                           side=side, load_kg=load_kg, session_min=session_min, note=note)
+    frame = _frame_with_sessions(columns, sessions, set_number)
+    _duplicates(frame, rows, spec, k, repeats)
+    return _finish(frame, report, spec.fmt, summary_unit, rows_read, name)
+
+
+def _with_rescued_rows(raw: pd.DataFrame, ragged: pd.DataFrame | None, header: list[str],
+                       spec: Spec, cols: dict[str, int], delimiter: str, report: Report
+                       ) -> pd.DataFrame:
+    """``raw`` and the ragged rows that :func:`fit_ragged` rescues, in line order (the
+    others reported)."""
+    if ragged is None or not len(ragged):
+        return raw
+    rescued = fit_ragged(raw, ragged, header, spec, cols, delimiter, report)
+    if not len(rescued):
+        return raw
+    raw = pd.concat([raw, rescued], ignore_index=True).sort_values(
+        "_line", kind="stable").reset_index(drop=True)
+    # the concatenation mixed categoricals and text: one categorical a column again
+    return raw.astype({c: "category" for c in raw.columns if c != "_line"})
+
+
+def _start_date_parses(rows: _Rows, spec: Spec, background: bool
+                       ) -> tuple[Later, Later | None]:
+    """The parse of the start times and, where the file gives end times but no duration,
+    the minutes from start to end (else None), there too (see :func:`_parse_dates`)."""
     end = rows.has("end") and not rows.has("duration") and not rows.has("duration_s")
     times = {fld: _parse_dates(rows, spec, fld, background)
              for fld in ("date", "end") if fld == "date" or end}
+    span = None
     if end:  # then the minutes from start to end, there too
         span = Later(background, _minutes_between, codes_of(rows.text("date"))[0],
                      times["date"], codes_of(rows.text("end"))[0], times["end"])
-    if spec.filled:
-        filled = pd.Series(False, index=idx)
-        for fld in spec.filled:
-            if rows.has(fld):
-                filled |= ~blank(rows.text(fld))
-        if (~filled).any():
-            report.add(rows.lines[~filled], "", "", "unfilled")
-        rows.keep &= filled
-    values = _numbers(rows, delimiter == ";", spec.hold_clock)
+    return times["date"], span
+
+
+def _skip_unfilled(rows: _Rows, spec: Spec) -> None:
+    """Skip the rows where none of ``spec.filled`` is given (our template's rows not
+    filled in)."""
+    if not spec.filled:
+        return
+    filled = pd.Series(False, index=rows.raw.index)
+    for fld in spec.filled:
+        if rows.has(fld):
+            filled |= ~blank(rows.text(fld))
+    if (~filled).any():
+        rows.report.add(rows.lines[~filled], "", "", "unfilled")
+    rows.keep &= filled
+
+
+def _loads_in_kg(rows: _Rows, spec: Spec, values: dict[str, pd.Series], unit: str | None,
+                 name: str) -> tuple[pd.Series, str]:
+    """Each row's load in kg (see :func:`_units`) and the unit of the Log."""
     load = values["load"]
     if spec.filled and rows.has("planned_load"):  # our template: the planned load by default
         load = load.fillna(values["planned_load"])
     units, summary_unit = _units(rows, spec, load, unit, name)
-    exercise_text = rows.text("exercise")
     load_kg = load.round(6)
     if (units == "lb").any():
         load_kg = load_kg.where(units != "lb", load_kg * KG_PER_LB)
-    # Every row's exercise (each distinct name looked up once): the hold range needs it.
+    return load_kg, summary_unit
+
+
+def _look_up_exercises(rows: _Rows, spec: Spec, aliases: dict[str, str] | None
+               ) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Every row's exercise as named in the file, its catalogue id and whether it is a
+    deadlift variant (each distinct name looked up once): the hold range needs them."""
+    exercise_text = rows.text("exercise")
     source_all = exercise_text if spec.fmt != "template" else recode(exercise_text,
                                                                         unneutralise)
     exercise_all, variant_all = exercise_ids(source_all, aliases, variants=True)
-    _ranges(rows, values, load_kg, exercise_all.isin(hold_exercises()))
-    when = _dates(rows, spec, "date", required=True, parsed=times["date"])
-    set_type = _set_types(rows, spec)
-    rows.reject(blank(exercise_text), "exercise", "exercise-empty")
+    return source_all, exercise_all, variant_all
+
+
+def _check_exercise_and_side(rows: _Rows) -> pd.Series:
+    """Reject rows without an exercise or with an unknown side; each row's side (a
+    categorical, "both" where none is given)."""
+    rows.reject(blank(rows.text("exercise")), "exercise", "exercise-empty")
     side = recode(rows.text("side"), lambda u: u.fillna("").str.casefold().replace("", "both"))
     rows.reject(~side.isin(SIDES), "side", "side")
+    return side
+
+
+def _note_fractions_and_scales(rows: _Rows, values: dict[str, pd.Series]) -> None:
+    """Note reps with a fraction, and 0-10 scores out of range (dropped from ``values``)."""
     reps = values["reps"]
     rows.note(reps.notna() & (reps != reps.round()), "reps", "reps-fraction")
     for fld in SCALE_0_10:
@@ -447,24 +519,35 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         rows.note(off, fld, "scale-range")
         values[fld] = v.where(~off)
 
-    # The kept rows, in the Log's order (time, then line): built once, never re-sorted.
+
+def _kept_in_log_order(rows: _Rows, when: pd.Series) -> np.ndarray:
+    """The positions of the kept rows, in the Log's order (time, then line): built once,
+    never re-sorted."""
     k = np.flatnonzero(rows.keep.to_numpy())
     lines = rows.lines.to_numpy()[k]
     if len(k) < 2 or (lines[1:] > lines[:-1]).all():  # one stable sort by time will do
         order = _time_order(rows.times["date"], k)
     else:
         order = np.lexsort((lines, when.to_numpy()[k]))
-    k = k[order]
-    repeats = _start_repeats(raw, spec, k, background)
-    source_exercise = source_all.iloc[k]
-    exercise, variant = exercise_all.iloc[k], variant_all.iloc[k]
+    return k[order]
+
+
+def _report_variants(rows: _Rows, source_exercise: pd.Series, variant: pd.Series) -> None:
+    """Report each deadlift variant's name once (its first spelling, in any case)."""
     if variant.any():
         named = source_exercise[variant]
         shown = named[~named.cat.codes.duplicated().to_numpy()].astype("str")
         shown = shown[~shown.str.casefold().duplicated()]
-        report.add(rows.lines[shown.index], rows.name("exercise"), shown, "deadlift-variant")
-    performed_at = when.iloc[k].astype("datetime64[s]")
-    unreadable = pd.Series(False, index=idx)
+        rows.report.add(rows.lines[shown.index], rows.name("exercise"), shown,
+                        "deadlift-variant")
+
+
+def _session_minutes(rows: _Rows, values: dict[str, pd.Series], span: Later | None,
+                     k: np.ndarray) -> pd.Series:
+    """The session's minutes of the rows ``k``: from the duration text, the seconds, the
+    end time (``span``) or the minutes, whichever the file has; unreadable, negative and
+    infinite ones noted and left out."""
+    unreadable = pd.Series(False, index=rows.raw.index)
     if rows.has("duration"):
         fld, text = "duration", rows.text("duration")
         minutes = by_unique(text, duration_minutes).astype("float64")
@@ -473,46 +556,68 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         fld, minutes = "duration_s", values["duration_s"] / 60
     elif rows.has("end"):
         fld = "end"
-        minutes = pd.Series(span.result(), index=idx)
+        minutes = pd.Series(span.result(), index=rows.raw.index)
     else:
         fld, minutes = "session_min", values["session_min"]
     minutes = minutes.astype("float64")
     off = (np.isinf(minutes) | (minutes < 0)).fillna(False)
     rows.note(unreadable | off, fld, "duration")
-    session_min = minutes.where(~off).iloc[k]
-    workout = _blank_missing(rows.text("workout").iloc[k])
+    return minutes.where(~off).iloc[k]
+
+
+def _notes(rows: _Rows, spec: Spec, k: np.ndarray) -> pd.Series:
+    """The notes of the rows ``k`` as text: the set's, else its workout's."""
     note = rows.text("note").iloc[k]
     if rows.has("workout_note"):
         note = _coalesce(note, rows.text("workout_note").iloc[k])
     note = to_text(_blank_missing(note))
     if spec.fmt == "template":
         note = unneutralise(note)
-    # The sessions, and the set numbers that follow from them (sets numbered per session
-    # and exercise, in time order: the frame's order), on the worker thread while the
-    # other columns are built here; our template numbers its sets itself.
+    return note
+
+
+def _start_sessions(rows: _Rows, spec: Spec, k: np.ndarray, workout: pd.Series,
+                    exercise: pd.Series, background: bool) -> Later:
+    """The sessions, and the set numbers that follow from them (sets numbered per session
+    and exercise, in time order: the frame's order), on the worker thread while the
+    other columns are built (see :func:`_numbered`); our template numbers its sets
+    itself."""
     exercises = (_codes([exercise])[0] if spec.fmt != "template" else None)
     if spec.session == "column":
         session = _blank_missing(recode(rows.text("session_id").iloc[k], unneutralise))
-        sessions = Later(False, _numbered, session, exercises)
-    elif spec.session == "date":
-        sessions = Later(background, _numbered_sessions, rows.times["date"], k, "%Y-%m-%d",
-                         None, exercises)
-    else:
-        names = workout.cat.categories.to_numpy(dtype=object)
-        sessions = Later(background, _numbered_sessions, rows.times["date"], k,
-                         "%Y-%m-%dT%H:%M", (workout.cat.codes.to_numpy(), names), exercises)
-    values["hold"] = values["hold"].where(values["hold"] > 0) if spec.zero_load_is_none \
-        else values["hold"]
-    if spec.zero_load_is_none:
-        load_kg = load_kg.where(load_kg != 0)
-    set_number = None
-    if spec.fmt == "template":
-        number = by_unique(rows.text("set").iloc[k], to_float).astype("float64").to_numpy()
-        set_number = np.where((number == number.round()) & (np.abs(number) < 1e6), number,
-                              np.nan)
-    # Every column built in its final dtype and handed over without a copy: no block of
-    # floats is stacked and split again. The sessions' two come last (see above).
-    columns = {
+        return Later(False, _numbered, session, exercises)
+    if spec.session == "date":
+        return Later(background, _numbered_sessions, rows.times["date"], k, "%Y-%m-%d",
+                     None, exercises)
+    names = workout.cat.categories.to_numpy(dtype=object)
+    return Later(background, _numbered_sessions, rows.times["date"], k,
+                 "%Y-%m-%dT%H:%M", (workout.cat.codes.to_numpy(), names), exercises)
+
+
+def _zero_as_none(spec: Spec, hold: pd.Series, load_kg: pd.Series
+                  ) -> tuple[pd.Series, pd.Series]:
+    """Holds and loads of zero made missing values, where the format means none by them."""
+    if not spec.zero_load_is_none:
+        return hold, load_kg
+    return hold.where(hold > 0), load_kg.where(load_kg != 0)
+
+
+def _template_set_numbers(rows: _Rows, k: np.ndarray) -> np.ndarray:
+    """Our template's set numbers of the rows ``k``: whole ones, else NaN."""
+    number = by_unique(rows.text("set").iloc[k], to_float).astype("float64").to_numpy()
+    return np.where((number == number.round()) & (np.abs(number) < 1e6), number, np.nan)
+
+
+def _log_columns(rows: _Rows, k: np.ndarray, name: str, values: dict[str, pd.Series], *,
+                 performed_at: pd.Series, workout: pd.Series, exercise: pd.Series,
+                 source_exercise: pd.Series, set_type: pd.Series, hold: pd.Series,
+                 side: pd.Series, load_kg: pd.Series, session_min: pd.Series,
+                 note: pd.Series) -> dict[str, object]:
+    """The Log's columns of the rows ``k`` (``set_type``, ``hold``, ``side`` and
+    ``load_kg`` given for every row), each built in its final dtype and handed over
+    without a copy: no block of floats is stacked and split again. The sessions' two
+    are left None (see :func:`_frame_with_sessions`)."""
+    return {
         "performed_at": performed_at.to_numpy(),
         "date": performed_at.dt.normalize().to_numpy(),
         "session_id": None,
@@ -521,8 +626,8 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         "source_exercise": to_text(source_exercise).array,
         "set": None,
         "set_type": to_text(set_type.iloc[k]).array,
-        "reps": _integers(reps.to_numpy()[k].round()),
-        "hold_s": _floats(values["hold"].to_numpy()[k]),
+        "reps": _integers(values["reps"].to_numpy()[k].round()),
+        "hold_s": _floats(hold.to_numpy()[k]),
         "side": to_text(side.iloc[k]).array,
         "load_kg": _floats(load_kg.to_numpy()[k]),
         **{c: _floats(values[c].to_numpy()[k] if rows.has(c) else np.full(len(k), np.nan))
@@ -533,12 +638,16 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
         "source_file": _text_of(name, len(k)),
         "source_line": _integers(rows.lines.to_numpy()[k]),
     }
+
+
+def _frame_with_sessions(columns: dict[str, object], sessions: Later,
+                         set_number: np.ndarray | None) -> pd.DataFrame:
+    """The Log's frame: ``columns`` with the sessions and set numbers (``sessions``, taken
+    last: see :func:`_start_sessions`), or the template's own set numbers."""
     session, numbers = sessions.result()
     columns["session_id"] = to_text(session).array
     columns["set"] = _integers(numbers if set_number is None else set_number)
-    frame = pd.DataFrame(columns, copy=False)
-    _duplicates(frame, rows, spec, k, repeats)
-    return _finish(frame, report, spec.fmt, summary_unit, rows_read, name)
+    return pd.DataFrame(columns, copy=False)
 
 
 def _floats(values: np.ndarray) -> pd.arrays.FloatingArray:
