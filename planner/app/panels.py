@@ -257,9 +257,7 @@ class AnalysisPanel(w.VBox):
         self.status.value = ok_box(f"{a.summary.get('sets_logged', 0):,} sets on "
                                    f"{a.summary.get('days_logged', 0):,} days." + note)
         self.facts.value = self._facts(a)
-        figs = analysis_figures(a, self.unit)
-        for f in figs.values():  # the heading above the chart says it
-            f.update_layout(title=None, margin=dict(t=40))
+        figs = analysis_figures(a, self.unit, headed=True)
         self.figures = {k: Chart(f) for k, f in figs.items()}
         items = []
         for name, fig in self.figures.items():

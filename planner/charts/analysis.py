@@ -159,7 +159,15 @@ BUILDERS = {"compliance": compliance_figure, "deadlift": deadlift_figure,
             "pain": pain_figure}
 
 
-def analysis_figures(a, unit: str = "kg") -> dict[str, go.Figure]:
-    """Every chart the analysis ``a`` can draw, by name, loads in ``unit``."""
+def analysis_figures(a, unit: str = "kg", headed: bool = False) -> dict[str, go.Figure]:
+    """Every chart the analysis ``a`` can draw, by name, loads in ``unit``.
+
+    headed : the page puts ``TITLES[name]`` and ``CAPTIONS[name]`` above each chart (the
+        app, the coach page, the HTML report), so the figures carry no title of their own.
+    """
     figs = {name: build(a, unit) for name, build in BUILDERS.items()}
-    return {k: v for k, v in figs.items() if v is not None}
+    figs = {k: v for k, v in figs.items() if v is not None}
+    if headed:
+        for fig in figs.values():
+            fig.update_layout(title=None, margin=dict(t=40))
+    return figs

@@ -67,7 +67,7 @@ def report_html(a: Analysis, title: str = "Training log report", unit: str = "kg
               for k, v in _facts(a, unit)]
     parts.append("</table>")
     first = True
-    for name, fig in analysis_figures(a, unit).items():
+    for name, fig in analysis_figures(a, unit, headed=True).items():
         parts.append(f"<h2>{html.escape(TITLES[name])}</h2>"
                      f"<p class='caption'>{html.escape(CAPTIONS[name])}</p>")
         parts.append(fig.to_html(full_html=False, include_plotlyjs=first))

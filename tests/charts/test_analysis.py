@@ -5,7 +5,7 @@ import pytest
 
 import planner
 from planner.catalogue import data_path
-from planner.charts.analysis import analysis_figures
+from planner.charts.analysis import TITLES, analysis_figures
 from planner.charts.style import COLOURS
 from planner.units import KG_PER_LB
 
@@ -23,6 +23,14 @@ def test_every_chart_with_a_plan(sample):
     assert list(figs) == ["compliance", "deadlift", "volume", "fitness", "acwr", "pain"]
     for fig in figs.values():
         assert fig.layout.width is None
+
+
+def test_headed_figures_leave_the_title_to_the_page(sample):
+    """The app, the coach page and the report put TITLES above each chart: no second title."""
+    _, _, a = sample
+    titled, headed = analysis_figures(a), analysis_figures(a, headed=True)
+    assert [f.layout.title.text for f in titled.values()] == [TITLES[n] for n in titled]
+    assert all(f.layout.title.text is None for f in headed.values())
 
 
 def test_compliance_counts_planned_sets_to_the_last_logged_day(sample):
