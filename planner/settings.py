@@ -67,7 +67,7 @@ class Setting:
         """The value a person typed as text, read the one way every control reads it.
 
         float_list: :func:`parse_plates` ("20 10 5", "20, 10, 2,5"); int_range: "10-15";
-        days: "mon,wed,fri"; int and float: a number. Raises ValueError naming what was
+        days: "mon,wed,fri"; other kinds come as typed. Raises ValueError naming what was
         expected; the range is checked by ``PlanConfig``, not here.
         """
         text = text.strip()
@@ -80,8 +80,6 @@ class Setting:
             return int(parts[0]), int(parts[1])
         if self.kind == "days":
             return tuple(d.strip() for d in text.split(",") if d.strip())
-        if self.kind in ("int", "float"):
-            return int(text) if self.kind == "int" else float(text)
         return text
 
 

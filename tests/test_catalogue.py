@@ -11,8 +11,7 @@ import pytest
 
 from planner import EXERCISE_IDS, catalogue, exercise
 from planner.catalogue import DOSE_KINDS, standard_plates
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.paths import ROOT
 
 
 def test_three_exercises_with_three_kinds_of_dose():

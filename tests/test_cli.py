@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from planner import read_plan
 from planner.cli import app
 from planner.settings import setting
+from tests.paths import ROOT
 
 runner = CliRunner()
 
@@ -303,10 +304,9 @@ def test_plan_force_onto_a_symlink_is_refused(tmp_path):
 
 
 def test_show_says_where_the_settings_came_from(tmp_path):
-    from pathlib import Path
 
     old = tmp_path / "old.csv"  # a plan written before plans had a settings file
-    old.write_bytes((Path(__file__).parent.parent / "data" / "sample_plan.csv").read_bytes())
+    old.write_bytes((ROOT / "data" / "sample_plan.csv").read_bytes())
     r = runner.invoke(app, ["show", str(old)])
     assert r.exit_code == 0, r.output
     assert "settings inferred from the table" in r.output and "no settings file" in r.output

@@ -6,6 +6,7 @@ import pytest
 
 from planner import ConfigError, PlanConfig
 from planner.config import next_monday, spread_days
+from tests.paths import ROOT
 
 
 def problems(**kw):
@@ -130,13 +131,12 @@ def _bounded(code: str, seconds: float = 10, max_mb: float = 1500) -> tuple[floa
     import subprocess
     import sys
     import time
-    from pathlib import Path
 
     script = ("import time\nt0 = time.perf_counter()\n" + code +
               "\nprint(time.perf_counter() - t0, "
               f"{HWM} / 1024, flush=True)")
     env = dict(os.environ)
-    env["PYTHONPATH"] = env.get("PYTHONPATH") or str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = env.get("PYTHONPATH") or str(ROOT)
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
     start = time.monotonic()

@@ -4,7 +4,6 @@ real logs, and a property test over long simulated chains of blocks."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,6 +20,7 @@ from planner.plates import PlateSet
 from planner.units import from_kg
 from tests.conftest import examples
 from tests.logkit import log_table, simulate
+from tests.paths import EXPORTS
 
 # Names used through their modules, so that each test fails on its own on older code.
 CLINICIAN = "see a clinician"
@@ -34,7 +34,6 @@ def percent_1rm(reps):
     return pr.percent_1rm(reps)
 
 START = date(2026, 1, 5)  # a Monday
-EXPORTS = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "exports"
 
 
 def dl(day, s, reps, load, **kw):

@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-EXPORTS = ROOT.parent / "shared" / "fixtures" / "exports"
+from tests.paths import EXPORTS, ROOT
+
 FILES = sorted(EXPORTS.glob("*.csv")) if EXPORTS.exists() else []
 
 

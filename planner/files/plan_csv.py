@@ -35,15 +35,14 @@ import pandas as pd
 
 from planner.catalogue import catalogue
 from planner.config import MAX_WEEKS, ConfigError, PlanConfig
-from planner.files.cells import FORMULA_STARTS, neutralise, unneutralise
-from planner.files.safewrite import OutputError, OutputExistsError, write_files
+from planner.files.cells import neutralise, unneutralise
+from planner.files.safewrite import OutputError, write_files
 from planner.infer import infer_config
 from planner.plan import PHASES, PLAN_COLUMNS, SIDES, Plan
 from planner.units import from_kg, to_kg
 from planner.version import __version__
 
-__all__ = ["FORMULA_STARTS", "OutputError", "OutputExistsError", "PlanFormatError",
-           "read_plan", "settings_path", "write_plan_csv"]
+__all__ = ["PlanFormatError", "read_plan", "settings_path", "write_plan_csv"]
 
 TEXT_COLUMNS = tuple(c for c, t in PLAN_COLUMNS.items() if t == "str")
 SETTINGS_KIND = "planner plan settings"
