@@ -26,9 +26,11 @@ def as_codes(s: pd.Series) -> pd.Series:
 
 def codes_of(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """The code of each row and the distinct texts they point to (a missing value has the
-    code -1). A categorical is read as it is; other text is factorised once."""
+    code -1), as intp whatever the number of texts: a categorical's own codes come in the
+    smallest type (int8 up to 127 texts) and would overflow in arithmetic. A categorical
+    is read as it is; other text is factorised once."""
     if isinstance(s.dtype, pd.CategoricalDtype):
-        return (s.cat.codes.to_numpy(),
+        return (s.cat.codes.to_numpy().astype(np.intp, copy=False),
                 pd.Series(s.cat.categories.to_numpy(dtype=object), dtype="str"))
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     return codes, pd.Series(uniques, dtype="str")
