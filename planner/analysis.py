@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 
 from planner import metrics
+from planner.history import join_history
 from planner.plan import Plan
 
 BANDS = ("done", "partial", "missed", "over", "planned", "unplanned")
@@ -657,6 +658,12 @@ LEG_SYMPTOMS = (r"sciatic|(?:numb|tingl|pins and needles|weak|shooting|radiat)\w
                 + r"|\b(?:legs?|calf|calves|thighs?|foot|feet)\W+(?:\w+\W+){0,3}?"
                 r"(?:pain|numb|tingl|weak|pins and needles|shooting|gave way)")
 CLINICIAN = "Stop progressing and see a clinician before you train on."
+#: The message for a cauda equina sign (docs/science.md, "Red flags in the notes").
+URGENT = ("Urgent: seek care today (an emergency department or your doctor): these can be "
+          "signs of pressure on the nerves at the base of the spine. Do not train until "
+          "you have been seen.")
+#: A week's status, from the worst down: every week is exactly one of these.
+PAIN_STATUSES = ("stop", "outside rules", "pain unreadable", "no pain data", "within rules")
 
 
 def programme_weeks(dates: pd.Series, start, first_week=1) -> pd.Series:
@@ -683,7 +690,8 @@ def _per_group(value, names: pd.Index, default: np.ndarray) -> np.ndarray:
 
 
 def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None,
-                first_week=1, by: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                first_week=1, by: str | None = None,
+                unreadable: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Daily worst pain and each programme week's status under ``rules``.
 
     Weeks run 7 days from ``start`` (the plan's first day; the Monday of the first logged
@@ -697,8 +705,13 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
       mean pain during, after or next morning at least ``rules.weekly_rise``
       above the lowest of the four weeks before (catches slow creep; the
       threshold and the 4-week window are the project's own);
-    - "within rules";
-    - "no pain data": the week has no pain score at all: never read as "within".
+    - "pain unreadable": a pain written that nobody could read (``unreadable``: its
+      date and text, one person's log) and no rule broken: never "within";
+    - "no pain data": the week has no pain score at all: never read as "within";
+    - "within rules".
+
+    The week's ``urgent`` column is True where a note told of a cauda equina sign
+    (planner.symptoms): the message is then ``URGENT``.
 
     With ``by`` (the athlete column), every athlete's weeks at once, each by their own
     baseline and weeks: ``start`` and ``first_week`` may then be Series (or dicts) by
@@ -708,18 +721,24 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
     cols = [c for c in PAIN if c in log.columns]
     has = log[cols].notna().any(axis=1) if cols else pd.Series(False, index=log.index)
     notes = _leg_notes(log)
-    if not has.any() and notes.empty:
+    unread = (unreadable if unreadable is not None and not by
+              else pd.DataFrame(columns=["date", "text"]))
+    if not has.any() and notes.empty and unread.empty:
         return _no_pain_tables(by)
     weeks = _athlete_weeks(log, by, start, first_week)
     daily = _worst_pain_per_day(log, has, cols, weeks)
     w, leg = _scores_per_programme_week(daily, log, notes, weeks)
+    w, unread_text = _unreadable_weeks(w, unread, weeks)
+    urgent = _urgent_weeks(w, log, notes, weeks)
     base = _morning_baseline(daily, rules, len(weeks.names))
     wg = w.index.get_level_values("_g").to_numpy("int64")
     dg = daily["_g"].to_numpy("int64")
     low4 = _lowest_of_4_weeks_before(w, wg)
     stops = _stop_rules(w, daily, leg, base[dg] + rules.morning_over_baseline)
     broken = [*_pain_limits_broken(w, base[wg], rules), *_weekly_rises(w, low4, rules)]
-    w = _status_in_words(w, stops, broken, base[wg]).reset_index()
+    w = _status_in_words(w, stops, broken, base[wg], unread_text)
+    w["urgent"] = urgent
+    w = w.reset_index()
     w.insert(2, "week_start", _week_starts(w, wg, log, weeks, by, start, first_week))
     daily = daily.drop(columns="week")
     if by:
@@ -733,7 +752,8 @@ def _no_pain_tables(by: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``pain_status`` of a log with no pain score and no leg note: both tables empty."""
     lead = [by] if by else []
     return (pd.DataFrame(columns=[*lead, "date", *PAIN]),
-            pd.DataFrame(columns=[*lead, "week", "week_start", "status", "reasons", "stop"]))
+            pd.DataFrame(columns=[*lead, "week", "week_start", "status", "reasons", "stop",
+                                  "urgent"]))
 
 
 @dataclass(frozen=True)
@@ -799,6 +819,34 @@ def _scores_per_programme_week(daily: pd.DataFrame, log: pd.DataFrame, notes: pd
     leg = (notes.assign(_g=ng, week=nweek).groupby(["_g", "week"])["note"].first()
            if len(notes) else pd.Series(dtype=object, index=w.index[:0]))
     return w, leg
+
+
+def _unreadable_weeks(w: pd.DataFrame, unread: pd.DataFrame, weeks: _AthleteWeeks
+                      ) -> tuple[pd.DataFrame, np.ndarray]:
+    """``w`` with a row for each week that has an unreadable pain text (one athlete), and
+    per week the texts in words ("" where none)."""
+    if unread.empty:
+        return w, np.full(len(w), "", dtype=object)
+    uweek = weeks.of(np.zeros(len(unread), "int64"), pd.Series(pd.to_datetime(
+        unread["date"].to_numpy())))
+    idx = pd.MultiIndex.from_arrays([np.zeros(len(unread), "int64"), uweek],
+                                    names=["_g", "week"])
+    w = w.reindex(w.index.union(idx.unique()))
+    texts = pd.Series(unread["text"].astype(str).to_numpy(), index=idx)
+    said = texts.groupby(level=[0, 1]).agg(lambda x: ", ".join(
+        f"'{t[:30]}'" for t in dict.fromkeys(x))[:120])
+    return w, said.reindex(w.index).fillna("").to_numpy(object)
+
+
+def _urgent_weeks(w: pd.DataFrame, log: pd.DataFrame, notes: pd.DataFrame,
+                  weeks: _AthleteWeeks) -> np.ndarray:
+    """Per week of ``w``: whether a note that week told of a cauda equina sign."""
+    if notes.empty or "urgent" not in notes or not notes["urgent"].any():
+        return np.zeros(len(w), bool)
+    u = notes[notes["urgent"]]
+    ng = weeks.codes[log.index.get_indexer(u.index)]
+    idx = pd.MultiIndex.from_arrays([ng, weeks.of(ng, u["date"])], names=["_g", "week"])
+    return w.index.isin(idx)
 
 
 def _morning_baseline(daily: pd.DataFrame, rules: PainRules, athletes: int) -> np.ndarray:
@@ -892,10 +940,11 @@ def _weekly_rises(w: pd.DataFrame, low4: pd.DataFrame, rules: PainRules) -> list
 
 
 def _status_in_words(w: pd.DataFrame, stops: list[np.ndarray], broken: list[np.ndarray],
-                     baseline: np.ndarray) -> pd.DataFrame:
+                     baseline: np.ndarray, unread: np.ndarray) -> pd.DataFrame:
     """``w`` with each week's ``stop``, its ``reasons`` (stop rules first, "; " between),
-    ``status`` and ``baseline_morning``: a week with no score and no stop rule has "no
-    pain data"."""
+    ``status`` and ``baseline_morning``: a week with a pain text nobody could read
+    (``unread``) and no rule broken is "pain unreadable"; with no score and no stop rule,
+    "no pain data"."""
     w["stop"] = np.logical_or.reduce([x != None for x in stops])  # noqa: E711 (per element)
     reasons = np.full(len(w), "", dtype=object)
     for i in np.flatnonzero(np.logical_or.reduce([x != None for x in stops + broken])):  # noqa: E711
@@ -904,7 +953,13 @@ def _status_in_words(w: pd.DataFrame, stops: list[np.ndarray], broken: list[np.n
     status = np.where(w["stop"], "stop", np.where(w["reasons"] == "", "within rules",
                                                    "outside rules"))
     no_data = w[["max_during", "max_after", "max_morning"]].isna().all(axis=1) & ~w["stop"]
-    w["status"] = pd.array(np.where(no_data, "no pain data", status), dtype="str")
+    status = np.where(no_data, "no pain data", status)
+    unreadable = (unread != "") & ~np.isin(status, ["stop", "outside rules"])
+    status = np.where(unreadable, "pain unreadable", status)
+    w["reasons"] = pd.array(np.where(
+        unreadable, [f"pain written as {t} could not be read" for t in unread],
+        w["reasons"].to_numpy(object)), dtype="str")
+    w["status"] = pd.array(status, dtype="str")
     w["baseline_morning"] = baseline
     return w
 
@@ -941,7 +996,7 @@ def _unsettled_runs(daily: pd.DataFrame, limit: np.ndarray) -> list[tuple[int, i
 def _leg_notes(log: pd.DataFrame) -> pd.DataFrame:
     """Rows whose note (or ``leg_symptoms`` column) tells of symptoms spreading into a leg."""
     if "note" not in log.columns and "leg_symptoms" not in log.columns:
-        return pd.DataFrame(columns=["date", "note"])
+        return pd.DataFrame(columns=["date", "note", "urgent"])
     note = log["note"] if "note" in log.columns else pd.Series(None, index=log.index)
     written = note.notna()
     hit = pd.Series(False, index=log.index)
@@ -958,7 +1013,7 @@ def _leg_notes(log: pd.DataFrame) -> pd.DataFrame:
     note = note[hit].astype("str").fillna("")  # the text of the rows found only
     if "leg_symptoms" in log.columns:
         note = note.where(note != "", "leg symptoms")
-    return pd.DataFrame({"date": log.loc[hit, "date"], "note": note})
+    return pd.DataFrame({"date": log.loc[hit, "date"], "note": note, "urgent": False})
 
 
 # --- the whole analysis ---------------------------------------------------------------------
@@ -972,11 +1027,12 @@ def analyse(log, plan: Plan | None = None, *, rules: PainRules | None = None,
     (with no plan, calendar weeks from Monday). A plan that the log
     does not overlap is not compared with it: ``summary["notes"]`` says so.
     """
-    table = log.table if hasattr(log, "table") else log
+    history = join_history(log, getattr(plan, "unit", None) or _unit_of(log))
+    table = history.table
     # Many filters by exercise and set type follow: compare small codes, not strings.
     table = table.assign(exercise=table["exercise"].astype("category"),
                          set_type=table["set_type"].astype("category"))
-    notes: list[str] = []
+    notes: list[str] = list(history.notes)
     sets = sessions = weeks = None
     start, first_week, compared = _programme_weeks_of(table, plan, notes)
     if compared:
@@ -986,13 +1042,23 @@ def analyse(log, plan: Plan | None = None, *, rules: PainRules | None = None,
     dl = deadlift_progress(table, formula)
     daily = daily_load(table)
     basis, acwr, fitness, weekly = _load_metrics(daily, start, first_week)
-    pain_daily, pain_weeks = pain_status(table, rules, start=start, first_week=first_week)
+    pain_daily, pain_weeks = pain_status(table, rules, start=start, first_week=first_week,
+                                         unreadable=history.unreadable_pain)
     summary = _summary(table, dl, basis, pain_weeks, notes)
+    summary["typos"] = history.typos
+    summary["current_week"] = (int(programme_weeks(pd.Series([table["date"].max()]), start,
+                                                   first_week).iloc[0]) if len(table) else None)
     if sets is not None:
         last = pd.Timestamp(as_of) if as_of is not None else table["date"].max()
         summary.update(_compliance_summary(sets, sessions, last))
     return Analysis(sets, sessions, weeks, dl, hold_progress(table), bridge_progress(table),
                     daily, weekly, acwr, fitness, pain_daily, pain_weeks, basis, summary)
+
+
+def _unit_of(log) -> str:
+    """The unit of a Log (of the first of a list); kg for a bare table."""
+    first = log[0] if isinstance(log, (list, tuple)) and log else log
+    return getattr(first, "unit", None) or "kg"
 
 
 def _programme_weeks_of(table: pd.DataFrame, plan: Plan | None, notes: list[str]

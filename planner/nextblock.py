@@ -34,14 +34,16 @@ The rules, in the order they apply (README, "The rules for the next block"):
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pandas as pd
 
 from planner import metrics
-from planner.analysis import CLINICIAN, WORK_SETS, PainRules, pain_status
+from planner.analysis import CLINICIAN, URGENT, WORK_SETS, PainRules, pain_status, programme_weeks
 from planner.catalogue import catalogue
-from planner.config import PlanConfig
+from planner.config import WEEKDAYS, PlanConfig
+from planner.history import join_history
 from planner.infer import infer_config
 from planner.plan import Plan
 from planner.programme import generate, scaled_sets
@@ -50,23 +52,28 @@ from planner.progression import (
     E1RM_MAX_REPS,
     E1RM_RECENT_DAYS,
     E1RM_START_MARGIN,
-    LAYOFF_CUT,
+    FRESH_START_DAYS,
     LAYOFF_DAYS,
     MAX_PLAUSIBLE_KG,
     PAIN_CUT,
-    WORKING_SET_SHARE,
     DoubleProgression,
     LinearLoad,
     LoadLimits,
     Performance,
     Prescription,
     cut,
+    layoff_share,
     percent_1rm,
     return_after_deload,
 )
 from planner.units import from_kg
 
 PAIN_ACTIONS = ("hold", "reduce")
+#: A stop rule holds progression until this many programme weeks after it, running, are
+#: logged with pain scores and within the pain rules (the project's own choice).
+CALM_WEEKS = 2
+#: Loads this close are one load (a plate rounding, a kg/lb round trip). [kg]
+SAME_LOAD_KG = 0.5
 
 
 def _config_from_plan(plan: Plan) -> PlanConfig:
@@ -79,33 +86,55 @@ def _config_from_plan(plan: Plan) -> PlanConfig:
 def working_sets(sets: pd.DataFrame, rep_min: int) -> pd.DataFrame:
     """The deadlift working sets among ``sets`` (one exercise's logged sets, with a load).
 
-    A working set is not a warm-up or drop set, has at least ``rep_min``
-    repetitions, and a load of at least ``WORKING_SET_SHARE`` of the heaviest
-    such set of its day (SCIENCE.md: warm-ups, singles, low-rep top sets and
-    back-off sets are data for e1RM and load metrics, not a new working load).
+    A working set is not a warm-up or drop set and has at least ``rep_min`` repetitions;
+    of a day's such sets, the working load is the one most of them were done at (the
+    heavier one on a tie): a heavier top set, a pyramid's peak or a lighter back-off set
+    is a set of another load, data for e1RM and load metrics, not the working load
+    (SCIENCE.md, "Safety of the adaptive loop"). The sets at that load (within
+    ``SAME_LOAD_KG``) are the day's working sets.
     """
     cand = sets[sets["set_type"].isin(WORK_SETS) & sets["load_kg"].notna()
                 & (sets["reps"].fillna(0) >= rep_min)]
-    top = cand.groupby("date")["load_kg"].transform("max")
-    return cand[cand["load_kg"].astype(float) >= WORKING_SET_SHARE * top.astype(float) - 1e-9]
+    if cand.empty:
+        return cand
+    load = (cand["load_kg"].astype(float) / SAME_LOAD_KG).round() * SAME_LOAD_KG
+    counts = pd.DataFrame({"date": cand["date"], "load": load}).value_counts()
+    counts = counts.rename("n").reset_index().sort_values(["date", "n", "load"])
+    working = counts.groupby("date").tail(1).set_index("date")["load"]
+    return cand[(load - cand["date"].map(working).astype(float)).abs() < 1e-9]
+
+
+def _implied_1rm(ws: pd.DataFrame, rep_max: int) -> float | None:
+    """The 1RM the working sets show at least [kg]: the heaviest load over the NSCA %1RM
+    of its reps (reps above the range counted as its top). None without working sets."""
+    if ws.empty:
+        return None
+    reps = ws["reps"].astype(float).clip(upper=rep_max)
+    share = reps.map(lambda r: percent_1rm(int(r)))
+    return float((ws["load_kg"].astype(float) / share).max())
 
 
 def best_recent_e1rm(sets: pd.DataFrame, rep_min: int, until,
-                     working: pd.DataFrame | None = None) -> tuple[float, pd.Series] | None:
-    """The best Epley e1RM [kg] of the heavy sets of the last ``E1RM_RECENT_DAYS`` before
-    ``until``, with the set it came from; None without such sets.
+                     working: pd.DataFrame | None = None, rep_max: int | None = None
+                     ) -> tuple[float, pd.Series] | None:
+    """The best Epley e1RM [kg] of the heavy sets of the ``E1RM_RECENT_DAYS`` before
+    ``until`` (the block's start: "recent" is counted from now, not from the last
+    deadlift), with the set it came from; None without such sets.
 
     Heavy sets: not warm-ups, with a load, at most ``E1RM_MAX_REPS`` repetitions
-    (SCIENCE.md: those estimate best), fewer than ``rep_min``, and heavier than
-    that day's working sets (``working``): a set of the working load that fell
-    short of the range is a missed repetition, not a test. Sets inside the rep
-    range are done with repetitions in reserve by design and understate the
-    1RM; a ceiling taken from them would stop the very progression that
-    produced them (the project's own refinement).
+    (SCIENCE.md: those estimate best), fewer than ``rep_min``, heavier than that day's
+    working sets (``working``): a set of the working load that fell short of the range is
+    a missed repetition, not a test; and with an e1RM above the 1RM the working sets of
+    the window show (``rep_max``, the top of the range): a low-rep set below that is a
+    warm-up logged as an ordinary set, and must never pull the ceiling under loads
+    already lifted for the prescribed reps. Sets inside the rep range are done with
+    repetitions in reserve by design and understate the 1RM; a ceiling taken from them
+    would stop the very progression that produced them (the project's own refinement).
     """
+    since = pd.Timestamp(until) - pd.Timedelta(days=E1RM_RECENT_DAYS)
     heavy = sets[(sets["set_type"] != "warmup") & sets["load_kg"].notna()
                  & sets["reps"].between(1, min(E1RM_MAX_REPS, rep_min - 1))
-                 & (sets["date"] > pd.Timestamp(until) - pd.Timedelta(days=E1RM_RECENT_DAYS))]
+                 & (sets["date"] > since)]
     if working is not None and len(working) and len(heavy):
         top = working.groupby("date")["load_kg"].max().astype(float)
         day_top = heavy["date"].map(top).astype(float).fillna(0.0)
@@ -113,6 +142,12 @@ def best_recent_e1rm(sets: pd.DataFrame, rep_min: int, until,
     if heavy.empty:
         return None
     est = metrics.e1rm(heavy["load_kg"].astype(float), heavy["reps"].astype(float))
+    if working is not None and rep_max is not None:
+        shown = _implied_1rm(working[working["date"] > since], rep_max)
+        if shown is not None:
+            est = est[est > shown + 1e-9]
+            if est.empty:
+                return None
     i = est.idxmax()
     return float(est[i]), heavy.loc[i]
 
@@ -120,12 +155,14 @@ def best_recent_e1rm(sets: pd.DataFrame, rep_min: int, until,
 def next_block(plan: Plan | None, log, *, weeks: int | None = None,
                config: PlanConfig | None = None, rules: PainRules | None = None,
                pain_action: str = "hold", today=None) -> Plan:
-    """Generate the weeks after ``plan`` from what ``log`` (a Log or its table) says was done.
+    """Generate the weeks after ``plan`` from what ``log`` says was done.
 
     Parameters
     ----------
     plan : the plan the log followed, or None for a log alone (an app export)
-    log : the log (planner.read_log) or its table
+    log : the log (planner.read_log) or its table, or a list of them: a person's whole
+        history, one file a block or one export a month (planner.history.join_history:
+        a set found in several files counts once; probable typos are set aside)
     weeks : length of the new block (default: as long as ``plan``; 12 with no plan)
     config : settings for the new block (default: those of ``plan``, or the defaults)
     rules : pain-monitoring limits (default PainRules())
@@ -141,15 +178,18 @@ def next_block(plan: Plan | None, log, *, weeks: int | None = None,
     if pain_action not in PAIN_ACTIONS:
         raise ValueError(f"pain_action must be one of {', '.join(PAIN_ACTIONS)}, "
                          f"got {pain_action}")
-    table = log.table if hasattr(log, "table") else log
+    first_log = log[0] if isinstance(log, (list, tuple)) and log else log
     base = config or (_config_from_plan(plan) if plan is not None else
-                      PlanConfig(unit=getattr(log, "unit", None) or "kg"))
-    notes: list[str] = []
+                      PlanConfig(unit=getattr(first_log, "unit", None) or "kg"))
+    history = join_history(log, base.unit)
+    table = history.table
+    notes: list[str] = list(history.notes)
     t = plan.table if plan is not None and len(plan.table) else None
 
     # 1. Where the block starts.
     last_log, overlap, anchor, rhythm = _log_against_plan(table, t, base, notes)
     start = _start_day(last_log, t, base, rhythm, today, notes)
+    start = _not_the_day_after_a_deadlift(table, base, start, notes)
     first_week = _first_week_of_block(t, overlap, anchor, last_log, start, notes)
     phase = t.groupby("date")["phase"].first() if t is not None else pd.Series(dtype=str)
     weeks = weeks or base.weeks
@@ -158,12 +198,83 @@ def next_block(plan: Plan | None, log, *, weeks: int | None = None,
 
     if "deadlift" in base.exercises:
         pain_week1, pain_anchor = _pain_weeks_of_log(table, t, overlap, anchor)
-        changes.update(_deadlift(table, base, phase, pd.Timestamp(start), notes, rules,
-                                 pain_action, t, first_week=pain_week1, anchor=pain_anchor,
+        pain = _PainContext(rules, pain_action, pain_anchor, pain_week1,
+                            history.unreadable_pain)
+        changes.update(_deadlift(table, base, phase, pd.Timestamp(start), notes, pain, t,
                                  first_week_new=first_week))
+        edited = _edited_start(plan, t, base, pd.Timestamp(start), notes)
+        if edited is not None and edited < changes["deadlift_start_load"]:
+            changes["deadlift_start_load"] = edited
     changes["overrides"] = _bridge_and_stretch(table, base, phase)
     new = generate(base.replace(**changes))
     return Plan(new.table, new.unit, new.config, tuple(notes) + new.notes)
+
+
+@dataclass(frozen=True)
+class _PainContext:
+    """What the stop and pain rules read: the limits, the action on a week outside them,
+    the programme weeks (anchor, first week) and the pain texts nobody could read."""
+
+    rules: PainRules | None
+    action: str
+    anchor: pd.Timestamp
+    first_week: int
+    unreadable: pd.DataFrame
+
+
+def _not_the_day_after_a_deadlift(table: pd.DataFrame, base: PlanConfig, start, notes
+                                  ) -> date:
+    """``start``, moved on a day at a time (at most a week) while the block's first
+    deadlift day would fall on the day after the last logged deadlift: never two deadlift
+    days in a row, across blocks as within one."""
+    dl_days = set(base.deadlift_days or ())
+    dl = table.loc[(table["exercise"] == "deadlift") & table["load_kg"].notna(), "date"]
+    if "deadlift" not in base.exercises or not dl_days or dl.empty:
+        return start
+    last = pd.Timestamp(dl.max()).date()
+    moved = start
+    for _ in range(7):
+        first_dl = next(moved + timedelta(days=i) for i in range(7)
+                        if WEEKDAYS[(moved + timedelta(days=i)).weekday()] in dl_days)
+        if (first_dl - last).days >= 2:
+            break
+        moved += timedelta(days=1)
+    if moved != start:
+        notes.append(f"The block starts on {moved:%Y-%m-%d}, not {start:%Y-%m-%d}: its first "
+                     f"deadlift would have been the day after your last one ({last:%Y-%m-%d}).")
+    return moved
+
+
+def _edited_start(plan: Plan | None, t: pd.DataFrame | None, base: PlanConfig,
+                  start: pd.Timestamp, notes: list[str]) -> float | None:
+    """The deadlift load the user's own edits of the plan start the block from [unit], or
+    None when its deadlift loads are as its settings generate them. An edited plan is the
+    user's decision: the block starts no higher than the edited load in force (the plan's
+    first deadlift from the block's start, else its last build deadlift), said so."""
+    if plan is None or t is None or plan.config is None:
+        return None
+    mine = t[t["exercise"] == "deadlift"]
+    if mine.empty:
+        return None
+    made = generate(plan.config).table
+    made = made[made["exercise"] == "deadlift"]
+    both = mine.merge(made, on=["date", "set"], how="inner", suffixes=("", "_made"))
+    differ = both[(both["load_kg"].astype(float) - both["load_kg_made"].astype(float)).abs()
+                  > 0.01]
+    if differ.empty:
+        return None
+    u = base.unit
+    ahead = mine[mine["date"] >= start]
+    builds = mine[mine["phase"] != "deload"] if "phase" in mine else mine
+    row = ahead.iloc[0] if len(ahead) else (builds if len(builds) else mine).iloc[-1]
+    load = base.plate_set.round_down(float(from_kg(float(row["load_kg"]), u)) + 1e-6)
+    first = differ.iloc[0]
+    notes.append(f"Your plan's deadlift loads were edited by hand ({differ['date'].nunique()} "
+                 f"session(s); {first['date']:%Y-%m-%d}: "
+                 f"{float(from_kg(first['load_kg_made'], u)):g} -> "
+                 f"{float(from_kg(first['load_kg'], u)):g} {u}). Your edits stand: the block "
+                 f"starts no higher than your load of {row['date']:%Y-%m-%d}, {load:g} {u}.")
+    return load
 
 
 def _log_against_plan(table: pd.DataFrame, t: pd.DataFrame | None, base: PlanConfig,
@@ -227,14 +338,13 @@ def _pain_weeks_of_log(table: pd.DataFrame, t: pd.DataFrame | None, overlap: boo
 
 
 def _deadlift(table: pd.DataFrame, base: PlanConfig, phase: pd.Series, start: pd.Timestamp,
-              notes: list[str], rules: PainRules | None, pain_action: str,
-              t: pd.DataFrame | None, *, first_week: int, anchor, first_week_new: int
-              ) -> dict:
+              notes: list[str], pain: _PainContext, t: pd.DataFrame | None, *,
+              first_week_new: int) -> dict:
     """The deadlift's settings for the next block (load, reps, ceiling, hold) and notes.
 
     The steps, in order: the working sets, the ceiling, the cap's reference, where the
-    block continues from (the progression step), the layoff cut, the stop and pain
-    rules, and the cap and ceiling applied to the result."""
+    block continues from (the progression step), the layoff, the stop and pain rules,
+    and the cap and ceiling applied to the result."""
     lo, hi = base.rep_range
     sets = scaled_sets(int(base.dose("deadlift")["sets"]), base.volume)
     dl = table[(table["exercise"] == "deadlift") & table["load_kg"].notna()
@@ -242,8 +352,9 @@ def _deadlift(table: pd.DataFrame, base: PlanConfig, phase: pd.Series, start: pd
     in_deload = dl["date"].map(phase).eq("deload")
     ws = working_sets(dl, lo)
     until = dl["date"].max() if len(dl) else start
-    best = best_recent_e1rm(dl, lo, until, ws)
-    ref, most = _ceiling_reference(best, base, notes)
+    best = best_recent_e1rm(dl, lo, max(start, until), ws, hi)
+    shown = _implied_1rm(ws[ws["date"] > start - pd.Timedelta(days=E1RM_RECENT_DAYS)], hi)
+    ref, most = _ceiling_reference(best, shown, base, notes)
     limits = LoadLimits(base.plate_set, ref, most)
     model = (LinearLoad(limits, base.load_step) if base.deadlift_progression == "linear"
              else DoubleProgression(lo, hi, limits, base.reps_step, base.load_step))
@@ -251,19 +362,19 @@ def _deadlift(table: pd.DataFrame, base: PlanConfig, phase: pd.Series, start: pd
     build = _working_sets_to_build_on(ws, in_deload, until, best)
     current, nxt = _continue_from(build, dl, in_deload, best, model, base, sets, t, notes,
                                   first_week_new)
-    nxt = _layoff_cut(dl, ws, start, current, nxt, base, sets, notes)
-    nxt, hold = _stop_and_pain_rules(table, rules, pain_action, current, nxt, base, sets,
-                                     notes, anchor=anchor, first_week=first_week)
+    nxt = _after_time_away(dl, ws, start, current, nxt, base, sets, notes)
+    nxt, hold = _stop_and_pain_rules(table, pain, current, nxt, base, sets, notes)
     load, reps = _within_cap_and_ceiling(nxt, limits, heaviest, base, notes)
     return {"deadlift_start_load": load, "deadlift_start_reps": reps,
             "one_rm": ref, "deadlift_hold": hold, "deadlift_recent_max": heaviest}
 
 
-def _ceiling_reference(best: tuple[float, pd.Series] | None, base: PlanConfig,
-                       notes: list[str]) -> tuple[float | None, float]:
+def _ceiling_reference(best: tuple[float, pd.Series] | None, shown: float | None,
+                       base: PlanConfig, notes: list[str]) -> tuple[float | None, float]:
     """The ceiling's reference: the configured 1RM or the best recent e1RM, the larger (the
-    e1RM to 0.1), at most the most any log may hold; None below the bar. With that most
-    [unit]."""
+    e1RM to 0.1), never below the 1RM the recent working sets show (``shown`` [kg]: loads
+    already lifted for the prescribed reps stay allowed), at most the most any log may
+    hold; None below the bar. With that most [unit]."""
     unit = u = base.unit
     ref = base.one_rm
     if best is not None:
@@ -272,10 +383,16 @@ def _ceiling_reference(best: tuple[float, pd.Series] | None, base: PlanConfig,
         if ref is None or e1 > ref:
             e1 = round(e1, 1)
             ref = e1
-            notes.append(f"Ceiling: from your best recent e1RM, {e1:.1f} {u} (Epley, "
+            notes.append(f"Ceiling: from your best e1RM of the last {E1RM_RECENT_DAYS} days, "
+                         f"{e1:.1f} {u} (Epley, "
                          f"{float(from_kg(row['load_kg'], unit)):g} {u} x {int(row['reps'])} on "
                          f"{row['date']:%Y-%m-%d}); no set goes above the NSCA %1RM for its "
                          "reps of it.")
+    if ref is not None and shown is not None and float(from_kg(shown, unit)) > ref + 0.05:
+        ref = round(float(from_kg(shown, unit)), 1)
+        notes.append(f"Ceiling: raised to {ref:.1f} {u}, the 1RM your recent working sets "
+                     "show (NSCA %1RM of their reps): no ceiling falls below a load you have "
+                     "lifted for the prescribed reps.")
     most = float(from_kg(MAX_PLAUSIBLE_KG, unit))
     if ref is not None and ref > most:
         notes.append(f"Ceiling: the estimate is above {most:.0f} {u}, the most any log may "
@@ -372,9 +489,9 @@ def _start_from_e1rm(best: tuple[float, pd.Series], base: PlanConfig, sets: int,
     e1 = float(from_kg(best[0], u))
     load = max(ps.bar, ps.round_down(percent_1rm(lo) * e1 * E1RM_START_MARGIN))
     notes.append(f"Deadlift: no recent working sets of {lo}-{hi} reps in the log; the start, "
-                 f"{load:g} {u} x {lo}, is {percent_1rm(lo):.0%} of your best recent e1RM "
-                 f"({e1:.1f} {u}) less a {1 - E1RM_START_MARGIN:.0%} margin (the "
-                 "project's own choice).")
+                 f"{load:g} {u} x {lo}, is {percent_1rm(lo):.0%} of your best e1RM of the last "
+                 f"{E1RM_RECENT_DAYS} days ({e1:.1f} {u}) less a {1 - E1RM_START_MARGIN:.0%} "
+                 "margin (the project's own choice).")
     return Prescription(sets=sets, reps=lo, load=load)
 
 
@@ -394,12 +511,13 @@ def _start_again(t: pd.DataFrame | None, base: PlanConfig, sets: int, notes: lis
     return nxt
 
 
-def _layoff_cut(dl: pd.DataFrame, ws: pd.DataFrame, start: pd.Timestamp,
-                current: Prescription | None, nxt: Prescription, base: PlanConfig, sets: int,
-                notes: list[str]) -> Prescription:
-    """A layoff restarts lower: ``LAYOFF_DAYS`` (14) days without deadlifts, or 4 weeks
-    without working sets, before the block: ``LAYOFF_CUT`` off the load a hold keeps, at
-    the bottom of the rep range."""
+def _after_time_away(dl: pd.DataFrame, ws: pd.DataFrame, start: pd.Timestamp,
+                     current: Prescription | None, nxt: Prescription, base: PlanConfig,
+                     sets: int, notes: list[str]) -> Prescription:
+    """Time away restarts lower, by its length (``layoff_share``): ``LAYOFF_DAYS`` (14)
+    days or more without deadlifts, or 4 weeks without working sets, before the block;
+    ``FRESH_START_DAYS`` or more is a fresh start from a conservative entry load, with a
+    retest. At the bottom of the rep range, from the load a hold keeps."""
     lo = base.rep_range[0]
     last_dl = dl["date"].max() if len(dl) else None
     last_ws = ws["date"].max() if len(ws) else None
@@ -409,43 +527,86 @@ def _layoff_cut(dl: pd.DataFrame, ws: pd.DataFrame, start: pd.Timestamp,
         return nxt
     since = last_dl if (start - last_dl).days >= LAYOFF_DAYS else last_ws
     what = "deadlift" if since is last_dl else "working deadlift set"
-    nxt = Prescription(sets=sets, reps=lo, load=cut(current.load, base.plate_set, LAYOFF_CUT))
-    notes.append(f"Layoff: no {what} for {(start - since).days} days (since "
-                 f"{since:%Y-%m-%d}); the block restarts {1 - LAYOFF_CUT:.0%} lower, at "
-                 f"{nxt.load:g} {base.unit} x {lo}.")
+    days = (start - since).days
+    share = layoff_share(days)
+    ps, u = base.plate_set, base.unit
+    load = max(ps.bar, ps.round_down(current.load * share + 1e-6))
+    nxt = Prescription(sets=sets, reps=lo, load=load)
+    if days >= FRESH_START_DAYS:
+        notes.append(f"Time away: no {what} for {days} days (since {since:%Y-%m-%d}), "
+                     f"{days / 30.44:.0f} months: a fresh start at {load:g} {u} x {lo}, "
+                     f"{share:.0%} of your last working load ({current.load:g} {u}). Treat the "
+                     "first two weeks as a retest: if the sets feel easy (2-3 reps or more "
+                     "left in reserve), run next-block again after them to step up.")
+    else:
+        notes.append(f"Layoff: no {what} for {days} days (since {since:%Y-%m-%d}); the block "
+                     f"restarts {1 - share:.0%} lower, at {load:g} {u} x {lo} (the longer the "
+                     "time away, the larger the cut: docs/science.md, \"Time away\").")
     return nxt
 
 
-def _stop_and_pain_rules(table: pd.DataFrame, rules: PainRules | None, pain_action: str,
+def _stop_and_pain_rules(table: pd.DataFrame, pain: _PainContext,
                          current: Prescription | None, nxt: Prescription, base: PlanConfig,
-                         sets: int, notes: list[str], *, anchor, first_week: int
-                         ) -> tuple[Prescription, str | None]:
-    """Stop rules, then pain rules, then progression: the last programme week's status
-    (``pain_status``) decides. A stop holds the load (``"reduce"``: cuts it) with the
-    message to see a clinician; a week outside the rules holds or cuts (``_pain_hold``);
-    no pain scores: progression by the load rules alone, said so. Returns the next
-    prescription and the hold's message (None: not held)."""
-    _, pw = pain_status(table, rules, start=anchor, first_week=first_week)
+                         sets: int, notes: list[str]) -> tuple[Prescription, str | None]:
+    """Stop rules, then pain rules, then progression, over the whole history:
+
+    - a stop anywhere (pain of 7/10 or more, morning pain not settling, leg symptoms, a
+      red flag) holds the load (``"reduce"``: cuts it) with the clinician message, the
+      week and the words that triggered it, until ``CALM_WEEKS`` programme weeks after it
+      are logged with pain scores, all within the rules;
+    - pain scores that stopped before the last logged week: "no pain data since week N",
+      the load held (no progression on old scores);
+    - the last scored week's pain unreadable: held; outside the rules: ``_pain_hold``;
+    - no pain score ever: progression by the load rules alone, said so.
+    Returns the next prescription and the hold's message (None: not held)."""
+    _, pw = pain_status(table, pain.rules, start=pain.anchor, first_week=pain.first_week,
+                        unreadable=pain.unreadable)
+    held = current or nxt
+    stop = _unsettled_stop(pw)
+    if stop is None and len(pw) and pw["urgent"].any():
+        first = pw[pw["urgent"]].iloc[0]
+        notes.append(f"Week {int(first['week'])} noted a sign that needs care the same day "
+                     f"({first['reasons']}); the weeks since were calm. If it was not seen "
+                     "by a clinician, do so before you train on.")
+    if stop is not None:
+        msg = stop + (" " + URGENT if pw["urgent"].any() else f" {CLINICIAN}")
+        return (Prescription(sets=sets, reps=base.rep_range[0],
+                             load=cut(held.load, base.plate_set, PAIN_CUT))
+                if pain.action == "reduce" else held), msg
     scored = pw[pw["status"] != "no pain data"] if len(pw) else pw
     if not len(scored):
         notes.append("Pain: not checked against pain: the log holds no pain scores, so the "
                      "deadlift progresses by the load rules alone.")
         return nxt, None
-    last = pw.iloc[-1]
-    held = current or nxt
-    if last["status"] == "stop":
-        hold = f"week {int(last['week'])}: {last['reasons']}. {CLINICIAN}"
-        return (Prescription(sets=sets, reps=base.rep_range[0],
-                             load=cut(held.load, base.plate_set, PAIN_CUT))
-                if pain_action == "reduce" else held), hold
+    last = scored.iloc[-1]
+    now = int(programme_weeks(pd.Series([table["date"].max()]), pain.anchor,
+                              pain.first_week).iloc[0])
+    if int(last["week"]) < now:
+        return held, (f"no pain data since week {int(last['week'])} (the log runs to week "
+                      f"{now}): the load is held, not progressed on old pain scores; log pain "
+                      "0-10 and run next-block again")
+    if last["status"] == "pain unreadable":
+        return held, (f"week {int(last['week'])}: {last['reasons']}: the load is held; "
+                      "write pain as a number 0-10 (\"4\", \"4/10\") and run next-block again")
     if last["status"] == "outside rules":
-        return _pain_hold(pw, held, pain_action, base, sets)
-    if last["status"] == "no pain data":
-        notes.append(f"Pain: no pain scores in the last programme week (week "
-                     f"{int(last['week'])}): not checked against pain.")
-    else:
-        notes.append(f"Pain: week {int(last['week'])} was within the pain rules.")
+        return _pain_hold(scored, held, pain.action, base, sets)
+    notes.append(f"Pain: week {int(last['week'])} was within the pain rules.")
     return nxt, None
+
+
+def _unsettled_stop(pw: pd.DataFrame) -> str | None:
+    """The last stop week in words ("week N: reasons"), unless ``CALM_WEEKS`` programme
+    weeks after it, running, were logged within the pain rules (then None)."""
+    if not len(pw) or not pw["stop"].any():
+        return None
+    last = pw[pw["stop"]].iloc[-1]
+    after = pw[pw["week"] > last["week"]]
+    calm = after[after["status"] == "within rules"]
+    tail = calm["week"].astype(int).tolist()[-CALM_WEEKS:]
+    running = len(tail) == CALM_WEEKS and tail == list(range(tail[0], tail[0] + CALM_WEEKS))
+    if running and len(after) == len(calm):
+        return None
+    return f"week {int(last['week'])}: {last['reasons']}."
 
 
 def _pain_hold(pw: pd.DataFrame, held: Prescription, pain_action: str, base: PlanConfig,

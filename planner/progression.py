@@ -14,7 +14,7 @@ One home for every rule that moves a load (SCIENCE.md, "Progression rules" and
 - the deload, and the return after it to at most the last working load done
   (:func:`deload`, :func:`return_after_deload`);
 - the pain cut and the layoff restart (:func:`cut`, ``PAIN_CUT``,
-  ``LAYOFF_DAYS``, ``LAYOFF_CUT``).
+  ``LAYOFF_DAYS``, ``LAYOFF_STEPS``, ``FRESH_START_DAYS``).
 
 ``done=None`` means the prescription was done as written; a :class:`Performance`
 carries what a log says was actually done, so the same models drive a generated
@@ -55,9 +55,29 @@ E1RM_RECENT_DAYS = 56
 PAIN_CUT = 0.90
 #: A layoff: this many days or more without deadlifts restarts lower (SCIENCE.md).
 LAYOFF_DAYS = 14
-#: The restart after a layoff: 15 % below the last working load, inside the 10-20 % that
-#: is common coaching practice (SCIENCE.md; the exact figure is the project's own).
-LAYOFF_CUT = 0.85
+#: The restart after a layoff, by its length (days away, at least -> share of the last
+#: working load). Strength is largely kept over 3-4 weeks without training and is lost
+#: faster the longer the break (Mujika & Padilla 2000, Sports Med 30(2):79-87; Bosquet
+#: et al. 2013, Scand J Med Sci Sports 23(3):e140-e149): a few weeks cost a little,
+#: months a lot. The figures are the project's own, inside and beyond the 10-20 % of
+#: common coaching practice (docs/science.md, "Time away").
+LAYOFF_STEPS: tuple[tuple[int, float], ...] = ((14, 0.90), (28, 0.85), (56, 0.75))
+#: This long away (16 weeks) is a fresh start: a conservative entry load, then a retest.
+FRESH_START_DAYS = 112
+#: The entry load of a fresh start: this share of the last working load (at least the bar).
+FRESH_START_SHARE = 0.5
+
+
+def layoff_share(days_away: int) -> float:
+    """The share of the last working load a return after ``days_away`` days starts from
+    (1.0: no layoff; ``FRESH_START_SHARE``: a fresh start)."""
+    if days_away >= FRESH_START_DAYS:
+        return FRESH_START_SHARE
+    share = 1.0
+    for at_least, s in LAYOFF_STEPS:
+        if days_away >= at_least:
+            share = s
+    return share
 #: With no 1RM known, no load goes above what the log readers call implausible. [kg]
 MAX_PLAUSIBLE_KG = 500.0
 

@@ -92,6 +92,8 @@ RULES: dict[str, tuple[str, str]] = {
                                  "deadlift analysis; if it is the barbell deadlift, map it: "
                                  "aliases={{{value!r}: 'deadlift'}} "
                                  "(--alias \"{value}=deadlift\")"),
+    "load-typo": ("rejected", "{detail}: left out as a probable typo (docs/science.md, "
+                              "plausibility); correct it and read the file again to use it"),
     "duplicate-key": ("flagged", "this planned set is logged twice; both kept"),
     "duplicate-row": ("flagged", "this row repeats an earlier one to the letter; both kept"),
 }

@@ -58,7 +58,9 @@ from planner.logs.values import (
     to_float,
     to_text,
 )
-from planner.units import KG_PER_LB
+from planner.plausible import probable_typos
+from planner.rules import training_day
+from planner.units import KG_PER_LB, from_kg
 
 UNIT_WORDS = {"kg": "kg", "kgs": "kg", "lb": "lb", "lbs": "lb"}
 NUMBER_FIELDS = ("reps", "load", "hold", "rpe", "pain_during", "pain_after",
@@ -427,7 +429,8 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
                            side=side, load_kg=load_kg, session_min=session_min, note=note)
     frame = _frame_with_sessions(columns, sessions, set_number)
     _duplicates(frame, rows, spec, k, repeats)
-    return _finish(frame, report, spec.fmt, summary_unit, rows_read, name)
+    return _finish(frame, report, spec.fmt, summary_unit, rows_read, name,
+                   rows.name("load") if rows.has("load") else "load")
 
 
 def _with_rescued_rows(raw: pd.DataFrame, ragged: pd.DataFrame | None, header: list[str],
@@ -619,7 +622,7 @@ def _log_columns(rows: _Rows, k: np.ndarray, name: str, values: dict[str, pd.Ser
     are left None (see :func:`_frame_with_sessions`)."""
     return {
         "performed_at": performed_at.to_numpy(),
-        "date": performed_at.dt.normalize().to_numpy(),
+        "date": training_day(performed_at).to_numpy(),
         "session_id": None,
         "workout": to_text(workout).array,
         "exercise": to_text(exercise).array,
@@ -848,12 +851,29 @@ def _packed(columns: list[tuple[int, np.ndarray]], at: np.ndarray, renumber: boo
 
 
 def _finish(frame: pd.DataFrame, report: Report, fmt: str, unit: str, rows_read: int,
-            name: str) -> Log:
+            name: str, load_column: str) -> Log:
     out = pd.DataFrame({c: frame[c] for c in LOG_COLUMNS}, copy=False)
     differ = {c: t for c, t in LOG_COLUMNS.items() if str(out[c].dtype) != t}
     if differ:
         out = out.astype(differ)
+    out = _without_typos(out, report, unit, load_column)
     # The rows were taken in the Log's order (time, then line): no sort, no copy.
     log = Log(out, report.frame(), fmt, unit, rows_read, name)
     log.check_accounting()
     return log
+
+
+def _without_typos(out: pd.DataFrame, report: Report, unit: str, load_column: str
+                   ) -> pd.DataFrame:
+    """``out`` without its probable typos (planner.plausible), each reported with the load
+    it was judged against and, where evident, the load probably meant."""
+    typos = probable_typos(out, unit)
+    if typos.empty:
+        return out
+    lines = out.loc[typos.index, "source_line"]
+    for (_, t), line in zip(typos.iterrows(), lines, strict=True):
+        likely = (f"; perhaps {float(from_kg(t['likely_kg'], unit)):g} {unit} was meant"
+                  if pd.notna(t["likely_kg"]) else "")
+        report.add([int(line)], load_column, f"{float(from_kg(t['load_kg'], unit)):g}",
+                   "load-typo", detail=t["reason"] + likely)
+    return out.drop(index=typos.index).reset_index(drop=True)

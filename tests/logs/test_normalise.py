@@ -54,8 +54,9 @@ def accounted(log: Log) -> None:
 # --- 1. flagged values never drive results --------------------------------------------------
 
 def test_flagged_load_is_rejected_not_flagged():
-    log = parse_log(strong(f"{DAY},A,Deadlift,1,9000,10,0", f"{DAY},A,Deadlift,2,500,10,0",
-                           f"{DAY},A,Deadlift,3,500.5,10,0"))
+    # One repetition each: 500 kg x 10 would be an e1RM beyond the world record.
+    log = parse_log(strong(f"{DAY},A,Deadlift,1,9000,1,0", f"{DAY},A,Deadlift,2,500,1,0",
+                           f"{DAY},A,Deadlift,3,500.5,1,0"))
     accounted(log)
     assert list(log.table["load_kg"]) == [500.0]  # 500 kg is the top of the range
     for line, value in ((2, "9000"), (4, "500.5")):
