@@ -46,8 +46,9 @@ TYPO_COLUMNS = ("date", "exercise", "load_kg", "reps", "reference_kg", "likely_k
 
 
 def _epley(load, reps):
-    """Epley's e1RM of each set (a set of 0 or unknown reps counted as 1)."""
-    return load * (1 + np.clip(np.nan_to_num(reps, nan=1.0), 1, None) / 30)
+    """Epley's e1RM of each set; a single (or a set of 0 or unknown reps) is its load."""
+    r = np.nan_to_num(np.asarray(reps, dtype="float64"), nan=1.0)
+    return load * np.where(r <= 1, 1.0, 1 + r / 30)
 
 
 def likely_value(load_kg: float, reps: float, reference_e1rm: float) -> float | None:

@@ -182,7 +182,7 @@ def test_today_moves_an_old_log_block_to_now_and_counts_the_layoff():
     assert load == 30.0  # four years away: a fresh start at half the last working load
     assert any("fresh start" in n and "retest" in n for n in new.notes)
     assert any("starts from today" in n for n in new.notes)
-    assert any("Layoff" in n for n in new.notes)
+    assert any("Time away: no deadlift for" in n for n in new.notes)
 
 
 def test_leg_words_in_either_order_are_a_stop_rule():
