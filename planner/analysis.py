@@ -28,6 +28,7 @@ import pyarrow as pa
 from planner import metrics
 from planner.history import join_history
 from planner.plan import Plan
+from planner.symptoms import find_symptoms
 
 BANDS = ("done", "partial", "missed", "over", "planned", "unplanned")
 WORK_SETS = ("working", "failure")
@@ -650,13 +651,6 @@ PAIN = ("pain_during", "pain_after", "pain_next_morning")
 STOP_PAIN = 7.0
 #: Stop rules: next-morning pain not settled on this many logged sessions running.
 STOP_UNSETTLED_SESSIONS = 2
-#: Words in a note that tell of pain, numbness or weakness spreading into a leg.
-_LEG = r"(?:legs?|foot|feet|calf|calves|thighs?|buttocks?)\b"
-LEG_SYMPTOMS = (r"sciatic|(?:numb|tingl|pins and needles|weak|shooting|radiat)\w*\W+"
-                r"(?:\w+\W+){0,4}?" + _LEG
-                + r"|(?:down|into) (?:my|the|both|one|a) (?:left |right )?" + _LEG
-                + r"|\b(?:legs?|calf|calves|thighs?|foot|feet)\W+(?:\w+\W+){0,3}?"
-                r"(?:pain|numb|tingl|weak|pins and needles|shooting|gave way)")
 CLINICIAN = "Stop progressing and see a clinician before you train on."
 #: The message for a cauda equina sign (docs/science.md, "Red flags in the notes").
 URGENT = ("Urgent: seek care today (an emergency department or your doctor): these can be "
@@ -903,8 +897,7 @@ def _stop_rules(w: pd.DataFrame, daily: pd.DataFrame, leg: pd.Series,
                       f"{worst[i]:g}/10 ({STOP_PAIN:g} or more)"),
         _where_broken(w.index, w.index.isin(unsettled), lambda i: "stop: next-morning pain "
                       f"had not settled {STOP_UNSETTLED_SESSIONS} sessions running"),
-        _where_broken(w.index, w.index.isin(leg.index), lambda i: "stop: symptoms spreading "
-                      f"into a leg (note: '{leg_note[i][:60]}')"),
+        _where_broken(w.index, w.index.isin(leg.index), lambda i: f"stop: {leg_note[i]}"),
     ]
 
 
@@ -994,26 +987,26 @@ def _unsettled_runs(daily: pd.DataFrame, limit: np.ndarray) -> list[tuple[int, i
 
 
 def _leg_notes(log: pd.DataFrame) -> pd.DataFrame:
-    """Rows whose note (or ``leg_symptoms`` column) tells of symptoms spreading into a leg."""
+    """Rows whose note names a red flag of planner.symptoms (nerve-root signs in a leg, or
+    a cauda equina sign: ``urgent``), or whose ``leg_symptoms`` column says yes; ``note``
+    holds the sign and the words that triggered it, the urgent ones first."""
+    cols = ["date", "note", "urgent"]
     if "note" not in log.columns and "leg_symptoms" not in log.columns:
-        return pd.DataFrame(columns=["date", "note", "urgent"])
-    note = log["note"] if "note" in log.columns else pd.Series(None, index=log.index)
-    written = note.notna()
-    hit = pd.Series(False, index=log.index)
-    if written.any():
-        # each distinct note searched once (logs repeat their notes)
-        codes, uniques = pd.factorize(note[written])
-        found = pd.Series(pd.Index(uniques).astype("str"), dtype="str").str.contains(
-            LEG_SYMPTOMS, case=False, regex=True, na=False).to_numpy(bool)
-        hit[written] = found[codes]
+        return pd.DataFrame(columns=cols)
+    found = (find_symptoms(log["note"]) if "note" in log.columns
+             else pd.DataFrame(columns=["symptom", "urgent", "label", "matched"]))
+    said = pd.Series([f"{lab.split(':')[0].lower()} (note: '{m[:60]}')" for lab, m in
+                      zip(found["label"], found["matched"], strict=True)],
+                     index=found.index, dtype=object)
+    urgent = found["urgent"].astype(bool)
     if "leg_symptoms" in log.columns:
         flag = log["leg_symptoms"].astype("str").str.strip().str.lower().isin(
             ("1", "yes", "y", "true"))
-        hit = hit | flag
-    note = note[hit].astype("str").fillna("")  # the text of the rows found only
-    if "leg_symptoms" in log.columns:
-        note = note.where(note != "", "leg symptoms")
-    return pd.DataFrame({"date": log.loc[hit, "date"], "note": note, "urgent": False})
+        extra = flag[flag & ~flag.index.isin(found.index)].index
+        said = pd.concat([said, pd.Series("leg symptoms", index=extra, dtype=object)])
+        urgent = pd.concat([urgent, pd.Series(False, index=extra)])
+    out = pd.DataFrame({"date": log.loc[said.index, "date"], "note": said, "urgent": urgent})
+    return out.sort_values("urgent", ascending=False, kind="stable")
 
 
 # --- the whole analysis ---------------------------------------------------------------------

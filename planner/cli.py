@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import pandas as pd
 import typer
 
 from planner.analysis import analyse, findings
@@ -228,6 +229,17 @@ def _read_log_or_fail(path: Path, unit: str | None, alias: list[str] | None = No
     return log
 
 
+def _read_logs_or_fail(paths: list[Path], unit: str | None, alias: list[str] | None = None
+                       ) -> list:
+    """Every log given, each read (and its import summarised) or the command stopped."""
+    seen = set()
+    for p in paths:
+        if p.resolve() in seen:
+            _fail(f"{p}: given twice")
+        seen.add(p.resolve())
+    return [_read_log_or_fail(p, unit, alias) for p in paths]
+
+
 @app.command("log-template")
 def log_template_cmd(
     plan_path: Annotated[Path, typer.Argument(metavar="PLAN", help="A plan CSV.")],
@@ -248,8 +260,9 @@ def log_template_cmd(
 
 @app.command("analyse")
 def analyse_cmd(
-    log_path: Annotated[Path, typer.Argument(metavar="LOG", help=(
-        "A log: our template, or a Strong, Hevy or FitNotes CSV export."))],
+    log_paths: Annotated[list[Path], typer.Argument(metavar="LOG...", help=(
+        "One log or several (one file a block, or monthly exports: a set found in several "
+        "counts once): our template, or Strong, Hevy or FitNotes CSV exports."))],
     plan_path: Annotated[Path | None, typer.Option("--plan", help=(
         "The plan the log followed, for compliance."))] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for the CSV tables and report.html.")]
@@ -261,15 +274,17 @@ def analyse_cmd(
 ) -> None:
     """Analyse a log (against its plan): compliance, progression, load and pain."""
 
-    log = _read_log_or_fail(log_path, unit, alias)
-    if log.rows_imported == 0:
-        _fail(f"{log_path}: no performed set in this log yet; fill in done_reps (or "
-              "done_hold_s for the stretch) for the sets you did, then analyse it again")
+    logs = _read_logs_or_fail(log_paths, unit, alias)
+    if sum(log.rows_imported for log in logs) == 0:
+        _fail(f"{', '.join(map(str, log_paths))}: no performed set in the log yet; fill in "
+              "done_reps (or done_hold_s for the stretch) for the sets you did, then analyse "
+              "it again")
     plan = _read_plan_or_fail(plan_path) if plan_path else None
-    result = analyse(log, plan)
-    shown_unit = plan.unit if plan is not None else log.unit
+    result = analyse(logs, plan)
+    shown_unit = plan.unit if plan is not None else logs[0].unit
+    reports = pd.concat([log.report for log in logs], ignore_index=True)
     paths = _write("--out", lambda: write_report(result, out, overwrite=force,
-                                                 import_report=log.report, unit=shown_unit))
+                                                 import_report=reports, unit=shown_unit))
 
     for line in findings(result):
         typer.echo(line)
@@ -280,7 +295,9 @@ def analyse_cmd(
 @app.command("next-block")
 def next_block_cmd(
     plan_path: Annotated[Path, typer.Argument(metavar="PLAN", help="The plan that was followed.")],
-    log_path: Annotated[Path, typer.Argument(metavar="LOG", help="What was actually done.")],
+    log_paths: Annotated[list[Path], typer.Argument(metavar="LOG...", help=(
+        "What was actually done: one log, or the whole history in several files (one a "
+        "block, or monthly exports: a set found in several counts once)."))],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the new plan.")],
     weeks: Annotated[int | None, typer.Option(
         help="Length of the new block in weeks (1-104; default: as long as the plan).")]
@@ -303,7 +320,7 @@ def next_block_cmd(
         _fail(f"--weeks: got {weeks}; allowed: a whole number from 1 to {MAX_WEEKS}, or leave "
               "it out for a block as long as the plan")
     plan = _read_plan_or_fail(plan_path)
-    log = _read_log_or_fail(log_path, unit, alias)
+    log = _read_logs_or_fail(log_paths, unit, alias)
 
     try:
         try:

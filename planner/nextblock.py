@@ -69,9 +69,11 @@ from planner.progression import (
 from planner.units import from_kg
 
 PAIN_ACTIONS = ("hold", "reduce")
-#: A stop rule holds progression until this many programme weeks after it, running, are
-#: logged with pain scores and within the pain rules (the project's own choice).
-CALM_WEEKS = 2
+#: A stop rule holds progression until a later period is logged calm: this many programme
+#: weeks after it, running, with pain scores and within the pain rules: 4 weeks, a
+#: block's worth and the cap's window (the project's own choice). A calm deload week
+#: after a stop is not enough.
+CALM_WEEKS = 4
 #: Loads this close are one load (a plate rounding, a kg/lb round trip). [kg]
 SAME_LOAD_KG = 0.5
 

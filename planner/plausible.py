@@ -85,7 +85,7 @@ def probable_typos(table: pd.DataFrame, unit: str = "kg") -> pd.DataFrame:
     hits = [i for i in np.flatnonzero(suspect) if beyond[i] or not _confirmed(t, e1rm, i)]
     out = t.iloc[hits].copy()
     out["reference_kg"] = ref[hits]
-    out["likely_kg"] = [likely_value(load[i], reps[i], ref[i]) if not beyond[i] else None
+    out["likely_kg"] = [likely_value(load[i], reps[i], ref[i]) if ref[i] < e1rm[i] else None
                         for i in hits]
     out["likely_kg"] = out["likely_kg"].astype("float64")
 

@@ -92,6 +92,12 @@ RULES: dict[str, tuple[str, str]] = {
                                  "deadlift analysis; if it is the barbell deadlift, map it: "
                                  "aliases={{{value!r}: 'deadlift'}} "
                                  "(--alias \"{value}=deadlift\")"),
+    "pain-text": ("coerced", "pain read from how it is written ({value!r}) on the 0-10 "
+                             "scale: a range counts its higher end, another scale is "
+                             "converted"),
+    "pain-unreadable": ("flagged", "pain {value!r} could not be read as 0-10: the week is "
+                                   "\"pain unreadable\", never \"within the pain rules\"; "
+                                   "write it as a number (\"4\" or \"4/10\")"),
     "load-typo": ("rejected", "{detail}: left out as a probable typo (docs/science.md, "
                               "plausibility); correct it and read the file again to use it"),
     "duplicate-key": ("flagged", "this planned set is logged twice; both kept"),

@@ -60,9 +60,11 @@ from planner.logs.values import (
 )
 from planner.plausible import probable_typos
 from planner.rules import training_day
+from planner.symptoms import read_pain
 from planner.units import KG_PER_LB, from_kg
 
 UNIT_WORDS = {"kg": "kg", "kgs": "kg", "lb": "lb", "lbs": "lb"}
+PAIN_FIELDS = ("pain_during", "pain_after", "pain_next_morning")
 NUMBER_FIELDS = ("reps", "load", "hold", "rpe", "pain_during", "pain_after",
                  "pain_next_morning", "session_rpe", "session_min", "duration_s",
                  "planned_load")
@@ -242,6 +244,8 @@ def _numbers(rows: _Rows, decimal_comma: bool, hold_clock: bool) -> dict[str, pd
         codes, uniques = codes_of(rows.text(fld))
         parsed = parse_numbers(uniques.fillna(""), decimal_comma, fld == "hold" and hold_clock)
         rows.note(rows.flags(parsed["comma"], codes), fld, "decimal-comma")
+        if fld in PAIN_FIELDS:
+            parsed = _pain_as_written(rows, fld, codes, uniques, parsed)
         if fld in REQUIRED_NUMBERS:
             rows.reject(rows.flags(parsed["bad"], codes), fld, "number")
         else:
@@ -249,6 +253,28 @@ def _numbers(rows: _Rows, decimal_comma: bool, hold_clock: bool) -> dict[str, pd
         values[fld] = pd.Series(at_codes(parsed["value"].to_numpy(), codes, np.nan),
                                 index=rows.raw.index)
     return values
+
+
+def _pain_as_written(rows: _Rows, fld: str, codes: np.ndarray, uniques: pd.Series,
+                     parsed: pd.DataFrame) -> pd.DataFrame:
+    """Pain that is not a plain number, read as people write it (planner.symptoms.read_pain:
+    "9/10", "7,5", "pain 6", "3-4" ...): read ones are noted, the rest flagged
+    "pain-unreadable" (the week is then "pain unreadable", never "within the rules")."""
+    bad = parsed["bad"].to_numpy(bool)
+    if not bad.any():
+        return parsed
+    read = read_pain(uniques.where(bad, ""))
+    understood = bad & read["understood"].to_numpy(bool) & read["value"].notna().to_numpy()
+    parsed = parsed.copy()
+    parsed.loc[understood, "value"] = read["value"].to_numpy()[understood]
+    parsed.loc[understood, "bad"] = False
+    rows.note(rows.flags(pd.Series(understood), codes), fld, "pain-text",
+              )
+    unread = bad & ~understood
+    parsed.loc[unread, "bad"] = False  # flagged here, not dropped as an unknown number
+    rows.note(rows.flags(pd.Series(unread), codes), fld, "pain-unreadable",
+              )
+    return parsed
 
 
 def _units(rows: _Rows, spec: Spec, load: pd.Series, unit: str | None, name: str
