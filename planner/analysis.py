@@ -28,6 +28,7 @@ import pyarrow as pa
 from planner import metrics
 from planner.history import join_history
 from planner.plan import Plan
+from planner.progression import CAP_WINDOW_DAYS
 from planner.symptoms import find_symptoms
 
 BANDS = ("done", "partial", "missed", "over", "planned", "unplanned")
@@ -97,8 +98,8 @@ class Analysis:
 
 #: A hold [s] or load [kg] this much short of (or over) the plan is still as planned.
 TOLERANCE = 0.01
-#: The window of "recent" session compliance (the coach's flag). [days]
-RECENT_DAYS = 28
+#: The window of "recent" session compliance (the coach's flag): the cap's four weeks. [days]
+RECENT_DAYS = CAP_WINDOW_DAYS
 
 
 def _shared_codes(*columns: pd.Series) -> list[np.ndarray]:
@@ -1170,13 +1171,22 @@ def findings(a: Analysis) -> list[str]:
         scored = pw[pw["status"] != "no pain data"]
         out.append(f"pain: {s['weeks_outside_pain_rules']} programme week(s) outside the pain "
                    f"rules, {s['stop_weeks']} with a stop rule")
-        for _, row in pw[pw["status"].isin(["outside rules", "stop"])].iterrows():
+        for _, row in pw[pw["status"].isin(["outside rules", "stop",
+                                            "pain unreadable"])].iterrows():
             out.append(f"  week {int(row['week'])} ({row['week_start']:%Y-%m-%d}): "
                        f"{row['reasons']}")
         last = scored.iloc[-1]
+        now = s.get("current_week")
+        if pw["urgent"].any():
+            w = pw[pw["urgent"]].iloc[-1]
+            out.append(f"week {int(w['week'])} noted a sign that needs care the same day: "
+                       + URGENT)
         if last["status"] == "stop":
             out.append(f"week {int(last['week'])}, the last with pain scores, broke a stop rule: "
                        + CLINICIAN)
+        elif now is not None and int(last["week"]) < now:
+            out.append(f"pain: no pain data since week {int(last['week'])} (the log runs to "
+                       f"week {now}): not checked against pain now")
         else:
             out.append(f"the last week with pain scores, week {int(last['week'])}, was "
                        f"{last['status']}")

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from planner.catalogue import EXERCISE_IDS, catalogue, standard_plates
+from planner.limits import MIN_DATE
 from planner.plates import MAX_DENOMINATIONS, MIN_PLATE, PlateSet, plate_problems
 from planner.progression import MAX_PLAUSIBLE_KG, LoadLimits, percent_1rm
 from planner.settings import setting
@@ -40,7 +41,7 @@ _BRIDGE_SETS = (setting("bridge_sets").low, setting("bridge_sets").high)
 MAX_SETS = 5
 # A plan starts between the first day any log reader accepts and 10 years from today
 # (four 104-week blocks in a row still fit).
-MIN_START = date(1970, 1, 1)
+MIN_START = MIN_DATE.date()
 MAX_START_YEARS_AHEAD = 10
 _WEEKDAY_NAMES = {**{d: d for d in WEEKDAYS},
                   **{n: n[:3] for n in ("monday", "tuesday", "wednesday", "thursday", "friday",

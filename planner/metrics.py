@@ -17,7 +17,9 @@ E1RM_FORMULAS = ("epley", "brzycki", "lander", "lombardi", "mayhew", "oconner", 
 E1RM_RELIABLE_MAX_REPS = 12
 ACWR_METHODS = ("rolling", "ewma")
 FITNESS_MODELS = ("exp", "linear")
-# NSCA %1RM by repetitions completed (NSCA training load chart).
+#: NSCA %1RM by repetitions completed (the NSCA training load chart; Baechle & Earle
+#: 2008): the project's one table of it (docs/science.md), used by the e1RM, the
+#: ceiling and the start loads.
 NSCA_PERCENT = {1: 100, 2: 95, 3: 93, 4: 90, 5: 87, 6: 85, 7: 83, 8: 80, 9: 77, 10: 75,
                 11: 70, 12: 67, 15: 65}
 _LANDER_MAX = 101.3 / 2.67123

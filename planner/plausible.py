@@ -30,15 +30,15 @@ import numpy as np
 import pandas as pd
 
 from planner.catalogue import EXERCISE_IDS
-from planner.progression import MAX_PLAUSIBLE_KG
+from planner.progression import CAP_WINDOW_DAYS, MAX_PLAUSIBLE_KG
 from planner.units import KG_PER_LB, from_kg
 
 #: A set this many times above the heaviest typical load around it is suspect. [ratio]
 TYPO_RATIO = 1.5
 #: ... unless another set within the window is at least its load over this ratio.
 TYPO_CONFIRM_RATIO = 1.25
-#: The window either side of a set that its history is read from. [days]
-TYPO_WINDOW_DAYS = 28
+#: The window either side of a set that its history is read from: the cap's four weeks.
+TYPO_WINDOW_DAYS = CAP_WINDOW_DAYS
 #: The lightest load worth proposing as the intended one (an empty bar). [kg]
 _LIGHTEST_KG = 20.0
 

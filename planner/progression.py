@@ -28,6 +28,8 @@ import math
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from planner.limits import MAX_LOAD_KG
+from planner.metrics import NSCA_PERCENT
 from planner.plates import PlateSet
 
 # --- named constants (each with its source or marked as the project's own) ----------------
@@ -37,9 +39,8 @@ from planner.plates import PlateSet
 #: 2-10 % increase).
 STEP_CAP = 0.10
 CAP_WINDOW_DAYS = 28
-#: NSCA %1RM by repetitions (Baechle & Earle 2008), as in SCIENCE.md.
-NSCA_PERCENT_1RM: dict[int, float] = {1: 100, 2: 95, 3: 93, 4: 90, 5: 87, 6: 85, 7: 83, 8: 80,
-                                      9: 77, 10: 75, 12: 67, 15: 65}
+#: NSCA %1RM by repetitions (Baechle & Earle 2008): one table, in planner.metrics.
+NSCA_PERCENT_1RM: dict[int, float] = NSCA_PERCENT
 #: A set counts as a working set when its load is at least this share of the session's
 #: heaviest set with repetitions in the range (the project's own rule).
 WORKING_SET_SHARE = 0.90
@@ -79,7 +80,7 @@ def layoff_share(days_away: int) -> float:
             share = s
     return share
 #: With no 1RM known, no load goes above what the log readers call implausible. [kg]
-MAX_PLAUSIBLE_KG = 500.0
+MAX_PLAUSIBLE_KG = MAX_LOAD_KG
 
 
 def percent_1rm(reps: int) -> float:

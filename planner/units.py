@@ -10,16 +10,17 @@ from typing import Literal
 
 KG_PER_LB = 0.45359237
 UNITS = ("kg", "lb")
+#: How people write the units (folded to lower case): the one table of them.
+UNIT_ALIASES = {"kg": "kg", "kgs": "kg", "lb": "lb", "lbs": "lb"}
 Unit = Literal["kg", "lb"]
 
 
 def check_unit(unit: str) -> Unit:
     """Return ``unit`` normalised ("kg" or "lb"), or raise ValueError naming the allowed ones."""
-    aliases = {"kg": "kg", "kgs": "kg", "lb": "lb", "lbs": "lb"}
     key = str(unit).strip().lower()
-    if key not in aliases:
+    if key not in UNIT_ALIASES:
         raise ValueError(f"unit must be one of {UNITS}, got {unit!r}")
-    return aliases[key]  # type: ignore[return-value]
+    return UNIT_ALIASES[key]  # type: ignore[return-value]
 
 
 def to_kg(value, unit: Unit):

@@ -25,26 +25,28 @@ import numpy as np
 import pandas as pd
 
 from planner.clinic.cohort import ACWR_MIN_DAYS
+from planner.metrics import ACWR_ZONES
 
 #: Under this share of the last 4 weeks' due sessions done in full, an athlete is flagged.
 LOW_COMPLIANCE = 0.6
 #: An ACWR at or above this is flagged (context only: SCIENCE.md on its disputed value).
-HIGH_ACWR = 1.5
+HIGH_ACWR = ACWR_ZONES["danger"][0]
 #: An ACWR is current while the last log is less than this many days old (the acute week).
 ACUTE_DAYS = 7
 #: No logged session for this many days or more is flagged.
 NO_LOG_DAYS = 10
 FLAGS: dict[str, str] = {
     "pain_rules": "Pain rules broken",
-    "low_compliance": "Sessions under 60 % (last 4 weeks)",
-    "high_acwr": "ACWR 1.5 or more",
-    "no_recent_log": "No log for 10 days",
+    "low_compliance": f"Sessions under {LOW_COMPLIANCE * 100:.0f} % (last 4 weeks)",
+    "high_acwr": f"ACWR {HIGH_ACWR:g} or more",
+    "no_recent_log": f"No log for {NO_LOG_DAYS} days",
     "no_pain_data": "No pain data",
 }
 #: The roster table's columns: name -> heading, in the order shown.
 COLUMNS: dict[str, str] = {"athlete": "Athlete", "flags": "Flags", **FLAGS,
                            "next_block": "Next block"}
-_PAIN_ORDER = {"stop": 3, "outside rules": 2, "within rules": 1, "no pain data": 0}
+_PAIN_ORDER = {"stop": 3, "outside rules": 2, "pain unreadable": 2, "within rules": 1,
+               "no pain data": 0}
 
 
 def _pct(x: float) -> str:

@@ -31,6 +31,7 @@ from planner.logs.common import (
 from planner.logs.normalise import Spec, normalise, resolve
 from planner.logs.source import Source, header_key, open_source, per_row, read_records
 from planner.logs.template import check_template_header, write_log_template
+from planner.units import UNIT_ALIASES
 
 FORMATS = ("template", "strong", "hevy", "fitnotes")
 SPECS: dict[str, Spec] = {"strong": STRONG, "hevy": HEVY, "fitnotes": FITNOTES}
@@ -58,7 +59,7 @@ def detect_format(header: list[str]) -> str | None:
 
 def _headerless_strong(first: list[str]) -> bool:
     return (len(first) >= 11 and re.match(r"^\d{4}-\d{2}-\d{2}", first[0].strip()) is not None
-            and first[5].strip().lower() in ("kg", "kgs", "lb", "lbs"))
+            and first[5].strip().lower() in UNIT_ALIASES)
 
 
 # Files larger than this get a progress bar (when one can be shown).

@@ -15,6 +15,15 @@ import numpy as np
 import pandas as pd
 
 from planner.catalogue import EXERCISE_IDS, catalogue, data_path
+from planner.limits import (  # noqa: F401 (named here for the readers)
+    MAX_HOLD_S,
+    MAX_LOAD_KG,
+    MAX_REPS,
+    MIN_DATE,
+    SCALE_0_10,
+    SET_TYPES,
+    SIDES,
+)
 from planner.logs.values import at_codes, recode
 
 LOG_COLUMNS: dict[str, str] = {
@@ -43,15 +52,8 @@ LOG_COLUMNS: dict[str, str] = {
 }
 REPORT_COLUMNS = ("file", "line", "column", "value", "problem", "action", "rule")
 ACTIONS = ("coerced", "flagged", "rejected", "skipped", "note")
-SET_TYPES = ("working", "warmup", "failure", "drop")
-SIDES = ("both", "left", "right")
-
-# Plausible ranges, checked before any other work: a value outside is never used.
-MIN_DATE = pd.Timestamp("1970-01-01")
-MAX_REPS = 100
-MAX_LOAD_KG = 500.0  # the deadlift world record is about 500 kg
-MAX_HOLD_S = 600.0
-SCALE_0_10 = ("rpe", "pain_during", "pain_after", "pain_next_morning", "session_rpe")
+# The plausible ranges, set types and sides have one home (planner.limits), named here for
+# the readers: a value outside the ranges is never used.
 
 # rule code -> (action, problem). Problems with {braces} are filled in per report row.
 RULES: dict[str, tuple[str, str]] = {
@@ -77,7 +79,7 @@ RULES: dict[str, tuple[str, str]] = {
     "duration": ("coerced", "expected a session duration like 1h 6m, 52m or 1:06:00, 0 or more;"
                             " value dropped"),
     "date": ("rejected", "expected a date like {example}"),
-    "date-range": ("rejected", "expected a date from 1970-01-01 to tomorrow"),
+    "date-range": ("rejected", f"expected a date from {MIN_DATE:%Y-%m-%d} to tomorrow"),
     "date-timezone": ("coerced", "the time zone was dropped; the time is kept as written"),
     "rest-timer": ("rejected", "rest timer entry, not a set"),
     "set-type": ("rejected", "expected {expected}"),

@@ -61,9 +61,9 @@ from planner.logs.values import (
 from planner.plausible import probable_typos
 from planner.rules import training_day
 from planner.symptoms import read_pain
-from planner.units import KG_PER_LB, from_kg
+from planner.units import KG_PER_LB, UNIT_ALIASES, from_kg
 
-UNIT_WORDS = {"kg": "kg", "kgs": "kg", "lb": "lb", "lbs": "lb"}
+UNIT_WORDS = UNIT_ALIASES
 PAIN_FIELDS = ("pain_during", "pain_after", "pain_next_morning")
 NUMBER_FIELDS = ("reps", "load", "hold", "rpe", "pain_during", "pain_after",
                  "pain_next_morning", "session_rpe", "session_min", "duration_s",
