@@ -648,7 +648,7 @@ def weekly_load(daily: pd.DataFrame, basis: str, start, first_week: int = 1) -> 
 # --- pain ----------------------------------------------------------------------------------
 
 PAIN = ("pain_during", "pain_after", "pain_next_morning")
-#: Stop rules (SCIENCE.md, "Safety of the adaptive loop"): pain of this much or more.
+#: Stop rules (docs/science.md, "Safety of the adaptive loop"): pain of this much or more.
 STOP_PAIN = 7.0
 #: Stop rules: next-morning pain not settled on this many logged sessions running.
 STOP_UNSETTLED_SESSIONS = 2
@@ -692,7 +692,7 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
     Weeks run 7 days from ``start`` (the plan's first day; the Monday of the first logged
     day when None), so a partial last week counts. A week's status:
 
-    - "stop": a stop rule (SCIENCE.md): pain of ``STOP_PAIN`` (7/10) or more;
+    - "stop": a stop rule (docs/science.md): pain of ``STOP_PAIN`` (7/10) or more;
       next-morning pain not settled on two logged sessions running; or a note
       telling of pain, numbness or weakness spreading into a leg;
     - "outside rules": pain during or after above its limit (Thomeé 1997;

@@ -1,7 +1,7 @@
 """Training-science metrics as pure functions over numbers, arrays and Series.
 
 Every function states its convention and source; where sources disagree the
-project's choice is the default and the others are parameters (SCIENCE.md).
+project's choice is the default and the others are parameters (docs/science.md).
 Daily-load functions take ``daily_loads``: a pandas Series indexed by date;
 days missing from the index are rest days with load 0.
 """

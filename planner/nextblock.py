@@ -5,7 +5,7 @@ The rules, in the order they apply (README, "The rules for the next block"):
 1. Where the block starts: the day after the last logged session, on the
    plan's weekday rhythm. A plan that the log does not overlap is said to be so,
    and the block follows the log.
-2. Which sets count (SCIENCE.md, "Safety of the adaptive loop"): deadlift
+2. Which sets count (docs/science.md, "Safety of the adaptive loop"): deadlift
    *working sets* only: not warm-up or drop sets, with at least the bottom of
    the rep range, and at least ``WORKING_SET_SHARE`` (90 %) of the session's
    heaviest such set; reps above the top of the range count as the top. The
@@ -92,7 +92,7 @@ def working_sets(sets: pd.DataFrame, rep_min: int) -> pd.DataFrame:
     of a day's such sets, the working load is the one most of them were done at (the
     heavier one on a tie): a heavier top set, a pyramid's peak or a lighter back-off set
     is a set of another load, data for e1RM and load metrics, not the working load
-    (SCIENCE.md, "Safety of the adaptive loop"). The sets at that load (within
+    (docs/science.md, "Safety of the adaptive loop"). The sets at that load (within
     ``SAME_LOAD_KG``) are the day's working sets.
     """
     cand = sets[sets["set_type"].isin(WORK_SETS) & sets["load_kg"].notna()
@@ -124,7 +124,7 @@ def best_recent_e1rm(sets: pd.DataFrame, rep_min: int, until,
     deadlift), with the set it came from; None without such sets.
 
     Heavy sets: not warm-ups, with a load, at most ``E1RM_MAX_REPS`` repetitions
-    (SCIENCE.md: those estimate best), fewer than ``rep_min``, heavier than that day's
+    (docs/science.md: those estimate best), fewer than ``rep_min``, heavier than that day's
     working sets (``working``): a set of the working load that fell short of the range is
     a missed repetition, not a test; and with an e1RM above the 1RM the working sets of
     the window show (``rep_max``, the top of the range): a low-rep set below that is a

@@ -217,7 +217,7 @@ class PlateSet:
         """The next load after ``load``: up by ``step``, never above the per-step cap.
 
         The cap allows at most ``cap`` (10 %) of the current load, or the smallest
-        loadable step where that is larger (SCIENCE.md, progression rules). At the
+        loadable step where that is larger (docs/science.md, progression rules). At the
         heaviest load the plates can make, the load stays where it is.
         """
         try:

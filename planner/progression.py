@@ -1,6 +1,6 @@
 """Progression rules: given a prescription and what was done, the next prescription.
 
-One home for every rule that moves a load (SCIENCE.md, "Progression rules" and
+One home for every rule that moves a load (docs/science.md, "Progression rules" and
 "Safety of the adaptive loop"):
 
 - the models (double progression, linear load, hold time, sets and reps), each
@@ -35,7 +35,7 @@ from planner.plates import PlateSet
 # --- named constants (each with its source or marked as the project's own) ----------------
 
 #: Per-step cap: a new load is at most 10 % above the heaviest working load of the last
-#: 4 weeks, or the smallest loadable step where that is larger (SCIENCE.md; ACSM 2009's
+#: 4 weeks, or the smallest loadable step where that is larger (docs/science.md; ACSM 2009's
 #: 2-10 % increase).
 STEP_CAP = 0.10
 CAP_WINDOW_DAYS = 28
@@ -45,16 +45,16 @@ NSCA_PERCENT_1RM: dict[int, float] = NSCA_PERCENT
 #: heaviest set with repetitions in the range (the project's own rule).
 WORKING_SET_SHARE = 0.90
 #: A start load from an e1RM is the %1RM for the bottom of the range times this margin
-#: (the project's own choice; SCIENCE.md asks for "a margin").
+#: (the project's own choice; docs/science.md asks for "a margin").
 E1RM_START_MARGIN = 0.90
 #: Sets of at most this many repetitions give the e1RM used for the ceiling and for a start
-#: load (SCIENCE.md: "sets of <= 10 reps estimate best").
+#: load (docs/science.md: "sets of <= 10 reps estimate best").
 E1RM_MAX_REPS = 10
 #: How far back a "recent" e1RM reaches. [days] (the project's own choice)
 E1RM_RECENT_DAYS = 56
 #: The pain cut when the pain rules call for a reduction (the project's own figure).
 PAIN_CUT = 0.90
-#: A layoff: this many days or more without deadlifts restarts lower (SCIENCE.md).
+#: A layoff: this many days or more without deadlifts restarts lower (docs/science.md).
 LAYOFF_DAYS = 14
 #: The restart after a layoff, by its length (days away, at least -> share of the last
 #: working load). Strength is largely kept over 3-4 weeks without training and is lost
@@ -95,7 +95,7 @@ def percent_1rm(reps: int) -> float:
 
     References
     ----------
-    NSCA, Baechle & Earle 2008 (SCIENCE.md).
+    NSCA, Baechle & Earle 2008 (docs/science.md).
     """
     r = max(1, int(reps))
     for listed in sorted(NSCA_PERCENT_1RM):
@@ -190,7 +190,7 @@ def _reps_done(current: Prescription, done: Performance | None) -> tuple[int, ..
 @dataclass(frozen=True)
 class DoubleProgression:
     """Keep the load and add repetitions until every set reaches the top of the
-    range; then add the load step and go back to the bottom (SCIENCE.md).
+    range; then add the load step and go back to the bottom (docs/science.md).
 
     Parameters
     ----------

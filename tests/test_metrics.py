@@ -1,4 +1,4 @@
-"""Metrics against values computed by hand from the formulas in SCIENCE.md."""
+"""Metrics against values computed by hand from the formulas in docs/science.md."""
 
 import math
 

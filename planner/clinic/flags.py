@@ -29,7 +29,7 @@ from planner.metrics import ACWR_ZONES
 
 #: Under this share of the last 4 weeks' due sessions done in full, an athlete is flagged.
 LOW_COMPLIANCE = 0.6
-#: An ACWR at or above this is flagged (context only: SCIENCE.md on its disputed value).
+#: An ACWR at or above this is flagged (context only: docs/science.md on its disputed value).
 HIGH_ACWR = ACWR_ZONES["danger"][0]
 #: An ACWR is current while the last log is less than this many days old (the acute week).
 ACUTE_DAYS = 7
