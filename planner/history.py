@@ -71,8 +71,17 @@ def join_history(logs, unit: str = "kg") -> History:
         if first is not None:
             notes.append(f"History: {len(tables)} logs joined, {first:%Y-%m-%d} to "
                          f"{last:%Y-%m-%d}.")
-    table, typos = set_aside(table)
-    notes.extend(typo_notes(typos, unit))
+    if len(parts) == 1 and hasattr(parts[0], "report"):
+        # one Log: its reader has set its typos aside and reported them already
+        r = parts[0].report
+        typos = pd.DataFrame(columns=["date"])
+        n = int((r["rule"] == "load-typo").sum()) if len(r) else 0
+        if n:
+            notes.append(f"{n} set(s) left out as probable typos: the import report lists "
+                         "them, with the load probably meant.")
+    else:
+        table, typos = set_aside(table)
+        notes.extend(typo_notes(typos, unit))
     return History(table, typos, _unreadable_pain(parts, table), notes, sources)
 
 

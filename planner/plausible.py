@@ -82,7 +82,8 @@ def probable_typos(table: pd.DataFrame, unit: str = "kg") -> pd.DataFrame:
     beyond = e1rm > MAX_PLAUSIBLE_KG + 1e-9
     ref = _reference(t, e1rm)
     suspect = (e1rm > TYPO_RATIO * ref) | beyond
-    hits = [i for i in np.flatnonzero(suspect) if beyond[i] or not _confirmed(t, e1rm, i)]
+    at = np.flatnonzero(suspect & ~beyond)
+    hits = sorted([*np.flatnonzero(beyond), *at[~_confirmed(t, e1rm, at)]])
     out = t.iloc[hits].copy()
     out["reference_kg"] = ref[hits]
     out["likely_kg"] = [likely_value(load[i], reps[i], ref[i]) if ref[i] < e1rm[i] else None
@@ -107,23 +108,37 @@ def _reference(t: pd.DataFrame, e1rm: np.ndarray) -> np.ndarray:
     """Per set: the highest of the daily median e1RMs of its exercise within
     ``TYPO_WINDOW_DAYS`` either side (its own day included)."""
     ref = np.full(len(t), np.nan)
-    est = pd.Series(e1rm, index=t.index)
-    for _, g in t.groupby("exercise", observed=True, sort=False):
-        day = est[g.index].groupby(g["date"]).median().sort_index()
-        span = f"{2 * TYPO_WINDOW_DAYS + 1}D"
+    days = t["date"].to_numpy("datetime64[D]")
+    ex = pd.factorize(t["exercise"])[0]
+    span = f"{2 * TYPO_WINDOW_DAYS + 1}D"
+    for code in range(int(ex.max()) + 1):
+        pos = np.flatnonzero(ex == code)
+        day = pd.Series(e1rm[pos]).groupby(days[pos].astype("datetime64[ns]")).median()
         top = day.rolling(span, center=True, min_periods=1).max()
-        ref[t.index.get_indexer(g.index)] = g["date"].map(top).to_numpy("float64")
+        at = np.searchsorted(top.index.to_numpy("datetime64[D]"), days[pos])
+        ref[pos] = top.to_numpy()[at]
     return ref
 
 
-def _confirmed(t: pd.DataFrame, e1rm: np.ndarray, i: int) -> bool:
-    """Whether another set of the same exercise within the window comes near set ``i``'s
-    e1RM."""
-    when = t["date"].iloc[i]
-    near = ((t["exercise"] == t["exercise"].iloc[i]).to_numpy()
-            & ((t["date"] - when).abs() <= pd.Timedelta(days=TYPO_WINDOW_DAYS)).to_numpy()
-            & (e1rm * TYPO_CONFIRM_RATIO >= e1rm[i]))
-    return int(near.sum()) > 1  # itself, and at least one other
+def _confirmed(t: pd.DataFrame, e1rm: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """For the sets ``at``: whether another set of the same exercise within the window
+    comes near its e1RM (within ``TYPO_CONFIRM_RATIO``). Each set looks only at its
+    window's slice of its exercise's sets in date order."""
+    out = np.zeros(len(at), bool)
+    if not len(at):
+        return out
+    days = (t["date"].to_numpy("datetime64[D]")).astype("int64")
+    ex = pd.factorize(t["exercise"])[0]
+    for code in np.unique(ex[at]):
+        mine = np.flatnonzero(ex == code)
+        order = mine[np.argsort(days[mine], kind="stable")]
+        d, e = days[order], e1rm[order]
+        for k in np.flatnonzero(ex[at] == code):
+            i = at[k]
+            lo = np.searchsorted(d, days[i] - TYPO_WINDOW_DAYS, side="left")
+            hi = np.searchsorted(d, days[i] + TYPO_WINDOW_DAYS, side="right")
+            out[k] = int((e[lo:hi] * TYPO_CONFIRM_RATIO >= e1rm[i]).sum()) > 1
+    return out
 
 
 def set_aside(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
