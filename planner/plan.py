@@ -9,11 +9,14 @@ of them (``to_csv`` and ``to_ics`` are thin conveniences that import on call).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from planner.config import PlanConfig
+from planner.config import MAX_WEEKS, PlanConfig
+from planner.limits import MAX_HOLD_S, MAX_LOAD_KG, MAX_REPS, MIN_DATE
+from planner.limits import SIDES as SIDES  # the sides' one home, named here for the plan
 from planner.metrics import weekly_summary
 
 # Column name -> pandas dtype. Users' files depend on these names: keep them stable.
@@ -34,8 +37,15 @@ PLAN_COLUMNS: dict[str, str] = {
     "rest_s": "int64",
     "phase": "str",
 }
-SIDES = ("both", "left", "right")
 PHASES = ("build", "deload")
+#: What a plan cell may hold: (lowest, highest) in the column's unit (loads in kg). A plan's
+#: weeks run on across next blocks (a first week up to 10 x MAX_WEEKS, then MAX_WEEKS more).
+PLAN_RANGES: dict[str, tuple[float, float]] = {
+    "week": (1, 11 * MAX_WEEKS), "day": (1, 7), "set": (1, 100), "target_reps": (1, MAX_REPS),
+    "target_hold_s": (1, MAX_HOLD_S), "load_kg": (0, MAX_LOAD_KG), "rest_s": (0, 3600),
+}
+#: The first and last date a plan may hold.
+PLAN_DATES = (MIN_DATE.date(), date(2199, 12, 31))
 
 
 @dataclass(frozen=True)

@@ -53,15 +53,13 @@ from planner.analysis import (
     pain_status,
     programme_weeks,
 )
-from planner.clinic.store import open_store
+from planner.clinic.store import PLANS_SCHEMA, SETS_SCHEMA, open_store
 
 #: A next block is due when the plan ends within this many days (or has ended).
 DUE_WITHIN_DAYS = 7
 #: The ACWR needs this many days of data (the chronic window).
 ACWR_MIN_DAYS = 28
 COMPLIANCE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-PLAN_COLUMNS = ["athlete", "key", "week", "date", "session_id", "exercise", "set", "side",
-                "target_reps", "target_hold_s", "load_kg"]
 #: The per-athlete table's columns and types: the same whichever engine and chunking.
 COHORT_COLUMNS: dict[str, str] = {
     "athlete": "str", "sets": "int64", "first_day": "datetime64[us]",
@@ -140,17 +138,25 @@ ORDER BY athlete, {order}
 _ACTIVE_SQL = """
 SELECT DISTINCT athlete, date_trunc('week', date)::TIMESTAMP AS week_start FROM s
 """
-#: The columns each table is read with (the Log's and the Plan's names and types).
-_S_TYPES = {"athlete": "VARCHAR", "performed_at": "TIMESTAMP", "date": "TIMESTAMP",
-            "session_id": "VARCHAR", "exercise": "VARCHAR", "set": "BIGINT",
-            "set_type": "VARCHAR", "reps": "BIGINT", "hold_s": "DOUBLE", "side": "VARCHAR",
-            "load_kg": "DOUBLE", "pain_during": "DOUBLE", "pain_after": "DOUBLE",
-            "pain_next_morning": "DOUBLE", "session_rpe": "DOUBLE", "session_min": "DOUBLE",
-            "note": "VARCHAR", "key": "VARCHAR", "source_line": "BIGINT"}
-_P_TYPES = {"athlete": "VARCHAR", "key": "VARCHAR", "week": "BIGINT", "date": "TIMESTAMP",
-            "session_id": "VARCHAR", "exercise": "VARCHAR", "set": "BIGINT",
-            "side": "VARCHAR", "target_reps": "BIGINT", "target_hold_s": "DOUBLE",
-            "load_kg": "DOUBLE"}
+#: The Arrow types of the store's files as DuckDB reads them.
+_DUCKDB_TYPES = {pa.string(): "VARCHAR", pa.timestamp("us"): "TIMESTAMP", pa.int64(): "BIGINT",
+                 pa.float64(): "DOUBLE"}
+
+
+def _types(schema: pa.Schema, columns: tuple[str, ...]) -> dict[str, str]:
+    """``columns`` of a store table with their DuckDB types, from its Arrow schema (which
+    follows from the table's schema in planner.schemas)."""
+    return {c: _DUCKDB_TYPES[schema.field(c).type] for c in columns}
+
+
+#: The columns of the stored sets and plans the cohort reads, with their DuckDB types.
+_S_TYPES = _types(SETS_SCHEMA, (
+    "athlete", "performed_at", "date", "session_id", "exercise", "set", "set_type", "reps",
+    "hold_s", "side", "load_kg", "pain_during", "pain_after", "pain_next_morning",
+    "session_rpe", "session_min", "note", "key", "source_line"))
+_P_TYPES = _types(PLANS_SCHEMA, (
+    "athlete", "key", "week", "date", "session_id", "exercise", "set", "side", "target_reps",
+    "target_hold_s", "load_kg"))
 
 
 def _q(con, sql: str, as_of: pd.Timestamp, categories: bool = False) -> pd.DataFrame:

@@ -62,30 +62,24 @@ from planner.clinic.roster import Athlete, Roster, read_roster
 from planner.files.plan_csv import read_plan
 from planner.logs import read_log as read_whole
 from planner.logs.stream import CHUNK_BYTES, iter_log
+from planner.schemas import STORED_PLAN, STORED_SET, arrow_schema, check_table
 
 SCHEMA_VERSION = 1
 STORE_KIND = "planner store"
 KEY = ["performed_at", "exercise", "set", "side", "occurrence"]
 
-SETS_SCHEMA = pa.schema([
-    ("athlete", pa.string()), ("performed_at", pa.timestamp("us")), ("date", pa.timestamp("us")),
-    ("session_id", pa.string()), ("workout", pa.string()), ("exercise", pa.string()),
-    ("source_exercise", pa.string()), ("set", pa.int64()), ("occurrence", pa.int64()),
-    ("set_type", pa.string()), ("reps", pa.int64()), ("hold_s", pa.float64()),
-    ("side", pa.string()), ("load_kg", pa.float64()), ("rpe", pa.float64()),
-    ("pain_during", pa.float64()), ("pain_after", pa.float64()),
-    ("pain_next_morning", pa.float64()), ("session_rpe", pa.float64()),
-    ("session_min", pa.float64()), ("note", pa.string()), ("key", pa.string()),
-    ("source_format", pa.string()), ("source_file", pa.string()), ("source_line", pa.int64()),
-    ("source_sha256", pa.string()),
-])
-PLANS_SCHEMA = pa.schema([
-    ("athlete", pa.string()), ("key", pa.string()), ("week", pa.int64()), ("day", pa.int64()),
-    ("date", pa.timestamp("us")), ("session_id", pa.string()), ("exercise", pa.string()),
-    ("set", pa.int64()), ("side", pa.string()), ("target_reps", pa.int64()),
-    ("target_hold_s", pa.float64()), ("load_kg", pa.float64()), ("rest_s", pa.int64()),
-    ("phase", pa.string()), ("source_file", pa.string()),
-])
+# The sets and plans tables: their columns, dtypes and checks in one place (planner.schemas);
+# the Arrow schemas of their Parquet files follow from them. Every frame is checked before
+# it is written (check_table): a bad one stops the ingest, and nothing is committed.
+ROW_SCHEMAS = {"sets": STORED_SET, "plans": STORED_PLAN}
+#: Whether the store's check runs the value checks too (ranges, allowed texts), not only the
+#: columns, their order, dtypes and blanks. Off: the readers have checked every value
+#: against the same limits (planner.limits) before, and a check has a fixed cost of a few
+#: ms a frame, whatever its rows: with the values, 17 % of the CPU of ingesting 200
+#: athletes' small exports, 8 % without (benchmarks/bench_schemas.py).
+CHECK_VALUES = False
+SETS_SCHEMA = arrow_schema(STORED_SET)
+PLANS_SCHEMA = arrow_schema(STORED_PLAN)
 IMPORTS_SCHEMA = pa.schema([
     ("ingest_id", pa.string()), ("ingested_at", pa.timestamp("us", tz="UTC")),
     ("athlete", pa.string()), ("kind", pa.string()), ("file", pa.string()),
@@ -289,12 +283,16 @@ def _arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pandas(frame[schema.names], schema=schema, preserve_index=False)
 
 
-def _write_part(table: Path, athlete: str, rows: pd.DataFrame, schema: pa.Schema = None):
-    """Write ``rows`` as a new Parquet file of the athlete's partition; its Delta add action."""
+def _write_part(table: Path, athlete: str, rows: pd.DataFrame, source: Path | None = None):
+    """Check ``rows`` against the table's schema (:data:`ROW_SCHEMAS`), then write them as a
+    new Parquet file of the athlete's partition; its Delta add action."""
+    name = table.name
+    where = f"athlete {athlete}" + (f", file {source}" if source is not None else "")
+    check_table(rows, ROW_SCHEMAS[name], f"store table {name} ({where})", values=CHECK_VALUES)
     rel = f"athlete={athlete}/part-{uuid.uuid4().hex}.snappy.parquet"
     path = table / rel
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = _arrow(rows, schema or SETS_SCHEMA).drop_columns(["athlete"])  # in the path
+    data = _arrow(rows, SCHEMAS[name]).drop_columns(["athlete"])  # in the path
     pq.write_table(data, path, compression="snappy")
     stats = {"numRecords": data.num_rows,
              "nullCount": {c: data.column(c).null_count for c in data.column_names}}
@@ -357,8 +355,8 @@ class _Batch:
                 fresh = True
             if fresh:
                 table = _plan_rows(a, plan_cache)
-                self.plan_tables.append((a.id, _write_part(st.table_path("plans"), a.id, table,
-                                                           PLANS_SCHEMA)))
+                self.plan_tables.append((a.id, _write_part(st.table_path("plans"), a.id,
+                                                           table)))
                 for r in self.records:
                     if r["athlete"] == a.id and r["kind"] == "plan" and r["format"] == "plan":
                         r["rows_read"] = r["imported"] = int((table["source_file"]
@@ -435,7 +433,7 @@ class _Batch:
                 if len(log.report):
                     rep.append(log.report)
                 if (~hit).any():
-                    mine.append(_write_part(st.sets_path, a.id, rows[~hit]))
+                    mine.append(_write_part(st.sets_path, a.id, rows[~hit], p))
                     if more:
                         new_keys.append(keys[~hit])
                 del log, rows, keys  # hold no chunk while the next is read

@@ -34,11 +34,11 @@ import numpy as np
 import pandas as pd
 
 from planner.catalogue import catalogue
-from planner.config import MAX_WEEKS, ConfigError, PlanConfig
+from planner.config import ConfigError, PlanConfig
 from planner.files.cells import neutralise, unneutralise
 from planner.files.safewrite import OutputError, write_files
 from planner.infer import infer_config
-from planner.plan import PHASES, PLAN_COLUMNS, SIDES, Plan
+from planner.plan import PHASES, PLAN_COLUMNS, PLAN_DATES, PLAN_RANGES, SIDES, Plan
 from planner.units import from_kg, to_kg
 from planner.version import __version__
 
@@ -48,12 +48,6 @@ TEXT_COLUMNS = tuple(c for c, t in PLAN_COLUMNS.items() if t == "str")
 SETTINGS_KIND = "planner plan settings"
 SETTINGS_SCHEMA_VERSION = 1
 MAX_PLAN_BYTES = 20_000_000  # a 104-week plan is well under 1 MB
-# What a plan cell may hold: (lowest, highest) in the column's unit (loads in kg).
-PLAN_RANGES: dict[str, tuple[float, float]] = {
-    "week": (1, 11 * MAX_WEEKS), "day": (1, 7), "set": (1, 100), "target_reps": (1, 100),
-    "target_hold_s": (1, 600), "load_kg": (0, 500), "rest_s": (0, 3600),
-}
-PLAN_DATES = (date(1970, 1, 1), date(2199, 12, 31))
 WHOLE_COLUMNS = ("week", "day", "set", "target_reps", "rest_s")
 
 
