@@ -32,3 +32,31 @@ SCALE_RANGE = (0.0, 10.0)
 SET_TYPES = ("working", "warmup", "failure", "drop")
 #: The side a set is done on (one-sided exercises have a set per side).
 SIDES = ("both", "left", "right")
+
+#: Column name -> pandas dtype of a Log's table (one row per performed set, loads in kg):
+#: the log row's one column table (planner.schemas checks tables against it; it lives here,
+#: without pandera, so that reading a log does not import the schema library).
+LOG_COLUMNS: dict[str, str] = {
+    "performed_at": "datetime64[s]",
+    "date": "datetime64[s]",
+    "session_id": "str",
+    "workout": "str",
+    "exercise": "str",
+    "source_exercise": "str",
+    "set": "Int64",
+    "set_type": "str",
+    "reps": "Int64",
+    "hold_s": "Float64",
+    "side": "str",
+    "load_kg": "Float64",
+    "rpe": "Float64",
+    "pain_during": "Float64",
+    "pain_after": "Float64",
+    "pain_next_morning": "Float64",
+    "session_rpe": "Float64",
+    "session_min": "Float64",
+    "note": "str",
+    "key": "str",
+    "source_file": "str",
+    "source_line": "Int64",
+}

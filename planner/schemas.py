@@ -40,6 +40,7 @@ from pandera.errors import SchemaErrors
 
 from planner.catalogue import EXERCISE_IDS
 from planner.limits import (
+    LOG_COLUMNS,
     MAX_HOLD_S,
     MAX_LOAD_KG,
     MAX_REPS,
@@ -63,31 +64,6 @@ PLAN_NULLABLE = ("target_reps", "target_hold_s", "load_kg", "plates")
 
 # --- the log row ----------------------------------------------------------------------------
 
-#: Column name -> pandas dtype of a Log's table (one row per performed set, loads in kg).
-LOG_COLUMNS: dict[str, str] = {
-    "performed_at": "datetime64[s]",
-    "date": "datetime64[s]",
-    "session_id": "str",
-    "workout": "str",
-    "exercise": "str",
-    "source_exercise": "str",
-    "set": "Int64",
-    "set_type": "str",
-    "reps": "Int64",
-    "hold_s": "Float64",
-    "side": "str",
-    "load_kg": "Float64",
-    "rpe": "Float64",
-    "pain_during": "Float64",
-    "pain_after": "Float64",
-    "pain_next_morning": "Float64",
-    "session_rpe": "Float64",
-    "session_min": "Float64",
-    "note": "str",
-    "key": "str",
-    "source_file": "str",
-    "source_line": "Int64",
-}
 #: Log columns every row has: when, what, which set, its type and side, and its line.
 LOG_REQUIRED = ("performed_at", "date", "exercise", "set", "set_type", "side", "source_line")
 

@@ -15,7 +15,11 @@ import numpy as np
 import pandas as pd
 
 from planner.catalogue import EXERCISE_IDS, catalogue, data_path
+
+# The log's columns, the plausible ranges, set types and sides have one home
+# (planner.limits), named here for the readers: a value outside the ranges is never used.
 from planner.limits import (  # noqa: F401 (named here for the readers)
+    LOG_COLUMNS,
     MAX_HOLD_S,
     MAX_LOAD_KG,
     MAX_REPS,
@@ -26,34 +30,8 @@ from planner.limits import (  # noqa: F401 (named here for the readers)
 )
 from planner.logs.values import at_codes, recode
 
-LOG_COLUMNS: dict[str, str] = {
-    "performed_at": "datetime64[s]",
-    "date": "datetime64[s]",
-    "session_id": "str",
-    "workout": "str",
-    "exercise": "str",
-    "source_exercise": "str",
-    "set": "Int64",
-    "set_type": "str",
-    "reps": "Int64",
-    "hold_s": "Float64",
-    "side": "str",
-    "load_kg": "Float64",
-    "rpe": "Float64",
-    "pain_during": "Float64",
-    "pain_after": "Float64",
-    "pain_next_morning": "Float64",
-    "session_rpe": "Float64",
-    "session_min": "Float64",
-    "note": "str",
-    "key": "str",
-    "source_file": "str",
-    "source_line": "Int64",
-}
 REPORT_COLUMNS = ("file", "line", "column", "value", "problem", "action", "rule")
 ACTIONS = ("coerced", "flagged", "rejected", "skipped", "note")
-# The plausible ranges, set types and sides have one home (planner.limits), named here for
-# the readers: a value outside the ranges is never used.
 
 # rule code -> (action, problem). Problems with {braces} are filled in per report row.
 RULES: dict[str, tuple[str, str]] = {
