@@ -996,8 +996,9 @@ def _leg_notes(log: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     found = (find_symptoms(log["note"]) if "note" in log.columns
              else pd.DataFrame(columns=["symptom", "urgent", "label", "matched"]))
-    said = pd.Series([f"{lab.split(':')[0].lower()} (note: '{m[:60]}')" for lab, m in
-                      zip(found["label"], found["matched"], strict=True)],
+    text = log.loc[found.index, "note"].astype(str) if len(found) else pd.Series(dtype=str)
+    said = pd.Series([f"{lab.split(':')[0].lower()} (note: '{t.strip()[:60]}')" for lab, t in
+                      zip(found["label"], text, strict=True)],
                      index=found.index, dtype=object)
     urgent = found["urgent"].astype(bool)
     if "leg_symptoms" in log.columns:

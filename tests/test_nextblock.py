@@ -200,7 +200,7 @@ def test_several_leg_notes_in_a_week_give_that_week_once():
     _, weeks = pain_status(log_table(rows))
     assert weeks["week"].tolist() == [1, 2]
     assert weeks["status"].tolist() == ["stop", "within rules"]
-    assert weeks["reasons"].iloc[0] == ("stop: symptoms spreading into a leg "
+    assert weeks["reasons"].iloc[0] == ("stop: numbness or loss of feeling in the leg or foot "
                                         "(note: 'leg went numb')")
 
 
@@ -263,7 +263,7 @@ def test_hold_lasts_the_whole_block():
 @pytest.mark.parametrize("extra, why", [
     ({"pain_during": 7.0}, "7 or more"),
     ({"pain_next_morning": 5.0}, "not settled 2 sessions running"),
-    ({"note": "tingling down my left leg"}, "spreading into a leg"),
+    ({"note": "tingling down my left leg"}, "tingling down my left leg"),
 ])
 def test_stop_rules_come_before_progression(extra, why):
     base = {"pain_during": 1.0, "pain_after": 1.0, "pain_next_morning": 1.0}
