@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,11 +94,45 @@ def open_source(path_or_buffer, name: str | None = None) -> Source:
     if not src.head().strip():
         raise LogFormatError(f"{name}: the file is empty; expected a workout log with a "
                              "header row and one row per set")
-    first = next((ln for ln in src.head().splitlines() if ln.strip()), "")
-    counts = {d: first.count(d) for d in DELIMITERS}
-    best = max(counts, key=counts.get)
-    src.delimiter = best if counts[best] else ","
+    src.delimiter = sniff_delimiter(src.head())
     return src
+
+
+def sniff_delimiter(head: str) -> str:
+    """The delimiter of the text's first non-blank record: the one of DELIMITERS found most
+    often outside its quoted values (the first of them on a tie; a comma when none is
+    found). A headerless export's first row may hold a note full of semicolons or tabs."""
+    text = _first_record_outside_quotes(head)
+    counts = {d: text.count(d) for d in DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+_QUOTED = re.compile(r'"(?:[^"]|"")*(?:"|\Z)')  # a quoted value, to its closing quote
+_PLAIN = re.compile(r'[^"\r\n,;\t]+')
+
+
+def _first_record_outside_quotes(head: str) -> str:
+    """The text of the first non-blank record of ``head`` without its quoted values. A
+    quote opens a quoted value at the start of a field (the start of a line or after
+    any of DELIMITERS), as the CSV reader has it; elsewhere it is a character. A record
+    is blank when it holds only white space (no quoted value, no other character)."""
+    i, out, start, quoted = 0, [], True, False
+    while i < len(head):
+        c = head[i]
+        if c == '"' and start:
+            i, start, quoted = _QUOTED.match(head, i).end(), False, True
+        elif c in "\r\n":
+            if quoted or "".join(out).strip():
+                break
+            i, out, start = i + 1, [], True
+        elif plain := _PLAIN.match(head, i):
+            out.append(plain.group())
+            i, start = plain.end(), False
+        else:
+            out.append(c)
+            i, start = i + 1, c in DELIMITERS
+    return "".join(out)
 
 
 def _physical_lines(data: bytes) -> int:
