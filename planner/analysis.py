@@ -928,8 +928,9 @@ def _weekly_rises(w: pd.DataFrame, low4: pd.DataFrame, rules: PainRules) -> list
         mean, low = _floats(w[col]), _floats(low4[col])
         out.append(_where_broken(w.index, w[col] - low >= rules.weekly_rise,
                                  lambda i, mean=mean, low=low, label=label:
-                                 f"{label} rose to {mean[i]:.1f} from {low[i]:.1f} "
-                                 "(the lowest of the 4 weeks before)"))
+                                 f"the week's mean {label} rose to {mean[i]:.1f} from "
+                                 f"{low[i]:.1f} (the lowest weekly mean of up to 4 weeks "
+                                 "before)"))
     return out
 
 
@@ -1118,6 +1119,8 @@ def _summary(table: pd.DataFrame, dl: pd.DataFrame, basis: str, pain_weeks: pd.D
         "pain_data": has_pain,
         "weeks_outside_pain_rules": outside,
         "stop_weeks": int((pain_weeks["status"] == "stop").sum()) if has_pain else None,
+        "weeks_pain_unreadable": (int((pain_weeks["status"] == "pain unreadable").sum())
+                                  if has_pain else None),
         "notes": notes,
     }
 
@@ -1171,7 +1174,9 @@ def findings(a: Analysis) -> list[str]:
         pw = a.pain_weeks
         scored = pw[pw["status"] != "no pain data"]
         out.append(f"pain: {s['weeks_outside_pain_rules']} programme week(s) outside the pain "
-                   f"rules, {s['stop_weeks']} with a stop rule")
+                   f"rules, {s['stop_weeks']} with a stop rule"
+                   + (f", {s['weeks_pain_unreadable']} with pain that could not be read"
+                      if s.get("weeks_pain_unreadable") else ""))
         for _, row in pw[pw["status"].isin(["outside rules", "stop",
                                             "pain unreadable"])].iterrows():
             out.append(f"  week {int(row['week'])} ({row['week_start']:%Y-%m-%d}): "

@@ -608,7 +608,8 @@ def _unsettled_stop(pw: pd.DataFrame) -> str | None:
     running = len(tail) == CALM_WEEKS and tail == list(range(tail[0], tail[0] + CALM_WEEKS))
     if running and len(after) == len(calm):
         return None
-    return f"week {int(last['week'])}: {last['reasons']}."
+    return (f"programme week {int(last['week'])} of your log (from "
+            f"{pd.Timestamp(last['week_start']):%Y-%m-%d}): {last['reasons']}.")
 
 
 def _pain_hold(pw: pd.DataFrame, held: Prescription, pain_action: str, base: PlanConfig,

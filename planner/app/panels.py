@@ -361,8 +361,13 @@ class NextPanel(w.VBox):
         self.plan = nxt
         first, last = nxt.table["date"].min(), nxt.table["date"].max()
         n = nxt.table["week"].nunique()
-        self.status.value = ok_box(f"{n} weeks from {first:%A %d %B %Y} to {last:%d %B %Y}.") \
-            + "".join(note_box(note) for note in nxt.notes)
+        hold = nxt.config.deadlift_hold
+        # A hold (a stop rule, a red flag, pain outside the rules) comes first, in red: it
+        # is what to do before any of the block.
+        self.status.value = (error_box(f"The deadlift is held: {hold}") if hold else "") \
+            + ok_box(f"{n} weeks from {first:%A %d %B %Y} to {last:%d %B %Y}.") \
+            + "".join(note_box(note) for note in nxt.notes
+                      if not (hold and note.endswith(hold)))
         self.table.value = table_html(weekly_overview(nxt))
         for b in self.downloads.values():
             b.disabled = False

@@ -72,14 +72,14 @@ RULES: dict[str, tuple[str, str]] = {
                                  "deadlift analysis; if it is the barbell deadlift, map it: "
                                  "aliases={{{value!r}: 'deadlift'}} "
                                  "(--alias \"{value}=deadlift\")"),
-    "pain-text": ("coerced", "pain read from how it is written ({value!r}) on the 0-10 "
-                             "scale: a range counts its higher end, another scale is "
-                             "converted"),
+    "pain-text": ("coerced", "pain read as {found:g} on the 0-10 scale from how it is "
+                             "written (a range counts its higher end; another scale is "
+                             "converted)"),
     "pain-unreadable": ("flagged", "pain {value!r} could not be read as 0-10: the week is "
                                    "\"pain unreadable\", never \"within the pain rules\"; "
                                    "write it as a number (\"4\" or \"4/10\")"),
-    "load-typo": ("rejected", "{detail}: left out as a probable typo (docs/science.md, "
-                              "plausibility); correct it and read the file again to use it"),
+    "load-typo": ("rejected", "{detail}: left out as a probable typo; correct it in the file "
+                              "and read it again to use it"),
     "duplicate-key": ("flagged", "this planned set is logged twice; both kept"),
     "duplicate-row": ("flagged", "this row repeats an earlier one to the letter; both kept"),
 }

@@ -151,8 +151,11 @@ class _Rows:
                 return self._texts[fld]
             text = as_codes(self.raw[f"f{self.cols[fld]}"])
             cats = pd.Series(text.cat.categories.to_numpy(dtype=object), dtype="str")
-            if (cats.str.strip() != cats).any():
-                text = recode(text, lambda u: u.str.strip())
+            # Stripped, and a line end is a line end: a Windows file's "\r\n" inside a
+            # quoted cell reads as "\n", as in every other file (and as the repaired rows).
+            if (cats.str.strip() != cats).any() or cats.str.contains("\r", regex=False).any():
+                text = recode(text, lambda u: u.str.replace("\r\n", "\n", regex=False)
+                              .str.replace("\r", "\n", regex=False).str.strip())
             self._texts[fld] = text
         return self._texts[fld]
 
@@ -268,8 +271,11 @@ def _pain_as_written(rows: _Rows, fld: str, codes: np.ndarray, uniques: pd.Serie
     parsed = parsed.copy()
     parsed.loc[understood, "value"] = read["value"].to_numpy()[understood]
     parsed.loc[understood, "bad"] = False
-    rows.note(rows.flags(pd.Series(understood), codes), fld, "pain-text",
-              )
+    read_as = rows.flags(pd.Series(understood), codes)
+    if read_as is not None:
+        m = read_as & rows.keep
+        rows.report.add(rows.lines[m], rows.name(fld), rows.text(fld)[m], "pain-text",
+                        found=at_codes(parsed["value"].to_numpy(), codes, np.nan)[m.to_numpy()])
     unread = bad & ~understood
     parsed.loc[unread, "bad"] = False  # flagged here, not dropped as an unknown number
     rows.note(rows.flags(pd.Series(unread), codes), fld, "pain-unreadable",
@@ -696,7 +702,8 @@ def _plain_key(rows: _Rows, k: np.ndarray) -> pd.api.extensions.ExtensionArray:
         return _text_of(None, len(k))
     key = rows.raw[f"f{rows.cols['key']}"].iloc[k]
     key = key.astype("str") if isinstance(key.dtype, pd.CategoricalDtype) else key
-    key = unneutralise(key.str.strip())
+    key = unneutralise(key.str.replace("\r\n", "\n", regex=False)
+                       .str.replace("\r", "\n", regex=False).str.strip())
     return key.where(key != "").reset_index(drop=True).array
 
 

@@ -250,7 +250,7 @@ def test_strong_bom_crlf_pounds_set_orders_rest_timer_duplicate_and_multiline_no
     assert loads(log, lines) == kg(95 * LB, 185 * LB, 135 * LB, None, None, None, 185 * LB,
                                    45 * LB)
     assert row(log, 2)["performed_at"] == pd.Timestamp("2025-04-07 07:02")  # BOM not in Date
-    assert row(log, 3)["note"] == "bar path\r\nstayed close"  # kept as written
+    assert row(log, 3)["note"] == "bar path\nstayed close"  # a line end is a line end
     assert list(row(log, [3, 5, 11])["rpe"]) == [8, 9, 10]
     assert list(row(log, [2, 3, 5, 11, 12])["set"]) == [1, 2, 3, 4, 5]
     assert list(row(log, [8, 9])["set"]) == [1, 2]  # the repeated row is kept
