@@ -178,8 +178,13 @@ def test_pain_nobody_can_read_is_never_within_the_rules(tmp_path):
     log = planner.read_log(filled_template(tmp_path, plan, {1: "2", 2: "sore"}))
     flagged = log.report[log.report["rule"] == "pain-unreadable"]
     assert len(flagged) and set(flagged["value"]) == {"sore"}
-    weeks = planner.analyse(log, plan).pain_weeks
+    a = planner.analyse(log, plan)
+    weeks = a.pain_weeks
     assert weeks.loc[weeks["week"] == 2, "status"].item() == "pain unreadable"
+    # the chart shades that week, where a line of scores alone would look calm
+    from planner.charts.analysis import pain_figure
+    shaded = [x.text for x in pain_figure(a, "kg").layout.annotations]
+    assert "pain unreadable" in shaded
     new = planner.next_block(plan, log)
     assert "could not be read" in (new.config.deadlift_hold or "")
 

@@ -31,7 +31,8 @@ CAPTIONS = {
     "acwr": "Last week's load over the last four weeks'. The shaded zones are context "
             "only: whether they predict injury is disputed.",
     "pain": "Worst pain of each day (0-10). During and after may reach 5; next-morning "
-            "pain should settle.",
+            "pain should settle. Shaded: a week with a stop rule, or with pain written in a "
+            "way that could not be read.",
 }
 TITLES = {"compliance": "Compliance to date", "deadlift": "Deadlift progression",
           "volume": "Weekly volume load", "fitness": "Fitness, fatigue and form",
@@ -135,10 +136,18 @@ def acwr_figure(a, unit: str) -> go.Figure | None:
     return fig
 
 
+#: Weeks shaded on the pain chart: what a line of scores alone would hide or understate.
+PAIN_WEEK_BANDS = {"stop": "zone_high", "pain unreadable": "unplanned"}
+
+
 def pain_figure(a, unit: str) -> go.Figure | None:
     p = a.pain_daily
-    if p is None or p.empty:
+    weeks = a.pain_weeks if a.pain_weeks is not None else pd.DataFrame()
+    marked = (weeks[weeks["status"].isin(list(PAIN_WEEK_BANDS))] if len(weeks)
+              else weeks)
+    if (p is None or p.empty) and marked.empty:
         return None
+    p = p if p is not None else pd.DataFrame(columns=["date"])
     x = _dates(p["date"])
     fig = go.Figure([go.Scatter(x=x, y=plain_list(p[col].astype(float)), name=name,
                                 mode="lines+markers", line=dict(color=PALETTE[col]))
@@ -149,6 +158,11 @@ def pain_figure(a, unit: str) -> go.Figure | None:
                   annotation_text=f"limit during and after: {limit:g}")
     fig.add_hline(y=STOP_PAIN, line_dash="dot", line_color=PALETTE["zone_high"],
                   annotation_text=f"stop rule: {STOP_PAIN:g} or more")
+    for _, w in marked.iterrows():  # a stop week, or one whose pain nobody could read
+        start = pd.Timestamp(w["week_start"])
+        fig.add_vrect(x0=start, x1=start + pd.Timedelta(days=7), line_width=0, opacity=0.15,
+                      fillcolor=PALETTE[PAIN_WEEK_BANDS[w["status"]]], layer="below",
+                      annotation_text=w["status"], annotation_position="top left")
     fig.update_layout(base_layout(TITLES["pain"], "pain (0-10)", "date"))
     fig.update_yaxes(range=[0, 10])
     return fig
