@@ -701,7 +701,7 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
       above the lowest of the four weeks before (catches slow creep; the
       threshold and the 4-week window are the project's own);
     - "pain unreadable": a pain written that nobody could read (``unreadable``: its
-      date and text, one person's log) and no rule broken: never "within";
+      date and text, and with ``by`` the athlete) and no rule broken: never "within";
     - "no pain data": the week has no pain score at all: never read as "within";
     - "within rules".
 
@@ -716,14 +716,14 @@ def pain_status(log: pd.DataFrame, rules: PainRules | None = None, *, start=None
     cols = [c for c in PAIN if c in log.columns]
     has = log[cols].notna().any(axis=1) if cols else pd.Series(False, index=log.index)
     notes = _leg_notes(log)
-    unread = (unreadable if unreadable is not None and not by
-              else pd.DataFrame(columns=["date", "text"]))
+    unread = (unreadable if unreadable is not None
+              else pd.DataFrame(columns=["date", "text", *([by] if by else [])]))
     if not has.any() and notes.empty and unread.empty:
         return _no_pain_tables(by)
     weeks = _athlete_weeks(log, by, start, first_week)
     daily = _worst_pain_per_day(log, has, cols, weeks)
     w, leg = _scores_per_programme_week(daily, log, notes, weeks)
-    w, unread_text = _unreadable_weeks(w, unread, weeks)
+    w, unread_text = _unreadable_weeks(w, unread, weeks, by)
     urgent = _urgent_weeks(w, log, notes, weeks)
     base = _morning_baseline(daily, rules, len(weeks.names))
     wg = w.index.get_level_values("_g").to_numpy("int64")
@@ -816,16 +816,21 @@ def _scores_per_programme_week(daily: pd.DataFrame, log: pd.DataFrame, notes: pd
     return w, leg
 
 
-def _unreadable_weeks(w: pd.DataFrame, unread: pd.DataFrame, weeks: _AthleteWeeks
-                      ) -> tuple[pd.DataFrame, np.ndarray]:
-    """``w`` with a row for each week that has an unreadable pain text (one athlete), and
-    per week the texts in words ("" where none)."""
+def _unreadable_weeks(w: pd.DataFrame, unread: pd.DataFrame, weeks: _AthleteWeeks,
+                      by: str | None) -> tuple[pd.DataFrame, np.ndarray]:
+    """``w`` with a row for each week that has an unreadable pain text (``unread``: date,
+    text, and with ``by`` the athlete; athletes without a logged set are left out), and per
+    week the texts in words ("" where none)."""
+    if by and len(unread):
+        g = weeks.names.get_indexer(unread[by])
+        unread, g = unread[g >= 0], g[g >= 0]
+    else:
+        g = np.zeros(len(unread), "int64")
     if unread.empty:
         return w, np.full(len(w), "", dtype=object)
-    uweek = weeks.of(np.zeros(len(unread), "int64"), pd.Series(pd.to_datetime(
-        unread["date"].to_numpy())))
-    idx = pd.MultiIndex.from_arrays([np.zeros(len(unread), "int64"), uweek],
-                                    names=["_g", "week"])
+    g = np.asarray(g, dtype="int64")
+    uweek = weeks.of(g, pd.Series(pd.to_datetime(unread["date"].to_numpy())))
+    idx = pd.MultiIndex.from_arrays([g, uweek], names=["_g", "week"])
     w = w.reindex(w.index.union(idx.unique()))
     texts = pd.Series(unread["text"].astype(str).to_numpy(), index=idx)
     said = texts.groupby(level=[0, 1]).agg(lambda x: ", ".join(
