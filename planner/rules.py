@@ -6,6 +6,7 @@ The rest of the project reads these names; labels and notes are built from them
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 #: A session logged after midnight and before this hour belongs to the evening before:
@@ -19,9 +20,13 @@ def training_day(performed_at: pd.Series) -> pd.Series:
     """The training day of each time: its date, or the day before for a time after
     midnight and before ``DAY_STARTS_AT_HOUR``. A time of exactly 00:00:00 is a date
     written without a time, and stays on its date."""
-    day = performed_at.dt.normalize()
-    late = (performed_at != day) & (performed_at.dt.hour < DAY_STARTS_AT_HOUR)
-    return day - pd.to_timedelta(late.astype("int64"), unit="D")
+    # whole seconds as integers: a million times in milliseconds (NaT stays NaT)
+    t = performed_at.to_numpy("datetime64[s]")
+    s = t.astype("int64")
+    into_day = s % 86400
+    late = (into_day > 0) & (into_day < DAY_STARTS_AT_HOUR * 3600)
+    day = (s - into_day - late * 86400).astype("datetime64[s]")
+    return pd.Series(np.where(np.isnat(t), t, day), index=performed_at.index)
 
 
 __all__ = ["DAY_STARTS_AT_HOUR", "training_day"]
