@@ -810,7 +810,7 @@ def _scores_per_programme_week(daily: pd.DataFrame, log: pd.DataFrame, notes: pd
     if len(notes):  # the weeks with a leg note, each once (a union keeps repeats)
         w = w.reindex(w.index.union(pd.MultiIndex.from_arrays(
             [ng, nweek], names=["_g", "week"]).unique()))
-    w = w.astype("Float64")
+    w = w.astype("Float64").sort_index()  # weeks in order, whatever order the notes came in
     leg = (notes.assign(_g=ng, week=nweek).groupby(["_g", "week"])["note"].first()
            if len(notes) else pd.Series(dtype=object, index=w.index[:0]))
     return w, leg
@@ -831,7 +831,7 @@ def _unreadable_weeks(w: pd.DataFrame, unread: pd.DataFrame, weeks: _AthleteWeek
     g = np.asarray(g, dtype="int64")
     uweek = weeks.of(g, pd.Series(pd.to_datetime(unread["date"].to_numpy())))
     idx = pd.MultiIndex.from_arrays([g, uweek], names=["_g", "week"])
-    w = w.reindex(w.index.union(idx.unique()))
+    w = w.reindex(w.index.union(idx.unique())).sort_index()
     texts = pd.Series(unread["text"].astype(str).to_numpy(), index=idx)
     said = texts.groupby(level=[0, 1]).agg(lambda x: ", ".join(
         f"'{t[:30]}'" for t in dict.fromkeys(x))[:120])

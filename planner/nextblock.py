@@ -364,7 +364,7 @@ def _deadlift(table: pd.DataFrame, base: PlanConfig, phase: pd.Series, start: pd
     build = _working_sets_to_build_on(ws, in_deload, until, best)
     current, nxt = _continue_from(build, dl, in_deload, best, model, base, sets, t, notes,
                                   first_week_new)
-    nxt = _after_time_away(dl, ws, start, current, nxt, base, sets, notes)
+    current, nxt = _after_time_away(dl, ws, start, current, nxt, base, sets, notes)
     nxt, hold = _stop_and_pain_rules(table, pain, current, nxt, base, sets, notes)
     load, reps = _within_cap_and_ceiling(nxt, limits, heaviest, base, notes)
     return {"deadlift_start_load": load, "deadlift_start_reps": reps,
@@ -515,18 +515,21 @@ def _start_again(t: pd.DataFrame | None, base: PlanConfig, sets: int, notes: lis
 
 def _after_time_away(dl: pd.DataFrame, ws: pd.DataFrame, start: pd.Timestamp,
                      current: Prescription | None, nxt: Prescription, base: PlanConfig,
-                     sets: int, notes: list[str]) -> Prescription:
+                     sets: int, notes: list[str]
+                     ) -> tuple[Prescription | None, Prescription]:
     """Time away restarts lower, by its length (``layoff_share``): ``LAYOFF_DAYS`` (14)
     days or more without deadlifts, or 4 weeks without working sets, before the block;
     ``FRESH_START_DAYS`` or more is a fresh start from a conservative entry load, with a
-    retest. At the bottom of the rep range, from the load a hold keeps."""
+    retest. At the bottom of the rep range, from the load a hold keeps. Returns what a
+    hold keeps and the next prescription: after time away both are the restart (a hold
+    for pain never keeps the load from before the break)."""
     lo = base.rep_range[0]
     last_dl = dl["date"].max() if len(dl) else None
     last_ws = ws["date"].max() if len(ws) else None
     if current is None or last_dl is None or not (
             (start - last_dl).days >= LAYOFF_DAYS
             or (last_ws is not None and (start - last_ws).days >= CAP_WINDOW_DAYS)):
-        return nxt
+        return current, nxt
     since = last_dl if (start - last_dl).days >= LAYOFF_DAYS else last_ws
     what = "deadlift" if since is last_dl else "working deadlift set"
     days = (start - since).days
@@ -544,7 +547,7 @@ def _after_time_away(dl: pd.DataFrame, ws: pd.DataFrame, start: pd.Timestamp,
         notes.append(f"Layoff: no {what} for {days} days (since {since:%Y-%m-%d}); the block "
                      f"restarts {1 - share:.0%} lower, at {load:g} {u} x {lo} (the longer the "
                      "time away, the larger the cut: docs/science.md, \"Time away\").")
-    return nxt
+    return nxt, nxt
 
 
 def _stop_and_pain_rules(table: pd.DataFrame, pain: _PainContext,
@@ -601,6 +604,7 @@ def _unsettled_stop(pw: pd.DataFrame) -> str | None:
     weeks after it, running, were logged within the pain rules (then None)."""
     if not len(pw) or not pw["stop"].any():
         return None
+    pw = pw.sort_values("week", kind="stable")
     last = pw[pw["stop"]].iloc[-1]
     after = pw[pw["week"] > last["week"]]
     calm = after[after["status"] == "within rules"]
