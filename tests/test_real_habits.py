@@ -338,3 +338,29 @@ def test_pain_logged_only_in_week_1_is_stale_by_week_12(tmp_path):
     assert "no pain data since week 1" in (new.config.deadlift_hold or "")
     last_done = float(deadlift_rows(plan)["load_kg"].max())
     assert first_load(new) <= last_done
+
+
+def test_a_symptom_in_the_workout_note_is_read_beside_the_sets_own_notes(tmp_path):
+    sessions = twice_a_week(MONDAY, 3, lambda w: [(60.0, 10)] * 3,
+                            note=lambda w, d: "felt heavy")  # every session's sets noted
+    log = planner.read_log(strong(tmp_path / "s.csv", sessions,
+                                  workout_note="numb toes after"), unit="kg")
+    assert (log.table["note"] == "felt heavy | numb toes after").any()
+    assert "numb toes" in (planner.next_block(None, log).config.deadlift_hold or "")
+
+
+def test_a_symptom_in_a_hevy_workout_description_is_read(tmp_path):
+    path = tmp_path / "hevy.csv"
+    head = ('"title","start_time","end_time","description","exercise_title","superset_id",'
+            '"exercise_notes","set_index","set_type","weight_kg","reps","distance_km",'
+            '"duration_seconds","rpe"')
+    rows = [head]
+    for w in range(3):
+        day = MONDAY + timedelta(days=7 * w)
+        desc = "pins and needles down my leg" if w == 2 else "good"
+        for i in range(3):
+            rows.append(f'"Pull","{day:%d %b %Y}, 18:00","{day:%d %b %Y}, 19:00","{desc}",'
+                        f'"Deadlift (Barbell)",,"",{i},"normal",60,10,,,')
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    hold = planner.next_block(None, planner.read_log(path)).config.deadlift_hold or ""
+    assert "pins and needles down my leg" in hold

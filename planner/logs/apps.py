@@ -49,7 +49,10 @@ HEVY = Spec(
     columns={"date": ("start_time",), "end": ("end_time",), "workout": ("title",),
              "exercise": ("exercise_title",), "set_type": ("set_type",),
              "load": ("weight_kg", "weight_lbs", "weight_lb", "weight"), "reps": ("reps",),
-             "rpe": ("rpe",), "hold": ("duration_seconds",), "note": ("exercise_notes",)},
+             "rpe": ("rpe",), "hold": ("duration_seconds",), "note": ("exercise_notes",),
+             # the workout's description: where people write how the session went (and a
+             # symptom); a set's own exercise note wins over it
+             "workout_note": ("description",)},
     date_formats=("%d %b %Y, %H:%M", "%b %d, %Y, %I:%M %p", *ISO_TIMES),
     date_example="8 Apr 2026, 16:50 or Jun 11, 2026, 1:01 PM",
     header_units={"weight_kg": "kg", "weight_lbs": "lb", "weight_lb": "lb"},
@@ -61,7 +64,8 @@ FITNOTES = Spec(
     fmt="fitnotes",
     columns={"date": ("Date",), "exercise": ("Exercise",),
              "load": ("Weight (kgs)", "Weight (kg)", "Weight (lbs)", "Weight (lb)", "Weight"),
-             "unit": ("Weight Unit",), "reps": ("Reps",), "rpe": ("RPE",), "hold": ("Time",)},
+             "unit": ("Weight Unit",), "reps": ("Reps",), "rpe": ("RPE",), "hold": ("Time",),
+             "note": ("Comment",)},
     date_formats=("%Y-%m-%d", "%Y-%m-%d %H:%M:%S"),
     date_example="2019-12-12",
     header_units=STRONG.header_units,

@@ -601,10 +601,11 @@ def _session_minutes(rows: _Rows, values: dict[str, pd.Series], span: Later | No
 
 
 def _notes(rows: _Rows, spec: Spec, k: np.ndarray) -> pd.Series:
-    """The notes of the rows ``k`` as text: the set's, else its workout's."""
+    """The notes of the rows ``k`` as text: the set's and its workout's (joined by
+    ``NOTE_JOIN`` when both are written)."""
     note = rows.text("note").iloc[k]
     if rows.has("workout_note"):
-        note = _coalesce(note, rows.text("workout_note").iloc[k])
+        note = _joined(note, rows.text("workout_note").iloc[k])
     note = to_text(_blank_missing(note))
     if spec.fmt == "template":
         note = unneutralise(note)
@@ -723,17 +724,35 @@ def _blank_missing(s: pd.Series) -> pd.Series:
     return s
 
 
-def _coalesce(a: pd.Series, b: pd.Series) -> pd.Series:
-    """Categorical text: ``a``, or ``b`` where ``a`` is empty (per distinct text)."""
+#: Between a set's own note and its workout's note when a row has both.
+NOTE_JOIN = " | "
+
+
+def _joined(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Categorical text: ``a`` and ``b`` joined by ``NOTE_JOIN`` where both hold text, else
+    the one that does (worked per distinct pair): a set's note and its workout's note are
+    both read, so that a symptom written in either is seen."""
     a_codes, a_text = codes_of(a)
     b_codes, b_text = codes_of(b)
-    use_b = at_codes((a_text.fillna("") == "").to_numpy(dtype=bool), a_codes, True)
-    both = np.concatenate([a_text.to_numpy(dtype=object), b_text.to_numpy(dtype=object)])
-    codes = np.where(use_b, np.where(b_codes >= 0, b_codes + len(a_text), -1), a_codes)
-    new_codes, distinct = pd.factorize(both)
+    a_words = np.append(a_text.fillna("").to_numpy(dtype=object), "")  # code -1: ""
+    b_words = np.append(b_text.fillna("").to_numpy(dtype=object), "")
+    pair = a_codes.astype(np.int64) * (len(b_words) + 1) + b_codes.astype(np.int64)
+    pair_codes, pairs = pd.factorize(pair)
+    at = _first_of_each(pair_codes, len(pairs))
+    first_a, first_b = a_codes[at], b_codes[at]
+    texts = np.array([x + NOTE_JOIN + y if x and y else x or y for x, y in
+                      zip(a_words[first_a], b_words[first_b], strict=True)], dtype=object)
+    codes, distinct = pd.factorize(texts)
     return pd.Series(pd.Categorical.from_codes(
-        at_codes(new_codes, codes, -1).astype(np.int64),
+        codes[pair_codes].astype(np.int64),
         categories=pd.Index(np.asarray(distinct, dtype=object), dtype="str")), index=a.index)
+
+
+def _first_of_each(codes: np.ndarray, n: int) -> np.ndarray:
+    """The first position of each code 0 .. n-1 in ``codes``."""
+    first = np.zeros(n, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1, dtype=np.int64)  # last write wins
+    return first
 
 
 def _time_order(times: tuple[np.ndarray, np.ndarray], k: np.ndarray) -> np.ndarray:

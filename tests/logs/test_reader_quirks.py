@@ -157,7 +157,8 @@ def test_hevy_kg_newest_first_across_midnight_with_cardio_and_variants():
     assert row(log, 11)["session_min"] == 48 and row(log, 2)["session_min"] == 57
     assert row(log, 11)["workout"] == "What’s next"
     assert loads(log, [2, 4, 6, 7, 10]) == [None, 22.5, 20.41, 13.61, None]
-    assert row(log, 4)["note"] == "grip gave out, use straps"  # a comma inside quotes
+    # a comma inside quotes; the workout's description is read too
+    assert row(log, 4)["note"] == "grip gave out, use straps | slept badly, still ok"
     run = row(log, 10)
     assert run["exercise"] == "Treadmill" and run["note"] == "walked it off, ~5 km/h"
     assert pd.isna(run["reps"]) and pd.isna(run["hold_s"])  # 1800 s kept out of holds

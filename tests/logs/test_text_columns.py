@@ -212,14 +212,20 @@ def _unguard(text: str) -> str:
         else text
 
 
+def joined(own: str, workout: str) -> str | None:
+    """A set's note and its workout's as the readers give them: both, joined, when both
+    are written; else the one that is."""
+    return f"{own} | {workout}" if own and workout else own or workout or None
+
+
 def expected_note(fmt: str, texts: dict[str, str]) -> str | None:
-    if fmt == "strong":
-        return normal(texts["note"]) or normal(texts["workout_note"]) or None
-    if fmt == "hevy":
-        return normal(texts["note"]) or None
+    if fmt == "strong":  # the set's note and the workout's, both read
+        return joined(normal(texts["note"]), normal(texts["workout_note"]))
+    if fmt == "hevy":  # the exercise note and the workout's description
+        return joined(normal(texts["note"]), normal(texts["other"]))
     if fmt == "template":
         return _unguard(normal(texts["note"])) or None
-    return None  # FitNotes' export has no note the readers read
+    return normal(texts["other2"]) or None  # FitNotes' Comment
 
 
 @functools.cache
