@@ -703,8 +703,10 @@ def _plain_key(rows: _Rows, k: np.ndarray) -> pd.api.extensions.ExtensionArray:
         return _text_of(None, len(k))
     key = rows.raw[f"f{rows.cols['key']}"].iloc[k]
     key = key.astype("str") if isinstance(key.dtype, pd.CategoricalDtype) else key
-    key = unneutralise(key.str.replace("\r\n", "\n", regex=False)
-                       .str.replace("\r", "\n", regex=False).str.strip())
+    if key.str.contains("\r", regex=False).any():  # rare: keys are written by the planner
+        key = key.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n",
+                                                                      regex=False)
+    key = unneutralise(key.str.strip())
     return key.where(key != "").reset_index(drop=True).array
 
 
