@@ -153,7 +153,10 @@ def _types(schema: pa.Schema, columns: tuple[str, ...]) -> dict[str, str]:
 _S_TYPES = _types(SETS_SCHEMA, (
     "athlete", "performed_at", "date", "session_id", "exercise", "set", "set_type", "reps",
     "hold_s", "side", "load_kg", "pain_during", "pain_after", "pain_next_morning",
-    "session_rpe", "session_min", "note", "key", "source_line"))
+    "session_rpe", "session_min", "note", "key", "source_file", "source_line"))
+#: The pain texts nobody could read, from the store's import report (athlete, file, line,
+#: text): their weeks are "pain unreadable", never "within rules".
+UNREADABLE_COLUMNS = ("athlete", "file", "line", "text")
 _P_TYPES = _types(PLANS_SCHEMA, (
     "athlete", "key", "week", "date", "session_id", "exercise", "set", "side", "target_reps",
     "target_hold_s", "load_kg"))
@@ -231,7 +234,8 @@ def _acwr(daily: pd.DataFrame) -> pd.DataFrame:
     return out.rename_axis("athlete")
 
 
-def _pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+def _pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp,
+          unreadable: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per athlete: the pain status of the current programme week, the weeks with pain data
     and the episodes (weeks outside the rules), from one call of ``pain_status`` over the
     athletes whose log holds a pain score or a note (``sets``: their rows only; others
@@ -242,7 +246,15 @@ def _pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp) -> pd.D
     first = sets.groupby("athlete")["date"].min()
     start = starts["start"].reindex(first.index).fillna(first)
     first_week = starts["first_week"].reindex(first.index).fillna(1).astype("int64")
-    _, weeks = pain_status(sets, start=start, first_week=first_week, by="athlete")
+    unread = None
+    if unreadable is not None and len(unreadable):  # each text's day, from its set
+        where = sets[["athlete", "source_file", "source_line", "date"]].drop_duplicates(
+            ["athlete", "source_file", "source_line"])
+        unread = unreadable.merge(where, left_on=["athlete", "file", "line"],
+                                  right_on=["athlete", "source_file", "source_line"])
+        unread = unread[["athlete", "date", "text"]]
+    _, weeks = pain_status(sets, start=start, first_week=first_week, by="athlete",
+                           unreadable=unread)
     now = programme_weeks(pd.Series(as_of, index=start.index), start.to_numpy(),
                           first_week.to_numpy())  # each athlete's programme week now
     weeks = weeks.assign(now=weeks["athlete"].map(now).astype("int64"))
@@ -258,8 +270,8 @@ def _pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp) -> pd.D
     return out.astype({"pain_weeks": "int64", "pain_episodes": "int64"})
 
 
-def _rows(con, as_of: pd.Timestamp, athletes: list[str] | None = None
-          ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _rows(con, as_of: pd.Timestamp, athletes: list[str] | None = None,
+          unreadable: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The per-athlete table and the active weeks of the athletes whose sets are in
     ``con``'s table ``s`` (dated up to ``as_of``) and plans in ``p``."""
     # Compliance (pandas, mostly one core) runs in a thread beside the queries below
@@ -267,12 +279,13 @@ def _rows(con, as_of: pd.Timestamp, athletes: list[str] | None = None
     pool = ThreadPoolExecutor(1)
     comp = pool.submit(_log_rules, con.cursor(), as_of)  # closes its cursor
     try:
-        return _rows_with(con, as_of, athletes, comp)
+        return _rows_with(con, as_of, athletes, comp, unreadable)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _rows_with(con, as_of: pd.Timestamp, athletes: list[str] | None, comp: Future
+def _rows_with(con, as_of: pd.Timestamp, athletes: list[str] | None, comp: Future,
+               unreadable: pd.DataFrame | None = None
                ) -> tuple[pd.DataFrame, pd.DataFrame]:
     base = _q(con, _BASE_SQL, as_of).set_index("athlete")
     starts = _q(con, _PLAN_SQL, as_of).set_index("athlete")
@@ -285,14 +298,16 @@ def _rows_with(con, as_of: pd.Timestamp, athletes: list[str] | None, comp: Futur
     out["plan_start"], out["plan_end"] = starts["start"], starts["end"]
     out = out.join(_deadlift(_q(con, _DEADLIFT_SQL, as_of)))
     scored = list(base.index[base["scored"].astype(bool)])
+    if unreadable is not None and len(unreadable):  # a "sore" alone is pain data too
+        scored = sorted(set(scored) | (set(unreadable["athlete"]) & set(base.index)))
     if scored:
         pain_sets = con.sql(
             f"SELECT * EXCLUDE (_ord) FROM s WHERE athlete IN (SELECT unnest($a::VARCHAR[])) "
             f"ORDER BY athlete, {_ORDER}", params={"a": scored}).to_arrow_table().to_pandas(
             types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-        for c in ("exercise", "side", "note", "key", "set_type", "session_id"):
+        for c in ("exercise", "side", "note", "key", "set_type", "session_id", "source_file"):
             pain_sets[c] = pain_sets[c].astype("str")
-        out = out.join(_pain(pain_sets, starts, as_of))
+        out = out.join(_pain(pain_sets, starts, as_of, unreadable))
     else:
         out = out.join(_pain(pd.DataFrame(columns=["athlete"]), starts, as_of))
     out = out.join(comp.result())
@@ -344,7 +359,8 @@ def _frame_table(frame: pd.DataFrame, types: dict[str, str]) -> pa.Table:
 
 
 def athlete_rows(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp,
-                 athletes: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 athletes: list[str] | None = None, unreadable: pd.DataFrame | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The per-athlete table for the athletes in ``sets`` and ``plans`` (frames with the
     Log's and the Plan's columns and an ``athlete`` column), and each athlete's active
     weeks (athlete, week_start): the work of :func:`chunk_rows` on frames in memory."""
@@ -356,7 +372,7 @@ def athlete_rows(sets: pd.DataFrame, plans: pd.DataFrame, as_of: pd.Timestamp,
         con.execute(f"CREATE TABLE s AS SELECT * FROM s_in WHERE date <= TIMESTAMP "
                     f"'{as_of:%Y-%m-%d %H:%M:%S}'")
         con.execute("CREATE TABLE p AS SELECT * FROM p_in")
-        return _rows(con, as_of, athletes)
+        return _rows(con, as_of, athletes, unreadable)
 
 
 def _parquet(files: list[str], types: dict[str, str], where: str = "") -> str:
@@ -370,8 +386,8 @@ def _parquet(files: list[str], types: dict[str, str], where: str = "") -> str:
 
 
 def chunk_rows(store_path: str, athletes: list[str], as_of: pd.Timestamp,
-               files: dict[str, list[str]] | None = None
-               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+               files: dict[str, list[str]] | None = None,
+               unreadable: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read ``athletes``' partitions of the store (DuckDB over the Delta table's Parquet files;
     ``files``: the sets' and plans' file lists, else read from the Delta log) and compute
     their rows: the task both engines run."""
@@ -392,7 +408,7 @@ def chunk_rows(store_path: str, athletes: list[str], as_of: pd.Timestamp,
             else:
                 con.register(f"{table}_in", _frame_table(pd.DataFrame(), types))
                 con.execute(f"CREATE TABLE {table} AS SELECT * FROM {table}_in")
-        return _rows(con, as_of, athletes)
+        return _rows(con, as_of, athletes, unreadable)
 
 
 # --- the cohort ------------------------------------------------------------------------------
@@ -424,6 +440,15 @@ def _chunks(ids: list[str], size: int) -> list[list[str]]:
     return [ids[i:i + size] for i in range(0, len(ids), size)] or [[]]
 
 
+def unreadable_pain(st) -> pd.DataFrame:
+    """The store's pain texts nobody could read (``UNREADABLE_COLUMNS``): its import
+    report's "pain-unreadable" rows, read once for the whole cohort."""
+    report = st.read("report", None, ["athlete", "file", "line", "value", "rule"])
+    report = report[report["rule"] == "pain-unreadable"]
+    return (report.rename(columns={"value": "text"})[list(UNREADABLE_COLUMNS)]
+            .reset_index(drop=True))
+
+
 def cohort(store: str | Path, *, as_of: Any = None, scheduler: str | None = None,
            security: Any = None, chunk_athletes: int | None = None) -> Cohort:
     """One row per athlete of ``store``, and the cohort tables.
@@ -446,15 +471,18 @@ def cohort(store: str | Path, *, as_of: Any = None, scheduler: str | None = None
     files = [{"sets": [f for a in c for f in sets.get(a, [])],
               "plans": [f for a in c for f in plans.get(a, [])]} for c in chunks]
     path = str(st.path.resolve())
+    unread = unreadable_pain(st)
+    unreads = [unread[unread["athlete"].isin(c)] for c in chunks]
     if scheduler is None:
-        parts = [chunk_rows(path, c, as_of, f) for c, f in zip(chunks, files, strict=True)]
+        parts = [chunk_rows(path, c, as_of, f, u)
+                 for c, f, u in zip(chunks, files, unreads, strict=True)]
     else:
         # Dask is imported only when a scheduler is named: it costs 0.7 s to import.
         from distributed import Client
 
         with Client(scheduler, security=security, set_as_default=False) as client:
             futures = client.map(chunk_rows, [path] * len(chunks), chunks,
-                                 [as_of] * len(chunks), files, pure=False)
+                                 [as_of] * len(chunks), files, unreads, pure=False)
             parts = client.gather(futures)
     rows = pd.concat([p[0] for p in parts], ignore_index=True)
     active = pd.concat([p[1] for p in parts], ignore_index=True)

@@ -261,3 +261,24 @@ def test_holds_logged_without_a_side_count_for_both_sides():
     assert rows.loc["short", "compliance_rotational_stretch"] == pytest.approx(6 / 7)
     for a, log in logs.items():
         assert_compliance_as_analyse(rows, a, planner.analyse(log, plan, as_of=as_of))
+
+
+def test_pain_nobody_could_read_is_never_within_the_rules_on_the_roster(tmp_path):
+    """An athlete who wrote "sore" in the last week (2 in the first): the roster says
+    "pain unreadable", as the single-athlete analysis does, never "within rules"."""
+    plan = planner.generate(planner.PlanConfig(weeks=2, start_date=START))
+    (tmp_path / "roster" / "eve").mkdir(parents=True)
+    plan.to_csv(tmp_path / "roster" / "eve" / "plan.csv")
+    # pain 2 on every day (the pain day, when 7 would be written, is before the plan)
+    log = _template(plan, tmp_path / "roster" / "eve" / "log.csv", pain_day="2026-01-04")
+    t = pd.read_csv(log, dtype=str, keep_default_na=False)
+    week2 = (t["week"] == "2") & (t["done_reps"] != "")
+    t.loc[week2, "pain_during"] = ""
+    t.loc[week2 & (t["exercise"] == "deadlift"), "pain_during"] = "sore"
+    t.to_csv(log, index=False)
+    ingest(tmp_path / "roster", tmp_path / "store", unit="kg")
+    rows = cohort(tmp_path / "store", as_of=AS_OF).athletes.set_index("athlete")
+    assert rows.loc["eve", "pain_status"] == "pain unreadable"
+    assert "sore" in rows.loc["eve", "pain_reasons"]
+    single = planner.analyse(planner.read_log(log), plan).pain_weeks
+    assert single["status"].iloc[-1] == "pain unreadable"
