@@ -152,7 +152,7 @@ def test_leg_symptoms_in_week_2_hold_and_the_words_are_quoted(tmp_path):
     assert "week 2" in hold and "pain down my leg" in hold
 
 
-def test_two_calm_weeks_after_a_stop_let_progression_resume(tmp_path):
+def test_four_calm_weeks_after_a_stop_let_progression_resume(tmp_path):
     plan = planner.generate(planner.PlanConfig(start_date=MONDAY, weeks=6, deload_every=6))
     log = planner.read_log(filled_template(tmp_path, plan,
                                            {1: "2", 2: "8", 3: "2", 4: "2", 5: "2", 6: "1"}))
