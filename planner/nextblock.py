@@ -2,33 +2,43 @@
 
 The rules, in the order they apply (README, "The rules for the next block"):
 
+0. The history: one log or several (planner.history.join_history): a set found in
+   several files counts once; probable typos are set aside (planner.plausible).
 1. Where the block starts: the day after the last logged session, on the
-   plan's weekday rhythm. A plan that the log does not overlap is said to be so,
-   and the block follows the log.
+   plan's weekday rhythm, moved on a day while its first deadlift would fall the
+   day after the last logged one. A plan that the log does not overlap is said
+   to be so, and the block follows the log.
 2. Which sets count (docs/science.md, "Safety of the adaptive loop"): deadlift
    *working sets* only: not warm-up or drop sets, with at least the bottom of
-   the rep range, and at least ``WORKING_SET_SHARE`` (90 %) of the session's
-   heaviest such set; reps above the top of the range count as the top. The
-   block continues from the heaviest working load of the last 4 weeks outside
-   deload weeks (the last session at that load), by the plan's progression
-   model. With no working sets (an app log of heavy sets), the start is the
-   NSCA %1RM for the bottom of the range of the best recent e1RM, less a 10 %
-   margin (the project's own choice).
+   the rep range, at the load most of the day's such sets were done at; reps
+   above the top of the range count as the top. The block continues from the
+   heaviest working load of the last 4 weeks outside deload weeks (the last
+   session at that load), by the plan's progression model. With no working sets
+   (an app log of heavy sets), the start is the NSCA %1RM for the bottom of the
+   range of the best e1RM of the ``E1RM_RECENT_DAYS`` before the block, less a
+   10 % margin (the project's own choice).
 3. The ceiling: no set above the NSCA %1RM for its reps of the larger of the
-   configured 1RM and the best recent e1RM from heavy sets (10 reps or fewer and
-   below the rep range); with neither, what the log readers call plausible.
+   configured 1RM and that e1RM from heavy sets (10 reps or fewer, below the rep
+   range, above what the working sets show), never below the 1RM the working
+   sets show; with neither, what the log readers call plausible.
 4. The cap across blocks: no load more than 10 % (or the smallest plate step)
    above the heaviest working load of the last 4 weeks; after a deload, back to
    at most the last working load done.
-5. A layoff (14 days or more without deadlifts) restarts 15 % lower.
-6. Stop rules before pain rules before progression: pain of 7/10 or more, next-
-   morning pain not settled two sessions running, or symptoms spreading into a
-   leg hold the deadlift for the block with a message to see a clinician; a last
-   programme week outside the pain rules holds it (``pain_action="hold"``) or
+5. Time away (14 days or more without deadlifts) restarts lower by its length
+   (``layoff_share``); 16 weeks or more is a fresh start with a retest.
+6. Stop rules before pain rules before progression, over the whole history: pain
+   of 7/10 or more, next-morning pain not settled two sessions running, or a red
+   flag in a note (planner.symptoms) hold the deadlift with a message to see a
+   clinician (urgent signs: to seek care today), until ``CALM_WEEKS`` weeks after
+   it are logged calm; pain scores that stopped before the last week hold it ("no
+   pain data since week N"), as does a last week whose pain could not be read; a
+   last programme week outside the pain rules holds it (``pain_action="hold"``) or
    cuts it by 10 % (``"reduce"``; two such weeks running always cut). A log
    without pain data progresses by the load rules alone and says "not checked
    against pain".
-7. The stretch continues from the shortest hold of its last logged week (5-10 s,
+7. The user's edits stand: a plan whose deadlift loads differ from what its
+   settings generate starts the block no higher than the edited load in force.
+8. The stretch continues from the shortest hold of its last logged week (5-10 s,
    3 holds a side); the bridge from the sets of 15 done in its last session.
 """
 

@@ -41,9 +41,6 @@ STEP_CAP = 0.10
 CAP_WINDOW_DAYS = 28
 #: NSCA %1RM by repetitions (Baechle & Earle 2008): one table, in planner.metrics.
 NSCA_PERCENT_1RM: dict[int, float] = NSCA_PERCENT
-#: A set counts as a working set when its load is at least this share of the session's
-#: heaviest set with repetitions in the range (the project's own rule).
-WORKING_SET_SHARE = 0.90
 #: A start load from an e1RM is the %1RM for the bottom of the range times this margin
 #: (the project's own choice; docs/science.md asks for "a margin").
 E1RM_START_MARGIN = 0.90
