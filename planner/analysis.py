@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 
 from planner import metrics
-from planner.history import join_history
+from planner.history import join_history, unit_of
 from planner.plan import Plan
 from planner.progression import CAP_WINDOW_DAYS
 from planner.symptoms import find_symptoms
@@ -1028,7 +1028,7 @@ def analyse(log, plan: Plan | None = None, *, rules: PainRules | None = None,
     (with no plan, calendar weeks from Monday). A plan that the log
     does not overlap is not compared with it: ``summary["notes"]`` says so.
     """
-    history = join_history(log, getattr(plan, "unit", None) or _unit_of(log))
+    history = join_history(log, getattr(plan, "unit", None) or unit_of(log))
     table = history.table
     # Many filters by exercise and set type follow: compare small codes, not strings.
     table = table.assign(exercise=table["exercise"].astype("category"),
@@ -1054,12 +1054,6 @@ def analyse(log, plan: Plan | None = None, *, rules: PainRules | None = None,
         summary.update(_compliance_summary(sets, sessions, last))
     return Analysis(sets, sessions, weeks, dl, hold_progress(table), bridge_progress(table),
                     daily, weekly, acwr, fitness, pain_daily, pain_weeks, basis, summary)
-
-
-def _unit_of(log) -> str:
-    """The unit of a Log (of the first of a list); kg for a bare table."""
-    first = log[0] if isinstance(log, (list, tuple)) and log else log
-    return getattr(first, "unit", None) or "kg"
 
 
 def _programme_weeks_of(table: pd.DataFrame, plan: Plan | None, notes: list[str]

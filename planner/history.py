@@ -46,6 +46,12 @@ def _parts(logs) -> list:
     return [logs]
 
 
+def unit_of(logs) -> str:
+    """The unit of a Log (of the first of a list); kg for a bare table."""
+    parts = _parts(logs)
+    return (getattr(parts[0], "unit", None) if parts else None) or "kg"
+
+
 def join_history(logs, unit: str = "kg") -> History:
     """One History from a Log, a log's table, or a list of them (the order does not
     matter: sets are put in time order; a set found in several files is kept once)."""
@@ -107,4 +113,4 @@ def _unreadable_pain(parts: list, table: pd.DataFrame) -> pd.DataFrame:
     return m[cols].reset_index(drop=True)
 
 
-__all__ = ["SAME_SET", "History", "join_history"]
+__all__ = ["SAME_SET", "History", "join_history", "unit_of"]

@@ -53,7 +53,7 @@ from planner import metrics
 from planner.analysis import CLINICIAN, URGENT, WORK_SETS, PainRules, pain_status, programme_weeks
 from planner.catalogue import catalogue
 from planner.config import WEEKDAYS, PlanConfig
-from planner.history import join_history
+from planner.history import join_history, unit_of
 from planner.infer import infer_config
 from planner.plan import Plan
 from planner.programme import generate, scaled_sets
@@ -190,9 +190,8 @@ def next_block(plan: Plan | None, log, *, weeks: int | None = None,
     if pain_action not in PAIN_ACTIONS:
         raise ValueError(f"pain_action must be one of {', '.join(PAIN_ACTIONS)}, "
                          f"got {pain_action}")
-    first_log = log[0] if isinstance(log, (list, tuple)) and log else log
     base = config or (_config_from_plan(plan) if plan is not None else
-                      PlanConfig(unit=getattr(first_log, "unit", None) or "kg"))
+                      PlanConfig(unit=unit_of(log)))
     history = join_history(log, base.unit)
     table = history.table
     notes: list[str] = list(history.notes)
