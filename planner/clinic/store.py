@@ -33,15 +33,43 @@ the same app, dated within the export's span, that it no longer holds stay in
 the store and are reported as "missing". A file whose SHA-256 is already
 recorded for the athlete is not read again. Per file,
 ``rows_read == imported + already_stored + rejected + skipped``.
+
+The store holds health data, and more than one person may write to it:
+
+- *One writer at a time.* An ingest's read, deduplication and commits are one critical
+  section under an exclusive lock on ``.lock`` in the store (``filelock``: ``flock`` on
+  POSIX, released by the system when the holder dies). A second ingest waits up to
+  ``wait`` seconds, then stops with who holds the store and since when (``.lock.holder``).
+  Delta's own optimistic concurrency does not help here: two appends never conflict, so
+  two ingests that read the same keys would both add the same new sets.
+- *It checks itself.* :func:`open_store` verifies ``store.json``, each table's log, that
+  the log's version is not below the one the last ingest recorded (a commit deleted), and
+  that every file the log names is there with its size; :func:`check_store` also reads
+  every Parquet footer and lists the files an interrupted ingest left behind, which
+  :func:`vacuum_store` removes. Damage raises :class:`StoreDamaged`, naming what and what
+  to do.
+- *Private all the way down.* An ingest writes under ``umask 077``: every folder 0700 and
+  every file 0600, whatever the caller's umask.
+- *An audit log.* Every ingest appends to the ``audit`` table one row per file (SHA-256,
+  rows imported, already stored and rejected), per athlete held back, and one for a
+  failed ingest: when, by whom (user, host, process) and from which roster.
+- *The roster is kept.* The ``athletes`` table lists every athlete ingested, with or
+  without a log: the cohort shows one who has not started ("no log").
+- *A bad file holds back only its athlete*: their files are left out, the others are
+  committed, and :attr:`IngestResult.held_back` says who, which file and why.
 """
 
 from __future__ import annotations
 
+import contextlib
+import getpass
 import hashlib
 import json
 import multiprocessing as mp
 import os
 import pickle
+import socket
+import stat
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -57,10 +85,19 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.transaction import AddAction
+from filelock import FileLock, Timeout
 
-from planner.clinic.roster import Athlete, Roster, read_roster
+from planner.clinic.roster import (
+    Athlete,
+    HeldBack,
+    Roster,
+    check_collisions,
+    read_roster,
+    shown,
+)
 from planner.files.plan_csv import read_plan
 from planner.logs import read_log as read_whole
+from planner.logs.common import LogAccountingError
 from planner.logs.stream import CHUNK_BYTES, iter_log
 from planner.schemas import STORED_PLAN, STORED_SET, arrow_schema, check_table
 
@@ -93,18 +130,57 @@ REPORT_SCHEMA = pa.schema([
     ("file", pa.string()), ("line", pa.int64()), ("column", pa.string()), ("value", pa.string()),
     ("problem", pa.string()), ("action", pa.string()), ("rule", pa.string()),
 ])
+AUDIT_SCHEMA = pa.schema([
+    ("ingest_id", pa.string()), ("at", pa.timestamp("us", tz="UTC")), ("user", pa.string()),
+    ("host", pa.string()), ("pid", pa.int64()), ("roster", pa.string()),
+    ("athlete", pa.string()), ("kind", pa.string()), ("file", pa.string()),
+    ("sha256", pa.string()), ("status", pa.string()), ("rows_read", pa.int64()),
+    ("imported", pa.int64()), ("already_stored", pa.int64()), ("rejected", pa.int64()),
+    ("skipped", pa.int64()), ("missing", pa.int64()), ("reason", pa.string()),
+])
+ATHLETES_SCHEMA = pa.schema([
+    ("athlete", pa.string()), ("name", pa.string()), ("folder", pa.string()),
+    ("first_ingest", pa.timestamp("us", tz="UTC")),
+])
 SCHEMAS = {"sets": SETS_SCHEMA, "plans": PLANS_SCHEMA, "imports": IMPORTS_SCHEMA,
-           "report": REPORT_SCHEMA}
+           "report": REPORT_SCHEMA, "athletes": ATHLETES_SCHEMA, "audit": AUDIT_SCHEMA}
+#: The tables whose versions say whether an ingest changed the store (the audit log
+#: grows with every ingest, changed or not).
+DATA_TABLES = ("sets", "plans", "imports", "report", "athletes")
 PARTITIONED = ("sets", "plans")
+#: Columns a table may lack in a store written by an older planner (read as blank).
+ADDED_LATER = {"report": {"rule"}}
 COUNTS = ("rows_read", "imported", "already_stored", "rejected", "skipped", "flagged", "missing")
+#: How long an ingest waits for another one to finish before it stops (seconds).
+LOCK_WAIT_S = 300.0
+LOCK_FILE, HOLDER_FILE = ".lock", ".lock.holder"
+#: What a store folder may hold besides its tables (anything else at the top is foreign).
+OWN_FILES = {"store.json", LOCK_FILE, HOLDER_FILE}
+WHAT_TO_DO = ("Nothing was read or written. Restore the store folder from a backup, or "
+              "ingest the rosters again into a new store (planner ingest ROSTER --store "
+              "NEW_FOLDER).")
 
 
 class StoreError(ValueError):
     """A folder that is not a store, or a store of another schema version."""
 
 
+class StoreDamaged(StoreError):
+    """A store whose log, files or schema are not what its log says: names what is damaged
+    and what to do."""
+
+
+class StoreBusy(StoreError):
+    """Another ingest holds the store for longer than this one waits."""
+
+
 class IngestError(RuntimeError):
     """An ingest that could not finish for a reason outside its input; nothing committed."""
+
+
+def _first_line(exc: BaseException) -> str:
+    """An error's first line (delta-rs appends a Rust backtrace to its messages)."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
 
 
 def sha256(path: str | Path, chunk: int = 1 << 20) -> str:
@@ -138,16 +214,16 @@ class Store:
         return (self.path / name / "_delta_log").is_dir()
 
     def versions(self) -> dict[str, int | None]:
-        """The Delta version of each table (None: not written yet)."""
-        return {n: (DeltaTable(str(self.path / n)).version() if self.has(n) else None)
-                for n in ("sets", "plans", "imports", "report")}
+        """The Delta version of each data table (None: not written yet)."""
+        return {n: (_table(self.path, n).version() if self.has(n) else None)
+                for n in DATA_TABLES}
 
     def files(self, name: str) -> dict[str, list[str]]:
         """The Parquet files of a table's current version, by athlete (key "" for the
         tables not partitioned by athlete): the snapshot a read or an ingest works on."""
         if not self.has(name):
             return {}
-        dt = DeltaTable(str(self.path / name))
+        dt = _table(self.path, name)
         if name not in PARTITIONED:
             return {"": list(dt.file_uris())}
         actions = pa.table(dt.get_add_actions(flatten=True)).select(["path", "partition.athlete"])
@@ -184,6 +260,10 @@ class Store:
                 table = pa.table({c: every.column(c) if c in every.column_names
                                   else pa.nulls(every.num_rows, schema.field(c).type)
                                   for c in cols})
+            except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+                raise StoreDamaged(f"{self.path}: the {name} table's files cannot be read "
+                                   f"({_first_line(exc)}); the store is damaged. "
+                                   + WHAT_TO_DO) from None
         # Whole numbers stay whole where some are missing (reps): Int64, as in the Log.
         out = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
         text = [c for c in cols if schema.field(c).type == pa.string()
@@ -195,50 +275,287 @@ class Store:
         return out
 
     def athletes(self) -> list[str]:
-        """The athlete ids with sets or a plan in the store, sorted."""
-        return sorted(set(self.files("sets")) | set(self.files("plans")))
+        """The athlete ids in the store, sorted: every athlete ingested (the ``athletes``
+        table, those without a log too) and any with sets or a plan."""
+        listed = set(self.read("athletes", columns=["athlete"])["athlete"]) \
+            if self.has("athletes") else set()
+        return sorted(listed | set(self.files("sets")) | set(self.files("plans")))
+
+    def plan_digests(self, athlete: str) -> dict[str, str]:
+        """The SHA-256 of each plan file of ``athlete`` as last ingested, by path."""
+        if not self.has("imports"):
+            return {}
+        t = self.read("imports", [athlete], ["athlete", "kind", "file", "sha256",
+                                             "ingested_at"])
+        t = t[t["kind"] == "plan"].sort_values("ingested_at", kind="stable")
+        return dict(zip(t["file"], t["sha256"], strict=True))
 
 
-def open_store(path: str | Path, create: bool = False) -> Store:
-    """Open a store; with ``create``, make the folder (mode 0700) when it does not exist."""
-    p = Path(path)
+def _table(root: Path, name: str) -> DeltaTable:
+    """A table of the store; a log that cannot be read is :class:`StoreDamaged`."""
+    try:
+        return DeltaTable(str(root / name))
+    except Exception as exc:  # delta-rs raises its own DeltaError (and OSError, ValueError)
+        raise StoreDamaged(f"{root}: the {name} table's log ({name}/_delta_log) cannot be "
+                           f"read ({_first_line(exc)}); the store is damaged. "
+                           + WHAT_TO_DO) from None
+
+
+def _meta(p: Path) -> dict:
     meta = p / "store.json"
-    if not meta.exists():
-        if not create:
-            raise StoreError(f"{p}: not a planner store (no store.json); create one with "
-                             "'planner ingest ROSTER --store DIR'")
-        if p.exists() and any(p.iterdir()):
-            raise StoreError(f"{p}: the folder exists and is not empty; choose a new folder "
-                             "for the store")
-        p.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(p, 0o700)
-        tmp = p / "store.json.tmp"
-        tmp.write_text(json.dumps({"kind": STORE_KIND, "schema_version": SCHEMA_VERSION}))
-        os.chmod(tmp, 0o600)
-        tmp.replace(meta)
-    info = json.loads(meta.read_text())
-    if info.get("kind") != STORE_KIND:
+    try:
+        info = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreDamaged(f"{meta}: cannot be read ({_first_line(exc)}); the store is "
+                           "damaged. " + WHAT_TO_DO) from None
+    if not isinstance(info, dict) or info.get("kind") != STORE_KIND:
         raise StoreError(f"{meta}: not a planner store")
     if info.get("schema_version") != SCHEMA_VERSION:
         raise StoreError(f"{p}: store schema version {info.get('schema_version')}; this "
                          f"planner reads version {SCHEMA_VERSION}")
+    return info
+
+
+def _write_meta(p: Path, info: dict) -> None:
+    """store.json replaced in one step (a reader sees the old or the new one)."""
+    tmp = p / f"store.json.{uuid.uuid4().hex}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(info, f)
+    os.replace(tmp, p / "store.json")
+
+
+@dataclass
+class Health:
+    """What :func:`check_store` found: damage (the store cannot be trusted), files an
+    interrupted ingest left behind (harmless; ``vacuum`` removes them) and files or
+    folders others than the owner may read."""
+
+    path: Path
+    damage: list[str] = field(default_factory=list)
+    leftovers: list[Path] = field(default_factory=list)
+    open_to_others: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.damage
+
+
+def _verify(p: Path, info: dict, deep: bool = False) -> Health:
+    """Each table's log readable, its version not below the one recorded in store.json,
+    its columns those of this schema version, and every file it names there with the size
+    the log gives (``deep``: every Parquet footer read, and the files in no commit
+    listed)."""
+    health = Health(p)
+    for extra in sorted(set(info.get("versions", {})) - set(SCHEMAS)):
+        health.damage.append(f"store.json names a table {extra!r} this planner does not know")
+    for name, schema in SCHEMAS.items():
+        folder = p / name
+        recorded = info.get("versions", {}).get(name)
+        if not folder.exists():
+            if recorded is not None:
+                health.damage.append(f"the {name} table (version {recorded}) is missing")
+            continue
+        if not (folder / "_delta_log").is_dir():
+            health.damage.append(f"{name}/ has no _delta_log: it is not a table any more")
+            continue
+        try:
+            dt = _table(p, name)
+        except StoreDamaged as exc:
+            health.damage.append(str(exc).split("; the store is damaged")[0]
+                                 .removeprefix(f"{p}: "))
+            continue
+        if recorded is not None and dt.version() < recorded:
+            health.damage.append(f"the {name} table's log ends at version {dt.version()}, "
+                                 f"but the last ingest committed version {recorded}: "
+                                 "commits were removed")
+        columns = {f.name for f in dt.schema().fields}
+        want = set(schema.names)
+        lacking = want - columns - ADDED_LATER.get(name, set())
+        if lacking or columns - want:
+            health.damage.append(
+                f"the {name} table's columns are not those of schema version "
+                f"{SCHEMA_VERSION} (" + "; ".join(
+                    x for x in (f"missing {', '.join(sorted(lacking))}" if lacking else "",
+                                f"unknown {', '.join(sorted(columns - want))}"
+                                if columns - want else "") if x) + ")")
+        actions = pa.table(dt.get_add_actions(flatten=True)).select(["path", "size_bytes"])
+        known = set()
+        for rel, size in zip(*(c.to_pylist() for c in actions.columns), strict=True):
+            f = folder / rel
+            known.add(f.resolve())
+            try:
+                st = f.stat()
+            except OSError:
+                health.damage.append(f"{name}/{rel} is missing")
+                continue
+            if st.st_size != size:
+                health.damage.append(f"{name}/{rel} has {st.st_size:,} bytes; the log "
+                                     f"says {size:,}")
+            elif deep:
+                try:
+                    pq.read_metadata(f)
+                except Exception as exc:
+                    health.damage.append(f"{name}/{rel} is not a readable Parquet file "
+                                         f"({_first_line(exc)})")
+        if deep:
+            health.leftovers += sorted(
+                f for f in folder.rglob("*") if f.is_file() and f.resolve() not in known
+                and "_delta_log" not in f.relative_to(folder).parts)
+    if deep:
+        health.leftovers += sorted(f for f in p.glob("store.json.*.tmp"))
+        for f in [p, *p.rglob("*")]:
+            if not f.is_symlink() and stat.S_IMODE(f.stat().st_mode) & 0o077:
+                health.open_to_others.append(f)
+    return health
+
+
+def _damaged(p: Path, health: Health) -> StoreDamaged:
+    shown_damage = health.damage[:5] + ([f"and {len(health.damage) - 5} more"]
+                                        if len(health.damage) > 5 else [])
+    return StoreDamaged(f"{p}: the store is damaged: " + "; ".join(shown_damage) + ". "
+                        + WHAT_TO_DO)
+
+
+def open_store(path: str | Path, create: bool = False, check: bool = True) -> Store:
+    """Open a store and check it (:func:`check_store`'s quick checks: logs, versions,
+    columns, files and their sizes); :class:`StoreDamaged` when it fails. With ``create``,
+    make the folder (mode 0700) when it does not exist."""
+    p = Path(path)
+    meta = p / "store.json"
+    if p.exists() and not p.is_dir():
+        raise StoreError(f"{shown(p)}: not a folder; a store is a folder")
+    if not meta.exists():
+        if not create:
+            raise StoreError(f"{shown(p)}: not a planner store (no store.json); create one "
+                             "with 'planner ingest ROSTER --store DIR'")
+        if p.exists() and any(q.name not in OWN_FILES for q in p.iterdir()):
+            raise StoreError(f"{shown(p)}: the folder exists and is not empty; choose a new "
+                             "folder for the store")
+        p.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(p, 0o700)
+        _write_meta(p, {"kind": STORE_KIND, "schema_version": SCHEMA_VERSION})
+    info = _meta(p)
+    if check:
+        health = _verify(p, info)
+        if not health.ok:
+            raise _damaged(p, health)
     return Store(p)
+
+
+def check_store(path: str | Path) -> Health:
+    """Every check: :func:`open_store`'s, every Parquet footer read, the files that an
+    interrupted ingest left behind and anything others than the owner may read."""
+    p = Path(path)
+    if not (p / "store.json").is_file():
+        raise StoreError(f"{shown(p)}: not a planner store (no store.json)")
+    return _verify(p, _meta(p), deep=True)
+
+
+def vacuum_store(path: str | Path, wait: float = LOCK_WAIT_S) -> Health:
+    """Remove the files an interrupted ingest left behind (in no commit: no reader ever
+    sees them) and make every folder 0700 and file 0600; under the writers' lock, so an
+    ingest's files are never taken while it runs. Returns what was found (the removed
+    files in ``leftovers``). A damaged store is not touched."""
+    p = Path(path)
+    open_store(p, check=False)
+    with writing(p, wait):
+        health = check_store(p)
+        if not health.ok:
+            raise _damaged(p, health)
+        for f in health.leftovers:
+            f.unlink(missing_ok=True)
+        for f in health.open_to_others:
+            if f.exists():  # not a leftover removed above
+                os.chmod(f, 0o700 if f.is_dir() else 0o600)
+    return health
+
+
+def _who() -> dict:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = f"uid {os.getuid()}"
+    return {"user": user, "host": socket.gethostname(), "pid": os.getpid()}
+
+
+@contextlib.contextmanager
+def writing(path: Path, wait: float = LOCK_WAIT_S, on_wait=None):
+    """Hold the store's writer lock (created 0600 in the store folder), at most ``wait``
+    seconds to get it; :class:`StoreBusy` names the holder and since when. ``on_wait``:
+    called with the holder's description when the lock is not free at once."""
+    lock = FileLock(str(path / LOCK_FILE), mode=0o600, thread_local=False)
+    holder = path / HOLDER_FILE
+
+    def described() -> str:
+        try:
+            h = json.loads(holder.read_text(encoding="utf-8"))
+            return (f"{h['user']} on {h['host']} (process {h['pid']}) since {h['since']}")
+        except (OSError, ValueError, KeyError, TypeError):
+            return "another process (it did not say who)"
+
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if on_wait is not None:
+            on_wait(described())
+        try:
+            lock.acquire(timeout=wait)
+        except Timeout:
+            raise StoreBusy(f"{shown(path)}: another ingest is writing to the store: "
+                            f"{described()}; waited {wait:.0f} s. Try again when it has "
+                            "finished") from None
+    try:
+        _write_holder(holder, {**_who(), "since": datetime.now(UTC).isoformat(
+            timespec="seconds")})
+        yield
+    finally:
+        holder.unlink(missing_ok=True)
+        lock.release()
+
+
+def _write_holder(holder: Path, info: dict) -> None:
+    tmp = holder.with_name(f"{holder.name}.{uuid.uuid4().hex}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(info, f)
+    os.replace(tmp, holder)
+
+
+@contextlib.contextmanager
+def _private():
+    """Files and folders made here are the owner's alone (umask 077), whatever the
+    caller's umask; Delta's own writes (in Rust) obey it too. The umask is the process's:
+    restored afterwards."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
 # --- ingest ---------------------------------------------------------------------------------
 
 @dataclass
 class IngestResult:
-    """What an ingest did: one row per file (``files``), the report rows, store versions."""
+    """What an ingest did: one row per file (``files``), the report rows, store versions,
+    and the athletes held back (:class:`planner.clinic.roster.HeldBack`: their files were
+    left out; the others are committed)."""
 
     files: pd.DataFrame
     report: pd.DataFrame
     versions_before: dict[str, int | None]
     versions_after: dict[str, int | None]
+    held_back: tuple[HeldBack, ...] = ()
 
     @property
     def changed(self) -> bool:
         return self.versions_before != self.versions_after
+
+    @property
+    def partial(self) -> bool:
+        """Some athletes were held back."""
+        return bool(self.held_back)
 
 
 def _log_rows(log, athlete: str, digest: str) -> pd.DataFrame:
@@ -301,6 +618,14 @@ def _write_part(table: Path, athlete: str, rows: pd.DataFrame, source: Path | No
                      json.dumps(stats))
 
 
+def _reason(exc: BaseException) -> str:
+    """Why an athlete was held back, in one line: the reader's own message (it names the
+    file, line and column), or what the system said about the file."""
+    if isinstance(exc, OSError):
+        return f"{shown(exc.filename or 'a file')}: cannot be read ({exc.strerror or exc})"
+    return _first_line(exc)
+
+
 class _Interleaved(Exception):
     """A chunk of an export holds a workout an earlier chunk held (rows out of order)."""
 
@@ -324,6 +649,7 @@ class _Batch:
     reports: list = field(default_factory=list)
     actions: list = field(default_factory=list)  # the new sets' Parquet files
     plan_tables: list = field(default_factory=list)  # (athlete, add action of their plan)
+    held: list = field(default_factory=list)  # HeldBack: athletes whose files are left out
 
     def record(self, a: str, kind: str, file: Path, digest: str, fmt: str,
                **counts: int) -> None:
@@ -333,6 +659,7 @@ class _Batch:
                              "schema_version": SCHEMA_VERSION})
 
     def run(self, athletes) -> _Batch:
+        self.known = set(self.seen)  # the files recorded before this ingest
         try:
             self._run(athletes, self.read_log or read_whole)
         except BaseException:  # an ingest that fails removes what it wrote
@@ -344,40 +671,68 @@ class _Batch:
         st = Store(self.store)
         plan_cache: dict[str, pd.DataFrame] = {}
         for a in athletes:
-            fresh = False
-            for p in a.plans:
-                digest = sha256(p)
-                if (a.id, digest) in self.seen:
-                    self.record(a.id, "plan", p, digest, "unchanged")
-                    continue
-                self.seen.add((a.id, digest))
-                self.record(a.id, "plan", p, digest, "plan")
-                fresh = True
-            if fresh:
-                table = _plan_rows(a, plan_cache)
-                self.plan_tables.append((a.id, _write_part(st.table_path("plans"), a.id,
-                                                           table)))
-                for r in self.records:
-                    if r["athlete"] == a.id and r["kind"] == "plan" and r["format"] == "plan":
-                        r["rows_read"] = r["imported"] = int((table["source_file"]
-                                                              == r["file"]).sum())
-            stored: pd.DataFrame | None = None
-            for i, p in enumerate(a.logs):
-                digest = sha256(p)
-                if (a.id, digest) in self.seen:
-                    self.record(a.id, "log", p, digest, "unchanged")
-                    continue
-                self.seen.add((a.id, digest))
-                if stored is None:
-                    stored = _keys(st.read("sets", [a.id], ["source_format", "date", *KEY],
-                                           files=self.snapshot))
-                more = i + 1 < len(a.logs)
-                try:
-                    added = self._log(st, a, p, digest, stored, self._chunks(p, a.unit), more)
-                except _Interleaved:  # workouts out of order: the file in one piece
-                    added = self._log(st, a, p, digest, stored,
-                                      [read_whole(p, unit=a.unit)], more)
-                stored = added
+            marks = (len(self.records), len(self.reports), len(self.actions),
+                     len(self.plan_tables))
+            self.current = "their files"
+            try:
+                self._athlete(st, a, plan_cache, read_whole)
+            except (AssertionError, LogAccountingError, MemoryError):
+                raise  # a bug or the machine, not this athlete's files: stop the ingest
+            except Exception as exc:  # their files: hold back this athlete only
+                self._forget(a, marks)
+                self.held.append(HeldBack(a.id, self.current, _reason(exc)))
+
+    def _forget(self, a: Athlete, marks: tuple[int, int, int, int]) -> None:
+        """Leave out what this batch wrote for ``a`` (a held-back athlete)."""
+        records, reports, actions, plans = marks
+        for act in self.actions[actions:]:
+            (self.store / "sets" / act.path).unlink(missing_ok=True)
+        for _, act in self.plan_tables[plans:]:
+            (self.store / "plans" / act.path).unlink(missing_ok=True)
+        del self.records[records:], self.reports[reports:], self.actions[actions:]
+        del self.plan_tables[plans:]
+        self.seen = {k for k in self.seen if k[0] != a.id} | {
+            k for k in self.known if k[0] == a.id}
+
+    def _athlete(self, st: Store, a: Athlete, plan_cache: dict, read_whole) -> None:
+        """One athlete's plans and logs (``self.current``: the file being read)."""
+        fresh = False
+        for p in a.plans:
+            self.current = str(p)
+            digest = sha256(p)
+            if (a.id, digest) in self.seen:
+                self.record(a.id, "plan", p, digest, "unchanged")
+                continue
+            self.seen.add((a.id, digest))
+            self.record(a.id, "plan", p, digest, "plan")
+            fresh = True
+        if fresh:
+            self.current = "their plans"
+            table = _plan_rows(a, plan_cache)
+            self.plan_tables.append((a.id, _write_part(st.table_path("plans"), a.id,
+                                                       table)))
+            for r in self.records:
+                if r["athlete"] == a.id and r["kind"] == "plan" and r["format"] == "plan":
+                    r["rows_read"] = r["imported"] = int((table["source_file"]
+                                                          == r["file"]).sum())
+        stored: pd.DataFrame | None = None
+        for i, p in enumerate(a.logs):
+            self.current = str(p)
+            digest = sha256(p)
+            if (a.id, digest) in self.seen:
+                self.record(a.id, "log", p, digest, "unchanged")
+                continue
+            self.seen.add((a.id, digest))
+            if stored is None:
+                stored = _keys(st.read("sets", [a.id], ["source_format", "date", *KEY],
+                                       files=self.snapshot))
+            more = i + 1 < len(a.logs)
+            try:
+                added = self._log(st, a, p, digest, stored, self._chunks(p, a.unit), more)
+            except _Interleaved:  # workouts out of order: the file in one piece
+                added = self._log(st, a, p, digest, stored,
+                                  [read_whole(p, unit=a.unit)], more)
+            stored = added
 
     def _chunks(self, p: Path, unit: str | None):
         if self.read_log is not None:  # a reader handed in: the file in one piece
@@ -529,7 +884,7 @@ PARALLEL_FROM = 64  # athletes: fewer are read in this process (starting workers
 
 def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = None,
            read_log=None, chunk_bytes: int | None = None,
-           workers: int | None = 1) -> IngestResult:
+           workers: int | None = 1, wait: float = LOCK_WAIT_S, on_wait=None) -> IngestResult:
     """Import every plan and log of ``roster`` into the store at ``store`` (created if new).
 
     File by file, athlete by athlete, each export in chunks of about ``chunk_bytes``
@@ -537,7 +892,13 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
     Parquet file, and one Delta transaction adds them all to the sets table; then the plans, the
     import report and the file records are committed. Unchanged files (same SHA-256
     for the athlete) are recognised and not read; when nothing changed, nothing is
-    written.
+    written (but the audit log).
+
+    The whole ingest holds the store's writer lock (:func:`writing`): another ingest
+    waits up to ``wait`` seconds (``on_wait`` is told who holds it), then
+    :class:`StoreBusy`. An athlete whose roster entry or files cannot be read is held
+    back (``IngestResult.held_back``); the others are committed. Athlete ids equal
+    ignoring case to a stored athlete's but spelt otherwise stop the ingest.
 
     workers : processes that read the athletes' files: 1 (the default) reads them in
         this process; None, one per CPU (up to 8). A roster of fewer than
@@ -549,28 +910,68 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
     """
     if not isinstance(roster, Roster):
         roster = read_roster(roster, unit=unit)
-    st = open_store(store, create=True)
+    p = Path(store)
+    if p.exists() and not p.is_dir():
+        raise StoreError(f"{shown(p)}: not a folder; the store is a folder (give a new "
+                         "folder's name to create one)")
+    with _private():
+        try:
+            open_store(p, create=True, check=False)
+        except OSError as exc:
+            raise StoreError(f"{shown(p)}: cannot create the store here ("
+                             f"{exc.strerror or exc})") from None
+        try:
+            with writing(p, wait, on_wait):
+                return _ingest_locked(roster, open_store(p), read_log, chunk_bytes, workers)
+        except OSError as exc:
+            if exc.filename is not None and Path(exc.filename).is_relative_to(p):
+                raise StoreError(f"{shown(p)}: cannot write to the store ("
+                                 f"{exc.strerror or exc})") from None
+            raise
+
+
+def _ingest_locked(roster: Roster, st: Store, read_log, chunk_bytes, workers
+                   ) -> IngestResult:
+    """The ingest's critical section: read the keys, deduplicate, commit."""
     before = st.versions()
     ingest_id = uuid.uuid4().hex
     now = datetime.now(UTC)
+    stored_ids = st.athletes()
+    check_collisions([(a, f"the stored athlete {shown(a)!r}") for a in stored_ids]
+                     + [(a.id, f"{shown(a.folder or a.id)}") for a in roster.athletes
+                        if a.id not in stored_ids], f"{shown(st.path)}")
     known = st.read("imports", columns=["athlete", "sha256"])
     snapshot = st.files("sets")  # read before the write starts: one consistent version
     seen = set(zip(known["athlete"], known["sha256"], strict=True))
     whole = _Batch(st.path, ingest_id, now, seen, snapshot, read_log, chunk_bytes)
     athletes = list(roster.athletes)
     workers = min(os.cpu_count() or 1, 8) if workers is None else max(1, int(workers))
-    if workers > 1 and read_log is None and len(athletes) >= PARALLEL_FROM:
-        batches = _read_parallel(whole, athletes, workers)
-    else:
-        batches = [whole.run(athletes)]
+    audit = _Audit(st, ingest_id, now, roster.path)
+    try:
+        if workers > 1 and read_log is None and len(athletes) >= PARALLEL_FROM:
+            batches = _read_parallel(whole, athletes, workers)
+        else:
+            batches = [whole.run(athletes)]
+        result = _commit(st, batches, roster, ingest_id, now, before)
+    except BaseException as exc:
+        audit.failed(exc)
+        raise
+    audit.done(result)
+    return result
+
+
+def _commit(st: Store, batches: list[_Batch], roster: Roster, ingest_id: str, now: datetime,
+            before: dict) -> IngestResult:
     records = [r for b in batches for r in b.records]
     reports = [r for b in batches for r in b.reports]
     actions = [a for b in batches for a in b.actions]
     plan_tables = [t for b in batches for t in b.plan_tables]
+    held = [*roster.held_back, *(h for b in batches for h in b.held)]
+    held_ids = {h.athlete for h in held}
 
     # Each file's new sets go to their own Parquet file in the athlete's partition as they
     # come (memory holds one export at a time); one Delta commit then adds them all. Files
-    # of an interrupted ingest are in no commit: readers never see them (VACUUM removes them).
+    # of an interrupted ingest are in no commit: readers never see them (vacuum removes them).
     if actions:
         if not st.has("sets"):
             DeltaTable.create(str(st.sets_path), schema=SETS_SCHEMA, partition_by=["athlete"])
@@ -593,11 +994,60 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
         # gains it (its older rows read as blank).
         write_deltalake(str(st.table_path("report")), _arrow(report, REPORT_SCHEMA),
                         mode="append", schema_mode="merge")
+    listed = set(st.read("athletes", columns=["athlete"])["athlete"]) \
+        if st.has("athletes") else set()
+    new = [a for a in roster.athletes if a.id not in listed and a.id not in held_ids]
+    if new:  # the roster: an athlete without a log yet is in the cohort ("no log")
+        write_deltalake(str(st.table_path("athletes")), pa.table({
+            "athlete": [a.id for a in new], "name": [a.name for a in new],
+            "folder": [shown(a.folder) for a in new], "first_ingest": [now] * len(new)},
+            schema=ATHLETES_SCHEMA), mode="append")
     files = pd.DataFrame(records, columns=IMPORTS_SCHEMA.names)
     written = files[files["format"] != "unchanged"]
     if len(written):  # last: the mark that these files are in
         write_deltalake(str(st.table_path("imports")), _arrow(written, IMPORTS_SCHEMA),
                         mode="append")
+    after = st.versions()
+    if after != before:  # the high-water mark: a commit removed later is seen as damage
+        info = _meta(st.path)
+        info["versions"] = {**info.get("versions", {}),
+                            **{k: v for k, v in after.items() if v is not None}}
+        _write_meta(st.path, info)
     return IngestResult(files.assign(
         status=files["format"].map(lambda f: "unchanged" if f == "unchanged" else "ingested")),
-        report[REPORT_SCHEMA.names] if len(report) else report, before, st.versions())
+        report[REPORT_SCHEMA.names] if len(report) else report, before, after, tuple(held))
+
+
+@dataclass
+class _Audit:
+    """The audit log's rows for one ingest: every file, every athlete held back, or the
+    ingest's failure; when, by whom, from which roster. Appended after the commits."""
+
+    st: Store
+    ingest_id: str
+    now: datetime
+    roster: str
+
+    def _append(self, rows: list[dict]) -> None:
+        who = _who()
+        base = {"ingest_id": self.ingest_id, "at": self.now, **who, "roster": self.roster,
+                "athlete": "", "kind": "", "file": "", "sha256": "", "status": "",
+                **dict.fromkeys(("rows_read", "imported", "already_stored", "rejected",
+                                 "skipped", "missing"), 0), "reason": ""}
+        table = pa.Table.from_pylist([{**base, **r} for r in rows], schema=AUDIT_SCHEMA)
+        write_deltalake(str(self.st.table_path("audit")), table, mode="append")
+
+    def done(self, result: IngestResult) -> None:
+        f = result.files
+        rows = [{"athlete": r["athlete"], "kind": r["kind"], "file": r["file"],
+                 "sha256": r["sha256"], "status": r["status"],
+                 **{c: int(r[c]) for c in ("rows_read", "imported", "already_stored",
+                                           "rejected", "skipped", "missing")}}
+                for r in f.to_dict("records")]
+        rows += [{"athlete": h.athlete, "file": h.file, "status": "held back",
+                  "reason": h.reason} for h in result.held_back]
+        self._append(rows or [{"status": "nothing to ingest"}])
+
+    def failed(self, exc: BaseException) -> None:
+        with contextlib.suppress(Exception):  # the ingest's own error is the one to see
+            self._append([{"status": "failed", "reason": _reason(exc)}])
