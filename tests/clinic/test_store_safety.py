@@ -383,7 +383,8 @@ def test_ingest_into_a_folder_without_write_permission(tmp_path):
         drop = "os.setgid(65534); os.setuid(65534); " if os.getuid() == 0 else ""
         out = subprocess.run(
             [sys.executable, "-c", "import os, sys; from planner.cli import app; "
-             "import planner.clinic.store, encodings.utf_8_sig, encodings.cp1252; " + drop + "sys.argv = ['planner', 'ingest', "
+             "import planner.clinic.store, encodings.utf_8_sig, encodings.cp1252; "
+             + drop + "sys.argv = ['planner', 'ingest', "
              "sys.argv[1], '--store', sys.argv[2], '--unit', 'kg']; app()",
              str(shared / "roster"), str(shared / "ro" / "store")],
             cwd=ROOT, capture_output=True, text=True, timeout=60)
