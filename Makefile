@@ -19,8 +19,12 @@ setup: $(STAMP)
 run: $(STAMP)
 	JUPYTER_CONFIG_PATH=$(CURDIR) $(BIN)/jupyter lab notebooks/01_plan_your_programme.ipynb --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-## The dashboard for people who never read code, served offline on 127.0.0.1
-## (voila.json: the planner template, a preheated kernel, the upload size).
+## The dashboard for people who never read code, served offline on 127.0.0.1 behind a token:
+## open the URL it prints (.../?token=...). JUPYTER_TOKEN=... sets the token; else each start
+## makes a new one. voila.json: the planner template, a preheated kernel, the upload size, the
+## token and the Host and Origin checks (planner/app/serve.py). JUPYTER_PATH serves the
+## checkout's template rather than the copy the editable install made, which a pull or an edit
+## does not refresh (setup reinstalls only when pyproject.toml changes).
 dashboard: $(STAMP)
 	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/voila notebooks/dashboard.ipynb --port=$(PORT) \
 	  --Voila.ip=127.0.0.1 --no-browser

@@ -17,6 +17,7 @@ chart drawn. The slider round trip (a key press to the redrawn chart) follows.
 
 from __future__ import annotations
 
+import secrets
 import statistics
 import subprocess
 import sys
@@ -36,6 +37,7 @@ from tests.app.test_browser import (  # noqa: E402
     server_env,
     stop,
     voila_command,
+    voila_env,
     wait_http,
 )
 
@@ -123,29 +125,33 @@ def main(rounds: int = 3) -> None:
     (bare_dir / "bare.ipynb").write_text(BARE)
     log = bare_dir / "dashboard.log"
     d_port, b_port = free_port(), free_port()
+    token = secrets.token_hex(24)
+    dashboard = f"http://127.0.0.1:{d_port}/?token={token}"
     dash = subprocess.Popen(voila_command(d_port), stdout=log.open("w"),
-                            stderr=subprocess.STDOUT, env=server_env(), cwd=ROOT)
+                            stderr=subprocess.STDOUT, env=voila_env(token), cwd=ROOT)
     bare = subprocess.Popen([sys.executable, "-m", "voila", "bare.ipynb", f"--port={b_port}",
                              "--no-browser", "--Voila.ip=127.0.0.1"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
                             env=server_env(), cwd=bare_dir)
     try:
-        wait_http(f"http://127.0.0.1:{d_port}/", dash, timeout=300)
+        # The login page: the server is up, and no visit is taken from the pool (pool_ready
+        # counts the visits).
+        wait_http(f"http://127.0.0.1:{d_port}/login", dash, timeout=300)
         wait_http(f"http://127.0.0.1:{b_port}/", bare, timeout=300)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             first_paint(browser, f"http://127.0.0.1:{b_port}/")  # warm both caches once
             pool_ready(log, 0)
-            first_paint(browser, f"http://127.0.0.1:{d_port}/")
+            first_paint(browser, dashboard)
             dash_t, bare_t = [], []
             for i in range(rounds):
                 pool_ready(log, i + 1)
-                dash_t.append(first_paint(browser, f"http://127.0.0.1:{d_port}/"))
+                dash_t.append(first_paint(browser, dashboard))
                 bare_t.append(first_paint(browser, f"http://127.0.0.1:{b_port}/"))
             # Slider round trip on the dashboard.
             pool_ready(log, rounds + 1)
             page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.goto(f"http://127.0.0.1:{d_port}/", timeout=300_000)
+            page.goto(dashboard, timeout=300_000)
             page.wait_for_selector(".planner-charts g.trace.bars", timeout=300_000)
             page.locator(".planner-left .widget-slider").first.locator(".noUi-handle").focus()
             presses = []

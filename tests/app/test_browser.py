@@ -1,7 +1,8 @@
 """End to end in a real browser: the Voilà dashboard and the app in JupyterLab.
 
 Debian's chromium (/usr/bin/chromium) is driven with Python playwright; the
-servers listen on free ports of 127.0.0.1 and are stopped afterwards. Every
+servers listen on free ports of 127.0.0.1 and are stopped afterwards (the dashboard asks
+for its token, as under `make dashboard`; tests/app/test_door.py checks that door). Every
 request that would leave 127.0.0.1 is blocked and fails the test. The screenshots
 are written to build/screenshots/, or to the folder PLANNER_SCREENSHOTS names: set it
 to docs to renew the README's (a test run leaves the tracked files alone).
@@ -12,6 +13,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -83,21 +85,32 @@ def server_env() -> dict[str, str]:
 
 def voila_command(port: int) -> list[str]:
     """Voilà as `make dashboard` runs it (voila.json in ROOT: template, preheated kernels,
-    websocket limit), with kernels culled soon after the test leaves them."""
+    websocket limit, token, Host and Origin checks), with kernels culled soon after the test
+    leaves them."""
     return [sys.executable, "-m", "voila", "notebooks/dashboard.ipynb", f"--port={port}",
             "--no-browser", "--Voila.ip=127.0.0.1",
             "--MappingKernelManager.cull_idle_timeout=60",
             "--MappingKernelManager.cull_interval=30"]
 
 
+def voila_env(token: str) -> dict[str, str]:
+    """``server_env`` with the dashboard's token set (JUPYTER_TOKEN, as a person may set it),
+    so the test knows the URL without reading the server's log."""
+    return dict(server_env(), JUPYTER_TOKEN=token)
+
+
 @pytest.fixture(scope="module")
 def voila():
+    """The dashboard's URL with its token (``?token=``: the page sets its login cookie)."""
     port = free_port()
+    token = secrets.token_hex(24)
     proc = subprocess.Popen(voila_command(port), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=server_env(), cwd=ROOT)
+                            stderr=subprocess.STDOUT, text=True, env=voila_env(token), cwd=ROOT)
     try:
-        wait_http(f"http://127.0.0.1:{port}/", proc)
-        yield f"http://127.0.0.1:{port}/"
+        # The login page: the server is up, and no page is rendered (each page load takes
+        # the preheated kernel).
+        wait_http(f"http://127.0.0.1:{port}/login", proc)
+        yield f"http://127.0.0.1:{port}/?token={token}"
     finally:
         stop(proc)
 
