@@ -7,26 +7,40 @@ traceback.
 
 from __future__ import annotations
 
+import asyncio
+import re
+import ssl
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
 
 import pandas as pd
 import typer
 
 from planner.analysis import analyse, findings
 from planner.clinic.cohort import cohort
-from planner.clinic.roster import RosterError
-from planner.clinic.store import IngestError, StoreError, ingest
-from planner.config import MAX_WEEKS, ConfigError, PlanConfig
+from planner.clinic.roster import RosterError, shown
+from planner.clinic.store import (
+    LOCK_WAIT_S,
+    WHAT_TO_DO,
+    IngestError,
+    StoreError,
+    check_store,
+    ingest,
+    vacuum_store,
+)
+from planner.config import MAX_WEEKS, MIN_START, ConfigError, PlanConfig, max_start
 from planner.files.cells import neutralise_frame
 from planner.files.plan_csv import PlanFormatError, read_plan
 from planner.files.report import write_report
-from planner.files.safewrite import OutputError, OutputExistsError, write_atomic
+from planner.files.safe_read import UnreadableFileError, read_regular
+from planner.files.safewrite import OutputError, OutputExistsError, check_target, write_atomic
 from planner.logs import LogFormatError, parse_aliases, read_log, write_log_template
 from planner.nextblock import next_block
 from planner.overview import week_sheet, weekly_overview
+from planner.plan import PLAN_DATES
 from planner.programme import generate
 from planner.settings import cli_help, setting
 
@@ -63,9 +77,9 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
-def _config_problems(exc) -> str:
+def _config_problems(exc, options: dict[str, str] = FIELD_OPTIONS) -> str:
     """A ConfigError as one line per problem, each led by the option that fixes it."""
-    return "\n".join(f"{FIELD_OPTIONS.get(name, name)}: {msg}" for name, msg in exc.problems)
+    return "\n".join(f"{options.get(name, name)}: {msg}" for name, msg in exc.problems)
 
 
 def _write(option: str, write: Callable[[], T]) -> T:
@@ -92,6 +106,29 @@ def _parsed(name: str, text: str, example: str) -> Any:
         return setting(name).parse(text)
     except ValueError:
         _fail(f"{setting(name).option}: expected {example}; got '{text}'")
+
+
+def _day(option: str, text: str, lo: date, hi: date, what: str) -> date:
+    """``text`` as a day from ``lo`` to ``hi`` (``what`` says what they bound), or stop."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        given = text if len(text) <= 40 else text[:37] + "..."
+        _fail(f"{option}: got {given!r}; expected a date like 2026-01-05")
+    if not lo <= day <= hi:
+        _fail(f"{option}: {day.isoformat()} is outside {what}; expected a date from "
+              f"{lo.isoformat()} to {hi.isoformat()}")
+    return day
+
+
+def _check_outputs(force: bool, *outputs: tuple[str, Path | None]) -> None:
+    """Stop now if an output (option, path) cannot be written: a folder, a device or pipe,
+    a missing folder, a file that exists without --force. Checked before the work, so the
+    message does not come after minutes of it, nor after another output was written; the
+    write checks again (atomically) when it happens."""
+    for option, path in outputs:
+        if path is not None:
+            _write(option, lambda p=path: check_target(p, overwrite=force))
 
 
 def print_summary(plan) -> None:
@@ -252,6 +289,7 @@ def log_template_cmd(
     (0-10), then read it back with 'planner analyse'.
     """
 
+    _check_outputs(force, ("-o/--output", output))
     plan = _read_plan_or_fail(plan_path)
     path = _write("-o/--output", lambda: write_log_template(plan.table, output, unit=plan.unit,
                                                             overwrite=force))
@@ -319,19 +357,25 @@ def next_block_cmd(
     if weeks is not None and not 1 <= weeks <= MAX_WEEKS:
         _fail(f"--weeks: got {weeks}; allowed: a whole number from 1 to {MAX_WEEKS}, or leave "
               "it out for a block as long as the plan")
+    # The block starts on --today or later, so --today must be a day a plan may start on
+    # (PlanConfig's own range: 1970 to ten years from now). A later day (9999-12-31) once
+    # overflowed the date arithmetic into a traceback.
+    earliest = _day("--today", today, MIN_START, max_start(),
+                    "the days a block can start on") if today else date.today()
+    _check_outputs(force, ("-o/--output", output), ("--ics", ics))
     plan = _read_plan_or_fail(plan_path)
     log = _read_logs_or_fail(log_paths, unit, alias)
 
     try:
-        try:
-            earliest = date.fromisoformat(today) if today else date.today()
-        except ValueError:
-            _fail(f"--today: got {today!r}; expected a date like 2026-01-05")
         new = next_block(plan, log, weeks=weeks, pain_action=pain_action, today=earliest)
     except ConfigError as exc:
-        _fail(_config_problems(exc))
+        # The block's start comes from --today (or the log's last day), not from --start.
+        _fail(_config_problems(exc, {**FIELD_OPTIONS, "start_date": "--today"}))
     except ValueError as exc:
         _fail(str(exc))
+    except OverflowError:  # a net: --today is bounded above, so no date should overflow
+        _fail("the new block's dates fall outside the calendar; check --today and the dates "
+              "in the plan and the log")
     print_summary(new)
     typer.echo(f"wrote {_write('-o/--output', lambda: new.to_csv(output, overwrite=force))}")
     if ics:
@@ -344,6 +388,10 @@ def main() -> None:  # pragma: no cover
 
 # --- many athletes: a store and the cohort ----------------------------------------------------
 
+#: Exit status of an ingest that committed some athletes and held back others.
+EXIT_PARTIAL = 3
+
+
 @app.command("ingest")
 def ingest_cmd(
     roster: Annotated[Path, typer.Argument(
@@ -354,26 +402,202 @@ def ingest_cmd(
     workers: Annotated[int | None, typer.Option(
         min=1, help="Processes reading the files (default: one per CPU, up to 8; rosters "
                     "of fewer than 64 athletes are read in one).")] = None,
+    wait: Annotated[float, typer.Option(
+        min=0, help="Seconds to wait for another ingest into the same store to finish.")]
+        = LOCK_WAIT_S,
 ) -> None:
-    """Import every athlete's plans and logs into a store; sets already stored are skipped."""
+    """Import every athlete's plans and logs into a store; sets already stored are skipped.
+
+    An athlete whose files cannot be read is held back and listed; the others are
+    imported, and the exit status is 3 (partial).
+    """
+
+    def waiting(holder: str) -> None:
+        typer.echo(f"the store is being written by {holder}; waiting up to {wait:.0f} s",
+                   err=True)
 
     try:
-        result = ingest(roster, store, unit=unit, workers=workers)
+        result = ingest(roster, store, unit=unit, workers=workers, wait=wait,
+                        on_wait=waiting)
     except (RosterError, StoreError, LogFormatError, PlanFormatError, IngestError) as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{shown(exc.filename or roster)}: cannot be read ({exc.strerror or exc})")
     f = result.files
     for r in f.itertuples():
         if r.status == "unchanged":
-            typer.echo(f"{r.athlete}: {r.file}: unchanged, already ingested")
+            typer.echo(f"{r.athlete}: {shown(r.file)}: unchanged, already ingested")
         elif r.kind == "plan":
-            typer.echo(f"{r.athlete}: {r.file}: plan, {r.imported} planned sets")
+            typer.echo(f"{r.athlete}: {shown(r.file)}: plan, {r.imported} planned sets")
         else:
-            typer.echo(f"{r.athlete}: {r.file}: {r.rows_read} rows: {r.imported} imported, "
-                       f"{r.already_stored} already stored, {r.rejected} rejected, "
+            typer.echo(f"{r.athlete}: {shown(r.file)}: {r.rows_read} rows: {r.imported} "
+                       f"imported, {r.already_stored} already stored, {r.rejected} rejected, "
                        f"{r.skipped} skipped; {r.missing} stored sets missing from it")
     logs = f[(f["kind"] == "log") & (f["status"] == "ingested")]
     typer.echo(f"{len(f)} files, {int(logs['imported'].sum())} sets imported"
                + ("" if result.changed else "; the store is unchanged"))
+    if result.partial:
+        n = len(result.held_back)
+        typer.secho(f"partial ingest: {n} athlete{'s' if n != 1 else ''} held back (their "
+                    "files are not in the store; fix them and ingest again):",
+                    fg=typer.colors.RED, err=True)
+        for h in result.held_back:
+            typer.secho(f"  - {shown(h.athlete)}: {h.reason}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=EXIT_PARTIAL)
+
+
+store_app = typer.Typer(help="Check a store, or tidy what an interrupted ingest left.",
+                        no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+@store_app.command("check")
+def store_check_cmd(
+    store: Annotated[Path, typer.Argument(metavar="STORE", help="The store folder.")],
+) -> None:
+    """Verify a store: its logs, every file and its schema version (exit 2 when damaged)."""
+    try:
+        health = check_store(store)
+    except StoreError as exc:
+        _fail(str(exc))
+    if not health.ok:
+        _fail(f"{shown(store)}: the store is damaged:\n" + "\n".join(
+            f"  - {d}" for d in health.damage) + f"\n{WHAT_TO_DO}")
+    typer.echo(f"{shown(store)}: the store is sound: its logs, files and schema version "
+               "check out")
+    if health.leftovers:
+        typer.echo(f"{len(health.leftovers)} files left by an interrupted ingest (no reader "
+                   f"sees them); 'planner store vacuum {shown(store)}' removes them")
+    if health.open_to_others:
+        typer.echo(f"{len(health.open_to_others)} files or folders others may read; "
+                   f"'planner store vacuum {shown(store)}' makes them private")
+
+
+@store_app.command("vacuum")
+def store_vacuum_cmd(
+    store: Annotated[Path, typer.Argument(metavar="STORE", help="The store folder.")],
+    wait: Annotated[float, typer.Option(
+        min=0, help="Seconds to wait for an ingest into the store to finish.")]
+        = LOCK_WAIT_S,
+) -> None:
+    """Remove the files an interrupted ingest left behind and make every file private."""
+    try:
+        health = vacuum_store(store, wait=wait)
+    except StoreError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{shown(store)}: cannot tidy the store ({exc.strerror or exc})")
+    typer.echo(f"{shown(store)}: removed {len(health.leftovers)} files left by an "
+               f"interrupted ingest; {len(health.open_to_others)} made private")
+
+
+#: Seconds to wait for a Dask scheduler to answer. Dask's own default is 30 s to connect
+#: (and twice that again to close a client that never connected): a wrong address should
+#: be said within seconds, and a scheduler that answers at all answers well within this.
+CONNECT_TIMEOUT_S = 5.0
+#: A PEM certificate, chain or key is a few kB; a file over this is not one.
+MAX_PEM_BYTES = 1_000_000
+_ADDRESS_EXAMPLE = "an address like tcp://host:8786 or tls://host:8786"
+_HOST = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]")
+
+
+def _scheduler_address(text: str) -> str:
+    """``text`` as a Dask scheduler address (``tcp://`` or ``tls://``, a host and a port; a
+    bare ``host:port`` is tcp://, as for Dask), checked before any connection is tried."""
+    raw = text.strip()
+    given = raw if len(raw) <= 60 else raw[:57] + "..."
+    full = raw if "://" in raw else f"tcp://{raw}"
+    try:
+        parts = urlsplit(full)
+        port = parts.port  # ValueError: not a whole number from 0 to 65535
+    except ValueError:
+        port, parts = None, None
+    if (parts is None or parts.scheme not in ("tcp", "tls") or port is None
+            or not 1 <= port <= 65535 or parts.username is not None
+            or parts.password is not None or parts.path not in ("", "/") or parts.query
+            or parts.fragment or not _HOST.fullmatch(parts.netloc.rpartition(":")[0])):
+        _fail(f"--scheduler: got {given!r}; expected {_ADDRESS_EXAMPLE}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _tls_security(address: str | None, ca: Path | None, cert: Path | None,
+                  key: Path | None):
+    """The ``distributed.Security`` for a tls:// scheduler, every file checked and loaded
+    first: a missing, unreadable or special file (a pipe would block the load), a file
+    that is not PEM and a key with a passphrase (OpenSSL would ask for it on the terminal)
+    are each one clear message, not a hang or a traceback."""
+    given = {"--tls-ca-file": ca, "--tls-cert": cert, "--tls-key": key}
+    named = "/".join(o for o, p in given.items() if p is not None)
+    tls = address is not None and address.startswith("tls://")
+    if not tls:
+        if named:
+            _fail(f"{named}: only used with a tls:// scheduler; " + (
+                "give --scheduler tls://HOST:PORT" if address is None else
+                f"--scheduler {address} does not encrypt (use its tls:// address)"))
+        return None
+    for option, p in given.items():
+        if p is not None:
+            try:
+                read_regular(p, what="a PEM file", max_bytes=MAX_PEM_BYTES)
+            except UnreadableFileError as exc:
+                _fail(f"{option}: {exc}")
+    missing = [o for o in ("--tls-ca-file", "--tls-cert") if given[o] is None]
+    if missing:
+        _fail(f"--scheduler {address}: TLS needs {' and '.join(missing)} (the cluster's CA "
+              "certificate and this client's certificate, PEM files; the key may be in the "
+              "certificate's file or given with --tls-key)")
+
+    def no_passphrase() -> bytes:
+        raise ValueError("the key is encrypted")
+
+    try:
+        ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=str(ca))
+    except (ssl.SSLError, OSError, ValueError):
+        _fail(f"--tls-ca-file: {ca}: not a CA certificate in PEM form")
+    try:
+        ctx.load_cert_chain(str(cert), str(key) if key else None, password=no_passphrase)
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        why = ("the key has a passphrase; give a key without one" if "encrypted" in str(exc)
+               else "not a certificate and its private key in PEM form, or the key does "
+                    "not belong to the certificate")
+        _fail(f"--tls-cert{'/--tls-key' if key else ''}: {cert}"
+              f"{f' and {key}' if key else ''}: {why}")
+    # Dask only when a tls:// scheduler is named (0.7 s to import).
+    from distributed import Security
+
+    return Security(tls_ca_file=str(ca), tls_client_cert=str(cert),
+                    tls_client_key=str(key) if key else None, require_encryption=True)
+
+
+def _reach_scheduler(address: str, security) -> None:
+    """Stop with a message unless a Dask scheduler answers at ``address`` within
+    CONNECT_TIMEOUT_S: asked here on a connection of our own, which is closed whatever
+    happens. (A Dask Client whose connection failed hangs for twice its timeout when it is
+    collected, then prints a traceback.)"""
+    from distributed.comm import connect
+    from distributed.core import send_recv
+
+    async def identity():
+        args = security.get_connection_args("client") if security is not None else {}
+        comm = await connect(address, timeout=CONNECT_TIMEOUT_S, **args)
+        try:
+            return await send_recv(comm, op="identity", n_workers=0)  # counts, no list
+        finally:
+            comm.abort()
+
+    try:
+        reply = asyncio.run(asyncio.wait_for(identity(), 2 * CONNECT_TIMEOUT_S))
+    except (OSError, TimeoutError):
+        _fail(f"--scheduler: no Dask scheduler answered at {address} within "
+              f"{CONNECT_TIMEOUT_S:g} s; check the address and that the scheduler runs")
+    except Exception:  # whatever a stranger's answer makes Dask raise (even MemoryError)
+        reply = None
+    if not (isinstance(reply, dict) and reply.get("type") == "Scheduler"):
+        _fail(f"--scheduler: something answered at {address}, but not a Dask scheduler")
+    if not reply.get("n_workers"):
+        # The work would wait for a worker for ever.
+        _fail(f"--scheduler: the Dask scheduler at {address} has no workers; start some "
+              f"(dask worker {address}) and run this again")
 
 
 @app.command("cohort")
@@ -394,25 +618,32 @@ def cohort_cmd(
 ) -> None:
     """One row per athlete: last session, compliance, deadlift trend, ACWR, pain, block due."""
 
-    security = None
-    if tls_ca_file or tls_cert or tls_key:
-        # Dask only when TLS files are named for a scheduler (0.7 s to import).
-        from distributed import Security
-
-        security = Security(tls_ca_file=str(tls_ca_file) if tls_ca_file else None,
-                            tls_client_cert=str(tls_cert) if tls_cert else None,
-                            tls_client_key=str(tls_key) if tls_key else None,
-                            require_encryption=True)
+    # Every option is checked before the store is read or a scheduler is called: --as-of
+    # within the plan calendar (PLAN_DATES, what a plan or log can hold).
+    day = _day("--as-of", as_of, *PLAN_DATES, "the dates a plan can hold") if as_of else None
+    address = _scheduler_address(scheduler) if scheduler is not None else None
+    security = _tls_security(address, tls_ca_file, tls_cert, tls_key)
+    _check_outputs(force, ("-o/--output", output))
+    if address is not None:
+        _reach_scheduler(address, security)
     try:
-        result = cohort(store, as_of=as_of, scheduler=scheduler, security=security)
+        if address is None:
+            result = cohort(store, as_of=day, scheduler=None, security=None)
+        else:
+            import dask
+
+            # The Client connects again after the check above: with the same short wait.
+            with dask.config.set({"distributed.comm.timeouts.connect":
+                                  f"{CONNECT_TIMEOUT_S:g}s"}):
+                result = cohort(store, as_of=day, scheduler=address, security=security)
     except StoreError as exc:
         _fail(str(exc))
     except (OSError, TimeoutError) as exc:
-        _fail(f"--scheduler: could not use {scheduler}: {exc}")
-    shown = ["athlete", "last_session", "days_since", "compliance_sessions",
+        _fail(f"--scheduler: could not use {address}: {exc}")
+    columns = ["athlete", "last_session", "days_since", "compliance_sessions",
              "compliance_deadlift", "e1rm_trend_kg_per_week", "acwr", "pain_status",
              "due_next_block"]
-    typer.echo(result.athletes[shown].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    typer.echo(result.athletes[columns].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     typer.echo("")
     typer.echo(result.compliance.to_string(index=False))
     p = result.pain.iloc[0]

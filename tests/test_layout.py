@@ -41,6 +41,7 @@ LAZY = {
     ("planner.logs", "tqdm"): "tqdm.auto loads IPython's display; only when a bar is shown",
     ("planner.clinic.cohort", "distributed"): "Dask (0.7 s to import), only with --scheduler",
     ("planner.cli", "distributed"): "Dask's TLS settings, only with --scheduler",
+    ("planner.cli", "dask"): "Dask's connect timeout, only with --scheduler",
 }
 # Never in the core: it runs in a script, a test or a server as well as in a notebook.
 NOT_IN_CORE = {"plotly", "ipywidgets", "anywidget", "traitlets", "IPython", "typer", "voila",

@@ -14,8 +14,13 @@ from __future__ import annotations
 
 import html
 import io
+import re
+import shutil
+import stat
+import struct
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -37,8 +42,29 @@ from planner.clinic.next_blocks import next_blocks_zip
 from planner.clinic.roster import RosterError
 from planner.clinic.store import StoreError, ingest, open_store
 
-#: A roster zip may hold at most this much once unpacked.
+# Limits of an uploaded roster zip, each counted on what is really in it (never on the sizes
+# its records claim; see _inflate).
+#: The most a roster zip may hold once unpacked. A plan and a year of logs are under 0.5 MB
+#: an athlete, so a roster of several hundred athletes fits with room to spare; a zip bomb
+#: stops here, before memory or the disk fill.
 MAX_ZIP_BYTES = 200 * 1024 * 1024
+#: The most entries (files and folders): a thousand athletes with a plan, its settings and
+#: a few logs each, with the "__MACOSX" twins a Mac adds to every file.
+MAX_ZIP_MEMBERS = 10_000
+#: The most bytes of the zip's list of entries: 512 an entry (46 fixed, the rest for its
+#: name and extras). Opening a zip makes one object per listed entry, so this bounds the
+#: memory of opening it whatever count the zip claims.
+MAX_ZIP_DIRECTORY_BYTES = MAX_ZIP_MEMBERS * 512
+#: The most an entry may inflate per packed byte. Plan and log CSVs pack 10 to 16 times
+#: (the demo roster, a 104-week plan and its log template); deflate itself reaches about
+#: 1,030 on a run of one byte, which is what zip bombs are made of.
+MAX_ZIP_RATIO = 100
+#: An entry is held to MAX_ZIP_RATIO only past this much: a short file of repeated text may
+#: pack better than any roster file, and is harmless.
+RATIO_FROM_BYTES = 1 << 20
+#: Entries are read and inflated in blocks of this size: memory holds one at a time.
+ZIP_BLOCK = 1 << 16
+_EOCD, _EOCD_SIZE = b"PK\x05\x06", 22
 _SKIP = {".git", ".venv", "node_modules", "__pycache__", ".cache", ".ipynb_checkpoints"}
 
 TABLE_ESM = r"""
@@ -239,29 +265,213 @@ def find_sources(roots: list[Path], depth: int = 2) -> list[tuple[str, Path]]:
     return [(f"{kind}: {p}", p) for p, kind in sorted(found.items(), key=lambda x: str(x[0]))]
 
 
+class RosterZipError(ValueError):
+    """An uploaded roster zip that cannot be unpacked; the message names the upload, the
+    entry and the problem (never a file's content)."""
+
+
+def _shown(member: str) -> str:
+    """An entry's name for a message: quoted, one line, not too long."""
+    member = member.replace("\n", " ").replace("\r", " ")
+    return repr(member if len(member) <= 80 else member[:77] + "...")
+
+
+def _directory_size(data: bytes) -> tuple[int, int] | None:
+    """(entries, bytes) of the zip's central directory as its end record says, found where
+    :mod:`zipfile` looks for it (the last 22 bytes, else the last end record within the
+    comment's reach; the zip64 record just before it when there is one); None without an
+    end record (zipfile then says it is not a zip)."""
+    if len(data) >= _EOCD_SIZE and data[-_EOCD_SIZE:-_EOCD_SIZE + 4] == _EOCD \
+            and data[-2:] == b"\0\0":
+        at = len(data) - _EOCD_SIZE
+    else:
+        at = data.rfind(_EOCD, max(0, len(data) - _EOCD_SIZE - (1 << 16)))
+        if at < 0 or len(data) - at < _EOCD_SIZE:
+            return None
+    entries, size = struct.unpack_from("<HL", data, at + 10)
+    loc = at - 20  # the zip64 locator, and the zip64 end record before it
+    if loc >= 56 and data[loc:loc + 4] == b"PK\x06\x07" and \
+            data[loc - 56:loc - 52] == b"PK\x06\x06":
+        entries, size = struct.unpack_from("<QQ", data, loc - 56 + 32)
+    return entries, size
+
+
+def _entry_problem(info: zipfile.ZipInfo) -> str | None:
+    """Why the entry cannot be unpacked into a folder (its path, its kind, its encryption
+    or compression), or None. Nothing here reads its data."""
+    path = info.filename.replace("\\", "/")  # a Windows zip's separator, on any system
+    if path.startswith("/") or re.match(r"[A-Za-z]:", path):
+        return ("would be written outside the folder (an absolute path or a drive); zip "
+                "the roster folder itself")
+    if ".." in path.split("/"):
+        return "would be written outside the folder (a path through '..')"
+    kind = stat.S_IFMT(info.external_attr >> 16)
+    if kind == stat.S_IFLNK:
+        return ("is a symbolic link; a roster zip holds only folders and files (zip the "
+                "files, not links to them)")
+    if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+        return "is a special file (a device, pipe or socket), not a file or a folder"
+    if info.flag_bits & 0x1:
+        return "is encrypted (password-protected); zip the roster without a password"
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) \
+            and not info.is_dir():
+        method = zipfile.compressor_names.get(info.compress_type,
+                                              f"method {info.compress_type}")
+        return (f"is compressed with {method}, which this page does not read; zip the "
+                "folder with the usual compression (deflate), as the computer's own "
+                "\"compress\" or \"send to zip\" does")
+    return None
+
+
+def _inflate(name: str, data: bytes, info: zipfile.ZipInfo, out, unpacked: int) -> int:
+    """Inflate the entry ``info`` of the zip ``data`` into the open file ``out``, one block
+    at a time; return ``unpacked`` plus the bytes written.
+
+    The sizes in the zip's records are never trusted: bytes are counted as they come out
+    of the decompressor, and it stops (RosterZipError) before the total passes
+    MAX_ZIP_BYTES, when the entry inflates more than MAX_ZIP_RATIO times the packed bytes
+    it has used (once past RATIO_FROM_BYTES), or when it holds more than its record says.
+    At the end the data must have ended where its record says, with its CRC."""
+    member = _shown(info.filename)
+
+    def damaged(why: str) -> RosterZipError:
+        return RosterZipError(f"{name}: {member} is damaged ({why}); zip the roster folder "
+                              "again and upload the new zip")
+
+    at = info.header_offset
+    if at < 0 or data[at:at + 4] != b"PK\x03\x04" or len(data) < at + 30:
+        raise damaged("its entry is not where the zip's list says")
+    name_len, extra_len = struct.unpack_from("<HH", data, at + 26)
+    start = at + 30 + name_len + extra_len
+    end = min(start + info.compress_size, len(data))  # never past the upload itself
+    if start > len(data):
+        raise damaged("its data is missing: the zip is cut short")
+    raw = memoryview(data)[start:end]
+    inflate = (zlib.decompressobj(-zlib.MAX_WBITS)
+               if info.compress_type == zipfile.ZIP_DEFLATED else None)
+    pos, written, crc = 0, 0, 0
+    while True:
+        if inflate is None:  # stored: the packed bytes are the file's
+            block = raw[pos:pos + ZIP_BLOCK].tobytes()
+            pos += len(block)
+            used = pos
+        else:
+            tail = inflate.unconsumed_tail
+            if not tail and pos >= len(raw):
+                break
+            if not tail:
+                tail = raw[pos:pos + ZIP_BLOCK]
+                pos += len(tail)
+            try:
+                block = inflate.decompress(tail, ZIP_BLOCK)  # at most one block out
+            except zlib.error:
+                raise damaged("its data is not valid deflate data") from None
+            used = pos - len(inflate.unconsumed_tail)
+        if block:
+            written += len(block)
+            if unpacked + written > MAX_ZIP_BYTES:
+                raise RosterZipError(f"{name} unpacks to more than "
+                                     f"{MAX_ZIP_BYTES // 2**20} MB (stopped in {member}); "
+                                     "a roster is far smaller: is this the right zip?")
+            if written > info.file_size:
+                raise damaged(f"its data holds more than the {info.file_size:,} bytes its "
+                              "record says")
+            if written > RATIO_FROM_BYTES and written > MAX_ZIP_RATIO * max(used, 1):
+                raise RosterZipError(f"{name}: {member} inflates more than {MAX_ZIP_RATIO} "
+                                     "times its packed size, which no roster file does (a "
+                                     "zip bomb?); zip the roster folder itself")
+            crc = zlib.crc32(block, crc)
+            out.write(block)
+        if inflate is None:
+            if not block:
+                break
+        elif inflate.eof:
+            break
+    cut = (not inflate.eof) if inflate is not None else len(raw) < info.compress_size
+    if cut:
+        raise damaged("its data ends early: the zip is cut short")
+    if written != info.file_size:
+        raise damaged(f"its data holds {written:,} bytes where its record says "
+                      f"{info.file_size:,}")
+    if crc != info.CRC:
+        raise damaged("its data does not match its CRC check sum")
+    return unpacked + written
+
+
 def unpack_roster(name: str, data: bytes, target: Path) -> Path:
     """Unpack a zip of a roster folder into ``target``; the roster folder inside it (the
-    zip's one top folder, or ``target`` itself). Refuses paths leaving ``target`` and more
-    than :data:`MAX_ZIP_BYTES` unpacked."""
+    zip's one top folder, or ``target`` itself).
+
+    Limits, counted on what is really there rather than taken from the zip's records:
+    MAX_ZIP_MEMBERS entries, MAX_ZIP_BYTES unpacked (counted as it inflates, one block of
+    ZIP_BLOCK bytes in memory at a time) and MAX_ZIP_RATIO. Entries whose path leaves
+    ``target`` ('..', absolute paths, drives), symbolic links and other special entries,
+    encrypted entries and compression other than deflate are refused before anything is
+    written. Every problem is a :class:`RosterZipError` (a ValueError) naming ``name``
+    and the entry; ``target``, when this call made it, is removed again on any failure.
+    """
+    target = Path(target)
+    made = not target.exists()
+    try:
+        return _unpack(name, data, target)
+    except BaseException:
+        if made:
+            shutil.rmtree(target, ignore_errors=True)
+        raise
+
+
+def _unpack(name: str, data: bytes, target: Path) -> Path:
+    not_a_zip = RosterZipError(f"{name} is not a zip file (or a damaged one); zip the roster "
+                               "folder (one folder per athlete) and upload that")
+    listed = _directory_size(data)
+    if listed is None:
+        raise not_a_zip
+    entries, size = listed
+    # zipfile makes one object per entry as it opens the zip: bound them before it does.
+    if entries > MAX_ZIP_MEMBERS or size > MAX_ZIP_DIRECTORY_BYTES:
+        raise RosterZipError(f"{name} lists more entries than a roster zip may hold (at most "
+                             f"{MAX_ZIP_MEMBERS:,} files and folders)")
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ValueError(f"{name} is not a zip file; zip the roster folder (one folder per "
-                         "athlete) and upload that") from None
+    except Exception:  # a parser fed a stranger's bytes: any failure is "not a zip we read"
+        raise not_a_zip from None
     with z:
-        infos = [i for i in z.infolist() if not i.filename.startswith("__MACOSX/")]
-        if sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
-            raise ValueError(f"{name} unpacks to more than {MAX_ZIP_BYTES // 2**20} MB")
-        root = target.resolve()
+        infos = z.infolist()
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise RosterZipError(f"{name} holds {len(infos):,} entries, more than a roster "
+                                 f"zip may hold (at most {MAX_ZIP_MEMBERS:,} files and "
+                                 "folders)")
+        infos = [i for i in infos if not i.filename.startswith("__MACOSX/")]
+        # Every entry is judged before anything is written.
         for i in infos:
-            dest = (root / i.filename).resolve()
-            if root not in dest.parents and dest != root:
-                raise ValueError(f"{name}: {i.filename!r} would be written outside the folder")
-            if i.is_dir():
-                dest.mkdir(parents=True, exist_ok=True)
-            else:
+            why = _entry_problem(i)
+            if why:
+                raise RosterZipError(f"{name}: {_shown(i.filename)} {why}")
+        target.mkdir(parents=True, exist_ok=True)
+        root = target.resolve()
+        unpacked = 0
+        for i in infos:
+            parts = [p for p in i.filename.replace("\\", "/").split("/") if p not in ("", ".")]
+            if not parts:
+                continue
+            dest = root.joinpath(*parts)
+            if root not in dest.resolve().parents:  # a net under the checks above
+                raise RosterZipError(f"{name}: {_shown(i.filename)} would be written outside "
+                                     "the folder")
+            try:
+                if i.is_dir() or stat.S_ISDIR(i.external_attr >> 16):
+                    dest.mkdir(parents=True, exist_ok=True)
+                    continue
                 dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(z.read(i))
+                with open(dest, "xb") as out:  # never over an entry written before
+                    unpacked = _inflate(name, data, i, out, unpacked)
+            except (FileExistsError, NotADirectoryError, IsADirectoryError):
+                raise RosterZipError(f"{name}: {_shown(i.filename)} clashes with another entry "
+                                     "(a file and a folder of the same name, or the same "
+                                     "file twice); zip the roster folder again") from None
+            except OSError as exc:
+                raise RosterZipError(f"{name}: {_shown(i.filename)} could not be unpacked "
+                                     f"({exc.strerror or exc})") from None
     tops = [p for p in root.iterdir() if not p.name.startswith((".", "__MACOSX"))]
     if len(tops) == 1 and tops[0].is_dir() and all(p.is_dir() for p in tops[0].iterdir()):
         return tops[0]
@@ -286,7 +496,10 @@ class CoachApp(w.VBox):
         self.flags: pd.DataFrame | None = None
         self.athlete: str | None = None
         self._zip = None
-        self._tmp: list[tempfile.TemporaryDirectory] = []
+        # The temporary folders in use: "roster" (the last upload unpacked) and "store" (a
+        # roster's store when no folder was given). Each is removed when it is replaced, and
+        # all of them when the page closes: never more than one of each kind.
+        self._tmp: dict[str, tempfile.TemporaryDirectory] = {}
         self._source_controls(source, store, unit, as_of, search)
         self._output_widgets()
         head = self._page()
@@ -386,20 +599,40 @@ class CoachApp(w.VBox):
             self.path.value = str(change["new"])
             self.open_source()
 
+    def _keep_tmp(self, kind: str, tmp: tempfile.TemporaryDirectory | None) -> None:
+        """Make ``tmp`` the temporary folder of ``kind`` in use; remove the one it replaces."""
+        old = self._tmp.pop(kind, None)
+        if tmp is not None:
+            self._tmp[kind] = tmp
+        if old is not None and old is not tmp:
+            old.cleanup()
+
+    def close(self) -> None:
+        """Close the page and remove its temporary folders (also when it is collected:
+        ipywidgets closes a widget then)."""
+        for kind in list(getattr(self, "_tmp", {})):  # a page half-made has none
+            self._keep_tmp(kind, None)
+        super().close()
+
     def _uploaded(self, change) -> None:
         files = change["new"]
         if not files:
             return
         f = files[0]
-        name, data = f["name"], bytes(f["content"])
+        name = str(f.get("name") or "the upload")
         self.upload.value = ()
         tmp = tempfile.TemporaryDirectory(prefix="planner-roster-")
-        self._tmp.append(tmp)
         try:
-            roster = unpack_roster(name, data, Path(tmp.name))
-        except ValueError as exc:
+            roster = unpack_roster(name, bytes(f["content"]), Path(tmp.name))
+        except ValueError as exc:  # RosterZipError: every problem of the zip, in words
+            tmp.cleanup()
             self.status.value = error_box(str(exc))
             return
+        except BaseException:
+            tmp.cleanup()
+            raise
+        # The new roster replaces the last upload's folder (the page reads only this one).
+        self._keep_tmp("roster", tmp)
         self.path.value = str(roster)
         self.open_source()
 
@@ -412,26 +645,48 @@ class CoachApp(w.VBox):
         try:
             if (p / "store.json").is_file():
                 self.store = open_store(p)
+                held_back = ()
+                held = self._tmp.get("store")
+                if held is None or not p.resolve().is_relative_to(Path(held.name).resolve()):
+                    self._keep_tmp("store", None)  # a temporary store before is done with
                 said = f"Store {p}"
             else:
                 target = self.store_path.value.strip()
+                tmp = None
                 if not target:
                     tmp = tempfile.TemporaryDirectory(prefix="planner-store-")
-                    self._tmp.append(tmp)
                     target = str(Path(tmp.name) / "store")
                 self.status.value = note_box(f"Reading the roster {p} into the store {target}…")
-                result = ingest(p, target, unit=self.unit.value, workers=None)
-                self.store = open_store(target)
+                try:
+                    result = ingest(p, target, unit=self.unit.value, workers=None)
+                    self.store = open_store(target)
+                except BaseException:
+                    if tmp is not None:  # the store open before stays, and its folder
+                        tmp.cleanup()
+                    raise
+                self._keep_tmp("store", tmp)  # the store before, if temporary, is done with
                 f = result.files
                 said = (f"Roster {p}: {len(f)} files ingested into "
                         f"{'a temporary store' if not self.store_path.value.strip() else target}"
                         f" ({int(f['imported'].sum()):,} sets new)")
+                held_back = result.held_back
         except (RosterError, StoreError, OSError, ValueError) as exc:
             hint = (" Choose the unit under “Weights in files that do not say”, then Open."
                     if "kg or lb" in str(exc) and self.unit.value is None else "")
             self.status.value = error_box(f"Could not open {p}: {exc}.{hint}")
             return
-        self.status.value = ok_box(said + ".")
+        if held_back:  # the others are in; say who is not, and why
+            n = len(held_back)
+            hint = ("<p>Choose the unit under “Weights in files that do not say”, then Open "
+                    "again.</p>" if self.unit.value is None
+                    and any("kg or lb" in h.reason for h in held_back) else "")
+            self.status.value = error_box(
+                f"<p>{html.escape(said)}. {n} athlete{'s' if n != 1 else ''} held back: "
+                "their files are not in the store (fix them, then Open again):</p><ul>"
+                + "".join(f"<li><b>{html.escape(h.athlete)}</b>: {html.escape(h.reason)}</li>"
+                          for h in held_back) + "</ul>" + hint, raw=True)
+        else:
+            self.status.value = ok_box(said + ".")
         self.source.titles = (f"Roster or store: {p.name} (click to change)",)
         self.source.selected_index = None
         self.refresh()

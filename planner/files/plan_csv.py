@@ -36,6 +36,7 @@ import pandas as pd
 from planner.catalogue import catalogue
 from planner.config import ConfigError, PlanConfig
 from planner.files.cells import neutralise, unneutralise
+from planner.files.safe_read import UnreadableFileError, read_regular
 from planner.files.safewrite import OutputError, write_files
 from planner.infer import infer_config
 from planner.plan import PHASES, PLAN_COLUMNS, PLAN_DATES, PLAN_RANGES, SIDES, Plan
@@ -47,7 +48,14 @@ __all__ = ["PlanFormatError", "read_plan", "settings_path", "write_plan_csv"]
 TEXT_COLUMNS = tuple(c for c, t in PLAN_COLUMNS.items() if t == "str")
 SETTINGS_KIND = "planner plan settings"
 SETTINGS_SCHEMA_VERSION = 1
-MAX_PLAN_BYTES = 20_000_000  # a 104-week plan is well under 1 MB
+# The largest plan the planner writes (104 weeks, 7 days, 3 deadlift days, the most volume)
+# is 0.9 MB; a spreadsheet that saves it as UTF-16 with every cell quoted keeps it under
+# 3 MB. 10 MB leaves room for any hand-made plan, while a bigger "plan" (a wrong file, a
+# log, a disk image) is refused before it is read: reading and checking it would cost
+# memory and minutes for a file that cannot be a plan.
+MAX_PLAN_BYTES = 10_000_000
+# The settings file beside a plan is a page of JSON (about 2 kB).
+MAX_SETTINGS_BYTES = 1_000_000
 WHOLE_COLUMNS = ("week", "day", "set", "target_reps", "rest_s")
 
 
@@ -98,10 +106,10 @@ def settings_json(plan: Plan, csv_bytes: bytes, csv_name: str) -> bytes:
 def _load_settings(path: Path) -> dict | None:
     """The settings file at ``path`` as a dict, or None when it is not one of ours."""
     try:
-        if not path.is_file() or path.stat().st_size > 1_000_000:
-            return None
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        # Not a regular file (a pipe, a device) or too large: not one of ours.
+        data = read_regular(path, what="a plan settings file", max_bytes=MAX_SETTINGS_BYTES)
+        doc = json.loads(data.decode("utf-8"))
+    except (UnreadableFileError, OSError, UnicodeDecodeError, ValueError):
         return None
     if not isinstance(doc, dict) or doc.get("kind") != SETTINGS_KIND:
         return None
@@ -214,19 +222,14 @@ def read_plan(path: str | Path) -> Plan:
     and ``Plan.settings_notes`` say which and how).
 
     Raises PlanFormatError naming the file, line and column of the first
-    problem found, and what was expected there.
+    problem found, and what was expected there; also for a path that is not a
+    regular file (a folder, a device, a pipe) and a file over MAX_PLAN_BYTES.
     """
     path = Path(path)
-    if path.is_dir():
-        raise _fail(path, None, None, "is a folder, not a plan CSV")
-    try:
-        size = path.stat().st_size
-        if size > MAX_PLAN_BYTES:
-            raise _fail(path, None, None, f"is {size / 1e6:.0f} MB, too large for a plan CSV "
-                        f"(at most {MAX_PLAN_BYTES / 1e6:.0f} MB)")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _fail(path, None, None, f"cannot be read ({exc.strerror})") from None
+    # Only a regular file, and at most MAX_PLAN_BYTES of it: a device (/dev/zero) or a pipe
+    # is refused before it is read, not read until memory runs out or a writer comes.
+    data = read_regular(path, what="a plan CSV", max_bytes=MAX_PLAN_BYTES,
+                        error=PlanFormatError)
     text, encoding_note = _decode(path, data)
     header, rows, lines, sep = _records(path, text)
     table, unit = parse_plan_rows(path, header, rows, lines, decimal_comma=sep != ",")

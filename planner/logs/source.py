@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
+from planner.files.safe_read import read_regular
 from planner.logs.common import LogFormatError
 
 DELIMITERS = (",", ";", "\t")
@@ -73,9 +74,9 @@ def open_source(path_or_buffer, name: str | None = None) -> Source:
                                                       and "\n" in path_or_buffer):
         path = Path(path_or_buffer)
         name = name or str(path)
-        if not path.is_file():
-            raise LogFormatError(f"{name}: no such file")
-        data = path.read_bytes()
+        # A regular file only: a device (/dev/zero) or a pipe is refused before it is read.
+        data = read_regular(path, what="a workout log (a CSV file)", name=name,
+                            error=LogFormatError)
     elif isinstance(path_or_buffer, bytes):
         data = path_or_buffer
     elif isinstance(path_or_buffer, str):

@@ -28,12 +28,14 @@ import io
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 
+from planner.files.safe_read import check_regular, open_regular
 from planner.logs import detect_format, parse_log
-from planner.logs.common import Log
+from planner.logs.common import Log, LogFormatError
 
 #: Bytes of records per chunk (the header is repeated in front of each).
 CHUNK_BYTES = 4 << 20
@@ -44,6 +46,12 @@ SESSION_COLUMNS = {"strong": ("date", "workout name"), "hevy": ("start_time", "t
 #: Report rules a reader gives once per file (the first occurrence).
 ONCE_PER_FILE = ("deadlift-variant",)
 _QUOTE, _LF = ord('"'), ord("\n")
+_WHAT = "a workout log (a CSV file)"
+
+
+def _open(path: Path) -> BinaryIO:
+    """``path`` opened to read, refused (LogFormatError) unless it is a regular file."""
+    return open_regular(path, what=_WHAT, error=LogFormatError)
 
 
 def _physical_lines(data: bytes) -> int:
@@ -55,7 +63,7 @@ def _utf8(path: Path, block: int = 1 << 20) -> bool:
     """Whether the whole file is valid UTF-8 (read in blocks)."""
     dec = codecs.getincrementaldecoder("utf-8")()
     try:
-        with open(path, "rb") as f:
+        with _open(path) as f:
             while chunk := f.read(block):
                 dec.decode(chunk)
             dec.decode(b"", final=True)
@@ -76,7 +84,7 @@ def _record_ends(data: bytes) -> np.ndarray:
 
 def _header(path: Path, delimiter: str) -> tuple[bytes, list[str]] | None:
     """The bytes up to and including the header record, and the header's fields."""
-    with open(path, "rb") as f:
+    with _open(path) as f:
         head = f.read(1 << 16)
     ends = _record_ends(head)
     for i, end in enumerate(ends):
@@ -171,9 +179,11 @@ def iter_log(path: str | Path, unit: str | None = None, chunk_bytes: int = CHUNK
     """The file's Log in chunks of about ``chunk_bytes`` (see the module docstring)."""
     path = Path(path)
     name = str(path)
-    whole = path.stat().st_size <= chunk_bytes
+    # A regular file only (a device or a pipe would never end or never start), checked
+    # here and again at each opening below.
+    whole = check_regular(path, what=_WHAT, error=LogFormatError).st_size <= chunk_bytes
     if not whole:
-        with open(path, "rb") as f:
+        with _open(path) as f:
             start = f.read(4096)
         whole = (start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
                  or b"\x00" in start or not _utf8(path))
@@ -195,7 +205,7 @@ def iter_log(path: str | Path, unit: str | None = None, chunk_bytes: int = CHUNK
     seen: set = set()
     once: list[pd.DataFrame] = []
     last = None
-    with open(path, "rb") as f:
+    with _open(path) as f:
         f.seek(len(prefix))
         carry = b""
         while True:

@@ -203,10 +203,12 @@ def test_bad_input_is_a_message(tmp_path):
     assert "planner-msg-error" in app.status.value and "nowhere" in app.status.value
     assert app.zip_button.disabled
     app = CoachApp(DEMO, store=tmp_path / "store", search=[])  # Strong does not say kg or lb
-    assert "Choose the unit" in app.status.value
+    assert "Choose the unit" in app.status.value and "1 athlete held back" in app.status.value
+    assert "<b>dev</b>" in app.status.value and "planner-msg-error" in app.status.value
+    assert len(app.table.rows) == 4  # the others are in
     app.unit.value = "kg"
     app.open_source()
-    assert len(app.table.rows) == 5
+    assert len(app.table.rows) == 5 and "planner-msg-ok" in app.status.value
 
 
 def test_unpack_roster(tmp_path):

@@ -41,8 +41,9 @@ def test_clear_errors(tmp_path):
 
 def test_ingest_with_workers_and_a_bad_plan(tmp_path, monkeypatch):
     """``--workers 2`` reads the athletes in two processes (the roster made big enough for
-    them by lowering the threshold) with the same counts; a plan with a bad value is a
-    one-line message naming the file, line and column, exit code 2, and no store change."""
+    them by lowering the threshold) with the same counts; a plan with a bad value holds
+    back its athlete only: a message naming the file, line and column, exit code 3
+    (partial), and no change to that athlete's plan."""
     import planner.clinic.store as store_mod
     from planner import PlanConfig, generate
     from planner.files.plan_csv import plan_to_frame
@@ -56,12 +57,13 @@ def test_ingest_with_workers_and_a_bad_plan(tmp_path, monkeypatch):
     assert r.exit_code == 0, r.output
     # athlete i: 3 sets on each of 1 + i % 3 days, then 3 more on D4: 3 * 19 + 3 * 10
     assert "a09: " in r.output and "20 files, 87 sets imported" in r.output
+    plans_before = store_mod.open_store(out).read("plans")
     plan = plan_to_frame(generate(PlanConfig(weeks=2))).astype({"target_reps": "object"})
     plan.loc[3, "target_reps"] = "ten"
     plan.to_csv(roster / "a04" / "plan.csv", index=False)
-    before = store_mod.open_store(out).versions()
     bad = runner.invoke(app, ["ingest", str(roster), "--store", str(out), "--workers", "2"])
-    assert bad.exit_code == 2, bad.output
-    assert "plan.csv" in bad.output and "line 5" in bad.output and "target_reps" in bad.output
-    assert len(bad.output.strip().splitlines()) == 1
-    assert store_mod.open_store(out).versions() == before
+    assert bad.exit_code == 3, bad.output
+    held = [line for line in bad.output.splitlines() if line.startswith("  - ")]
+    assert len(held) == 1 and held[0].startswith("  - a04: ")
+    assert "plan.csv" in held[0] and "line 5" in held[0] and "target_reps" in held[0]
+    pd.testing.assert_frame_equal(store_mod.open_store(out).read("plans"), plans_before)
