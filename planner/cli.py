@@ -460,6 +460,8 @@ def store_check_cmd(
         health = check_store(store)
     except StoreError as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{shown(store)}: cannot be read ({exc.strerror or exc})")
     if not health.ok:
         _fail(f"{shown(store)}: the store is damaged:\n" + "\n".join(
             f"  - {d}" for d in health.damage) + f"\n{WHAT_TO_DO}")
@@ -639,6 +641,8 @@ def cohort_cmd(
     except StoreError as exc:
         _fail(str(exc))
     except (OSError, TimeoutError) as exc:
+        if address is None:
+            _fail(f"{shown(store)}: cannot be read ({getattr(exc, 'strerror', None) or exc})")
         _fail(f"--scheduler: could not use {address}: {exc}")
     columns = ["athlete", "last_session", "days_since", "compliance_sessions",
              "compliance_deadlift", "e1rm_trend_kg_per_week", "acwr", "pain_status",

@@ -141,14 +141,21 @@ def inside(root: Path, entry: str, where: str) -> Path:
                               "roster's folder")
         if ".." in flavour.parts:
             raise RosterError(f"{where}: a path with '..' leads out of the roster's folder")
-    base = root.resolve()
-    real = (root / entry).resolve()
-    if not real.is_relative_to(base):
-        raise RosterError(f"{where}: a symbolic link leads out of the roster's folder")
-    if not real.exists():
-        raise RosterError(f"{where}: file not found in the roster's folder")
-    if not real.is_file():
-        raise RosterError(f"{where}: not a regular file")
+    if "\0" in entry:
+        raise RosterError(f"{where}: a path with a NUL character")
+    try:
+        base = root.resolve()
+        real = (root / entry).resolve()
+        if not real.is_relative_to(base):
+            raise RosterError(f"{where}: a symbolic link leads out of the roster's folder")
+        if not real.exists():
+            raise RosterError(f"{where}: file not found in the roster's folder")
+        if not real.is_file():
+            raise RosterError(f"{where}: not a regular file")
+    except RuntimeError:  # Python 3.11's resolve() on a loop of symbolic links
+        raise RosterError(f"{where}: a loop of symbolic links") from None
+    except OSError as exc:  # a name too long, a loop (ELOOP), a folder we may not enter
+        raise RosterError(f"{where}: cannot be read ({exc.strerror or 'error'})") from None
     return real
 
 
@@ -177,10 +184,15 @@ def _athlete_folder(root: Path, sub: Path, unit: str | None) -> Athlete:
 
 def _from_folder(root: Path, unit: str | None) -> Roster:
     athletes, held = [], []
-    subs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    # A store kept inside the roster's folder is not an athlete.
+    subs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
+                  and not (p / "store.json").exists())
     for sub in subs:
         try:
             athletes.append(_athlete_folder(root, sub, unit))
+        except RuntimeError:  # Python 3.11's resolve() on a loop of symbolic links
+            held.append(HeldBack(shown(sub.name), shown(sub),
+                                 f"{shown(sub)}: a loop of symbolic links"))
         except (RosterError, OSError) as exc:
             held.append(HeldBack(shown(sub.name), shown(sub),
                                  str(exc) if isinstance(exc, RosterError)

@@ -37,9 +37,9 @@ recorded for the athlete is not read again. Per file,
 The store holds health data, and more than one person may write to it:
 
 - *One writer at a time.* An ingest's read, deduplication and commits are one critical
-  section under an exclusive lock on ``.lock`` in the store (``filelock``: ``flock`` on
-  POSIX, released by the system when the holder dies). A second ingest waits up to
-  ``wait`` seconds, then stops with who holds the store and since when (``.lock.holder``).
+  section under an exclusive ``flock`` on the store folder itself (released by the
+  system when the holder dies). A second ingest waits up to ``wait`` seconds, then stops
+  with who holds the store and since when (``.writer``).
   Delta's own optimistic concurrency does not help here: two appends never conflict, so
   two ingests that read the same keys would both add the same new sets.
 - *It checks itself.* :func:`open_store` verifies ``store.json``, each table's log, that
@@ -70,6 +70,7 @@ import os
 import pickle
 import socket
 import stat
+import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -78,6 +79,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -85,7 +91,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.transaction import AddAction
-from filelock import FileLock, Timeout
 
 from planner.clinic.roster import (
     Athlete,
@@ -96,6 +101,7 @@ from planner.clinic.roster import (
     shown,
 )
 from planner.files.plan_csv import read_plan
+from planner.files.safe_read import UnreadableFileError, read_regular
 from planner.logs import read_log as read_whole
 from planner.logs.common import LogAccountingError
 from planner.logs.stream import CHUNK_BYTES, iter_log
@@ -153,9 +159,9 @@ ADDED_LATER = {"report": {"rule"}}
 COUNTS = ("rows_read", "imported", "already_stored", "rejected", "skipped", "flagged", "missing")
 #: How long an ingest waits for another one to finish before it stops (seconds).
 LOCK_WAIT_S = 300.0
-LOCK_FILE, HOLDER_FILE = ".lock", ".lock.holder"
+HOLDER_FILE = ".writer"  # who holds the writers' lock, and since when
 #: What a store folder may hold besides its tables (anything else at the top is foreign).
-OWN_FILES = {"store.json", LOCK_FILE, HOLDER_FILE}
+OWN_FILES = {"store.json", HOLDER_FILE}
 WHAT_TO_DO = ("Nothing was read or written. Restore the store folder from a backup, or "
               "ingest the rosters again into a new store (planner ingest ROSTER --store "
               "NEW_FOLDER).")
@@ -301,13 +307,18 @@ def _table(root: Path, name: str) -> DeltaTable:
                            + WHAT_TO_DO) from None
 
 
+#: store.json holds a kind, a version and a few table versions: a few hundred bytes.
+MAX_META_BYTES = 64 * 1024
+
+
 def _meta(p: Path) -> dict:
     meta = p / "store.json"
-    try:
-        info = json.loads(meta.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StoreDamaged(f"{meta}: cannot be read ({_first_line(exc)}); the store is "
-                           "damaged. " + WHAT_TO_DO) from None
+    try:  # a regular file of at most a few kB: a pipe or /dev/zero in its place is refused
+        info = json.loads(read_regular(meta, what="the store's store.json", name=shown(meta),
+                                       max_bytes=MAX_META_BYTES).decode("utf-8"))
+    except (UnreadableFileError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreDamaged(f"{shown(meta)}: cannot be read ({_first_line(exc)}); the store "
+                           "is damaged. " + WHAT_TO_DO) from None
     if not isinstance(info, dict) or info.get("kind") != STORE_KIND:
         raise StoreError(f"{meta}: not a planner store")
     if info.get("schema_version") != SCHEMA_VERSION:
@@ -350,64 +361,77 @@ def _verify(p: Path, info: dict, deep: bool = False) -> Health:
     for extra in sorted(set(info.get("versions", {})) - set(SCHEMAS)):
         health.damage.append(f"store.json names a table {extra!r} this planner does not know")
     for name, schema in SCHEMAS.items():
-        folder = p / name
-        recorded = info.get("versions", {}).get(name)
-        if not folder.exists():
-            if recorded is not None:
-                health.damage.append(f"the {name} table (version {recorded}) is missing")
-            continue
-        if not (folder / "_delta_log").is_dir():
-            health.damage.append(f"{name}/ has no _delta_log: it is not a table any more")
-            continue
         try:
-            dt = _table(p, name)
-        except StoreDamaged as exc:
-            health.damage.append(str(exc).split("; the store is damaged")[0]
-                                 .removeprefix(f"{p}: "))
-            continue
-        if recorded is not None and dt.version() < recorded:
-            health.damage.append(f"the {name} table's log ends at version {dt.version()}, "
-                                 f"but the last ingest committed version {recorded}: "
-                                 "commits were removed")
-        columns = {f.name for f in dt.schema().fields}
-        want = set(schema.names)
-        lacking = want - columns - ADDED_LATER.get(name, set())
-        if lacking or columns - want:
-            health.damage.append(
-                f"the {name} table's columns are not those of schema version "
-                f"{SCHEMA_VERSION} (" + "; ".join(
-                    x for x in (f"missing {', '.join(sorted(lacking))}" if lacking else "",
-                                f"unknown {', '.join(sorted(columns - want))}"
-                                if columns - want else "") if x) + ")")
-        actions = pa.table(dt.get_add_actions(flatten=True)).select(["path", "size_bytes"])
-        known = set()
-        for rel, size in zip(*(c.to_pylist() for c in actions.columns), strict=True):
-            f = folder / rel
-            known.add(f.resolve())
-            try:
-                st = f.stat()
-            except OSError:
-                health.damage.append(f"{name}/{rel} is missing")
-                continue
-            if st.st_size != size:
-                health.damage.append(f"{name}/{rel} has {st.st_size:,} bytes; the log "
-                                     f"says {size:,}")
-            elif deep:
-                try:
-                    pq.read_metadata(f)
-                except Exception as exc:
-                    health.damage.append(f"{name}/{rel} is not a readable Parquet file "
-                                         f"({_first_line(exc)})")
-        if deep:
-            health.leftovers += sorted(
-                f for f in folder.rglob("*") if f.is_file() and f.resolve() not in known
-                and "_delta_log" not in f.relative_to(folder).parts)
+            _verify_table(p, name, schema, info, deep, health)
+        except OSError as exc:  # a folder or file that cannot be looked at
+            health.damage.append(f"{name}/ cannot be read ({exc.strerror or exc})")
     if deep:
         health.leftovers += sorted(f for f in p.glob("store.json.*.tmp"))
+        health.leftovers += sorted(f for f in p.glob(f"{HOLDER_FILE}.*"))
         for f in [p, *p.rglob("*")]:
             if not f.is_symlink() and stat.S_IMODE(f.stat().st_mode) & 0o077:
                 health.open_to_others.append(f)
     return health
+
+
+def _verify_table(p: Path, name: str, schema: pa.Schema, info: dict, deep: bool,
+                  health: Health) -> None:
+    """One table's checks (see :func:`_verify`), added to ``health``."""
+    folder = p / name
+    recorded = info.get("versions", {}).get(name)
+    if not folder.exists():
+        if recorded is not None:
+            health.damage.append(f"the {name} table (version {recorded}) is missing")
+        return
+    if not (folder / "_delta_log").is_dir():
+        if recorded is not None:
+            health.damage.append(f"{name}/ has no _delta_log: it is not a table any more")
+        elif deep:  # a first ingest stopped before its first commit: nothing is lost
+            health.leftovers += sorted(f for f in folder.rglob("*") if f.is_file())
+        return
+    try:
+        dt = _table(p, name)
+    except StoreDamaged as exc:
+        health.damage.append(str(exc).split("; the store is damaged")[0]
+                             .removeprefix(f"{p}: "))
+        return
+    if recorded is not None and dt.version() < recorded:
+        health.damage.append(f"the {name} table's log ends at version {dt.version()}, "
+                             f"but the last ingest committed version {recorded}: "
+                             "commits were removed")
+    columns = {f.name for f in dt.schema().fields}
+    want = set(schema.names)
+    lacking = want - columns - ADDED_LATER.get(name, set())
+    if lacking or columns - want:
+        health.damage.append(
+            f"the {name} table's columns are not those of schema version "
+            f"{SCHEMA_VERSION} (" + "; ".join(
+                x for x in (f"missing {', '.join(sorted(lacking))}" if lacking else "",
+                            f"unknown {', '.join(sorted(columns - want))}"
+                            if columns - want else "") if x) + ")")
+    actions = pa.table(dt.get_add_actions(flatten=True)).select(["path", "size_bytes"])
+    known = set()
+    for rel, size in zip(*(c.to_pylist() for c in actions.columns), strict=True):
+        f = folder / rel
+        known.add(f.resolve())
+        try:
+            st = f.stat()
+        except OSError:
+            health.damage.append(f"{name}/{rel} is missing")
+            continue
+        if st.st_size != size:
+            health.damage.append(f"{name}/{rel} has {st.st_size:,} bytes; the log "
+                                 f"says {size:,}")
+        elif deep:
+            try:
+                pq.read_metadata(f)
+            except Exception as exc:
+                health.damage.append(f"{name}/{rel} is not a readable Parquet file "
+                                     f"({_first_line(exc)})")
+    if deep:
+        health.leftovers += sorted(
+            f for f in folder.rglob("*") if f.is_file() and f.resolve() not in known
+            and "_delta_log" not in f.relative_to(folder).parts)
 
 
 def _damaged(p: Path, health: Health) -> StoreDamaged:
@@ -481,37 +505,54 @@ def _who() -> dict:
 
 @contextlib.contextmanager
 def writing(path: Path, wait: float = LOCK_WAIT_S, on_wait=None):
-    """Hold the store's writer lock (created 0600 in the store folder), at most ``wait``
-    seconds to get it; :class:`StoreBusy` names the holder and since when. ``on_wait``:
-    called with the holder's description when the lock is not free at once."""
-    lock = FileLock(str(path / LOCK_FILE), mode=0o600, thread_local=False)
+    """Hold the store's writer lock, at most ``wait`` seconds to get it;
+    :class:`StoreBusy` names the holder and since when. ``on_wait``: called with the
+    holder's description when the lock is not free at once.
+
+    The lock is an ``flock`` on the store folder itself, not on a file in it: a lock file
+    can be deleted (it looks stale), and a new one is a new inode that a second writer
+    locks while the first still holds the old one. The folder cannot go while the store
+    is there. The system releases the lock when its holder dies."""
+    if fcntl is None:  # pragma: no cover - Windows
+        raise StoreError("the store's writer lock needs a POSIX system (Linux, macOS)")
     holder = path / HOLDER_FILE
 
     def described() -> str:
         try:
-            h = json.loads(holder.read_text(encoding="utf-8"))
+            h = json.loads(read_regular(holder, max_bytes=MAX_META_BYTES))
             return (f"{h['user']} on {h['host']} (process {h['pid']}) since {h['since']}")
-        except (OSError, ValueError, KeyError, TypeError):
+        except (UnreadableFileError, ValueError, KeyError, TypeError):
             return "another process (it did not say who)"
 
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        if on_wait is not None:
-            on_wait(described())
+        if not _try_lock(fd):
+            if on_wait is not None:
+                on_wait(described())
+            deadline = time.monotonic() + wait
+            while not _try_lock(fd):
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(f"{shown(path)}: another ingest is writing to the store: "
+                                    f"{described()}; waited {wait:.0f} s. Try again when "
+                                    "it has finished")
+                time.sleep(0.05)
         try:
-            lock.acquire(timeout=wait)
-        except Timeout:
-            raise StoreBusy(f"{shown(path)}: another ingest is writing to the store: "
-                            f"{described()}; waited {wait:.0f} s. Try again when it has "
-                            "finished") from None
-    try:
-        _write_holder(holder, {**_who(), "since": datetime.now(UTC).isoformat(
-            timespec="seconds")})
-        yield
+            _write_holder(holder, {**_who(), "since": datetime.now(UTC).isoformat(
+                timespec="seconds")})
+            yield
+        finally:
+            holder.unlink(missing_ok=True)
+            fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
-        holder.unlink(missing_ok=True)
-        lock.release()
+        os.close(fd)
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def _write_holder(holder: Path, info: dict) -> None:
@@ -911,6 +952,9 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
     if not isinstance(roster, Roster):
         roster = read_roster(roster, unit=unit)
     p = Path(store)
+    if shown(p) != str(p) or "\n" in str(p):
+        raise StoreError(f"{shown(p)}: a store's path must be UTF-8 text without control "
+                         "characters; choose another folder name")
     if p.exists() and not p.is_dir():
         raise StoreError(f"{shown(p)}: not a folder; the store is a folder (give a new "
                          "folder's name to create one)")
@@ -936,18 +980,18 @@ def _ingest_locked(roster: Roster, st: Store, read_log, chunk_bytes, workers
     before = st.versions()
     ingest_id = uuid.uuid4().hex
     now = datetime.now(UTC)
-    stored_ids = st.athletes()
-    check_collisions([(a, f"the stored athlete {shown(a)!r}") for a in stored_ids]
-                     + [(a.id, f"{shown(a.folder or a.id)}") for a in roster.athletes
-                        if a.id not in stored_ids], f"{shown(st.path)}")
-    known = st.read("imports", columns=["athlete", "sha256"])
-    snapshot = st.files("sets")  # read before the write starts: one consistent version
-    seen = set(zip(known["athlete"], known["sha256"], strict=True))
-    whole = _Batch(st.path, ingest_id, now, seen, snapshot, read_log, chunk_bytes)
-    athletes = list(roster.athletes)
-    workers = min(os.cpu_count() or 1, 8) if workers is None else max(1, int(workers))
     audit = _Audit(st, ingest_id, now, roster.path)
     try:
+        stored_ids = st.athletes()
+        check_collisions([(a, f"the stored athlete {shown(a)!r}") for a in stored_ids]
+                         + [(a.id, f"{shown(a.folder or a.id)}") for a in roster.athletes
+                            if a.id not in stored_ids], f"{shown(st.path)}")
+        known = st.read("imports", columns=["athlete", "sha256"])
+        snapshot = st.files("sets")  # read before the write starts: one consistent version
+        seen = set(zip(known["athlete"], known["sha256"], strict=True))
+        whole = _Batch(st.path, ingest_id, now, seen, snapshot, read_log, chunk_bytes)
+        athletes = list(roster.athletes)
+        workers = min(os.cpu_count() or 1, 8) if workers is None else max(1, int(workers))
         if workers > 1 and read_log is None and len(athletes) >= PARALLEL_FROM:
             batches = _read_parallel(whole, athletes, workers)
         else:
@@ -1035,7 +1079,11 @@ class _Audit:
                 **dict.fromkeys(("rows_read", "imported", "already_stored", "rejected",
                                  "skipped", "missing"), 0), "reason": ""}
         table = pa.Table.from_pylist([{**base, **r} for r in rows], schema=AUDIT_SCHEMA)
-        write_deltalake(str(self.st.table_path("audit")), table, mode="append")
+        where = str(self.st.table_path("audit"))
+        write_deltalake(where, table, mode="append")
+        info = _meta(self.st.path)  # the audit's commits are counted too: none may vanish
+        info["versions"] = {**info.get("versions", {}), "audit": DeltaTable(where).version()}
+        _write_meta(self.st.path, info)
 
     def done(self, result: IngestResult) -> None:
         f = result.files

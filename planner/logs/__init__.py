@@ -124,10 +124,11 @@ def _parse(src: Source, unit: str | None, expect: str | None,
         if {"key", "session_id", "target_reps"} <= keys:
             raise LogFormatError(f"{src.name}: line 1: this is a plan, not a log; write a log "
                                  "template from it with 'planner log-template PLAN -o LOG'")
-        shown = ", ".join(" ".join(h.split())[:30] for h in first[:8])
-        raise LogFormatError(f"{src.name}: line 1: not a workout log: the header matches none "
-                             "of our template, Strong, Hevy or FitNotes (found: "
-                             f"{shown}); expected e.g. Date, Exercise Name, Set Order, "
+        # The header is not echoed: a file that is not a log may be anything (notes, a
+        # health record), and this message reaches the page, the terminal and the audit log.
+        raise LogFormatError(f"{src.name}: line 1: not a workout log: its {len(first)} "
+                             "column names match none of our template, Strong, Hevy or "
+                             "FitNotes; expected e.g. Date, Exercise Name, Set Order, "
                              "Weight, Reps")
     if expect is not None and fmt != expect:
         raise LogFormatError(f"{src.name}: line 1: expected a {expect} log, found {fmt}")

@@ -18,7 +18,7 @@ import pytest
 
 from planner.clinic.roster import RosterError, read_roster
 from planner.clinic.store import (
-    LOCK_FILE,
+    HOLDER_FILE,
     StoreBusy,
     StoreDamaged,
     StoreError,
@@ -323,7 +323,7 @@ def test_every_folder_and_file_is_private_whatever_the_umask(tmp_path):
     loose = {str(p): oct(m) for p, m in modes.items()
              if m != (0o700 if p.is_dir() else 0o600)}
     assert loose == {}
-    assert (store / LOCK_FILE).exists()
+    assert not (store / HOLDER_FILE).exists()  # said only while an ingest runs
 
 
 def test_check_finds_open_files_and_vacuum_closes_them(tmp_path):
@@ -410,3 +410,109 @@ def test_latin1_roster_and_a_folder_name_that_is_not_utf8(tmp_path):
     out = planner("ingest", roster, "--store", tmp_path / "s2", "--unit", "kg")
     assert out.returncode == 3 and "Traceback" not in out.stderr, out.stderr
     assert "folder 'caf\ufffd': athlete id 'caf\ufffd' is not allowed" in out.stderr
+
+
+# --- what a hostile trial found ---------------------------------------------------------------
+
+def test_a_first_ingest_killed_before_its_commit_leaves_a_usable_store(tmp_path):
+    """Killed before its first commit, an ingest leaves Parquet files in a table folder
+    without a log: nothing committed is lost, so it is not damage; vacuum removes them and
+    the next ingest goes on."""
+    roster = roster_of(tmp_path / "roster", 2, ["2026-03-02"])
+    store = tmp_path / "store"
+    open_store(store, create=True)
+    part = store / "sets" / "athlete=a0" / "part-killed.snappy.parquet"
+    part.parent.mkdir(parents=True)
+    part.write_bytes(b"PAR1 half-written")
+    assert open_store(store).read("sets").empty  # a reader sees no table yet
+    health = check_store(store)
+    assert health.ok and health.leftovers == [part]
+    r = ingest(read_roster(roster, unit="kg"), store)
+    assert not r.partial and len(open_store(store).read("sets")) == 6
+    assert vacuum_store(store).leftovers == [part] and not part.exists()
+    assert check_store(store).ok
+
+
+def test_the_lock_is_the_folder_not_a_file_that_can_be_deleted(tmp_path):
+    store = _stored(tmp_path)
+    with writing(store):
+        for f in store.iterdir():  # whatever looks like a stale lock file goes
+            if f.name.startswith("."):
+                f.unlink()
+        with pytest.raises(StoreBusy, match="did not say who"):
+            ingest(read_roster(tmp_path / "roster", unit="kg"), store, wait=0.3)
+
+
+def test_roster_paths_that_break_path_resolution_hold_back_their_athlete(tmp_path):
+    base = tmp_path / "c"
+    (base / "logs").mkdir(parents=True)
+    (base / "logs" / "l1.csv").symlink_to("l2.csv")
+    (base / "logs" / "l2.csv").symlink_to("l1.csv")
+    long = "/".join(["x" * 250] * 20)
+    (base / "roster.csv").write_text(
+        f"athlete,logs\nloop,logs/l1.csv\nnul,logs/a\x00b.csv\nlong,{long}\n",
+        encoding="utf-8")
+    r = read_roster(base / "roster.csv", unit="kg")
+    why = {h.athlete: h.reason for h in r.held_back}
+    assert "line 2, column logs, entry 1: " in why["loop"] and "loop" in why["loop"].lower()
+    assert "line 3, column logs, entry 1: a path with a NUL character" in why["nul"]
+    assert "line 4, column logs, entry 1: cannot be read (File name too long)" in why["long"]
+    assert "xxxx" not in why["long"]
+    roster = roster_of(tmp_path / "roster", 1, ["2026-03-02"])
+    (roster / "bob").mkdir()
+    (roster / "bob" / "l1.csv").symlink_to("l2.csv")
+    (roster / "bob" / "l2.csv").symlink_to("l1.csv")
+    r = read_roster(roster, unit="kg")
+    assert [a.id for a in r.athletes] == ["a0"] and r.held_back[0].athlete == "bob"
+
+
+def test_store_json_that_is_a_pipe_or_endless_is_refused_at_once(tmp_path):
+    store = _stored(tmp_path)
+    (store / "store.json").unlink()
+    os.mkfifo(store / "store.json")
+    for cmd in (["cohort", store], ["store", "vacuum", store],
+                ["ingest", tmp_path / "roster", "--store", store, "--unit", "kg"]):
+        out = planner(*cmd, timeout=30)
+        _refused(out, "store.json: cannot be read")
+    (store / "store.json").unlink()
+    (store / "store.json").symlink_to("/dev/zero")
+    _refused(planner("cohort", store, timeout=30), "store.json: cannot be read")
+
+
+def test_a_removed_audit_commit_is_damage(tmp_path):
+    store = _stored(tmp_path)
+    _last_commit(store, "audit").unlink()
+    with pytest.raises(StoreDamaged, match="the audit table's log ends at version 0, but "
+                                           "the last ingest committed version 1"):
+        open_store(store)
+
+
+def test_a_file_that_is_not_a_log_is_not_echoed(tmp_path):
+    roster = roster_of(tmp_path / "roster", 1, ["2026-03-02"])
+    (roster / "a0" / "notes.csv").write_text("SECRET-HEADER,numb left foot\n1,2\n")
+    r = ingest(read_roster(roster, unit="kg"), tmp_path / "store")
+    assert "not a workout log" in r.held_back[0].reason
+    assert "SECRET" not in r.held_back[0].reason and "numb" not in r.held_back[0].reason
+    audit = open_store(tmp_path / "store").read("audit")
+    assert not audit["reason"].str.contains("SECRET|numb").any()
+
+
+def test_a_collision_with_a_stored_id_is_audited(tmp_path):
+    r2 = roster_of(tmp_path / "r2", 1, ["2026-03-02"])
+    ingest(read_roster(r2, unit="kg"), tmp_path / "store")
+    shutil.move(r2 / "a0", r2 / "A0")
+    with pytest.raises(RosterError):
+        ingest(read_roster(r2, unit="kg"), tmp_path / "store")
+    audit = open_store(tmp_path / "store").read("audit")
+    failed = audit[audit["status"] == "failed"]
+    assert len(failed) == 1 and "both give the athlete id" in failed["reason"].iloc[0]
+
+
+def test_a_store_inside_the_roster_is_not_an_athlete_and_odd_store_paths(tmp_path):
+    roster = roster_of(tmp_path / "roster", 1, ["2026-03-02"])
+    ingest(read_roster(roster, unit="kg"), roster / "store")
+    ingest(read_roster(roster, unit="kg"), roster / "store")
+    assert open_store(roster / "store").athletes() == ["a0"]
+    odd = os.fsencode(tmp_path) + b"/we\nird\xff"
+    out = planner("ingest", roster, "--store", os.fsdecode(odd), "--unit", "kg")
+    _refused(out, "a store's path must be UTF-8 text")
