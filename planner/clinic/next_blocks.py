@@ -2,6 +2,13 @@
 
 Per athlete: the plan CSV, the calendar and the printable sheet of the block that
 :func:`planner.nextblock.next_block` builds from the athlete's stored plan and log.
+
+The athletes due are read ``BATCH_ATHLETES`` at a time (:class:`planner.clinic.athlete.
+AthleteRows`: one query for their sets, one for their plans, all from one snapshot of
+the store, each plan file read once); the blocks are then those of :func:`athlete_log`
+and :func:`athlete_plan` read one athlete at a time. No
+file in the zip carries a script: the sheet is plain HTML and CSS, so nothing (no
+plotly.js) is copied per athlete.
 """
 
 from __future__ import annotations
@@ -12,9 +19,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from planner.clinic.athlete import athlete_log, athlete_plan
+from planner.clinic.athlete import AthleteRows, athlete_log, athlete_plan
 from planner.files.bundle import plan_files
 from planner.nextblock import next_block
+
+#: Athletes whose sets and plans are read at once: memory holds one batch's rows.
+BATCH_ATHLETES = 100
 
 
 @dataclass
@@ -41,26 +51,50 @@ def next_blocks_zip(store, flags: pd.DataFrame, as_of, start_time: str = "18:00"
     due = flags.loc[flags["due_next_block"].astype(bool), "athlete"].astype(str).tolist()
     out = NextBlocks(f"next-blocks-{as_of:%Y-%m-%d}.zip", b"")
     lines = [f"Next blocks made on {as_of:%A %d %B %Y} for the {len(due)} athletes due.", ""]
+    try:  # one snapshot of the store for every batch
+        files = {name: store.files(name) for name in ("sets", "plans")}
+    except Exception:
+        files = None
+    plan_files: dict = {}
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for a in due:
+        for i in range(0, len(due), BATCH_ATHLETES):
+            batch = due[i:i + BATCH_ATHLETES]
             try:
-                _, plan = athlete_plan(store, a)
-                log = athlete_log(store, a)
-                block = next_block(plan, log, today=as_of.date())
-            except Exception as exc:  # one athlete's problem is reported, not fatal
-                out.failed[a] = str(exc)
-                lines.append(f"{a}: not built: {exc}")
-                continue
-            start = block.table["date"].min()
-            for kind in ("csv", "ics", "sheet"):
-                name, data = plan_files(block, kind, f"next-block-{start:%Y-%m-%d}",
-                                        start_time=start_time)
-                z.writestr(f"{a}/{name}", data)
-            out.built[a] = start
-            weeks = block.table["week"].nunique()
-            lines.append(f"{a}: {weeks} weeks from {start:%a %d %b %Y}"
-                         + "".join(f"\n  - {n}" for n in block.notes))
+                if files is None:
+                    raise ValueError("no snapshot of the store")
+                rows = AthleteRows(store, batch, files, plan_files)
+                plan_of, log_of = rows.current_plan, rows.log
+            except Exception:  # read one at a time: each athlete's problem is theirs alone
+                def plan_of(a):
+                    return athlete_plan(store, a)[1]
+
+                def log_of(a):
+                    return athlete_log(store, a)
+            for a in batch:
+                _add(z, out, lines, a, plan_of, log_of, as_of, start_time)
         z.writestr("README.txt", "\n".join(lines) + "\n")
     out.data = buf.getvalue()
     return out
+
+
+def _add(z: zipfile.ZipFile, out: NextBlocks, lines: list[str], a: str, plan_of, log_of,
+         as_of: pd.Timestamp, start_time: str) -> None:
+    """Athlete ``a``'s next block in the zip (their folder) and the README's lines."""
+    try:
+        plan = plan_of(a)
+        log = log_of(a)
+        block = next_block(plan, log, today=as_of.date())
+    except Exception as exc:  # one athlete's problem is reported, not fatal
+        out.failed[a] = str(exc)
+        lines.append(f"{a}: not built: {exc}")
+        return
+    start = block.table["date"].min()
+    for kind in ("csv", "ics", "sheet"):
+        name, data = plan_files(block, kind, f"next-block-{start:%Y-%m-%d}",
+                                start_time=start_time)
+        z.writestr(f"{a}/{name}", data)
+    out.built[a] = start
+    weeks = block.table["week"].nunique()
+    lines.append(f"{a}: {weeks} weeks from {start:%a %d %b %Y}"
+                 + "".join(f"\n  - {n}" for n in block.notes))

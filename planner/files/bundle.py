@@ -2,14 +2,226 @@
 
 The app's download buttons and the coach's zip of next blocks both use
 :func:`plan_files`, so a plan reaches people in the same three forms everywhere.
+
+The calendar and the CSV are written here as text (:func:`plan_ics_text`,
+:func:`plan_csv_text`): the same bytes as :func:`planner.files.calendar.plan_ics` (which
+builds the calendar through ``icalendar``) and pandas' ``to_csv`` of
+:func:`planner.files.plan_csv.plan_to_frame`, which stay the references the tests compare
+with, in a few milliseconds for a year-long plan: the coach's zip holds one per athlete.
 """
 
 from __future__ import annotations
 
-from planner.files.calendar import plan_ics
-from planner.files.plan_csv import plan_to_frame
+import csv
+import io
+import os
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from planner.catalogue import catalogue
+from planner.files.calendar import _minutes
+from planner.files.cells import FORMULA_STARTS
+from planner.files.plan_csv import TEXT_COLUMNS, plan_to_frame
 from planner.files.sheet import sheet_html
 from planner.plan import Plan
+from planner.units import from_kg
+
+#: A content line longer than this many octets is folded (RFC 5545, 3.1).
+_FOLD_OCTETS = 75
+
+
+def _text(value: str) -> str:
+    r"""A TEXT value escaped as RFC 5545 (3.3.11) asks, in ``icalendar``'s order: ``\N`` read
+    as a line break, then backslash, semicolon and comma escaped, line breaks as ``\n``."""
+    return (value.replace(r"\N", "\n").replace("\\", "\\\\").replace(";", r"\;")
+            .replace(",", r"\,").replace("\r\n", r"\n").replace("\n", r"\n")
+            .replace("\r", r"\n"))
+
+
+def _fold(line: str) -> str:
+    """A content line folded at 75 octets as ``icalendar`` folds it: a CRLF and a space
+    before the character that would reach 75 octets, never splitting an escape (a
+    backslash moves to the next line with the character it escapes)."""
+    width = _FOLD_OCTETS - 1  # octets a physical line holds, the fold's space not counted
+    if line.isascii():  # one octet a character: cut at fixed places
+        if len(line) <= width:
+            return line
+        parts, i = [], 0
+        while len(line) - i > width:
+            cut = width - 1 if line[i + width - 1] in "\\^" else width
+            parts.append(line[i:i + cut])
+            i += cut
+        parts.append(line[i:])
+        return "\r\n ".join(parts)
+    if len(line.encode("utf-8")) <= width:
+        return line
+    parts = []
+    chars: list[str] = []
+    count = 0
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        if chars and count + n >= _FOLD_OCTETS:
+            if len(chars) > 1 and chars[-1] in "\\^":
+                carried = chars.pop()
+                parts.append("".join(chars))
+                chars, count = [carried], len(carried.encode("utf-8"))
+            else:
+                parts.append("".join(chars))
+                chars, count = [], 0
+        chars.append(ch)
+        count += n
+    if chars:
+        parts.append("".join(chars))
+    return "\r\n ".join(parts)
+
+
+def _stamp(t: datetime) -> str:
+    return f"{t.year:04}{t.month:02}{t.day:02}T{t.hour:02}{t.minute:02}{t.second:02}"
+
+
+def _sessions(plan: Plan) -> dict[str, dict]:
+    """Per session, in plan order: its date, week, phase, length, title and a line per
+    exercise: what :func:`planner.files.calendar.exercise_doses`, ``session_titles`` and
+    ``session_summaries`` give, in one pass over the plan's columns as plain lists."""
+    t = plan.table
+    c = {col: t[col].tolist() for col in ("session_id", "exercise", "week", "phase", "side",
+                                          "target_reps", "target_hold_s", "load_kg", "plates")}
+    dates = t["date"].to_numpy()  # a Timestamp made for each session only
+    na = pd.NA
+    doses: dict[tuple, list] = {}  # (session, exercise) -> [first row, sets, left holds]
+    deload: dict[str, bool] = {}
+    for i, (s, e, ph, side) in enumerate(zip(c["session_id"], c["exercise"], c["phase"],
+                                             c["side"], strict=True)):
+        if s is None or s is na or s != s:  # no session: in no event (as groupby drops it)
+            continue
+        if ph is not na and ph == "deload":
+            deload[s] = True
+        else:
+            deload.setdefault(s, False)
+        if e is None or e is na or e != e:
+            continue
+        left = side is not na and side == "left"
+        d = doses.get((s, e))
+        if d is None:
+            doses[(s, e)] = [i, 1, int(left)]
+        else:
+            d[1] += 1
+            d[2] += left
+    names = {k: v.name for k, v in catalogue().items()}
+    unit = plan.unit
+    factor = from_kg(1.0, unit)
+    minutes = _minutes(t)
+    out: dict[str, dict] = {}
+    for (s, e), (i, n_sets, n_left) in doses.items():
+        reps, hold, load = c["target_reps"][i], c["target_hold_s"][i], c["load_kg"][i]
+        name = names.get(e, e)
+        if e == "rotational_stretch":
+            line = f"{name}: {n_left} x {hold:g} s each side"
+        elif pd.notna(load):
+            line = f"{name}: {n_sets} x {reps} at {round(float(load) * factor, 2):g} {unit} " \
+                   f"({c['plates'][i]})"
+        else:
+            line = f"{name}: {n_sets} x {reps}"
+        row = out.get(s)
+        if row is None:
+            row = out[s] = {"date": pd.Timestamp(dates[i]), "week": int(c["week"][i]),
+                            "phase": c["phase"][i], "minutes": minutes[s], "lines": [],
+                            "doses": {}}
+        row["lines"].append(line)
+        row["doses"][e] = (n_sets, reps, load, hold, n_left)
+    for s, row in out.items():  # the title, as session_titles words it
+        parts, by = [], row["doses"]
+        if (dl := by.get("deadlift")) is not None:
+            load = round(float(from_kg(float(dl[2]), unit)), 2)
+            parts.append(f"Deadlift {dl[0]}×{int(dl[1])} @ {load:g} {unit}")
+        if (br := by.get("glute_bridge")) is not None:
+            parts.append("bridge" if parts else f"Bridge {br[0]}×{int(br[1])}")
+        if (st := by.get("rotational_stretch")) is not None:
+            parts.append("stretch")
+            if parts == ["stretch"]:
+                parts = [f"Back stretch {int(st[4])}×{st[3]:g} s each side"]
+        row["title"] = " + ".join(parts) + (" (deload week)" if deload[s] else "")
+    return out
+
+
+def plan_ics_text(plan: Plan, *, start_time: str = "18:00", minutes: int | None = None,
+                  now: datetime | None = None) -> str:
+    """The iCalendar text of ``plan``, as :func:`planner.files.calendar.plan_ics` makes it
+    (same events, properties, order, escaping and folding), written directly as text."""
+    try:
+        hh, mm = (int(x) for x in str(start_time).split(":"))
+        if not (0 <= hh < 24 and 0 <= mm < 60):
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"start time must be a time like 18:00; got \"{start_time}\"") from None
+    stamp = _stamp((now or datetime.now(UTC)).astimezone(UTC)) + "Z"
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//planner//lower-back programme//EN",
+             "CALSCALE:GREGORIAN", "X-WR-CALNAME:Lower-back programme"]
+    for sid, s in _sessions(plan).items():
+        day = pd.Timestamp(s["date"]).to_pydatetime()
+        begin = day.replace(hour=hh, minute=mm, second=0, microsecond=0)
+        end = begin + timedelta(minutes=minutes or s["minutes"])
+        lines += ["BEGIN:VEVENT",
+                  _fold("SUMMARY:" + _text(s["title"])),
+                  f"DTSTART:{_stamp(begin)}",
+                  f"DTEND:{_stamp(end)}",
+                  f"DTSTAMP:{stamp}",
+                  _fold("UID:" + _text(f"{sid}-{day:%Y%m%d}@planner")),
+                  _fold("CATEGORIES:planner," + _text(str(s["phase"]))),
+                  _fold("DESCRIPTION:" + _text(f"Week {s['week']} ({s['phase']})\n"
+                                               + "\n".join(s["lines"]))),
+                  "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines) + "\r\n"
+
+
+_NUMBERS = ("int64", "Int64", "float64", "Float64")
+
+
+def _csv_cells(column: pd.Series) -> list | None:
+    """A number column's cells as ``DataFrame.to_csv`` writes them (missing: empty), or None
+    for a type not known here."""
+    if str(column.dtype) not in _NUMBERS:
+        return None
+    return ["" if x is pd.NA or x != x else x for x in column.tolist()]
+
+
+def plan_csv_text(plan: Plan) -> str:
+    """The plan as CSV: the text ``plan_to_frame(plan).to_csv(index=False)`` writes (dates as
+    ISO days, loads in the plan's unit, formula-like text cells neutralised), made from the
+    columns as plain lists and the ``csv`` module's writer; pandas writes any table whose
+    columns are not the plan's usual types."""
+    t = plan.table
+    names, cells = [], []
+    for name in t.columns:
+        col = t[name]
+        if name == "date":
+            naive = isinstance(col.dtype, np.dtype) and col.dtype.kind == "M"  # no time zone
+            if not naive or col.isna().any():
+                return plan_to_frame(plan).to_csv(index=False)
+            values = np.datetime_as_string(col.to_numpy(), unit="D").tolist()
+        elif name in TEXT_COLUMNS:
+            if str(col.dtype) != "str":
+                return plan_to_frame(plan).to_csv(index=False)
+            values = ["" if x != x else "'" + x if x.startswith(FORMULA_STARTS) else x
+                      for x in col.tolist()]
+        elif name == "load_kg" and plan.unit == "lb":
+            name, values = "load_lb", _csv_cells(from_kg(col, "lb").round(4))
+        else:
+            values = _csv_cells(col)
+        if values is None:
+            return plan_to_frame(plan).to_csv(index=False)
+        names.append(name)
+        cells.append(values)
+    if missing := [c for c in TEXT_COLUMNS if c not in t.columns]:
+        raise KeyError(missing)  # as plan_to_frame: a plan table has every text column
+    buf = io.StringIO()
+    out = csv.writer(buf, lineterminator=os.linesep)
+    out.writerow(names)
+    out.writerows(zip(*cells, strict=True))
+    return buf.getvalue()
 
 
 def plan_files(plan: Plan, kind: str, stem: str, start_time: str = "18:00") -> tuple[str, bytes]:
@@ -19,9 +231,9 @@ def plan_files(plan: Plan, kind: str, stem: str, start_time: str = "18:00") -> t
         ``start_time``, "HH:MM") or "sheet" (the printable sheet, HTML).
     """
     if kind == "csv":
-        return f"{stem}.csv", plan_to_frame(plan).to_csv(index=False).encode("utf-8")
+        return f"{stem}.csv", plan_csv_text(plan).encode("utf-8")
     if kind == "ics":
-        return f"{stem}.ics", plan_ics(plan, start_time=start_time).encode("utf-8")
+        return f"{stem}.ics", plan_ics_text(plan, start_time=start_time).encode("utf-8")
     if kind == "sheet":
         return f"{stem}-sheet.html", sheet_html(plan).encode("utf-8")
     raise ValueError(f"kind must be one of csv, ics, sheet; got {kind}")

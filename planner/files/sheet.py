@@ -68,64 +68,101 @@ def _esc(x) -> str:
     return html.escape(str(x))
 
 
-def _load(plan: Plan, row: pd.Series) -> str:
+def _load(plan: Plan, row) -> str:
     if pd.isna(row["load_kg"]):
         return "body weight"
     amount = round(float(from_kg(float(row["load_kg"]), plan.unit)), 2)
     return (f"{amount:g} {plan.unit} <span class='plates'>{_esc(row['plates'])}</span>")
 
 
-def _rows(plan: Plan, s: pd.DataFrame, names: dict[str, str]) -> list[str]:
+#: The plan columns the sheet reads.
+_COLUMNS = ("week", "session_id", "exercise", "set", "side", "target_reps",
+            "target_hold_s", "load_kg", "plates", "phase")
+_BLANK = "<td class='write'></td>"
+_COLS = "".join(f"<col style='width:{w}%'>" for w in WIDTHS)
+_HEADS = "".join(f"<th>{h.replace(' ', '<br>')}</th>" for h in HEADS)
+
+
+def _is(x, value: str) -> bool:
+    """``x == value`` as pandas compares a cell: a missing cell is never equal."""
+    return x is not pd.NA and x == value
+
+
+def _groups(keys: list, rows) -> dict:
+    """``rows`` grouped by ``keys[row]`` in order of first appearance, each group's rows in
+    their order; missing keys left out (as pandas' ``groupby(sort=False)`` does)."""
+    out: dict = {}
+    for i in rows:
+        k = keys[i]
+        if k is None or k is pd.NA or k != k:
+            continue
+        out.setdefault(k, []).append(i)
+    return out
+
+
+def _rows(plan: Plan, c: dict, s: list[int], names: dict[str, str]) -> list[str]:
+    """The table rows of one session (``s``: its rows' positions in the columns ``c``)."""
     rows = []
-    blank = "<td class='write'></td>"
-    for ex, e in s.groupby("exercise", sort=False):
+    blank = _BLANK
+    for ex, e in _groups(c["exercise"], s).items():
         name = _esc(SHORT.get(ex, names.get(ex, ex)))
         if ex == "rotational_stretch":
-            holds = int((e["side"] == "left").sum())
+            side = c["side"]
+            holds = sum(1 for i in e if _is(side[i], "left"))
             ticks = "left " + BOX * holds + "&nbsp; right " + BOX * holds
             rows.append(f"<tr><td>{name}</td><td></td><td>{holds} × "
-                        f"{e['target_hold_s'].iloc[0]:g} s each side</td><td>body weight</td>"
+                        f"{c['target_hold_s'][e[0]]:g} s each side</td><td>body weight</td>"
                         f"<td colspan='3'>{ticks}</td>{blank}{blank}</tr>")
         elif ex == "deadlift":
-            for i, (_, r) in enumerate(e.iterrows()):
-                first = f"<td rowspan='{len(e)}'>{name}</td>" if i == 0 else ""
-                pain = (f"<td rowspan='{len(e)}' class='write'></td>" * 2) if i == 0 else ""
-                rows.append(f"<tr>{first}<td>{int(r['set'])}</td><td>{int(r['target_reps'])} "
-                            f"reps</td><td>{_load(plan, r)}</td><td>{BOX}</td>{blank}{blank}"
-                            f"{pain}</tr>")
+            for k, i in enumerate(e):
+                first = f"<td rowspan='{len(e)}'>{name}</td>" if k == 0 else ""
+                pain = (f"<td rowspan='{len(e)}' class='write'></td>" * 2) if k == 0 else ""
+                row = {"load_kg": c["load_kg"][i], "plates": c["plates"][i]}
+                rows.append(f"<tr>{first}<td>{int(c['set'][i])}</td><td>"
+                            f"{int(c['target_reps'][i])} reps</td><td>{_load(plan, row)}</td>"
+                            f"<td>{BOX}</td>{blank}{blank}{pain}</tr>")
         else:
-            reps = e["target_reps"].iloc[0]
-            rows.append(f"<tr><td>{name}</td><td>{len(e)}</td><td>{len(e)} × {int(reps)} reps"
-                        f"</td><td>{_load(plan, e.iloc[0])}</td><td>{BOX * len(e)}</td>"
-                        f"{blank}<td></td>{blank}{blank}</tr>")
+            i = e[0]
+            row = {"load_kg": c["load_kg"][i], "plates": c["plates"][i]}
+            rows.append(f"<tr><td>{name}</td><td>{len(e)}</td><td>{len(e)} × "
+                        f"{int(c['target_reps'][i])} reps</td><td>{_load(plan, row)}</td>"
+                        f"<td>{BOX * len(e)}</td>{blank}<td></td>{blank}{blank}</tr>")
     return rows
 
 
-def _day_html(plan: Plan, s: pd.DataFrame, names: dict[str, str]) -> str:
-    first = s.iloc[0]
-    training = not (s["exercise"] == "rotational_stretch").all()
+def _day_html(plan: Plan, c: dict, s: list[int], names: dict[str, str]) -> str:
+    """One session's table (``s``: its rows' positions in the columns ``c``)."""
+    i = s[0]
+    training = not all(_is(c["exercise"][j], "rotational_stretch") for j in s)
     extra = (" · effort (0-10): ___ · minutes: ___" if training else "")
-    cols = "".join(f"<col style='width:{w}%'>" for w in WIDTHS)
-    head = (f"<tr><th colspan='4' class='date'>{first['date']:%A %d %B} "
-            f"<span class='plates'>({_esc(first['session_id'])})</span><br><span "
-            f"class='blank'>next-morning pain (0-10): ___{extra}</span></th>"
-            + "".join(f"<th>{h.replace(' ', '<br>')}</th>" for h in HEADS) + "</tr>")
-    return (f"<table class='day'><colgroup>{cols}</colgroup><thead>{head}</thead><tbody>"
-            + "".join(_rows(plan, s, names)) + "</tbody></table>")
+    head = (f"<tr><th colspan='4' class='date'>{pd.Timestamp(c['date'][i]):%A %d %B} "
+            f"<span class='plates'>({_esc(c['session_id'][i])})</span><br><span "
+            f"class='blank'>next-morning pain (0-10): ___{extra}</span></th>{_HEADS}</tr>")
+    return (f"<table class='day'><colgroup>{_COLS}</colgroup><thead>{head}</thead><tbody>"
+            + "".join(_rows(plan, c, s, names)) + "</tbody></table>")
 
 
 def sheet_html(plan: Plan, title: str = "Lower-back programme") -> str:
-    """The whole plan as a printable HTML document: one A4 page per week."""
+    """The whole plan as a printable HTML document: one A4 page per week.
+
+    Weeks in order, each week's sessions (days) in plan order, each session's exercises
+    in plan order. Built from the table's columns as plain lists, one pass (a year-long
+    plan in milliseconds: the coach's zip holds a sheet per athlete due)."""
     names = {k: v.name for k, v in catalogue().items()}
+    t = plan.table
+    c: dict = {col: t[col].tolist() for col in _COLUMNS}
+    c["date"] = t["date"].to_numpy()  # a Timestamp made for each day only
+    weeks = _groups(c["week"], range(len(t)))
     pages = []
-    for week, wk in plan.table.groupby("week", sort=True):
-        deload = (wk["phase"] == "deload").any()
+    for week in sorted(weeks):
+        wk = weeks[week]
+        deload = any(_is(c["phase"][i], "deload") for i in wk)
         parts = [f"<section class='week'><h1>{_esc(title)}: week {week}"
                  + (" <span class='deload'>(deload: a lighter week)</span>" if deload else "")
                  + "</h1><p class='note'>Tick a box for each set or hold; write the reps and "
                  f"load you did. {PAIN_ADVICE}</p>"]
-        for _, s in wk.groupby("session_id", sort=False):
-            parts.append(_day_html(plan, s, names))
+        for s in _groups(c["session_id"], wk).values():
+            parts.append(_day_html(plan, c, s, names))
         parts.append("</section>")
         pages.append("".join(parts))
     return (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{_esc(title)}"
