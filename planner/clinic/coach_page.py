@@ -35,7 +35,7 @@ from planner.app.markup import STYLE, error_box, note_box, ok_box
 from planner.app.panels import AnalysisPanel, upload_button
 from planner.app.planner_app import PlannerApp
 from planner.app.steps import Steps
-from planner.clinic.athlete import athlete_log, athlete_plan
+from planner.clinic.athlete import athlete_log, athlete_plan, athlete_plan_notes
 from planner.clinic.cohort import cohort
 from planner.clinic.flags import COLUMNS, FLAGS, roster_flags, sort_roster
 from planner.clinic.next_blocks import next_blocks_zip
@@ -697,7 +697,7 @@ class CoachApp(w.VBox):
         if self.store is None:
             return
         as_of = pd.Timestamp(self.as_of.value or date.today())
-        self.cohort = cohort(self.store.path, as_of=as_of)
+        self.cohort = cohort(self.store, as_of=as_of)  # opened and checked: not again
         self.flags = roster_flags(self.cohort.athletes, as_of)
         self._zip = None
         n = len(self.flags)
@@ -723,6 +723,7 @@ class CoachApp(w.VBox):
         self.athlete_head.value = note_box(f"Reading {athlete}'s log…")
         log = athlete_log(self.store, athlete)
         whole, _ = athlete_plan(self.store, athlete)
+        changed = athlete_plan_notes(self.store, athlete)
         self.analysis.show(log, whole)
         self.analysis.children[0].value = (f"<h2>What {html.escape(athlete)} did, and how it "
                                            "went</h2>")
@@ -733,6 +734,8 @@ class CoachApp(w.VBox):
             f"<h2>{html.escape(athlete)}</h2>"
             + (f"<p>Flags:</p><ul>{''.join(said)}</ul>" if said else "<p>No flags.</p>")
             + f"<p>Next block: {html.escape(row['next_block'])}.</p>"
+            + "".join(f"<p class='planner-msg-error' role='alert'>{html.escape(n)}.</p>"
+                      for n in changed)
             + ("" if whole is not None else "<p class='planner-help'>No plan in the store: "
                "compliance needs the plan the athlete follows.</p>"))
         if whole is None:

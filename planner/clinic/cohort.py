@@ -67,7 +67,13 @@ from planner.analysis import (
     programme_weeks,
 )
 from planner.catalogue import data_path
-from planner.clinic.store import PLANS_SCHEMA, SETS_SCHEMA, open_store
+from planner.clinic.store import (
+    PLANS_SCHEMA,
+    SETS_SCHEMA,
+    WHAT_TO_DO,
+    StoreDamaged,
+    open_store,
+)
 
 #: A next block is due when the plan ends within this many days (or has ended).
 DUE_WITHIN_DAYS = 7
@@ -579,14 +585,18 @@ def cohort(store: str | Path, *, as_of: Any = None, scheduler: str | None = None
     as_of = pd.Timestamp(as_of if as_of is not None else pd.Timestamp.today()).normalize()
     # The file lists of one Delta version, read once: every chunk reads the same snapshot.
     sets, plans = st.files("sets"), st.files("plans")
-    report = st.files("report")
+    report, roster = st.files("report"), st.files("athletes")
     if cache is None:
         cache = scheduler is None and chunk_athletes is None
     folder = st.path / CACHE_FOLDER
-    key = _key({"sets": sets, "plans": plans, "report": report}, as_of) if cache else ""
+    key = _key({"sets": sets, "plans": plans, "report": report, "athletes": roster},
+               as_of) if cache else ""
     if cache and (kept := _read_kept(folder, key)) is not None:
         return _tables(*kept, as_of)
-    chunks = _chunks(sorted(set(sets) | set(plans)), chunk_athletes or CHUNK_ATHLETES)
+    # Every athlete ingested, one without a log or plan yet too ("no log at all").
+    listed = set(st.read("athletes", columns=["athlete"], files=roster)["athlete"])
+    chunks = _chunks(sorted(set(sets) | set(plans) | listed),
+                     chunk_athletes or CHUNK_ATHLETES)
     files = [{"sets": [f for a in c for f in sets.get(a, [])],
               "plans": [f for a in c for f in plans.get(a, [])]} for c in chunks]
     path = str(st.path.resolve())
@@ -594,9 +604,14 @@ def cohort(store: str | Path, *, as_of: Any = None, scheduler: str | None = None
     unreads = [unread[unread["athlete"].isin(c)] for c in chunks]
     if scheduler is None:
         n = len(chunks)
-        with ThreadPoolExecutor(max(1, min(CHUNKS_AT_ONCE, n))) as pool:  # in chunk order
-            parts = list(pool.map(chunk_rows, [path] * n, chunks, [as_of] * n, files,
-                                  unreads))
+        try:
+            with ThreadPoolExecutor(max(1, min(CHUNKS_AT_ONCE, n))) as pool:  # chunk order
+                parts = list(pool.map(chunk_rows, [path] * n, chunks, [as_of] * n, files,
+                                      unreads))
+        except (duckdb.IOException, duckdb.InvalidInputException, PermissionError) as exc:
+            raise StoreDamaged(f"{st.path}: the store's files cannot be read ("
+                               + " ".join(str(exc).split())[:300] + "); the store is "
+                               "damaged. " + WHAT_TO_DO) from None
     else:
         # Dask is imported only when a scheduler is named: it costs 0.7 s to import.
         from distributed import Client

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from planner.clinic.athlete import AthleteRows, athlete_log, athlete_plan
+from planner.clinic.athlete import AthleteRows, athlete_log, athlete_plan, athlete_plan_notes
 from planner.files.bundle import plan_files
 from planner.nextblock import next_block
 
@@ -64,15 +64,20 @@ def next_blocks_zip(store, flags: pd.DataFrame, as_of, start_time: str = "18:00"
                 if files is None:
                     raise ValueError("no snapshot of the store")
                 rows = AthleteRows(store, batch, files, plan_files)
-                plan_of, log_of = rows.current_plan, rows.log
+                plan_of, log_of, notes_of = rows.current_plan, rows.log, rows.notes
             except Exception:  # read one at a time: each athlete's problem is theirs alone
                 def plan_of(a):
                     return athlete_plan(store, a)[1]
 
                 def log_of(a):
                     return athlete_log(store, a)
+
+                def notes_of(a):
+                    return athlete_plan_notes(store, a)
             for a in batch:
                 _add(z, out, lines, a, plan_of, log_of, as_of, start_time)
+                # A plan changed since ingest is named, the block built or not.
+                lines.extend(f"  ! {n}" for n in notes_of(a))
         z.writestr("README.txt", "\n".join(lines) + "\n")
     out.data = buf.getvalue()
     return out

@@ -516,3 +516,98 @@ def test_a_store_inside_the_roster_is_not_an_athlete_and_odd_store_paths(tmp_pat
     odd = os.fsencode(tmp_path) + b"/we\nird\xff"
     out = planner("ingest", roster, "--store", os.fsdecode(odd), "--unit", "kg")
     _refused(out, "a store's path must be UTF-8 text")
+
+
+# --- 5, 7 and the next blocks: what the coach sees ------------------------------------------
+
+def test_an_athlete_without_a_log_is_in_the_cohort_flagged_no_log(tmp_path):
+    from planner.clinic.cohort import cohort
+    from planner.clinic.flags import roster_flags
+
+    roster = roster_of(tmp_path / "roster", 1, ["2026-03-02"])
+    (roster / "zed").mkdir()
+    ingest(read_roster(roster, unit="kg"), tmp_path / "store")
+    c = cohort(tmp_path / "store", as_of="2026-03-04")
+    assert list(c.athletes["athlete"]) == ["a0", "zed"]
+    zed = c.athletes.set_index("athlete").loc["zed"]
+    assert zed["sets"] == 0 and zed["pain_status"] == "no pain data"
+    flags = roster_flags(c.athletes, pd.Timestamp("2026-03-04")).set_index("athlete")
+    assert flags.loc["zed", "no_recent_log"] and flags.loc["zed", "no_recent_log_why"] == \
+        "no log at all"
+    assert not flags.loc["a0", "no_recent_log"]
+
+
+def _plan_roster(tmp_path: Path, pain: dict[int, str]) -> tuple[Path, object]:
+    import planner
+    from tests.test_real_habits import filled_template
+
+    plan = planner.generate(planner.PlanConfig(start_date=pd.Timestamp("2026-03-02").date(),
+                                               weeks=2))
+    folder = tmp_path / "roster" / "ann"
+    folder.mkdir(parents=True)
+    plan.to_csv(folder / "plan.csv")
+    filled_template(folder, plan, pain, name="log.csv")
+    return tmp_path / "roster", plan
+
+
+def test_a_plan_changed_since_ingest_is_named_and_not_used(tmp_path):
+    import planner
+    from planner.clinic.athlete import AthleteRows, athlete_plan, athlete_plan_notes
+    from planner.clinic.cohort import cohort
+    from planner.clinic.flags import roster_flags
+    from planner.clinic.next_blocks import next_blocks_zip
+
+    roster, plan = _plan_roster(tmp_path, {1: "2", 2: "2"})
+    store = tmp_path / "store"
+    ingest(read_roster(roster), store)
+    st = open_store(store)
+    assert athlete_plan_notes(st, "ann") == []
+    ingested = athlete_plan(st, "ann")[1].table
+    # The file at the same path is replaced by another plan (heavier, longer).
+    other = planner.generate(planner.PlanConfig(start_date=pd.Timestamp("2026-03-02").date(),
+                                                weeks=6, deadlift_start_load=100))
+    other.to_csv(roster / "ann" / "plan.csv", overwrite=True)
+    said = athlete_plan_notes(st, "ann")
+    assert said == ["plan plan.csv changed since ingest: ingest again (until then the "
+                    "analysis and the next block use the plan as ingested)"]
+    for current in (athlete_plan(st, "ann")[1], AthleteRows(st, ["ann"]).current_plan("ann")):
+        assert current.table["week"].max() == 2  # the plan as ingested, not the file
+        assert current.table["load_kg"].max() == ingested["load_kg"].max()
+    flags = roster_flags(cohort(st, as_of="2026-03-16").athletes, pd.Timestamp("2026-03-16"))
+    z = next_blocks_zip(st, flags, "2026-03-16")
+    readme = __import__("zipfile").ZipFile(__import__("io").BytesIO(z.data)).read(
+        "README.txt").decode()
+    assert "  ! plan plan.csv changed since ingest: ingest again" in readme
+
+
+def test_the_zips_next_block_holds_on_pain_nobody_could_read(tmp_path):
+    """The store keeps the import report; the stored log the next block reads carries its
+    pain-unreadable rows, so the zip holds as `planner next-block` does on the file."""
+    import planner
+    from planner.clinic.athlete import AthleteRows, athlete_log
+    from planner.clinic.cohort import cohort
+    from planner.clinic.flags import roster_flags
+    from planner.clinic.next_blocks import next_blocks_zip
+
+    roster, plan = _plan_roster(tmp_path, {1: "2", 2: "sore"})
+    direct = planner.next_block(plan, planner.read_log(roster / "ann" / "log.csv"))
+    assert "could not be read" in (direct.config.deadlift_hold or "")
+    ingest(read_roster(roster), tmp_path / "store")
+    st = open_store(tmp_path / "store")
+    for log in (athlete_log(st, "ann"), AthleteRows(st, ["ann"]).log("ann")):
+        assert set(log.report["value"]) == {"sore"}
+        assert "could not be read" in (planner.next_block(plan, log).config.deadlift_hold
+                                       or "")
+    flags = roster_flags(cohort(st, as_of="2026-03-16").athletes, pd.Timestamp("2026-03-16"))
+    z = next_blocks_zip(st, flags, "2026-03-16")
+    readme = __import__("zipfile").ZipFile(__import__("io").BytesIO(z.data)).read(
+        "README.txt").decode()
+    assert "could not be read" in readme
+
+
+def test_cohort_on_a_corrupt_parquet_file_says_damaged(tmp_path):
+    store = _stored(tmp_path)
+    f = _first_parquet(store)
+    data = f.read_bytes()
+    f.write_bytes(data[:-4] + b"XXXX")  # same size: the quick check passes
+    _refused(planner("cohort", store), "the store is damaged")
