@@ -2,11 +2,15 @@
 
 Layout of a store folder (created readable by its owner only, mode 0700)::
 
-    store.json   {"kind": "planner store", "schema_version": 1}
+    store.json   {"kind": "planner store", "schema_version": 1, "versions": {...}}
     sets/        Delta table, partitioned by athlete: one row per performed set
     plans/       Delta table, partitioned by athlete: one row per prescribed set
     imports/     Delta table: one row per file ingested (SHA-256, counts)
     report/      Delta table: the import report (rejected, flagged, missing rows)
+    athletes/    Delta table: every athlete ingested, with or without a log
+    audit/       Delta table: every ingest, file by file: when, by whom, what came of it
+    cache/       the cohort kept for a snapshot, day and code (planner.clinic.cohort)
+    .writer      while an ingest runs: who holds the writers' lock, and since when
 
 Every write is a Delta Lake commit (``deltalake``): a commit is atomic, so a
 reader sees a table before or after an ingest, never half of one. Each export is

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from planner.catalogue import catalogue
-from planner.files.calendar import _minutes
+from planner.files.calendar import _minutes, session_title
 from planner.files.cells import FORMULA_STARTS
 from planner.files.plan_csv import TEXT_COLUMNS, plan_to_frame
 from planner.files.sheet import sheet_html
@@ -132,17 +132,11 @@ def _sessions(plan: Plan) -> dict[str, dict]:
         row["lines"].append(line)
         row["doses"][e] = (n_sets, reps, load, hold, n_left)
     for s, row in out.items():  # the title, as session_titles words it
-        parts, by = [], row["doses"]
-        if (dl := by.get("deadlift")) is not None:
-            load = round(float(from_kg(float(dl[2]), unit)), 2)
-            parts.append(f"Deadlift {dl[0]}×{int(dl[1])} @ {load:g} {unit}")
-        if (br := by.get("glute_bridge")) is not None:
-            parts.append("bridge" if parts else f"Bridge {br[0]}×{int(br[1])}")
-        if (st := by.get("rotational_stretch")) is not None:
-            parts.append("stretch")
-            if parts == ["stretch"]:
-                parts = [f"Back stretch {int(st[4])}×{st[3]:g} s each side"]
-        row["title"] = " + ".join(parts) + (" (deload week)" if deload[s] else "")
+        by = row["doses"]
+        dl, br, st = (by.get(e) for e in ("deadlift", "glute_bridge", "rotational_stretch"))
+        row["title"] = session_title(None if dl is None else dl[:3],
+                                     None if br is None else br[:2],
+                                     None if st is None else (st[4], st[3]), deload[s], unit)
     return out
 
 

@@ -30,18 +30,29 @@ def session_titles(doses: pd.DataFrame, unit: str) -> dict[str, str]:
         deload[e.session_id] = bool(e.deload)
     titles = {}
     for sid, ex in by.items():
-        parts = []
-        if (dl := ex.get("deadlift")) is not None:
-            load = round(float(from_kg(float(dl.load_kg), unit)), 2)
-            parts.append(f"Deadlift {dl.n_sets}×{int(dl.target_reps)} @ {load:g} {unit}")
-        if (br := ex.get("glute_bridge")) is not None:
-            parts.append("bridge" if parts else f"Bridge {br.n_sets}×{int(br.target_reps)}")
-        if (st := ex.get("rotational_stretch")) is not None:
-            parts.append("stretch")
-            if parts == ["stretch"]:
-                parts = [f"Back stretch {int(st.n_left)}×{st.target_hold_s:g} s each side"]
-        titles[sid] = " + ".join(parts) + (" (deload week)" if deload[sid] else "")
+        dl, br, st = (ex.get(e) for e in ("deadlift", "glute_bridge", "rotational_stretch"))
+        titles[sid] = session_title(
+            None if dl is None else (dl.n_sets, dl.target_reps, dl.load_kg),
+            None if br is None else (br.n_sets, br.target_reps),
+            None if st is None else (st.n_left, st.target_hold_s), deload[sid], unit)
     return titles
+
+
+def session_title(deadlift: tuple | None, bridge: tuple | None, stretch: tuple | None,
+                  deload: bool, unit: str) -> str:
+    """A session's title from its doses, deadlift first: ``deadlift`` (sets, reps, load in
+    kg), ``bridge`` (sets, reps), ``stretch`` (holds a side, seconds a hold)."""
+    parts = []
+    if deadlift is not None:
+        load = round(float(from_kg(float(deadlift[2]), unit)), 2)
+        parts.append(f"Deadlift {deadlift[0]}×{int(deadlift[1])} @ {load:g} {unit}")
+    if bridge is not None:
+        parts.append("bridge" if parts else f"Bridge {bridge[0]}×{int(bridge[1])}")
+    if stretch is not None:
+        parts.append("stretch")
+        if parts == ["stretch"]:
+            parts = [f"Back stretch {int(stretch[0])}×{stretch[1]:g} s each side"]
+    return " + ".join(parts) + (" (deload week)" if deload else "")
 
 
 def _minutes(table: pd.DataFrame) -> dict[str, int]:

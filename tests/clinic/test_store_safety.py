@@ -550,12 +550,23 @@ def _plan_roster(tmp_path: Path, pain: dict[int, str]) -> tuple[Path, object]:
     return tmp_path / "roster", plan
 
 
-def test_a_plan_changed_since_ingest_is_named_and_not_used(tmp_path):
-    import planner
-    from planner.clinic.athlete import AthleteRows, athlete_plan, athlete_plan_notes
+def _zip_readme(st, day: str) -> str:
+    """The README of the coach's zip of next blocks made on ``day``."""
+    import io
+    import zipfile
+
     from planner.clinic.cohort import cohort
     from planner.clinic.flags import roster_flags
     from planner.clinic.next_blocks import next_blocks_zip
+
+    flags = roster_flags(cohort(st, as_of=day).athletes, pd.Timestamp(day))
+    z = next_blocks_zip(st, flags, day)
+    return zipfile.ZipFile(io.BytesIO(z.data)).read("README.txt").decode()
+
+
+def test_a_plan_changed_since_ingest_is_named_and_not_used(tmp_path):
+    import planner
+    from planner.clinic.athlete import AthleteRows, athlete_plan, athlete_plan_notes
 
     roster, plan = _plan_roster(tmp_path, {1: "2", 2: "2"})
     store = tmp_path / "store"
@@ -573,10 +584,7 @@ def test_a_plan_changed_since_ingest_is_named_and_not_used(tmp_path):
     for current in (athlete_plan(st, "ann")[1], AthleteRows(st, ["ann"]).current_plan("ann")):
         assert current.table["week"].max() == 2  # the plan as ingested, not the file
         assert current.table["load_kg"].max() == ingested["load_kg"].max()
-    flags = roster_flags(cohort(st, as_of="2026-03-16").athletes, pd.Timestamp("2026-03-16"))
-    z = next_blocks_zip(st, flags, "2026-03-16")
-    readme = __import__("zipfile").ZipFile(__import__("io").BytesIO(z.data)).read(
-        "README.txt").decode()
+    readme = _zip_readme(st, "2026-03-16")
     assert "  ! plan plan.csv changed since ingest: ingest again" in readme
 
 
@@ -585,9 +593,6 @@ def test_the_zips_next_block_holds_on_pain_nobody_could_read(tmp_path):
     pain-unreadable rows, so the zip holds as `planner next-block` does on the file."""
     import planner
     from planner.clinic.athlete import AthleteRows, athlete_log
-    from planner.clinic.cohort import cohort
-    from planner.clinic.flags import roster_flags
-    from planner.clinic.next_blocks import next_blocks_zip
 
     roster, plan = _plan_roster(tmp_path, {1: "2", 2: "sore"})
     direct = planner.next_block(plan, planner.read_log(roster / "ann" / "log.csv"))
@@ -598,10 +603,7 @@ def test_the_zips_next_block_holds_on_pain_nobody_could_read(tmp_path):
         assert set(log.report["value"]) == {"sore"}
         assert "could not be read" in (planner.next_block(plan, log).config.deadlift_hold
                                        or "")
-    flags = roster_flags(cohort(st, as_of="2026-03-16").athletes, pd.Timestamp("2026-03-16"))
-    z = next_blocks_zip(st, flags, "2026-03-16")
-    readme = __import__("zipfile").ZipFile(__import__("io").BytesIO(z.data)).read(
-        "README.txt").decode()
+    readme = _zip_readme(st, "2026-03-16")
     assert "could not be read" in readme
 
 
