@@ -254,9 +254,11 @@ def _handed_in(change):
 
 
 def _nothing_written(store) -> None:
+    """No table written but the audit log, which records the failed ingest."""
     st = open_store(store)
-    assert st.versions() == dict.fromkeys(("sets", "plans", "imports", "report"))
-    assert list(store.rglob("*.parquet")) == []
+    assert st.versions() == dict.fromkeys(("sets", "plans", "imports", "report", "athletes"))
+    assert [p.relative_to(store).parts[0] for p in store.rglob("*.parquet")] == ["audit"]
+    assert st.read("audit")["status"].tolist() == ["failed"]
 
 
 @pytest.mark.parametrize(("change", "failure"), [

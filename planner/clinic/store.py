@@ -109,7 +109,13 @@ from planner.files.safe_read import UnreadableFileError, read_regular
 from planner.logs import read_log as read_whole
 from planner.logs.common import LogAccountingError
 from planner.logs.stream import CHUNK_BYTES, iter_log
-from planner.schemas import STORED_PLAN, STORED_SET, arrow_schema, check_table
+from planner.schemas import (
+    STORED_PLAN,
+    STORED_SET,
+    TableSchemaError,
+    arrow_schema,
+    check_table,
+)
 
 SCHEMA_VERSION = 1
 STORE_KIND = "planner store"
@@ -721,8 +727,10 @@ class _Batch:
             self.current = "their files"
             try:
                 self._athlete(st, a, plan_cache, read_whole)
-            except (AssertionError, LogAccountingError, MemoryError):
-                raise  # a bug or the machine, not this athlete's files: stop the ingest
+            except (AssertionError, LogAccountingError, TableSchemaError, MemoryError):
+                # A bug (a reader's frame the store cannot hold, a row lost) or the
+                # machine, not this athlete's files: stop the ingest, nothing committed.
+                raise
             except Exception as exc:  # their files: hold back this athlete only
                 self._forget(a, marks)
                 self.held.append(HeldBack(a.id, self.current, _reason(exc)))
