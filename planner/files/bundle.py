@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from planner.catalogue import catalogue
-from planner.files.calendar import _minutes, session_title
+from planner.files.calendar import _minutes, session_title, start_clock
 from planner.files.cells import FORMULA_STARTS
 from planner.files.plan_csv import TEXT_COLUMNS, plan_to_frame
 from planner.files.sheet import sheet_html
@@ -144,12 +144,7 @@ def plan_ics_text(plan: Plan, *, start_time: str = "18:00", minutes: int | None 
                   now: datetime | None = None) -> str:
     """The iCalendar text of ``plan``, as :func:`planner.files.calendar.plan_ics` makes it
     (same events, properties, order, escaping and folding), written directly as text."""
-    try:
-        hh, mm = (int(x) for x in str(start_time).split(":"))
-        if not (0 <= hh < 24 and 0 <= mm < 60):
-            raise ValueError
-    except ValueError:
-        raise ValueError(f"start time must be a time like 18:00; got \"{start_time}\"") from None
+    hh, mm = start_clock(start_time)
     stamp = _stamp((now or datetime.now(UTC)).astimezone(UTC)) + "Z"
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//planner//lower-back programme//EN",
              "CALSCALE:GREGORIAN", "X-WR-CALNAME:Lower-back programme"]

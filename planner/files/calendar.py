@@ -62,6 +62,17 @@ def _minutes(table: pd.DataFrame) -> dict[str, int]:
     return {k: max(5, int(round(v / 60 / 5)) * 5) for k, v in secs.items()}
 
 
+def start_clock(start_time: str) -> tuple[int, int]:
+    """The hour and minute of a session start written "HH:MM"; a ValueError that says so."""
+    try:
+        hh, mm = (int(x) for x in str(start_time).split(":"))
+        if not (0 <= hh < 24 and 0 <= mm < 60):
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"start time must be a time like 18:00; got \"{start_time}\"") from None
+    return hh, mm
+
+
 def plan_ics(plan: Plan, *, start_time: str = "18:00", minutes: int | None = None,
              now: datetime | None = None) -> str:
     """The iCalendar text of ``plan``: one event per session at ``start_time`` ("HH:MM").
@@ -69,12 +80,7 @@ def plan_ics(plan: Plan, *, start_time: str = "18:00", minutes: int | None = Non
     minutes : the events' length (default: estimated from sets, holds and rests)
     now : the DTSTAMP (default: the current time, UTC)
     """
-    try:
-        hh, mm = (int(x) for x in str(start_time).split(":"))
-        if not (0 <= hh < 24 and 0 <= mm < 60):
-            raise ValueError
-    except ValueError:
-        raise ValueError(f"start time must be a time like 18:00; got \"{start_time}\"") from None
+    hh, mm = start_clock(start_time)
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
     cal = Calendar()
     cal.add("prodid", "-//planner//lower-back programme//EN")
