@@ -139,13 +139,13 @@ def athlete_plan(store, athlete: str) -> tuple[Plan | None, Plan | None]:
     """The athlete's plans from the store: (every stored plan row as one Plan, the plan
     followed now). The current plan is read from its file when the file is still there
     (so its settings and unit come with it); else it is the stored rows of that file."""
-    return plans_from_rows(store.read("plans", [athlete]),
-                           checked_read(read_plan, store.plan_digests(athlete)))
+    return plans_from_rows(store.read("plans", [athlete]), checked_read(
+        read_plan, store.plan_digests([athlete]).get(athlete, {})))
 
 
 def athlete_plan_notes(store, athlete: str) -> list[str]:
     """What to know about the athlete's stored plan: each plan file changed since ingest."""
-    return changed_plans(store.plan_digests(athlete))
+    return changed_plans(store.plan_digests([athlete]).get(athlete, {}))
 
 
 def _by_athlete(frame: pd.DataFrame, athletes: list[str]) -> dict[str, pd.DataFrame]:
@@ -187,13 +187,7 @@ class AthleteRows:
         self._sets = _by_athlete(sets, athletes)
         self._plans = _by_athlete(plans, athletes)
         self._files = {} if plan_files is None else plan_files
-        imports = store.read("imports", athletes, ["athlete", "kind", "file", "sha256",
-                                                   "ingested_at"])
-        imports = imports[imports["kind"] == "plan"].sort_values("ingested_at", kind="stable")
-        self._digests: dict[str, dict[str, str]] = {}
-        for a, f, d in zip(imports["athlete"], imports["file"], imports["sha256"],
-                           strict=True):
-            self._digests.setdefault(a, {})[f] = d  # the last ingest of the path wins
+        self._digests = store.plan_digests(athletes)
         self._hashes: dict[str, str | None] = {}
         self._report = _by_athlete(_rule_rows(store, athletes), athletes)
 

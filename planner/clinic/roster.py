@@ -170,8 +170,8 @@ def _is_plan(path: Path) -> bool:
 
 def _athlete_folder(root: Path, sub: Path, unit: str | None) -> Athlete:
     """One athlete's folder: their plan and log CSV files, each confined to ``root``."""
-    aid = check_athlete_id(sub.name, f"{root}: folder {shown(sub.name)!r}")
     where = f"{root}: folder {shown(sub.name)!r}"
+    aid = check_athlete_id(sub.name, where)
     if not sub.resolve().is_relative_to(root.resolve()):
         raise RosterError(f"{where}: a symbolic link leads out of the roster's folder")
     files = sorted(inside(root, f"{sub.name}/{p.name}", f"{where}, file {shown(p.name)!r}")

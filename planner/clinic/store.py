@@ -297,14 +297,15 @@ class Store:
             if self.has("athletes") else set()
         return sorted(listed | set(self.files("sets")) | set(self.files("plans")))
 
-    def plan_digests(self, athlete: str) -> dict[str, str]:
-        """The SHA-256 of each plan file of ``athlete`` as last ingested, by path."""
-        if not self.has("imports"):
-            return {}
-        t = self.read("imports", [athlete], ["athlete", "kind", "file", "sha256",
-                                             "ingested_at"])
+    def plan_digests(self, athletes: list[str]) -> dict[str, dict[str, str]]:
+        """Per athlete, the SHA-256 of each of their plan files as last ingested, by path."""
+        t = self.read("imports", athletes, ["athlete", "kind", "file", "sha256",
+                                            "ingested_at"])
         t = t[t["kind"] == "plan"].sort_values("ingested_at", kind="stable")
-        return dict(zip(t["file"], t["sha256"], strict=True))
+        out: dict[str, dict[str, str]] = {}
+        for a, f, d in zip(t["athlete"], t["file"], t["sha256"], strict=True):
+            out.setdefault(a, {})[f] = d  # the last ingest of the path wins
+        return out
 
 
 def _table(root: Path, name: str) -> DeltaTable:
@@ -337,13 +338,26 @@ def _meta(p: Path) -> dict:
     return info
 
 
-def _write_meta(p: Path, info: dict) -> None:
-    """store.json replaced in one step (a reader sees the old or the new one)."""
-    tmp = p / f"store.json.{uuid.uuid4().hex}.tmp"
+def _write_json(path: Path, info: dict) -> None:
+    """A small JSON file (0600) replaced in one step: a reader sees the old or the new one."""
+    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(info, f)
-    os.replace(tmp, p / "store.json")
+    os.replace(tmp, path)
+
+
+def _write_meta(p: Path, info: dict) -> None:
+    _write_json(p / "store.json", info)
+
+
+def _record_versions(p: Path, versions: dict[str, int | None]) -> None:
+    """The tables' versions committed, in store.json: the high-water mark against which a
+    removed commit is seen as damage."""
+    info = _meta(p)
+    info["versions"] = {**info.get("versions", {}),
+                        **{k: v for k, v in versions.items() if v is not None}}
+    _write_meta(p, info)
 
 
 @dataclass
@@ -547,7 +561,7 @@ def writing(path: Path, wait: float = LOCK_WAIT_S, on_wait=None):
                                     "it has finished")
                 time.sleep(0.05)
         try:
-            _write_holder(holder, {**_who(), "since": datetime.now(UTC).isoformat(
+            _write_json(holder, {**_who(), "since": datetime.now(UTC).isoformat(
                 timespec="seconds")})
             yield
         finally:
@@ -563,14 +577,6 @@ def _try_lock(fd: int) -> bool:
     except BlockingIOError:
         return False
     return True
-
-
-def _write_holder(holder: Path, info: dict) -> None:
-    tmp = holder.with_name(f"{holder.name}.{uuid.uuid4().hex}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(info, f)
-    os.replace(tmp, holder)
 
 
 @contextlib.contextmanager
@@ -751,14 +757,9 @@ class _Batch:
         """One athlete's plans and logs (``self.current``: the file being read)."""
         fresh = False
         for p in a.plans:
-            self.current = str(p)
-            digest = sha256(p)
-            if (a.id, digest) in self.seen:
-                self.record(a.id, "plan", p, digest, "unchanged")
-                continue
-            self.seen.add((a.id, digest))
-            self.record(a.id, "plan", p, digest, "plan")
-            fresh = True
+            if (digest := self._unseen(a, "plan", p)) is not None:
+                self.record(a.id, "plan", p, digest, "plan")
+                fresh = True
         if fresh:
             self.current = "their plans"
             table = _plan_rows(a, plan_cache)
@@ -770,12 +771,8 @@ class _Batch:
                                                           == r["file"]).sum())
         stored: pd.DataFrame | None = None
         for i, p in enumerate(a.logs):
-            self.current = str(p)
-            digest = sha256(p)
-            if (a.id, digest) in self.seen:
-                self.record(a.id, "log", p, digest, "unchanged")
+            if (digest := self._unseen(a, "log", p)) is None:
                 continue
-            self.seen.add((a.id, digest))
             if stored is None:
                 stored = _keys(st.read("sets", [a.id], ["source_format", "date", *KEY],
                                        files=self.snapshot))
@@ -786,6 +783,17 @@ class _Batch:
                 added = self._log(st, a, p, digest, stored,
                                   [read_whole(p, unit=a.unit)], more)
             stored = added
+
+    def _unseen(self, a: Athlete, kind: str, p: Path) -> str | None:
+        """The file's SHA-256 when the athlete's file is new to the store (marked seen
+        now); None, and recorded as unchanged, when it was ingested before."""
+        self.current = str(p)
+        digest = sha256(p)
+        if (a.id, digest) in self.seen:
+            self.record(a.id, kind, p, digest, "unchanged")
+            return None
+        self.seen.add((a.id, digest))
+        return digest
 
     def _chunks(self, p: Path, unit: str | None):
         if self.read_log is not None:  # a reader handed in: the file in one piece
@@ -964,7 +972,7 @@ def ingest(roster: Roster | str | Path, store: str | Path, unit: str | None = No
     if not isinstance(roster, Roster):
         roster = read_roster(roster, unit=unit)
     p = Path(store)
-    if shown(p) != str(p) or "\n" in str(p):
+    if shown(p) != str(p):  # bytes that are not UTF-8, or control characters
         raise StoreError(f"{shown(p)}: a store's path must be UTF-8 text without control "
                          "characters; choose another folder name")
     if p.exists() and not p.is_dir():
@@ -1064,11 +1072,8 @@ def _commit(st: Store, batches: list[_Batch], roster: Roster, ingest_id: str, no
         write_deltalake(str(st.table_path("imports")), _arrow(written, IMPORTS_SCHEMA),
                         mode="append")
     after = st.versions()
-    if after != before:  # the high-water mark: a commit removed later is seen as damage
-        info = _meta(st.path)
-        info["versions"] = {**info.get("versions", {}),
-                            **{k: v for k, v in after.items() if v is not None}}
-        _write_meta(st.path, info)
+    if after != before:
+        _record_versions(st.path, after)
     return IngestResult(files.assign(
         status=files["format"].map(lambda f: "unchanged" if f == "unchanged" else "ingested")),
         report[REPORT_SCHEMA.names] if len(report) else report, before, after, tuple(held))
@@ -1093,9 +1098,8 @@ class _Audit:
         table = pa.Table.from_pylist([{**base, **r} for r in rows], schema=AUDIT_SCHEMA)
         where = str(self.st.table_path("audit"))
         write_deltalake(where, table, mode="append")
-        info = _meta(self.st.path)  # the audit's commits are counted too: none may vanish
-        info["versions"] = {**info.get("versions", {}), "audit": DeltaTable(where).version()}
-        _write_meta(self.st.path, info)
+        # The audit's commits are counted too: none may vanish unseen.
+        _record_versions(self.st.path, {"audit": DeltaTable(where).version()})
 
     def done(self, result: IngestResult) -> None:
         f = result.files
