@@ -1,0 +1,128 @@
+"""The plan as the training apps take it: sessions of exercises of sets, in whole seconds.
+
+Liftosaur's program text, Garmin's FIT workouts and Hevy's routines are three shapes of
+the same thing: a session holds exercises in plan order, an exercise holds its sets,
+a set has reps or a timed hold, a load and a rest. :func:`app_sessions` reads the plan
+table into that shape once, so each writer only says how its app spells it.
+
+Both Liftosaur and Hevy take seconds as whole numbers (Liftoscript's grammar has no
+decimal seconds; Hevy's ``duration_seconds`` and ``rest_seconds`` are integers), and a
+watch counts a timed step in whole seconds too: holds and rests are rounded half up to
+whole seconds here, for every app alike, and :func:`rounding_notes` says where a hold
+changed.
+
+:data:`PAIN_INSTRUCTION` is the line every exported routine or program carries to teach
+the pain convention (:func:`planner.symptoms.pain_in_notes` reads it back). It is
+written so that it never reads as a score itself: it names no number after "pain".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from planner.catalogue import catalogue
+from planner.plan import Plan
+
+#: What every exported routine, program and workout tells the trainee about pain. It holds
+#: no digit after a pain word, so it never reads back as a score (tests check it with the
+#: reader that reads the notes).
+PAIN_INSTRUCTION = ("After the session write your back pain in the notes as: "
+                    "pain N/10, where N runs from zero (none) to ten (worst).")
+
+
+def whole_seconds(seconds: float) -> int:
+    """Seconds rounded half up to a whole second (7.5 s -> 8 s), at least 1."""
+    return max(1, int(math.floor(float(seconds) + 0.5)))
+
+
+@dataclass(frozen=True)
+class AppSet:
+    """One prescribed set: ``reps`` or a timed ``hold_s`` (whole seconds; ``hold_exact`` is
+    the plan's own value), a ``load_kg`` (None: body weight), ``rest_s`` after it."""
+
+    number: int
+    side: str
+    reps: int | None
+    hold_s: int | None
+    hold_exact: float | None
+    load_kg: float | None
+    rest_s: int
+
+
+@dataclass(frozen=True)
+class AppExercise:
+    """One exercise of a session: its catalogue id, display name and sets in plan order."""
+
+    exercise: str
+    name: str
+    sets: tuple[AppSet, ...]
+
+    @property
+    def is_hold(self) -> bool:
+        return any(s.hold_s is not None for s in self.sets)
+
+
+@dataclass(frozen=True)
+class AppSession:
+    """One planned session (a day of the plan) with its exercises in plan order."""
+
+    session_id: str
+    week: int
+    day: int
+    date: date
+    weekday: str
+    deload: bool
+    exercises: tuple[AppExercise, ...]
+
+
+def _opt_int(v) -> int | None:
+    return None if pd.isna(v) else int(v)
+
+
+def _opt_float(v) -> float | None:
+    return None if pd.isna(v) else float(v)
+
+
+def app_sessions(plan: Plan) -> list[AppSession]:
+    """The plan's sessions in date order, each with its exercises and sets in plan order."""
+    names = {k: v.name for k, v in catalogue().items()}
+    t = plan.table.sort_values(["date", "week", "day"], kind="stable")
+    out = []
+    for sid, s in t.groupby("session_id", sort=False):
+        exercises = []
+        for ex, rows in s.groupby("exercise", sort=False):
+            sets = tuple(
+                AppSet(number=int(r.set), side=str(r.side), reps=_opt_int(r.target_reps),
+                       hold_s=None if pd.isna(r.target_hold_s)
+                       else whole_seconds(r.target_hold_s),
+                       hold_exact=_opt_float(r.target_hold_s), load_kg=_opt_float(r.load_kg),
+                       rest_s=int(r.rest_s))
+                for r in rows.itertuples(index=False))
+            exercises.append(AppExercise(str(ex), names.get(str(ex), str(ex)), sets))
+        first = s.iloc[0]
+        out.append(AppSession(
+            session_id=str(sid), week=int(first["week"]), day=int(first["day"]),
+            date=pd.Timestamp(first["date"]).date(), weekday=str(first["weekday"]),
+            deload=bool((s["phase"] == "deload").any()), exercises=tuple(exercises)))
+    return out
+
+
+def rounding_notes(sessions: list[AppSession]) -> list[str]:
+    """One line per hold the apps get rounded to a whole second, e.g. "holds of 7.5 s are
+    written as 8 s (weeks 3-4): the apps take whole seconds"; none when nothing changed."""
+    weeks: dict[tuple[float, int], set[int]] = {}
+    for s in sessions:
+        for e in s.exercises:
+            for x in e.sets:
+                if x.hold_exact is not None and x.hold_exact != x.hold_s:
+                    weeks.setdefault((x.hold_exact, x.hold_s), set()).add(s.week)
+    out = []
+    for (exact, whole), ws in sorted(weeks.items()):
+        span = f"week {min(ws)}" if len(ws) == 1 else f"weeks {min(ws)}-{max(ws)}"
+        out.append(f"holds of {exact:g} s are written as {whole} s ({span}): the apps take "
+                   "whole seconds")
+    return out
