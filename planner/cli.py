@@ -260,6 +260,8 @@ def _read_log_or_fail(path: Path, unit: str | None, alias: list[str] | None = No
     typer.echo(f"{path}: {log.source_format} log: {log.rows_read} rows read = "
                f"{log.rows_imported} imported + {log.rows_rejected} rejected + "
                f"{log.rows_skipped} not filled in; {len(told)} report row(s)")
+    for note in log.notes:
+        typer.echo(f"  {note}")
     for problem, n in (told.groupby("problem", sort=False).size().head(8).items()
                        if len(told) else []):
         typer.echo(f"  - {problem}" + (f" ({n} rows)" if n > 1 else ""))

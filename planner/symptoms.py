@@ -132,6 +132,106 @@ def read_pain(texts: pd.Series) -> pd.DataFrame:
                         index=texts.index)
 
 
+# --- pain written in the notes -------------------------------------------------------------
+
+#: Words after which a number in a note is a pain score (folded: lower case, no accents).
+#: Longer forms first, so that "back pain 4" is read at "back pain", not at "back".
+NOTE_PAIN_WORDS = ("lower back pain", "low back pain", "back pain", "ruckenschmerzen",
+                   "ruckenschmerz", "dolor de espalda", "dolor lumbar", "mal de dos",
+                   "douleur", "schmerzen", "schmerz", "dolor", "pain", "vas", "nrs", "lbp")
+#: Words that usually mean something else before a number ("back 3 sets later"): read only
+#: when the number is a score (at most 10, or with its scale) and no unit follows.
+NOTE_BACK_WORDS = ("lower back", "low back", "back", "rucken", "espalda", "dos")
+#: Words that may stand between the pain word and its score ("pain level 3", "pain was 4").
+NOTE_FILLERS = ("level", "lvl", "score", "rating", "was", "is", "at", "about", "around",
+                "approx", "today", "now", "nivel", "stufe", "niveau", "est", "war")
+#: What may follow a number that is then not a score: a unit, a count of something.
+NOTE_NOT_SCORES = ("kg", "kgs", "kilo", "kilos", "lb", "lbs", "pound", "pounds", "x", "rep",
+                   "reps", "set", "sets", "s", "sec", "secs", "second", "seconds", "min",
+                   "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "day",
+                   "days", "week", "weeks", "month", "months", "time", "times", "km", "mi",
+                   "m", "round", "rounds", "wdh", "satze", "satz", "series", "serie",
+                   "repeticiones", "tage", "tag", "wochen", "dias", "semanas", "jours",
+                   "jour", "semaines", "am", "pm", "th", "st", "nd", "rd")
+#: Clauses that say "no pain" in so many words (a clause is text between , ; . | ! ?).
+NOTE_ZERO = ("no pain", "no back pain", "pain free", "pain-free", "painfree", "zero pain",
+             "keine schmerzen", "schmerzfrei", "sin dolor", "pas de douleur",
+             "aucune douleur")
+
+
+def _words(options: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in options)
+
+
+_NOTE_SCORE = re.compile(
+    rf"(?<![\w-])(?:(?P<pain>{_words(NOTE_PAIN_WORDS)})|(?P<back>{_words(NOTE_BACK_WORDS)}))"
+    rf"(?:\s*[:=~]\s*|\s+|\s*-\s*)(?:(?:{_words(NOTE_FILLERS)})\s*[:=~]?\s*){{0,2}}"
+    rf"(?P<a>{_NUM})(?:\s*(?:-|\s(?:{'|'.join(RANGE_WORDS)})\s)\s*(?P<b>{_NUM}))?"
+    rf"(?:\s*(?:/|\s(?:{_OF})\s)\s*(?P<scale>{_NUM}))?"
+    rf"(?!\w|\.\d|\s*(?:[%×*]|(?:{_words(NOTE_NOT_SCORES)})(?!\w)))")
+_CLAUSES = re.compile(r"[,;.|!?()\n]+")
+_ZERO = re.compile(rf"(?:{_words(NOTE_ZERO)})(?:\s+(?:today|now|all day|so far|heute|hoy|"
+                   rf"aujourd'hui))?")
+
+
+def _note_pain(note: str) -> tuple[float, bool]:
+    """(the highest pain score a note gives, understood) for one distinct note."""
+    text = " ".join(fold(note).translate(_SLASHES).split())
+    if not text:
+        return np.nan, True
+    text = re.sub(r"(?<=\d),(?=\d)", ".", text)
+    best, understood = np.nan, True
+    for m in _NOTE_SCORE.finditer(text):
+        value = max(float(m["a"]), float(m["b"] or 0.0))
+        if m["scale"] is not None:
+            scale = float(m["scale"])
+            value = value * PAIN_MAX / scale if 0 < scale and value <= scale else np.inf
+        if not 0.0 <= value <= PAIN_MAX:
+            if m["pain"] is not None:  # "pain 12": a pain score nobody can read
+                understood = False
+            continue
+        best = value if np.isnan(best) else max(best, value)
+    if np.isnan(best) and any(_ZERO.fullmatch(c.strip()) for c in _CLAUSES.split(text)):
+        best = 0.0
+    return best, understood
+
+
+def pain_in_notes(notes: pd.Series) -> pd.DataFrame:
+    """Pain scores written in free notes, by the convention every export teaches
+    ("after the session write: pain N/10"), on the 0-10 scale.
+
+    Parameters
+    ----------
+    notes : Series
+        Notes as logged (text or missing values): a workout's or an exercise's notes.
+
+    Returns
+    -------
+    DataFrame
+        Same index as ``notes``; ``value`` (float64, NaN where the note gives no score)
+        and ``understood`` (False where a pain word carries a number that is no 0-10
+        score, e.g. "pain 12": the week is then "pain unreadable", never "no pain").
+
+    Notes
+    -----
+    Read: a pain word and its score, as people write them: "pain 3", "pain 3/10",
+    "Pain: 7,5", "PAIN 2/10", "felt fine, pain 2", "back pain 4", "pain level 3",
+    "Schmerz 6 von 10", "dolor 4", "douleur: 5"; "back 4" (and "Rücken 4", "espalda 4")
+    only when the number is a score and no unit follows ("back 3 sets later", "came
+    back 5 days later" are not scores). A range counts its higher end, another scale
+    is converted ("30/100" is 3), and of several scores in one note the HIGHEST counts
+    (the rules are limits: the worse reading decides). A clause that says "no pain" or
+    "pain free" in so many words is 0 when the note gives no number; anything else
+    without a number ("sore", "pain N/10") gives no score: no data, never good news.
+    """
+    codes, uniques = pd.factorize(notes, use_na_sentinel=True)
+    read = [_note_pain(str(u)) for u in uniques]
+    values = np.array([v for v, _ in read] + [np.nan], dtype="float64")
+    understood = np.array([ok for _, ok in read] + [True], dtype=bool)
+    return pd.DataFrame({"value": values[codes], "understood": understood[codes]},
+                        index=notes.index)
+
+
 # --- the red-flag table ---------------------------------------------------------------------
 
 NICE_NG59 = ("NICE guideline NG59, Low back pain and sciatica in over 16s: assessment and "

@@ -196,7 +196,8 @@ class LogPanel(w.VBox):
             f"{self._name}: a {log.source_format} log with weights in {log.unit}. "
             f"{log.rows_read:,} rows read: {log.rows_imported:,} sets imported, "
             f"{log.rows_rejected:,} rejected, {log.rows_skipped:,} not filled in. "
-            "See the Analysis and Next block tabs." + hint)
+            + "".join(f"{note[0].upper()}{note[1:]}. " for note in log.notes)
+            + "See the Analysis and Next block tabs." + hint)
         rep = log.report
         shown = rep[rep["action"] != "skipped"].drop(columns=["file"], errors="ignore")
         if len(shown):

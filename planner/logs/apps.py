@@ -58,6 +58,9 @@ HEVY = Spec(
     header_units={"weight_kg": "kg", "weight_lbs": "lb", "weight_lb": "lb"},
     set_types=HEVY_SET_TYPES,
     set_types_expected="normal, warmup, dropset or failure",
+    # Hevy has no lying rotational stretch: the planner's routines use its built-in
+    # "Stretching" exercise (planner.files.hevy), which Hevy's export names so.
+    names={"stretching": "rotational_stretch"},
 )
 
 FITNOTES = Spec(

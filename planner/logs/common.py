@@ -75,6 +75,11 @@ RULES: dict[str, tuple[str, str]] = {
     "pain-text": ("coerced", "pain read as {found:g} on the 0-10 scale from how it is "
                              "written (a range counts its higher end; another scale is "
                              "converted)"),
+    "app-name": ("note", "{value!r} read as the {exercise}: the planner's routines for this "
+                         "app use it (rows of another exercise under this name: rename them "
+                         "in the app)"),
+    "pain-note": ("coerced", "pain {found:g}/10 read from the notes, as the session's pain "
+                             "after it (write it as \"pain N/10\")"),
     "pain-unreadable": ("flagged", "pain {value!r} could not be read as 0-10: the week is "
                                    "\"pain unreadable\", never \"within the pain rules\"; "
                                    "write it as a number (\"4\" or \"4/10\")"),

@@ -60,7 +60,7 @@ from planner.logs.values import (
 )
 from planner.plausible import probable_typos
 from planner.rules import training_day
-from planner.symptoms import read_pain
+from planner.symptoms import pain_in_notes, read_pain
 from planner.units import KG_PER_LB, UNIT_ALIASES, from_kg
 
 UNIT_WORDS = UNIT_ALIASES
@@ -86,6 +86,9 @@ class Spec:
     duplicates : "row" (a row repeated to the letter), "key" (a planned set twice) or "none"
     filled : fields of which one must be given, else the row is skipped (our template)
     plain : fields whose texts rarely repeat (a key per row): kept as plain text, not codes
+    names : the app's own exercise names (folded) that are one of the planner's exercises in
+        this format only (Hevy's "Stretching", the exercise the planner's Hevy routines use
+        for the rotational stretch); the user's aliases win, and the first row is reported
     """
 
     fmt: str
@@ -103,6 +106,7 @@ class Spec:
     zero_load_is_none: bool = True
     filled: tuple[str, ...] = ()
     plain: tuple[str, ...] = ()
+    names: Mapping[str, str] = field(default_factory=dict)
 
 
 def resolve(header: list[str], spec: Spec, name: str, header_line: int) -> dict[str, int]:
@@ -529,7 +533,15 @@ def _look_up_exercises(rows: _Rows, spec: Spec, aliases: dict[str, str] | None
     exercise_text = rows.text("exercise")
     source_all = exercise_text if spec.fmt != "template" else recode(exercise_text,
                                                                         unneutralise)
-    exercise_all, variant_all = exercise_ids(source_all, aliases, variants=True)
+    exercise_all, variant_all = exercise_ids(source_all, {**spec.names, **(aliases or {})},
+                                             variants=True)
+    for name, target in spec.names.items():
+        if name in (aliases or {}):
+            continue
+        named = (exercise_all == target) & source_all.str.strip().str.casefold().eq(name)
+        if named.any():
+            rows.note(named & (named.cumsum() == 1), "exercise", "app-name",
+                      exercise=target.replace("_", " "))
     return source_all, exercise_all, variant_all
 
 
@@ -911,10 +923,42 @@ def _finish(frame: pd.DataFrame, report: Report, fmt: str, unit: str, rows_read:
     if differ:
         out = out.astype(differ)
     out = _without_typos(out, report, unit, load_column)
+    out, read_notes = _pain_from_notes(out, report)
     # The rows were taken in the Log's order (time, then line): no sort, no copy.
-    log = Log(out, report.frame(), fmt, unit, rows_read, name)
+    log = Log(out, report.frame(), fmt, unit, rows_read, name, notes=read_notes)
     log.check_accounting()
     return log
+
+
+def _pain_from_notes(out: pd.DataFrame, report: Report) -> tuple[pd.DataFrame, list[str]]:
+    """Pain written in the notes by the convention the exports teach ("pain 3/10", "back 4":
+    :func:`planner.symptoms.pain_in_notes`) as the session's pain after, where the row has
+    no pain after of its own (a pain column wins over a note). Each session's note is
+    reported once, on its first row: a score read ("pain-note") or a pain word with a number
+    that is no 0-10 score ("pain-unreadable": the week is "pain unreadable")."""
+    if not len(out) or not out["note"].notna().any():
+        return out, []
+    read = pain_in_notes(out["note"])
+    value = read["value"].to_numpy()
+    unread = ~read["understood"].to_numpy(bool)
+    fill = ~np.isnan(value) & out["pain_after"].isna().to_numpy()
+    if not fill.any() and not unread.any():
+        return out, []
+    first = ~out.duplicated(["session_id", "note"]).to_numpy()
+    said, unsaid = fill & first, unread & first
+    for mask, rule, detail in ((said, "pain-note", {"found": value[said]}),
+                               (unsaid, "pain-unreadable", {})):
+        if mask.any():
+            report.add(out["source_line"][mask].reset_index(drop=True), "notes",
+                       out["note"][mask].reset_index(drop=True), rule, **detail)
+    if not fill.any():
+        return out, []
+    out = out.copy()
+    out["pain_after"] = out["pain_after"].mask(pd.Series(fill, index=out.index),
+                                               pd.Series(value, index=out.index))
+    days = out.loc[fill, "date"].nunique()
+    return out, [f"pain read from the notes: {int(said.sum())} scores on {days} "
+                 f"day{'s' if days != 1 else ''} (as pain after the session)"]
 
 
 def _without_typos(out: pd.DataFrame, report: Report, unit: str, load_column: str
