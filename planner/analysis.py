@@ -177,7 +177,9 @@ def compliance_sets(log: pd.DataFrame, plan: pd.DataFrame, as_of=None, *,
     working set of that day + side. A hold logged without a side (side "both": the apps
     have no sides) of an exercise the plan sets per side counts for both sides, so the
     n-th such hold of a day matches the plan's n-th set on each side; holds beyond the
-    plan's are reported once each as unplanned. With ``by``, each group (athlete) is
+    plan's are reported once each as unplanned. A day with more such holds than the plan
+    has on one side was logged one row per side (as the planner's app routines lay them
+    out): its holds alternate left, right in time order. With ``by``, each group (athlete) is
     matched against its own plan rows, by its own rule and last logged day.
     ``unplanned=False`` leaves the unplanned sets out (for callers that count only the
     planned ones).
@@ -242,12 +244,46 @@ def _holds_on_both_sides(log: pd.DataFrame, plan: pd.DataFrame, g_log: np.ndarra
     sided = np.unique((g_plan * n_ex + ex_plan)[np.isin(side_plan, lr)])
     both = (side.eq("both").fillna(False).to_numpy(bool) & ~by_key[g_log] & (ex_log >= 0)
             & np.isin(g_log * n_ex + ex_log, sided))
+    alternate, left_first = _one_row_per_side(log, plan, both, g_log, g_plan, ex_log, ex_plan,
+                                              side_plan, lr, n_ex)
+    both &= ~alternate
     pos = np.repeat(np.arange(len(log)), np.where(both, 2, 1))
     copy = both[pos]
     first = np.ones(len(pos), bool)
     first[1:] = pos[1:] != pos[:-1]
-    row_side = np.where(copy, np.where(first, lr[0], lr[1]), side_log[pos])
+    row_side = np.where(copy, np.where(first, lr[0], lr[1]),
+                        np.where(alternate[pos], np.where(left_first[pos], lr[0], lr[1]),
+                                 side_log[pos]))
     return _MatchedRows(pos, copy, first, row_side, ex_log, ex_plan, side_plan)
+
+
+def _one_row_per_side(log: pd.DataFrame, plan: pd.DataFrame, both: np.ndarray,
+                      g_log: np.ndarray, g_plan: np.ndarray, ex_log: np.ndarray,
+                      ex_plan: np.ndarray, side_plan: np.ndarray, lr: np.ndarray, n_ex: int
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Of the holds without a side (``both``), those of a day and exercise that has MORE of
+    them than the plan has holds on one side: logged one row per side, as the planner's app
+    routines lay them out (left, then right: Hevy, Liftosaur and a watch have no sides), so
+    they alternate left, right in time order rather than count twice. Fewer or as many are
+    one row per hold, each for both sides. Returns (alternating, is the left one)."""
+    alternate = np.zeros(len(log), bool)
+    left = np.zeros(len(log), bool)
+    if not both.any():
+        return alternate, left
+    day_log = pd.to_datetime(log["date"]).to_numpy()
+    day_plan = pd.to_datetime(plan["date"]).to_numpy()
+    at = np.flatnonzero(both)
+    keys = pd.DataFrame({"g": g_log[at] * n_ex + ex_log[at], "d": day_log[at]})
+    n = keys.groupby(["g", "d"], sort=False)["g"].transform("size").to_numpy()
+    on_left = side_plan == lr[0]
+    per_side = pd.DataFrame({"g": (g_plan * n_ex + ex_plan)[on_left], "d": day_plan[on_left]}
+                            ).value_counts()
+    k = per_side.reindex(pd.MultiIndex.from_frame(keys), fill_value=0).to_numpy()
+    many = n > k
+    rank = keys.groupby(["g", "d"], sort=False).cumcount().to_numpy()
+    alternate[at[many]] = True
+    left[at[many]] = rank[many] % 2 == 0
+    return alternate, left
 
 
 def _match_numbers(log: pd.DataFrame, plan: pd.DataFrame, rows: _MatchedRows,

@@ -331,3 +331,29 @@ def test_next_block_from_a_plan_csv_keeps_its_settings(tmp_path):
     first = new.table.query("exercise == 'deadlift'").iloc[0]
     assert first["target_reps"] == 11 and first["plates"] == (
         "35 lb bar + 25 + 5 lb each side, bar on blocks")
+
+
+@pytest.mark.parametrize(("logged", "left", "right", "unplanned"), [
+    (6, 3, 3, 0),  # one row per side (the apps' routines): left, right, left ... all done
+    (5, 3, 2, 0),  # one per side, the last right hold not done: seen as missed
+    (3, 3, 3, 0),  # one row per hold: each counts for both sides
+    (2, 2, 2, 0),  # one row per hold, one hold short on each side
+])
+def test_side_less_holds_count_once_per_side_when_logged_one_per_side(plan, logged, left,
+                                                                      right, unplanned):
+    """The plan holds 3 stretches a side on Monday 5 January. Holds logged without a side:
+    more of them than the plan has on one side are one row per side (alternating, left
+    first); as many or fewer are one row per hold, for both sides (hand-counted)."""
+    t = plan.table
+    day = pd.Timestamp("2026-01-05")
+    hold = float(t.loc[(t["date"] == day) & (t["exercise"] == "rotational_stretch"),
+                       "target_hold_s"].iloc[0])
+    log = log_table([{"date": "2026-01-05", "exercise": "rotational_stretch", "set": i + 1,
+                      "reps": None, "hold_s": hold, "side": "both", "load_kg": None}
+                     for i in range(logged)])
+    sets = compliance_sets(log, t, as_of=day)
+    st = sets[(sets["date"] == day) & (sets["exercise"] == "rotational_stretch")]
+    done = st[st["band"] == "done"].groupby("side").size()
+    assert done.get("left", 0) == left and done.get("right", 0) == right
+    assert (st["band"] == "unplanned").sum() == unplanned
+    assert (st["band"] == "missed").sum() == 6 - left - right
