@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import ssl
 from collections.abc import Callable
@@ -33,10 +34,27 @@ from planner.clinic.store import (
 )
 from planner.config import MAX_WEEKS, MIN_START, ConfigError, PlanConfig, max_start
 from planner.files.cells import neutralise_frame
+from planner.files.garmin import write_garmin
+from planner.files.hevy import (
+    BASE_URL,
+    ENV_KEY,
+    HevyError,
+    api_key_from_env,
+    hevy_json,
+    hevy_routines,
+    send_routines,
+)
+from planner.files.liftosaur import write_liftosaur
 from planner.files.plan_csv import PlanFormatError, read_plan
 from planner.files.report import write_report
 from planner.files.safe_read import UnreadableFileError, read_regular
-from planner.files.safewrite import OutputError, OutputExistsError, check_target, write_atomic
+from planner.files.safewrite import (
+    OutputError,
+    OutputExistsError,
+    check_target,
+    write_atomic,
+    write_file,
+)
 from planner.logs import LogFormatError, parse_aliases, read_log, write_log_template
 from planner.nextblock import next_block
 from planner.overview import week_sheet, weekly_overview
@@ -382,6 +400,93 @@ def next_block_cmd(
     typer.echo(f"wrote {_write('-o/--output', lambda: new.to_csv(output, overwrite=force))}")
     if ics:
         typer.echo(f"wrote {_write('--ics', lambda: new.to_ics(ics, overwrite=force))}")
+
+
+APPS = ("liftosaur", "garmin", "hevy")
+APP_OUTPUTS = {"liftosaur": "the program text, e.g. plan.txt",
+               "garmin": "a folder for the workout files, e.g. garmin/",
+               "hevy": "the routines as JSON, e.g. routines.json"}
+
+
+@app.command("export")
+def export_cmd(
+    plan_path: Annotated[Path, typer.Argument(metavar="PLAN", help="A plan CSV.")],
+    to: Annotated[str, typer.Option(
+        "--to", help="The app: liftosaur (program text), garmin (a FIT workout file per "
+                     "session, for the watch) or hevy (routines for Hevy's API).")],
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Where to write: a file (liftosaur, hevy) or a folder "
+                               "(garmin).")] = None,
+    weeks: Annotated[str | None, typer.Option(
+        help="hevy only: the programme weeks to take, e.g. 1-2 or 3 (default: all; a "
+             "routine per session, so 12 weeks are 84 routines).")] = None,
+    send: Annotated[bool, typer.Option(
+        help="hevy only: create the routines in your Hevy account, one at a time, with the "
+             "API key in the environment variable HEVY_API_KEY (never on the command "
+             "line).")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="with --send: print what would be sent, send nothing.")] = False,
+    force: Annotated[bool, typer.Option(help="Replace files that already exist.")] = False,
+    api_url: Annotated[str, typer.Option(hidden=True)] = BASE_URL,
+) -> None:
+    """Put the plan into the app you train with: Liftosaur, a Garmin watch or Hevy.
+
+    Examples: planner export plan.csv --to liftosaur -o plan.txt;
+    planner export plan.csv --to garmin -o garmin/;
+    HEVY_API_KEY=... planner export plan.csv --to hevy --weeks 1-2 --send
+    """
+    to = to.strip().lower()
+    if to not in APPS:
+        _fail(f"--to: got {to!r}; expected one of {', '.join(APPS)}")
+    if (send or dry_run or weeks) and to != "hevy":
+        _fail(f"--send, --dry-run and --weeks are for --to hevy; {to} takes the whole plan "
+              "(-o)")
+    if dry_run and not send:
+        _fail("--dry-run goes with --send: it prints what --send would send")
+    if output is None and not send:
+        _fail(f"-o/--output: where to write {APP_OUTPUTS[to]}")
+    if output is not None and to != "garmin":
+        _check_outputs(force, ("-o/--output", output))
+    plan = _read_plan_or_fail(plan_path)
+    if to == "liftosaur":
+        path = _write("-o/--output", lambda: write_liftosaur(plan, output, overwrite=force))
+        typer.echo(f"wrote {path}")
+        return
+    if to == "garmin":
+        for path in _write("-o/--output", lambda: write_garmin(plan, output, overwrite=force)):
+            typer.echo(f"wrote {path}")
+        return
+    chosen = None if weeks is None else _weeks(weeks, plan)
+    routines = hevy_routines(plan, weeks=chosen)
+    if output is not None:
+        data = hevy_json(routines)
+        path = _write("-o/--output", lambda: write_file(output, data, overwrite=force))
+        typer.echo(f"wrote {path}")
+    if not send:
+        return
+    try:
+        if dry_run:
+            send_routines(routines, api_key=os.environ.get(ENV_KEY), dry_run=True,
+                          base_url=api_url, echo=typer.echo)
+            return
+        send_routines(routines, api_key=api_key_from_env(os.environ), base_url=api_url,
+                      echo=typer.echo)
+    except (HevyError, ValueError) as exc:
+        _fail(str(exc))
+
+
+def _weeks(text: str, plan) -> list[int]:
+    """``--weeks`` "3" or "1-2" as the plan's weeks in that span; stop when it holds none."""
+    m = re.fullmatch(r"\s*(\d{1,4})\s*(?:-\s*(\d{1,4})\s*)?", text)
+    if m is None:
+        _fail(f"--weeks: got {text[:40]!r}; expected a week or a span like 1-2")
+    lo, hi = int(m[1]), int(m[2] or m[1])
+    have = sorted(w for w in set(plan.table["week"]) if lo <= w <= hi)
+    if not have:
+        weeks = plan.table["week"]
+        _fail(f"--weeks: the plan has no week from {lo} to {hi}; its weeks are "
+              f"{weeks.min()} to {weeks.max()}")
+    return have
 
 
 def main() -> None:  # pragma: no cover

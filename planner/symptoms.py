@@ -185,7 +185,7 @@ def _note_pain(note: str) -> tuple[float, bool]:
         value = max(float(m["a"]), float(m["b"] or 0.0))
         if m["scale"] is not None:
             scale = float(m["scale"])
-            value = value * PAIN_MAX / scale if 0 < scale and value <= scale else np.inf
+            value = value * PAIN_MAX / scale if scale > 0 and value <= scale else np.inf
         if not 0.0 <= value <= PAIN_MAX:
             if m["pain"] is not None:  # "pain 12": a pain score nobody can read
                 understood = False

@@ -338,7 +338,10 @@ class NextPanel(w.VBox):
             for kind, label, mime, what in (
                 ("csv", "Next block (CSV)", "text/csv", "a spreadsheet (CSV)"),
                 ("ics", "Calendar (.ics)", "text/calendar", "calendar events"),
-                ("sheet", "Printable sheet", "text/html", "a sheet to print"))}
+                ("sheet", "Printable sheet", "text/html", "a sheet to print"),
+                ("liftosaur", "Liftosaur program", "text/plain", "a Liftosaur program"),
+                ("garmin", "Garmin workouts (.zip)", "application/zip", "Garmin workout files"),
+                ("hevy", "Hevy routines (.json)", "application/json", "Hevy routines"))}
         super().__init__([w.HTML("<h2>Your next block</h2><p class='planner-help'>The deadlift "
                                  "goes on from your last real session (missed sessions are "
                                  "repeated); when the last week broke the pain rules the load "

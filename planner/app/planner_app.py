@@ -75,6 +75,28 @@ def _control(s: Setting, value) -> w.Widget:
     raise ValueError(f"no control for a {s.kind} setting")
 
 
+#: The apps' downloads (kind, label, type, hint), on the Plan step and the Next block step.
+APP_DOWNLOADS = (
+    ("liftosaur", "Liftosaur program", "text/plain",
+     "Download the plan as a Liftosaur program (text to paste into a new program)"),
+    ("garmin", "Garmin workouts (.zip)", "application/zip",
+     "Download one workout file per session for a Garmin watch"),
+    ("hevy", "Hevy routines (.json)", "application/json",
+     "Download the sessions as Hevy routines, for Hevy's routine API"))
+#: What to do with the apps' files, in a few words (the README says more).
+APP_HELP = (
+    "<details class='planner-help'><summary>How to use these files</summary><ul>"
+    "<li><b>Liftosaur</b>: first create the two custom exercises named at the top of the "
+    "file, then start a new program, switch to text mode and paste the file's text.</li>"
+    "<li><b>Garmin</b>: unzip, connect the watch by USB and copy the <code>.fit</code> files "
+    "into its <code>GARMIN/NewFiles</code> folder; the watch lists them with its workouts."
+    "</li><li><b>Hevy</b>: the routines go into your account with Hevy's API (Hevy Pro); "
+    "the planner's command line sends them (README, “Train with your app”).</li>"
+    "<li>After each session write your back pain in the app's notes as “pain N/10” "
+    "(0 none, 10 worst): the planner reads it back from the app's export.</li></ul>"
+    "</details>")
+
+
 class PlanPanel(w.VBox):
     """Plan a programme: controls, live charts, the week's sessions and downloads.
 
@@ -111,7 +133,8 @@ class PlanPanel(w.VBox):
                 ("ics", "Calendar (.ics)", "text/calendar",
                  "Download the sessions as calendar events"),
                 ("sheet", "Printable sheet", "text/html",
-                 "Download a sheet to print: one A4 page a week"))}
+                 "Download a sheet to print: one A4 page a week"),
+                *APP_DOWNLOADS)}
         self._updating = False
         super().__init__(self._layout())
         self.add_class("planner-plan")
@@ -166,10 +189,15 @@ class PlanPanel(w.VBox):
         tabs = Steps([self.figures[k] for k in TITLES], titles=tuple(TITLES.values()))
         tabs.add_class("planner-charts")
         self.chart_tabs = tabs
+        mine = [self.downloads[k] for k in ("csv", "ics", "sheet")]
+        apps = [self.downloads[k] for k, *_ in APP_DOWNLOADS]
         files = w.VBox([w.HTML("<h3 class='planner-group'>Download your plan</h3>"),
-                        w.HBox(list(self.downloads.values()) + [self.ics_time],
+                        w.HBox(mine + [self.ics_time],
                                layout=w.Layout(flex_flow="row wrap", align_items="center")),
-                        self.file_message])
+                        w.HTML("<h3 class='planner-group'>Or take it to your training app"
+                               "</h3>"),
+                        w.HBox(apps, layout=w.Layout(flex_flow="row wrap")),
+                        w.HTML(APP_HELP), self.file_message])
         week = w.VBox([w.HTML("<h3 class='planner-group'>Sessions of one week</h3>"),
                        self.week_select, self.week_table])
         right = w.VBox([self.message, tabs, week, files])

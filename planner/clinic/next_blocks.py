@@ -1,7 +1,9 @@
 """The next block of every athlete who is due, packed in one zip for the coach.
 
 Per athlete: the plan CSV, the calendar and the printable sheet of the block that
-:func:`planner.nextblock.next_block` builds from the athlete's stored plan and log.
+:func:`planner.nextblock.next_block` builds from the athlete's stored plan and log, and
+the same block for the training apps: a Liftosaur program, Hevy routines and a folder of
+Garmin workout files.
 
 The athletes due are read ``BATCH_ATHLETES`` at a time (:class:`planner.clinic.athlete.
 AthleteRows`: one query for their sets, one for their plans, all from one snapshot of
@@ -21,6 +23,7 @@ import pandas as pd
 
 from planner.clinic.athlete import AthleteRows, athlete_log, athlete_plan, athlete_plan_notes
 from planner.files.bundle import plan_files
+from planner.files.garmin import garmin_files
 from planner.nextblock import next_block
 
 #: Athletes whose sets and plans are read at once: memory holds one batch's rows.
@@ -43,9 +46,11 @@ def next_blocks_zip(store, flags: pd.DataFrame, as_of, start_time: str = "18:00"
     """The next block of every athlete due (``flags["due_next_block"]``), in one zip.
 
     Per athlete, a folder ``<athlete>/`` with ``next-block-<first day>.csv`` (the plan),
-    ``.ics`` (one calendar event per session at ``start_time``) and ``-sheet.html`` (the
-    printable sheet); ``README.txt`` at the top lists each block, and says why for an
-    athlete whose block could not be built. Blocks start no earlier than ``as_of``.
+    ``.ics`` (one calendar event per session at ``start_time``), ``-sheet.html`` (the
+    printable sheet), ``-liftosaur.txt``, ``-hevy-routines.json`` and a ``-garmin/`` folder
+    (a FIT workout per session and its README); ``README.txt`` at the top lists each block,
+    and says why for an athlete whose block could not be built. Blocks start no earlier
+    than ``as_of``.
     """
     as_of = pd.Timestamp(as_of).normalize()
     due = flags.loc[flags["due_next_block"].astype(bool), "athlete"].astype(str).tolist()
@@ -95,10 +100,13 @@ def _add(z: zipfile.ZipFile, out: NextBlocks, lines: list[str], a: str, plan_of,
         lines.append(f"{a}: not built: {exc}")
         return
     start = block.table["date"].min()
-    for kind in ("csv", "ics", "sheet"):
-        name, data = plan_files(block, kind, f"next-block-{start:%Y-%m-%d}",
-                                start_time=start_time)
+    stem = f"next-block-{start:%Y-%m-%d}"
+    for kind in ("csv", "ics", "sheet", "liftosaur", "hevy"):
+        name, data = plan_files(block, kind, stem, start_time=start_time)
         z.writestr(f"{a}/{name}", data)
+    # the watch's files unpacked in a folder of their own (a zip in a zip helps no one)
+    for name, data in garmin_files(block).items():
+        z.writestr(f"{a}/{stem}-garmin/{name}", data)
     out.built[a] = start
     weeks = block.table["week"].nunique()
     lines.append(f"{a}: {weeks} weeks from {start:%a %d %b %Y}"

@@ -1,7 +1,9 @@
 """A plan as the files a person downloads: (file name, bytes), nothing written to disk.
 
 The app's download buttons and the coach's zip of next blocks both use
-:func:`plan_files`, so a plan reaches people in the same three forms everywhere.
+:func:`plan_files`, so a plan reaches people in the same forms everywhere: the three of
+the planner (CSV, calendar, sheet) and the three of the training apps (Liftosaur's program
+text, Garmin workout files in a zip, Hevy routines as JSON).
 
 The calendar and the CSV are written here as text (:func:`plan_ics_text`,
 :func:`plan_csv_text`): the same bytes as :func:`planner.files.calendar.plan_ics` (which
@@ -23,6 +25,9 @@ import pandas as pd
 from planner.catalogue import catalogue
 from planner.files.calendar import _minutes, session_title, start_clock
 from planner.files.cells import FORMULA_STARTS
+from planner.files.garmin import garmin_zip
+from planner.files.hevy import hevy_json, hevy_routines
+from planner.files.liftosaur import liftosaur_text
 from planner.files.plan_csv import TEXT_COLUMNS, plan_to_frame
 from planner.files.sheet import sheet_html
 from planner.plan import Plan
@@ -217,7 +222,9 @@ def plan_files(plan: Plan, kind: str, stem: str, start_time: str = "18:00") -> t
     """``plan`` as a file for a browser download: (file name, bytes).
 
     kind : "csv" (the plan table), "ics" (one calendar event per session at
-        ``start_time``, "HH:MM") or "sheet" (the printable sheet, HTML).
+        ``start_time``, "HH:MM"), "sheet" (the printable sheet, HTML), or for the apps
+        "liftosaur" (program text), "garmin" (a zip of FIT workouts and a README) and
+        "hevy" (the routines' API bodies, JSON).
     """
     if kind == "csv":
         return f"{stem}.csv", plan_csv_text(plan).encode("utf-8")
@@ -225,4 +232,14 @@ def plan_files(plan: Plan, kind: str, stem: str, start_time: str = "18:00") -> t
         return f"{stem}.ics", plan_ics_text(plan, start_time=start_time).encode("utf-8")
     if kind == "sheet":
         return f"{stem}-sheet.html", sheet_html(plan).encode("utf-8")
-    raise ValueError(f"kind must be one of csv, ics, sheet; got {kind}")
+    if kind == "liftosaur":
+        return f"{stem}-liftosaur.txt", liftosaur_text(plan).encode("utf-8")
+    if kind == "garmin":
+        return f"{stem}-garmin.zip", garmin_zip(plan)
+    if kind == "hevy":
+        return f"{stem}-hevy-routines.json", hevy_json(hevy_routines(plan))
+    raise ValueError(f"kind must be one of {', '.join(PLAN_FILE_KINDS)}; got {kind}")
+
+
+#: What :func:`plan_files` makes: the planner's files, then the apps'.
+PLAN_FILE_KINDS = ("csv", "ics", "sheet", "liftosaur", "garmin", "hevy")

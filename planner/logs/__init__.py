@@ -1,4 +1,5 @@
-"""Workout logs: our template and the exports of Strong, Hevy and FitNotes.
+"""Workout logs: our template, the CSV exports of Strong, Hevy, FitNotes and Liftosaur, and
+Garmin FIT activities.
 
 ``read_log(path, unit=None, aliases=None)`` detects the format from the file itself and
 returns a :class:`Log` (the normalised table and the import report).
@@ -17,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from planner.logs.apps import FITNOTES, HEVY, STRONG, STRONG_HEADERLESS
+from planner.logs.apps import FITNOTES, HEVY, LIFTOSAUR, STRONG, STRONG_HEADERLESS
 from planner.logs.common import (
     LOG_COLUMNS,
     REPORT_COLUMNS,
@@ -28,17 +29,19 @@ from planner.logs.common import (
     check_aliases,
     parse_aliases,
 )
+from planner.logs.fit import parse_fit, read_fit
 from planner.logs.normalise import Spec, normalise, resolve
-from planner.logs.source import Source, header_key, open_source, per_row, read_records
+from planner.logs.source import Source, header_key, is_fit, open_source, per_row, read_records
 from planner.logs.template import check_template_header, write_log_template
 from planner.units import UNIT_ALIASES
 
-FORMATS = ("template", "strong", "hevy", "fitnotes")
-SPECS: dict[str, Spec] = {"strong": STRONG, "hevy": HEVY, "fitnotes": FITNOTES}
+FORMATS = ("template", "strong", "hevy", "fitnotes", "fit", "liftosaur")
+SPECS: dict[str, Spec] = {"strong": STRONG, "hevy": HEVY, "fitnotes": FITNOTES,
+                          "liftosaur": LIFTOSAUR}
 
 __all__ = ["FORMATS", "LOG_COLUMNS", "REPORT_COLUMNS", "RULES", "Log", "LogAccountingError",
            "LogFormatError", "Spec", "detect_format", "normalise", "parse_aliases",
-           "parse_log", "read_fitnotes", "read_hevy", "read_log", "read_strong",
+           "parse_log", "read_fit", "read_fitnotes", "read_hevy", "read_log", "read_strong",
            "read_template", "write_log_template"]
 
 
@@ -51,6 +54,8 @@ def detect_format(header: list[str]) -> str | None:
         return "hevy"
     if {"exercise name", "set order"} <= keys:
         return "strong"
+    if {"workout datetime", "exercise", "is warmup set?"} <= keys:
+        return "liftosaur"
     if {"date", "exercise", "reps"} <= keys and ("category" in keys or any(
             k.startswith("weight") for k in keys)):
         return "fitnotes"
@@ -112,6 +117,8 @@ def _rows(table, picked: np.ndarray, columns: list[int]):
 
 def _parse(src: Source, unit: str | None, expect: str | None,
            aliases: dict[str, str]) -> Log:
+    if is_fit(src.data):  # a Garmin FIT file (planner.logs.fit), not a CSV export
+        return parse_fit(src, unit, expect, aliases)
     first = src.first_record()
     if not first:
         raise LogFormatError(f"{src.name}: the file is empty; expected a workout log")
@@ -127,8 +134,8 @@ def _parse(src: Source, unit: str | None, expect: str | None,
         # The header is not echoed: a file that is not a log may be anything (notes, a
         # health record), and this message reaches the page, the terminal and the audit log.
         raise LogFormatError(f"{src.name}: line 1: not a workout log: its {len(first)} "
-                             "column names match none of our template, Strong, Hevy or "
-                             "FitNotes; expected e.g. Date, Exercise Name, Set Order, "
+                             "column names match none of our template, Strong, Hevy, "
+                             "FitNotes or Liftosaur; expected e.g. Date, Exercise Name, Set Order, "
                              "Weight, Reps")
     if expect is not None and fmt != expect:
         raise LogFormatError(f"{src.name}: line 1: expected a {expect} log, found {fmt}")

@@ -77,3 +77,23 @@ FITNOTES = Spec(
     duplicates="none",  # FitNotes does not number its sets: equal sets are normal
     hold_clock=True,
 )
+
+# Liftosaur's "Export history to CSV file" (History_exportAsCSV in src/models/history.ts of
+# astashov/liftosaur): one row per set, warm-ups flagged "1" in "Is Warmup Set?"; the
+# workout's start as ISO time in UTC ("2026-12-07T18:03:12.000Z": the zone is dropped, so an
+# evening workout west of Greenwich falls on the next day); exercise names as the app shows
+# them (built-ins with their equipment unless it is the default: "Deadlift"; custom ones as
+# the user named them); the exercise's notes on each of its rows; no set numbers, sides or
+# hold times (a timed set is one rep).
+LIFTOSAUR = Spec(
+    fmt="liftosaur",
+    columns={"date": ("Workout DateTime",), "workout": ("Day Name",),
+             "exercise": ("Exercise",), "set_type": ("Is Warmup Set?",),
+             "load": ("Completed Weight Value",), "unit": ("Completed Weight Unit",),
+             "reps": ("Completed Reps",), "rpe": ("Completed RPE",), "note": ("Notes",)},
+    date_formats=ISO_TIMES,
+    date_example="2026-12-07T18:03:12.000Z",
+    set_types={"0": "working", "1": "warmup"},
+    set_types_expected="0 (a working set) or 1 (a warm-up set)",
+    duplicates="none",  # no set numbers: equal sets of one exercise are normal
+)

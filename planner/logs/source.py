@@ -68,6 +68,12 @@ class Records:
     ragged: pd.DataFrame
 
 
+def is_fit(data: bytes) -> bool:
+    """Whether ``data`` starts with a FIT file header: its size (12 or 14 bytes) first,
+    ".FIT" at bytes 8 to 11 (a text file never starts with those control characters)."""
+    return data[:1] in (b"\x0c", b"\x0e") and data[8:12] == b".FIT"
+
+
 def open_source(path_or_buffer, name: str | None = None) -> Source:
     """A Source from a path, bytes, text or an open file."""
     if isinstance(path_or_buffer, str | Path) and not (isinstance(path_or_buffer, str)
@@ -75,7 +81,7 @@ def open_source(path_or_buffer, name: str | None = None) -> Source:
         path = Path(path_or_buffer)
         name = name or str(path)
         # A regular file only: a device (/dev/zero) or a pipe is refused before it is read.
-        data = read_regular(path, what="a workout log (a CSV file)", name=name,
+        data = read_regular(path, what="a workout log (a CSV or FIT file)", name=name,
                             error=LogFormatError)
     elif isinstance(path_or_buffer, bytes):
         data = path_or_buffer
@@ -86,6 +92,8 @@ def open_source(path_or_buffer, name: str | None = None) -> Source:
         if isinstance(data, str):
             data = data.encode("utf-8")
     name = name or "<buffer>"
+    if is_fit(data):  # a Garmin FIT file: binary, read by planner.logs.fit
+        return Source(name, data)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # UTF-16 (Excel's "Unicode text"): re-encoded as UTF-8 here, once; bad pairs replaced
         data = data.decode("utf-16", errors="replace").encode("utf-8")

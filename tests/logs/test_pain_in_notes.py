@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import planner
-from planner.files.app_sessions import PAIN_INSTRUCTION
 from planner.analysis import findings
+from planner.files.app_sessions import PAIN_INSTRUCTION
 from planner.logs import parse_log
 from planner.symptoms import find_symptoms, pain_in_notes
 
@@ -164,8 +164,8 @@ def fitnotes_log(notes: dict[int, str], field: str = "Comment") -> bytes:
 def template_log(notes: dict[int, str], field: str = "note") -> bytes:
     plan = planner.generate(planner.PlanConfig(weeks=3, start_date=MONDAY, unit="kg"))
     t = plan.table
-    from planner.logs.template import template_columns  # the template's own header
     from planner.files.plan_csv import plan_to_frame
+    from planner.logs.template import template_columns  # the template's own header
     frame = plan_to_frame(plan)
     for col in template_columns("kg")[len(frame.columns):]:
         frame[col] = ""
