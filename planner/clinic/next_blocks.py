@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
 
 import pandas as pd
 
@@ -105,7 +106,8 @@ def _add(z: zipfile.ZipFile, out: NextBlocks, lines: list[str], a: str, plan_of,
         name, data = plan_files(block, kind, stem, start_time=start_time)
         z.writestr(f"{a}/{name}", data)
     # the watch's files unpacked in a folder of their own (a zip in a zip helps no one)
-    for name, data in garmin_files(block).items():
+    made = datetime.combine(as_of.date(), time(), tzinfo=UTC)  # the same zip for the same day
+    for name, data in garmin_files(block, now=made).items():
         z.writestr(f"{a}/{stem}-garmin/{name}", data)
     out.built[a] = start
     weeks = block.table["week"].nunique()

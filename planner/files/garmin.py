@@ -230,9 +230,9 @@ Which watches: those whose Strength activity follows workouts, for example recen
 Forerunner, fenix, epix, Venu, vivoactive and Instinct models. Check your watch's manual
 for "strength workouts"; a watch without them may refuse or ignore the files.
 
-Phone only? As far as Garmin's public documentation says, neither the Garmin Connect app
-nor Garmin Connect's "Import Data" page takes workout .fit files (it imports activities),
-so these files need a computer and a USB cable. Without one, build the sessions as
+Phone only? Garmin Connect's "Import Data" page imports recorded activities, and users
+report that it refuses workout .fit files; the Garmin Connect app has no import. So these
+files need a computer and a USB cable. Without one, build the sessions as
 workouts in Garmin Connect by hand from the printable sheet, or use another export of
 the planner.
 

@@ -182,10 +182,18 @@ def test_the_zip_holds_every_athlete_due_and_no_one_else(app):
         csv = z.read("ben/next-block-2026-03-02.csv").decode()
     folders = {n.split("/")[0] for n in names if "/" in n}
     assert folders == {"ana", "ben", "cleo", "dev"}  # eli's plan runs on: not due
+    stem = "next-block-2026-03-02"
     for a in folders:
-        assert sorted(n.split("/")[1] for n in names if n.startswith(a + "/")) == [
-            "next-block-2026-03-02-sheet.html", "next-block-2026-03-02.csv",
-            "next-block-2026-03-02.ics"]
+        mine = [n.split("/")[1:] for n in names if n.startswith(a + "/")]
+        assert sorted(p[0] for p in mine if len(p) == 1) == [
+            f"{stem}-hevy-routines.json", f"{stem}-liftosaur.txt", f"{stem}-sheet.html",
+            f"{stem}.csv", f"{stem}.ics"]
+        # the watch's files in a folder: a workout per session of the block, and its README
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            block = pd.read_csv(io.BytesIO(z.read(f"{a}/{stem}.csv")))
+        watch = sorted(p[1] for p in mine if len(p) == 2 and p[0] == f"{stem}-garmin")
+        assert "README.txt" in watch
+        assert len([n for n in watch if n.endswith(".fit")]) == block["session_id"].nunique()
     assert csv.startswith("key,week,day,date")
     assert "4 athletes due" in readme and "eli" not in readme
     assert "4 next blocks" in app.zip_message.value

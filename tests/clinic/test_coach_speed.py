@@ -26,6 +26,8 @@ from planner.clinic.next_blocks import next_blocks_zip
 from planner.clinic.store import ingest, open_store
 from planner.files.bundle import plan_csv_text, plan_files, plan_ics_text
 from planner.files.calendar import plan_ics
+from planner.files.hevy import hevy_json, hevy_routines
+from planner.files.liftosaur import liftosaur_text
 from planner.files.plan_csv import plan_to_frame
 from planner.files.report import report_html
 from planner.files.sheet import sheet_html
@@ -175,6 +177,8 @@ def test_the_zip_is_the_one_built_one_athlete_at_a_time(store, monkeypatch):
         stem = f"{a}/next-block-{fast.built[a]:%Y-%m-%d}"
         assert files[f"{stem}.csv"] == plan_to_frame(block).to_csv(index=False).encode()
         assert files[f"{stem}-sheet.html"] == sheet_html(block).encode()
+        assert files[f"{stem}-liftosaur.txt"] == liftosaur_text(block).encode()
+        assert files[f"{stem}-hevy-routines.json"] == hevy_json(hevy_routines(block))
         assert _unfolded(files[f"{stem}.ics"].decode()) == _unfolded(
             re.sub(r"DTSTAMP:\d{8}T\d{6}Z", "DTSTAMP:-", plan_ics(block)))
 
