@@ -50,6 +50,7 @@ STYLE = """
 .planner-step-panel { padding-top: 6px; }
 /* Chosen toggle buttons (training days, unit) in the charts' blue, readable. */
 .planner-app .jupyter-button.mod-active { background: #1f5f99; color: #fff; }
+.planner-app .planner-download { width: auto; min-width: 9em; padding: 0 0.9em; }
 .planner-app .jupyter-button:focus-visible, .planner-app input:focus-visible,
 .planner-app select:focus-visible, .planner-app .noUi-handle:focus-visible {
     outline: 3px solid #1f5f99; outline-offset: 1px; }

@@ -11,6 +11,7 @@ to docs to renew the README's (a test run leaves the tracked files alone).
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import secrets
@@ -20,6 +21,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
@@ -417,6 +419,21 @@ def test_dashboard_whole_loop(voila, browser, tmp_path):
     sheet = download(page, lambda: page.locator(".planner-plan .planner-download",
                                                 has_text="Printable sheet").click())
     assert sheet.read_text().count("<section class='week'>") == 8
+    # The apps' files beside them: a zip of watch workouts, a Liftosaur program, Hevy routines
+    def app_file(label: str) -> Path:
+        return download(page, lambda: page.locator(".planner-plan .planner-download",
+                                                   has_text=label).click())
+
+    sessions = shown.table["session_id"].nunique()
+    with zipfile.ZipFile(app_file("Garmin workouts")) as z:
+        fits = [n for n in z.namelist() if n.endswith(".fit")]
+        assert len(fits) == sessions and "README.txt" in z.namelist()
+        assert all(z.read(n)[8:12] == b".FIT" for n in fits)
+    program = app_file("Liftosaur program")
+    assert program.name.endswith("-liftosaur.txt")
+    assert program.read_text().count("# Week ") == 8
+    routines = json.loads(app_file("Hevy routines").read_text())
+    assert len(routines) == sessions
     page.evaluate("document.querySelector('.planner-head').scrollIntoView()")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "dashboard-1366.png"))
