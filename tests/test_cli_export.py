@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +18,9 @@ import pytest
 from planner.config import PlanConfig
 from planner.files.app_sessions import PAIN_INSTRUCTION
 from planner.programme import generate
-from tests.files.test_hevy import FakeHevy
+from tests.files import test_hevy
+
+hevy = test_hevy.hevy  # the fixture: a local stand-in for Hevy, on 127.0.0.1
 
 KEY = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 START = date(2026, 1, 5)
@@ -78,16 +79,6 @@ def test_hevy_file_holds_a_routine_per_session_of_the_weeks_asked(plan_csv, tmp_
     r = planner_cmd("export", str(plan_csv), "--to", "hevy", "-o", str(tmp_path / "x.json"),
                     "--weeks", "9-10")
     assert r.returncode == 2 and "no week from 9 to 10" in r.stderr
-
-
-@pytest.fixture
-def hevy():
-    server = FakeHevy()
-    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def test_send_posts_each_routine_with_the_key_from_the_environment_only(plan_csv, hevy):
