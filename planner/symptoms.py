@@ -169,6 +169,12 @@ _NOTE_SCORE = re.compile(
     rf"(?P<a>{_NUM})(?:\s*(?:-|\s(?:{'|'.join(RANGE_WORDS)})\s)\s*(?P<b>{_NUM}))?"
     rf"(?:\s*(?:/|\s(?:{_OF})\s)\s*(?P<scale>{_NUM}))?"
     rf"(?!\w|\.\d|\s*(?:[%×*]|(?:{_words(NOTE_NOT_SCORES)})(?!\w)))")
+#: The score before the pain word, with its scale ("2/10 pain", "3 out of 10 back pain"):
+#: only with the scale, since "3 sets pain free" is no score.
+_NOTE_SCORE_FIRST = re.compile(
+    rf"(?<![\w.])(?P<a>{_NUM})(?:\s*(?:-|\s(?:{'|'.join(RANGE_WORDS)})\s)\s*(?P<b>{_NUM}))?"
+    rf"\s*(?:/|\s(?:{_OF})\s)\s*(?P<scale>{_NUM})\s*(?:[:=-]\s*)?"
+    rf"(?P<pain>{_words(NOTE_PAIN_WORDS)}|(?:{_words(NOTE_BACK_WORDS)}))(?![\w-])")
 _CLAUSES = re.compile(r"[,;.|!?()\n]+")
 _ZERO = re.compile(rf"(?:{_words(NOTE_ZERO)})(?:\s+(?:today|now|all day|so far|heute|hoy|"
                    rf"aujourd'hui))?")
@@ -181,7 +187,7 @@ def _note_pain(note: str) -> tuple[float, bool]:
         return np.nan, True
     text = re.sub(r"(?<=\d),(?=\d)", ".", text)
     best, understood = np.nan, True
-    for m in _NOTE_SCORE.finditer(text):
+    for m in (*_NOTE_SCORE.finditer(text), *_NOTE_SCORE_FIRST.finditer(text)):
         value = max(float(m["a"]), float(m["b"] or 0.0))
         if m["scale"] is not None:
             scale = float(m["scale"])
@@ -216,7 +222,8 @@ def pain_in_notes(notes: pd.Series) -> pd.DataFrame:
     -----
     Read: a pain word and its score, as people write them: "pain 3", "pain 3/10",
     "Pain: 7,5", "PAIN 2/10", "felt fine, pain 2", "back pain 4", "pain level 3",
-    "Schmerz 6 von 10", "dolor 4", "douleur: 5"; "back 4" (and "Rücken 4", "espalda 4")
+    "Schmerz 6 von 10", "dolor 4", "douleur: 5", "2/10 pain" (a score before the word
+    only with its scale); "back 4" (and "Rücken 4", "espalda 4")
     only when the number is a score and no unit follows ("back 3 sets later", "came
     back 5 days later" are not scores). A range counts its higher end, another scale
     is converted ("30/100" is 3), and of several scores in one note the HIGHEST counts

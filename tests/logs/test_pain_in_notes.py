@@ -36,12 +36,15 @@ READ = [
     ("felt great, no pain", 0.0), ("No pain!", 0.0), ("pain-free today", 0.0),
     ("top set 100 kg x 5, pain 2", 2.0), ("pain 2 in left leg", 2.0), ("back 4!", 4.0),
     ("pain ２/10", 2.0),  # a full-width digit, as some phone keyboards type it
+    ("2/10 pain", 2.0), ("3 out of 10 back pain", 3.0), ("pain 2 / 10", 2.0),
+    ("VAS 30/100", 3.0), ("session 8/10, pain 1", 1.0),
 ]
 NOT_SCORES = [
     "", "sore", "felt good", "back 3 sets later", "came back 5 days later", "back 135 lb",
     "back squat 100", "back-off 3 sets at 80%", "pain N/10", "pain 2x", "no pain meds today",
     "3x10 @ 60 kg", "rest 120 s", "bridge 15 reps", "back 12", "Rest Timer", PAIN_INSTRUCTION,
     "pain after set 3", "2 sets of pain-free bridges... then back 3x more",
+    "10/10 session!", "3 sets pain free", "RPE 8/10",
 ]
 
 
@@ -59,7 +62,8 @@ def test_a_note_without_a_score_gives_none(note):
     assert got["understood"].item()
 
 
-@pytest.mark.parametrize("note", ["pain 12", "pain 11/10", "Pain: 15", "pain 4/3"])
+@pytest.mark.parametrize("note", ["pain 12", "pain 11/10", "Pain: 15", "pain 4/3",
+                                  "12/10 pain"])
 def test_a_pain_word_with_no_0_10_score_is_flagged_not_dropped(note):
     got = pain_in_notes(pd.Series([note]))
     assert pd.isna(got["value"].item())
