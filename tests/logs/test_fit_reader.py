@@ -26,7 +26,7 @@ from fit_tool.profile.profile_type import (
 )
 
 from planner import PlanConfig, generate
-from planner.analysis import analyse, compliance_rates
+from planner.analysis import analyse, compliance_rates, findings
 from planner.files.app_sessions import app_sessions
 from planner.files.garmin import fit_workout, workout_name, workout_steps
 from planner.logs import LogFormatError, read_log, read_strong
@@ -187,3 +187,13 @@ def test_exercise_names():
     assert exercise_name(31, 54) == "Lying Spinal Twist"
     assert exercise_name(31, 60000) == "FIT category 31 name 60000"
     assert exercise_name(None, None) == ""
+
+
+def test_a_watch_log_has_no_pain_data_never_no_pain(tmp_path):
+    """A watch's activity file holds no notes: the analysis says "no pain data"."""
+    plan = plan_of("kg")
+    table = read_weeks(plan, tmp_path, weeks=(1,))
+    assert table["pain_after"].isna().all() and table["note"].isna().all()
+    a = analyse(table, plan)
+    assert set(a.pain_weeks["status"]) <= {"no pain data"}
+    assert any("no pain data" in f for f in findings(a))

@@ -182,8 +182,26 @@ def template_log(notes: dict[int, str], field: str = "note") -> bytes:
     return frame.to_csv(index=False).encode()
 
 
+def liftosaur_log(notes: dict[int, str], field: str = "Notes") -> bytes:
+    """Liftosaur's history export (UTC times, notes on an exercise, no set numbers)."""
+    header = ["Workout DateTime", "Program", "Day Name", "Exercise", "Is Warmup Set?",
+              "Required Reps", "Completed Reps", "Is AMRAP?", "Required RPE", "Completed RPE",
+              "Log RPE?", "Required Weight Value", "Required Weight Unit",
+              "Completed Weight Value", "Completed Weight Unit", "Ask Weight?",
+              "Completed Reps Time", "Target Muscles", "Synergist Muscles", "Notes"]
+    rows = []
+    for week, when in _sessions(3):
+        for i in range(3):
+            rows.append([f"{when:%Y-%m-%dT%H:%M:%S}.000Z", "Lower back", "Day 1", "Deadlift",
+                         0, 10, 10, 0, "", "", 0, 60, "kg", 60, "kg", 0,
+                         f"{when:%Y-%m-%dT%H:%M:%S}.000Z", "", "",
+                         notes.get(week, "") if i == 0 else ""])
+    return _csv(header, rows)
+
+
 WRITERS = [(strong_log, "Notes"), (strong_log, "Workout Notes"), (hevy_log, "exercise_notes"),
-           (hevy_log, "description"), (fitnotes_log, "Comment"), (template_log, "note")]
+           (hevy_log, "description"), (fitnotes_log, "Comment"), (liftosaur_log, "Notes"),
+           (template_log, "note")]
 IDS = [f"{w.__name__}:{f}" for w, f in WRITERS]
 
 
