@@ -149,35 +149,67 @@ NOTE_FILLERS = ("level", "lvl", "score", "rating", "was", "is", "at", "about", "
 NOTE_NOT_SCORES = ("kg", "kgs", "kilo", "kilos", "lb", "lbs", "pound", "pounds", "x", "rep",
                    "reps", "set", "sets", "s", "sec", "secs", "second", "seconds", "min",
                    "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "day",
-                   "days", "week", "weeks", "month", "months", "time", "times", "km", "mi",
-                   "m", "round", "rounds", "wdh", "satze", "satz", "series", "serie",
-                   "repeticiones", "tage", "tag", "wochen", "dias", "semanas", "jours",
-                   "jour", "semaines", "am", "pm", "th", "st", "nd", "rd")
+                   "days", "night", "nights", "week", "weeks", "wk", "wks", "month", "months",
+                   "year", "years", "yr", "yrs", "time", "times", "km", "mi", "m", "round",
+                   "rounds", "session", "sessions", "exercise", "exercises", "workout",
+                   "workouts", "pill", "pills", "tablet", "tablets", "mg", "ibuprofen",
+                   "paracetamol", "wdh", "satze", "satz", "series", "serie", "repeticiones",
+                   "tage", "tag", "wochen", "dias", "semanas", "jours", "jour", "semaines",
+                   "am", "pm", "th", "st", "nd", "rd", "back", "on")
+#: Words before a number that make it no score ("week 3", "set 2", "3x10").
+NOTE_COUNTS = ("week", "wk", "set", "rep", "reps", "day", "round", "session", "block", "x",
+               "no", "nr", "number", "#", "@", "at", "of", "for", "by", "with", "than")
+#: Words that may follow a later score in a note ("8 after", "8 at night", "7 danach"): any
+#: other word makes the number something else ("did 6 deadlifts").
+NOTE_LATER_WORDS = ("after", "afterwards", "later", "tonight", "today", "now", "at", "in",
+                    "on", "this", "the", "next", "overnight", "when", "during", "before",
+                    "morning", "evening", "night", "then", "but", "and", "danach", "nachher",
+                    "spater", "heute", "abends", "luego", "despues", "hoy", "puis", "apres",
+                    "ce", "le", "la", "ce soir")
 #: Clauses that say "no pain" in so many words (a clause is text between , ; . | ! ?).
 NOTE_ZERO = ("no pain", "no back pain", "pain free", "pain-free", "painfree", "zero pain",
-             "keine schmerzen", "schmerzfrei", "sin dolor", "pas de douleur",
-             "aucune douleur")
+             "keine schmerzen", "kein schmerz", "schmerzfrei", "sin dolor", "ningun dolor",
+             "pas de douleur", "aucune douleur", "sans douleur")
 
 
 def _words(options: tuple[str, ...]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in options)
 
 
+_RANGE = rf"(?:\s*(?:-|\s(?:{'|'.join(RANGE_WORDS)})\s)\s*(?P<b>{_NUM}))?"
+_SCALE = rf"\s*(?:/|\s(?:{_OF})\s)\s*(?P<scale>{_NUM})"
+#: After a number: nothing that makes it a count or a clock ("3 sets", "5:30", "3.5.").
+_NOT_AFTER = rf"(?!\w|[.:]\d|\s*(?:[%×*]|(?:{_words(NOTE_NOT_SCORES)})(?!\w)))"
+#: A pain word and its score ("pain 3", "pain level 3/10", "Schmerz: 6 von 10"); a back word
+#: only right before its number ("back 4", "back: 4/10"), never "back at 5".
 _NOTE_SCORE = re.compile(
-    rf"(?<![\w-])(?:(?P<pain>{_words(NOTE_PAIN_WORDS)})|(?P<back>{_words(NOTE_BACK_WORDS)}))"
+    rf"(?<![\w-])(?:(?P<pain>{_words(NOTE_PAIN_WORDS)})"
     rf"(?:\s*[:=~]\s*|\s+|\s*-\s*)(?:(?:{_words(NOTE_FILLERS)})\s*[:=~]?\s*){{0,2}}"
-    rf"(?P<a>{_NUM})(?:\s*(?:-|\s(?:{'|'.join(RANGE_WORDS)})\s)\s*(?P<b>{_NUM}))?"
-    rf"(?:\s*(?:/|\s(?:{_OF})\s)\s*(?P<scale>{_NUM}))?"
-    rf"(?!\w|\.\d|\s*(?:[%×*]|(?:{_words(NOTE_NOT_SCORES)})(?!\w)))")
-#: The score before the pain word, with its scale ("2/10 pain", "3 out of 10 back pain"):
-#: only with the scale, since "3 sets pain free" is no score.
+    rf"|(?P<back>{_words(NOTE_BACK_WORDS)})(?:\s*[:=]\s*|\s+))"
+    rf"(?P<a>{_NUM}){_RANGE}(?:{_SCALE})?{_NOT_AFTER}")
+#: The score before a pain word, with its scale ("2/10 pain", "3 out of 10 back pain"): only
+#: pain words and only with the scale ("3 sets pain free", "5/5 back squats" are no scores).
 _NOTE_SCORE_FIRST = re.compile(
-    rf"(?<![\w.])(?P<a>{_NUM})(?:\s*(?:-|\s(?:{'|'.join(RANGE_WORDS)})\s)\s*(?P<b>{_NUM}))?"
-    rf"\s*(?:/|\s(?:{_OF})\s)\s*(?P<scale>{_NUM})\s*(?:[:=-]\s*)?"
-    rf"(?P<pain>{_words(NOTE_PAIN_WORDS)}|(?:{_words(NOTE_BACK_WORDS)}))(?![\w-])")
+    rf"(?<![\w./])(?P<a>{_NUM}){_RANGE}{_SCALE}\s*(?:[:=-]\s*)?"
+    rf"(?P<pain>{_words(NOTE_PAIN_WORDS)})(?![\w-])")
+#: A further score after the first in the same note ("pain 2 -> 8", "pain 1, 8 after
+#: deadlifts", "2/10 before, 8/10 after"): a number of 0-10, or with its scale.
+_LATER = re.compile(rf"(?<![\w./:-])(?P<a>{_NUM}){_RANGE}(?:{_SCALE})?{_NOT_AFTER}"
+                    rf"(?=\s*(?:$|[,;.!?)\]|/-]|(?:{_words(NOTE_LATER_WORDS)})(?!\w)))")
+_COUNTED = re.compile(rf"(?:^|\W)(?:{_words(NOTE_COUNTS)})\s*[:.]?\s*$|[#@×x]\s*$")
 _CLAUSES = re.compile(r"[,;.|!?()\n]+")
 _ZERO = re.compile(rf"(?:{_words(NOTE_ZERO)})(?:\s+(?:today|now|all day|so far|heute|hoy|"
                    rf"aujourd'hui))?")
+
+
+def _score(m: re.Match) -> float:
+    """The 0-10 score of a match (the higher end of a range, another scale converted);
+    inf when it is no 0-10 score."""
+    value = max(float(m["a"]), float(m["b"] or 0.0))
+    if m["scale"] is not None:
+        scale = float(m["scale"])
+        value = value * PAIN_MAX / scale if scale > 0 and value <= scale else np.inf
+    return value if 0.0 <= value <= PAIN_MAX else np.inf
 
 
 def _note_pain(note: str) -> tuple[float, bool]:
@@ -186,20 +218,26 @@ def _note_pain(note: str) -> tuple[float, bool]:
     if not text:
         return np.nan, True
     text = re.sub(r"(?<=\d),(?=\d)", ".", text)
-    best, understood = np.nan, True
+    scores, understood, first_end = [], True, None
     for m in (*_NOTE_SCORE.finditer(text), *_NOTE_SCORE_FIRST.finditer(text)):
-        value = max(float(m["a"]), float(m["b"] or 0.0))
-        if m["scale"] is not None:
-            scale = float(m["scale"])
-            value = value * PAIN_MAX / scale if scale > 0 and value <= scale else np.inf
-        if not 0.0 <= value <= PAIN_MAX:
-            if m["pain"] is not None:  # "pain 12": a pain score nobody can read
-                understood = False
+        value = _score(m)
+        if np.isinf(value):
+            understood &= m["pain"] is None  # "pain 12": a pain score nobody can read
             continue
-        best = value if np.isnan(best) else max(best, value)
-    if np.isnan(best) and any(_ZERO.fullmatch(c.strip()) for c in _CLAUSES.split(text)):
-        best = 0.0
-    return best, understood
+        scores.append(value)
+        first_end = m.end() if first_end is None else min(first_end, m.end())
+    if scores:
+        # A note that gives a score may give a later one with no pain word before it
+        # ("pain 2 -> 8", "2/10 before, 8/10 after"): the higher counts (the rules are
+        # limits), unless it is a count ("week 3", "3x10", "set 2").
+        for m in _LATER.finditer(text, first_end):
+            value = _score(m)
+            if not np.isinf(value) and not _COUNTED.search(text[:m.start()]):
+                scores.append(value)
+        return max(scores), understood
+    if any(_ZERO.fullmatch(c.strip()) for c in _CLAUSES.split(text)):
+        return 0.0, understood
+    return np.nan, understood
 
 
 def pain_in_notes(notes: pd.Series) -> pd.DataFrame:

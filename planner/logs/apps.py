@@ -61,6 +61,7 @@ HEVY = Spec(
     # Hevy has no lying rotational stretch: the planner's routines use its built-in
     # "Stretching" exercise (planner.files.hevy), which Hevy's export names so.
     names={"stretching": "rotational_stretch"},
+    per_side=("stretching",),
 )
 
 FITNOTES = Spec(
@@ -96,4 +97,5 @@ LIFTOSAUR = Spec(
     set_types={"0": "working", "1": "warmup"},
     set_types_expected="0 (a working set) or 1 (a warm-up set)",
     duplicates="none",  # no set numbers: equal sets of one exercise are normal
+    per_side=("lying rotational stretch",),  # the custom exercise of planner.files.liftosaur
 )

@@ -78,6 +78,8 @@ RULES: dict[str, tuple[str, str]] = {
     "app-name": ("note", "{value!r} read as the {exercise}: the planner's routines for this "
                          "app use it (rows of another exercise under this name: rename them "
                          "in the app)"),
+    "side-order": ("note", "{value!r} has no sides in this app: its holds are read one per "
+                           "side, left first, as the planner's routines lay them out"),
     "pain-note": ("coerced", "pain {found:g}/10 read from the notes, as the session's pain "
                              "after it (write it as \"pain N/10\")"),
     "pain-unreadable": ("flagged", "pain {value!r} could not be read as 0-10: the week is "

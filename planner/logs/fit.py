@@ -54,6 +54,7 @@ FIT = Spec(
     set_types={"active": "working"},
     set_types_expected="an active set",
     duplicates="none",  # equal sets are normal, and the messages are distinct anyway
+    per_side=("lying spinal twist",),  # a hold a step and side, as planner.files.garmin writes
 )
 
 #: (exercise category, exercise name) -> a name the alias table maps to the planner's own.

@@ -89,6 +89,9 @@ class Spec:
     names : the app's own exercise names (folded) that are one of the planner's exercises in
         this format only (Hevy's "Stretching", the exercise the planner's Hevy routines use
         for the rotational stretch); the user's aliases win, and the first row is reported
+    per_side : exercise names (folded) that the planner's routines for this app lay out one
+        set per hold and side, left first: their rows logged without a side take the sides
+        left, right, left ... in each session (the app has no sides)
     """
 
     fmt: str
@@ -107,6 +110,7 @@ class Spec:
     filled: tuple[str, ...] = ()
     plain: tuple[str, ...] = ()
     names: Mapping[str, str] = field(default_factory=dict)
+    per_side: tuple[str, ...] = ()
 
 
 def resolve(header: list[str], spec: Spec, name: str, header_line: int) -> dict[str, int]:
@@ -464,6 +468,7 @@ def normalise(raw: pd.DataFrame, spec: Spec, *, header: list[str], name: str,
                            source_exercise=source_exercise, set_type=set_type, hold=hold,
                            side=side, load_kg=load_kg, session_min=session_min, note=note)
     frame = _frame_with_sessions(columns, sessions, set_number)
+    _sides_in_routine_order(frame, spec, report)
     _duplicates(frame, rows, spec, k, repeats)
     return _finish(frame, report, spec.fmt, summary_unit, rows_read, name,
                    rows.name("load") if rows.has("load") else "load")
@@ -543,6 +548,27 @@ def _look_up_exercises(rows: _Rows, spec: Spec, aliases: dict[str, str] | None
             rows.note(named & (named.cumsum() == 1), "exercise", "app-name",
                       exercise=target.replace("_", " "))
     return source_all, exercise_all, variant_all
+
+
+def _sides_in_routine_order(frame: pd.DataFrame, spec: Spec, report: Report) -> None:
+    """Rows of ``spec.per_side`` exercises logged without a side (in the frame's time order)
+    take the sides left, right, left ... within each session: the planner's routines for the
+    app lay the stretch out one set per hold and side, left first. Reported once."""
+    if not spec.per_side or not len(frame):
+        return
+    named = frame["source_exercise"].str.strip().str.casefold().isin(spec.per_side)
+    m = (named & frame["side"].eq("both")).fillna(False).to_numpy(bool)
+    if not m.any():
+        return
+    at = np.flatnonzero(m)
+    rank = pd.DataFrame({"s": frame["session_id"].to_numpy()[at],
+                         "e": frame["source_exercise"].to_numpy()[at]}
+                        ).groupby(["s", "e"], sort=False, dropna=False).cumcount().to_numpy()
+    side = frame["side"].to_numpy(dtype=object, copy=True)
+    side[at] = np.where(rank % 2 == 0, "left", "right")
+    frame["side"] = pd.array(side, dtype=frame["side"].dtype)
+    report.add([int(frame["source_line"].iloc[at[0]])], "exercise",
+               frame["source_exercise"].iloc[at[0]], "side-order")
 
 
 def _check_exercise_and_side(rows: _Rows) -> pd.Series:

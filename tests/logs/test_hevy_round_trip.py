@@ -137,3 +137,12 @@ def test_a_missing_stretch_hold_is_seen(tmp_path, plan, routines):
     _, a = _analysed(tmp_path, plan, hevy_export(plan, routines, drop={(1, 0, 5)}))
     assert (a.sets["band"] == "unplanned").sum() == 0
     assert a.summary["compliance_rotational_stretch"] < 1.0
+
+
+def test_half_the_stretch_is_half_the_stretch(tmp_path, plan, routines):
+    """The first 3 of the 6 Stretching sets (left, right, left) are 2 holds on the left and 1
+    on the right, not 3 holds a side: Hevy's rows are one side each, as the routine says."""
+    log, a = _analysed(tmp_path, plan, hevy_export(plan, routines, drop={(1, 0, 3), (1, 0, 4),
+                                                                       (1, 0, 5)}))
+    assert a.summary["compliance_rotational_stretch"] < 1.0
+    assert (log.report["rule"] == "side-order").sum() == 1

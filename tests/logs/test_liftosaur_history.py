@@ -97,9 +97,9 @@ def test_every_set_done_in_liftosaur_reads_back_as_full_compliance(tmp_path, kw)
 
 def test_the_stretchs_holds_come_back_in_side_order_and_a_missing_one_is_seen(tmp_path):
     # Liftosaur's export has no side and no hold time: the 6 timed sets of a day (3 a side)
-    # come back as 6 rows without a side; as the plan has 3 a side, planner.analysis reads
-    # them as alternating left, right in time order. Drop the day's last hold and the
-    # stretch of that day is partial, not done.
+    # come back as 6 rows without a side, which the reader gives the sides left, right ...
+    # in time order, as the program lays them out. Drop the day's last hold and the
+    # stretch of that day is partial, not done; keep only the first three and it is 2 + 1.
     plan = generate(PlanConfig(weeks=1, training_days=("mon", "thu"), deload_every=None,
                                start_date=pd.Timestamp("2025-03-03").date()))
     lines = liftosaur_export(liftosaur_text(plan)).split("\n")
@@ -107,7 +107,9 @@ def test_the_stretchs_holds_come_back_in_side_order_and_a_missing_one_is_seen(tm
     path.write_text("\n".join(lines), encoding="utf-8")
     log = read_log(path)
     stretch = log.table[log.table["exercise"] == "rotational_stretch"]
-    assert (stretch["side"] == "both").all() and stretch["hold_s"].isna().all()
+    assert stretch["hold_s"].isna().all()
+    assert list(stretch.groupby("session_id")["side"].agg(list).iloc[0]) == ["left",
+                                                                             "right"] * 3
     sets = compliance_sets(log.table, plan.table)
     assert (sets["band"] == "done").all()
     last_hold = max(i for i, line in enumerate(lines) if ",Lying Rotational Stretch," in line)
@@ -116,6 +118,13 @@ def test_the_stretchs_holds_come_back_in_side_order_and_a_missing_one_is_seen(tm
     missed = sets[sets["band"] != "done"]
     assert len(missed) == 1 and missed.iloc[0]["exercise"] == "rotational_stretch"
     assert missed.iloc[0]["side"] == "right" and missed.iloc[0]["band"] == "missed"
+    holds = [i for i, line in enumerate(lines) if ",Lying Rotational Stretch," in line]
+    first_day = holds[:6]
+    path.write_text("\n".join(x for i, x in enumerate(lines) if i not in first_day[3:]),
+                    encoding="utf-8")
+    sets = compliance_sets(read_log(path).table, plan.table)
+    missed = sets[sets["band"] == "missed"]
+    assert sorted(missed["side"]) == ["left", "right", "right"]
 
 
 def test_the_header_is_detected_and_warm_ups_and_undone_sets_are_kept_apart(tmp_path):

@@ -38,6 +38,17 @@ READ = [
     ("pain ２/10", 2.0),  # a full-width digit, as some phone keyboards type it
     ("2/10 pain", 2.0), ("3 out of 10 back pain", 3.0), ("pain 2 / 10", 2.0),
     ("VAS 30/100", 3.0), ("session 8/10, pain 1", 1.0),
+    # a later score in the same note, with no pain word before it: the higher counts
+    ("pain 2/10 before, 8/10 after", 8.0), ("pain 2 -> 8", 8.0), ("pain 2 → 7", 7.0),
+    ("pain 3/10 then 8/10", 8.0), ("pain 1, 8 after deadlifts", 8.0),
+    ("pain 1 but 8 at night", 8.0), ("Schmerz 1, danach 8", 8.0), ("dolor 3, luego 9", 9.0),
+    ("douleur 1 puis 8", 8.0), ("pain 1/10 (8/10 on the last set)", 8.0),
+    ("pain 3 maybe 4", 4.0), ("pain 5, 2 hours later 7", 7.0),
+    # ... but not a count
+    ("pain 2, deadlift 3x10 at 60", 2.0), ("pain 2, week 3 of the block", 2.0),
+    ("pain 2, set 3 hurt", 2.0), ("pain 2 then 3 sets of 10", 2.0),
+    ("pain 2, did 6 deadlifts", 2.0), ("pain 4/10 at 7 pm", 4.0),
+    ("Kein Schmerz", 0.0), ("sans douleur", 0.0),
 ]
 NOT_SCORES = [
     "", "sore", "felt good", "back 3 sets later", "came back 5 days later", "back 135 lb",
@@ -45,6 +56,10 @@ NOT_SCORES = [
     "3x10 @ 60 kg", "rest 120 s", "bridge 15 reps", "back 12", "Rest Timer", PAIN_INSTRUCTION,
     "pain after set 3", "2 sets of pain-free bridges... then back 3x more",
     "10/10 session!", "3 sets pain free", "RPE 8/10",
+    # numbers after a back word that are counts, clocks or times, and scores of other things
+    "back 2 back sessions", "back 4 sessions", "back 3 exercises", "back 5 on monday",
+    "back at 5", "back 5:30", "back 3 nights", "pain 3 yrs", "pain 2 wk", "pain 2 pills",
+    "week 3/12 back on track", "5/5 back squats", "10/10 back day!",
 ]
 
 
@@ -260,3 +275,15 @@ def test_one_report_row_per_session_not_per_set():
     log = parse_log(hevy_log(notes, "description"), name="h.csv")
     assert log.rows_imported == 18
     assert (log.report["rule"] == "pain-note").sum() == 6
+
+
+@settings(max_examples=300, deadline=None)
+@given(a=st.integers(0, 10), b=st.integers(0, 10), first=st.sampled_from(FORMS),
+       link=st.sampled_from([", ", " -> ", " then ", " but ", "; later ", ", danach ",
+                             " ("]),
+       scale=st.booleans(), tail=st.sampled_from(["", " after", " at night", " today", ")"]))
+def test_of_two_scores_in_a_note_the_higher_counts(a, b, first, link, scale, tail):
+    """A low score never hides a higher one written after it: the rules are limits."""
+    note = f"{first.format(n=a)}{link}{b}{'/10' if scale else ''}{tail}"
+    got = pain_in_notes(pd.Series([note]))["value"].item()
+    assert got == max(a, b), note
