@@ -296,14 +296,15 @@ def _post(opener, url: str, data: bytes, api_key: str, timeout: float) -> _Answe
     req = urllib.request.Request(url, data=data, method="POST", headers={
         "api-key": api_key, "Content-Type": "application/json",
         "Accept": "application/json", "User-Agent": f"planner/{__version__}"})
+    deadline = time.monotonic() + timeout
     try:
         with opener.open(req, timeout=timeout) as resp:
-            return _Answer(resp.status, resp.read(_MAX_ANSWER), resp.headers)
+            return _Answer(resp.status, _read_by(resp, deadline), resp.headers)
     except urllib.error.HTTPError as exc:
         with exc:
-            return _Answer(exc.code, exc.read(_MAX_ANSWER) if exc.fp else b"",
+            return _Answer(exc.code, _read_by(exc, deadline) if exc.fp else b"",
                            exc.headers or {})
-    except TimeoutError:  # socket.timeout is TimeoutError
+    except TimeoutError:  # socket.timeout is TimeoutError; _read_by's deadline too
         return _Answer(None, problem=f"no answer within {timeout:g} s")
     except urllib.error.URLError as exc:
         return _Answer(None, problem=str(getattr(exc, "reason", exc)))
@@ -311,17 +312,37 @@ def _post(opener, url: str, data: bytes, api_key: str, timeout: float) -> _Answe
         return _Answer(None, problem=f"{type(exc).__name__}: {exc}".rstrip(": "))
 
 
+def _read_by(answer, deadline: float) -> bytes:
+    """An answer's body, at most ``_MAX_ANSWER`` bytes, read by ``deadline`` (a server that
+    sends a byte at a time never holds a routine longer than that): TimeoutError after."""
+    out = bytearray()
+    while len(out) < _MAX_ANSWER:
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        chunk = answer.read1(min(4096, _MAX_ANSWER - len(out))) if hasattr(
+            answer, "read1") else answer.read(_MAX_ANSWER - len(out))
+        if not chunk:
+            break
+        out += chunk
+    return bytes(out)
+
+
 def _scrub(text: str, api_key: str | None) -> str:
-    """``text`` with the key blotted out (an answer may echo it, in any case)."""
-    if not api_key:
+    """``text`` with the key blotted out: an answer may echo it, in any case, with or
+    without its dashes. Only a key of the right shape is looked for (blotting out a stray
+    value such as "e" everywhere would garble the text and show the value)."""
+    if not api_key or not _UUID.match(api_key.strip()):
         return text
-    return re.sub(re.escape(api_key), "[api key hidden]", text, flags=re.IGNORECASE)
+    groups = api_key.strip().split("-")
+    pattern = "-?".join(re.escape(g) for g in groups)
+    return re.sub(pattern, "[api key hidden]", text, flags=re.IGNORECASE)
 
 
-def _error_text(body: bytes) -> str:
+def _error_text(body: bytes, api_key: str | None = None) -> str:
     """Hevy's error message (``{"error": ...}``), else the answer's text without markup;
-    on one line, at most a few hundred characters."""
-    text = body.decode("utf-8", "replace")
+    on one line, at most a few hundred characters, the key blotted out BEFORE it is
+    shortened (a key cut in two would no longer be found)."""
+    text = _scrub(body.decode("utf-8", "replace"), api_key)
     try:
         data = json.loads(text)
         if isinstance(data, dict) and data.get("error") is not None:
@@ -367,15 +388,17 @@ def _retry_after(headers: Mapping[str, str], default: float) -> float:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def _problem(ans: _Answer, *, n: int, total: int, title: str, timeout: float) -> str:
-    """What went wrong with routine ``n``, in words."""
+def _problem(ans: _Answer, *, n: int, total: int, title: str, timeout: float,
+             api_key: str | None = None) -> str:
+    """What went wrong with routine ``n``, in words (on one line)."""
     which = f'routine {n} of {total} ("{title}")'
     status = ans.status
     if status is None:
+        why = " ".join(_scrub(ans.problem or "no answer", api_key).split()).rstrip(".")
         may = (" It may have been created all the same: look in Hevy before sending "
-               "again." if "no answer within" in (ans.problem or "") else "")
-        return f"Could not reach Hevy while sending {which}: {ans.problem}.{may}"
-    said = _error_text(ans.body)
+               "again." if "no answer within" in why else "")
+        return f"Could not reach Hevy while sending {which}: {why}.{may}"
+    said = _error_text(ans.body, api_key)
     if status == 401:
         return (f"Hevy did not accept the API key (HTTP 401) for {which}: check "
                 f"{ENV_KEY}; a key is made at https://hevy.com/settings?developer. "
@@ -441,7 +464,9 @@ def send_routines(routines: list[dict], *, api_key: str | None, base_url: str = 
     url = check_base_url(base_url) + ROUTINES_PATH
     titles = [str(r.get("routine", {}).get("title", "")) for r in routines]
     if dry_run:
-        key_state = "set, not shown" if api_key else "not set"
+        key_state = ("not set" if not api_key else "set, not shown"
+                     if _UUID.match(str(api_key).strip()) else
+                     f"set, but not the shape of a Hevy key: check {ENV_KEY}; not shown")
         echo(f"Dry run: would send {len(routines)} routines to {url}, one POST each, "
              f"with the header api-key (your key: {key_state}):")
         for i, (title, body) in enumerate(zip(titles, routines, strict=True), 1):
@@ -467,9 +492,11 @@ def send_routines(routines: list[dict], *, api_key: str | None, base_url: str = 
             created.append(SentRoutine(title, _routine_id(ans.body)))
             echo(_scrub(f"created {n}/{len(routines)}: {title}", key))
             continue
-        problem = _problem(ans, n=n, total=len(routines), title=title, timeout=timeout)
+        problem = _problem(ans, n=n, total=len(routines), title=title, timeout=timeout,
+                           api_key=key)
         if ans.status == 429:
             wait = _retry_after(ans.headers, default=0.0)
+            problem = problem.rstrip(". ") + "."
             problem += (f" Gave up after {max_retries} retries" if wait <= max_wait else
                         f" Hevy asks to wait {wait:g} s, longer than {max_wait:g} s")
             problem += "; send the rest later."

@@ -458,3 +458,53 @@ def test_a_bad_key_sends_nothing(hevy, three, key):
     assert isinstance(error, HevyKeyError) and hevy.requests == []
     if key:
         assert key not in str(error)
+
+
+# --- what an independent trial found ------------------------------------------------------
+def test_a_long_echo_never_shows_part_of_the_key(hevy, three):
+    """The error text is shortened AFTER the key is blotted out: a key cut in two by the
+    shortening was once shown (29 of its 36 characters)."""
+    hevy.script.append((400, {"Content-Type": "application/json"}, json.dumps(
+        {"error": "x" * 260 + f" your key {KEY} and {KEY.replace('-', '')}"}).encode()))
+    _, error, lines, _ = _send(hevy, three)
+    text = "\n".join([str(error), *lines])
+    assert isinstance(error, HevyError) and "[api key hidden]" in text
+    assert KEY[:8] not in text and KEY.replace("-", "")[:12] not in text
+
+
+def test_a_dry_run_with_a_stray_value_neither_garbles_nor_shows_it(three):
+    lines: list[str] = []
+    send_routines(three, api_key="e", dry_run=True, echo=lines.append)
+    text = "\n".join(lines)
+    assert "not the shape of a Hevy key" in text
+    assert '"routine"' in text and "Deadlift" in text  # nothing blotted out
+
+
+def test_a_server_that_drips_its_answer_is_stopped_at_the_deadline(three):
+    """A server that answers a byte every 0.3 s: the routine's whole answer has a deadline."""
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+
+    def drip():
+        conn, _ = server.accept()
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 201 Created\r\nContent-Length: 100000\r\n\r\n")
+        try:
+            for _ in range(100):
+                conn.sendall(b"x")
+                time.sleep(0.3)
+        except OSError:
+            pass
+        conn.close()
+
+    threading.Thread(target=drip, daemon=True).start()
+    start = time.monotonic()
+    with pytest.raises(HevyError) as err:
+        send_routines(three[:1], api_key=KEY, base_url=f"http://127.0.0.1:"
+                      f"{server.getsockname()[1]}", timeout=1.0, echo=lambda _: None)
+    assert time.monotonic() - start < 5
+    assert "no answer within 1 s" in str(err.value)
+    server.close()
