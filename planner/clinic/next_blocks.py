@@ -29,6 +29,9 @@ from planner.nextblock import next_block
 
 #: Athletes whose sets and plans are read at once: memory holds one batch's rows.
 BATCH_ATHLETES = 100
+#: Weeks of each block in the zip's Garmin folder: the next month on the watch (a watch
+#: takes new files whenever it is plugged in; its README says how to make the rest).
+GARMIN_WEEKS = 4
 
 
 @dataclass
@@ -49,7 +52,8 @@ def next_blocks_zip(store, flags: pd.DataFrame, as_of, start_time: str = "18:00"
     Per athlete, a folder ``<athlete>/`` with ``next-block-<first day>.csv`` (the plan),
     ``.ics`` (one calendar event per session at ``start_time``), ``-sheet.html`` (the
     printable sheet), ``-liftosaur.txt``, ``-hevy-routines.json`` and a ``-garmin/`` folder
-    (a FIT workout per session and its README); ``README.txt`` at the top lists each block,
+    (a FIT workout per session of the block's first ``GARMIN_WEEKS`` weeks, and its README);
+    ``README.txt`` at the top lists each block,
     and says why for an athlete whose block could not be built. Blocks start no earlier
     than ``as_of``.
     """
@@ -105,9 +109,10 @@ def _add(z: zipfile.ZipFile, out: NextBlocks, lines: list[str], a: str, plan_of,
     for kind in ("csv", "ics", "sheet", "liftosaur", "hevy"):
         name, data = plan_files(block, kind, stem, start_time=start_time)
         z.writestr(f"{a}/{name}", data)
-    # the watch's files unpacked in a folder of their own (a zip in a zip helps no one)
+    # the watch's files unpacked in a folder of their own (a zip in a zip helps no one), for
+    # the block's first weeks: a file a session costs 5 ms to encode, a year's block is 364
     made = datetime.combine(as_of.date(), time(), tzinfo=UTC)  # the same zip for the same day
-    for name, data in garmin_files(block, now=made).items():
+    for name, data in garmin_files(block, now=made, weeks=GARMIN_WEEKS).items():
         z.writestr(f"{a}/{stem}-garmin/{name}", data)
     out.built[a] = start
     weeks = block.table["week"].nunique()

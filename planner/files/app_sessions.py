@@ -22,8 +22,6 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-import pandas as pd
-
 from planner.catalogue import catalogue
 from planner.plan import Plan
 
@@ -79,36 +77,39 @@ class AppSession:
     exercises: tuple[AppExercise, ...]
 
 
-def _opt_int(v) -> int | None:
-    return None if pd.isna(v) else int(v)
-
-
-def _opt_float(v) -> float | None:
-    return None if pd.isna(v) else float(v)
-
-
 def app_sessions(plan: Plan) -> list[AppSession]:
-    """The plan's sessions in date order, each with its exercises and sets in plan order."""
+    """The plan's sessions in date order, each with its exercises and sets in plan order.
+
+    One pass over the table's columns as Python lists (no frame per session): a year's
+    plan (2,900 sets) takes milliseconds, and the coach's zip makes one per athlete."""
     names = {k: v.name for k, v in catalogue().items()}
     t = plan.table.sort_values(["date", "week", "day"], kind="stable")
-    out = []
-    for sid, s in t.groupby("session_id", sort=False):
-        exercises = []
-        for ex, rows in s.groupby("exercise", sort=False):
-            sets = tuple(
-                AppSet(number=int(r.set), side=str(r.side), reps=_opt_int(r.target_reps),
-                       hold_s=None if pd.isna(r.target_hold_s)
-                       else whole_seconds(r.target_hold_s),
-                       hold_exact=_opt_float(r.target_hold_s), load_kg=_opt_float(r.load_kg),
-                       rest_s=int(r.rest_s))
-                for r in rows.itertuples(index=False))
-            exercises.append(AppExercise(str(ex), names.get(str(ex), str(ex)), sets))
-        first = s.iloc[0]
-        out.append(AppSession(
-            session_id=str(sid), week=int(first["week"]), day=int(first["day"]),
-            date=pd.Timestamp(first["date"]).date(), weekday=str(first["weekday"]),
-            deload=bool((s["phase"] == "deload").any()), exercises=tuple(exercises)))
-    return out
+    reps = t["target_reps"].astype("float64").to_numpy()
+    hold = t["target_hold_s"].astype("float64").to_numpy()
+    load = t["load_kg"].astype("float64").to_numpy()
+    days = t["date"].dt.date.tolist()
+    rows = zip(t["session_id"].tolist(), t["week"].tolist(), t["day"].tolist(), days,
+               t["weekday"].tolist(), t["phase"].tolist(), t["exercise"].tolist(),
+               t["set"].tolist(), t["side"].tolist(), reps.tolist(), hold.tolist(),
+               load.tolist(), t["rest_s"].tolist(), strict=True)
+    # session id -> its first row's facts, and its exercises (in plan order) -> their sets
+    heads: dict[str, tuple] = {}
+    sets: dict[str, dict[str, list[AppSet]]] = {}
+    deload: dict[str, bool] = {}
+    for sid, week, day, when, weekday, phase, ex, number, side, r, h, kg, rest in rows:
+        if sid not in heads:
+            heads[sid] = (int(week), int(day), when, str(weekday))
+            sets[sid] = {}
+        deload[sid] = deload.get(sid, False) or phase == "deload"
+        sets[sid].setdefault(ex, []).append(AppSet(
+            number=int(number), side=str(side), reps=None if r != r else int(r),
+            hold_s=None if h != h else whole_seconds(h), hold_exact=None if h != h else h,
+            load_kg=None if kg != kg else kg, rest_s=int(rest)))
+    return [AppSession(session_id=str(sid), week=week, day=day, date=when, weekday=weekday,
+                       deload=deload[sid],
+                       exercises=tuple(AppExercise(str(ex), names.get(str(ex), str(ex)),
+                                                   tuple(x)) for ex, x in sets[sid].items()))
+            for sid, (week, day, when, weekday) in heads.items()]
 
 
 def rounding_notes(sessions: list[AppSession]) -> list[str]:

@@ -30,6 +30,7 @@ import io
 import zipfile
 import zlib
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from fit_tool.fit_file_builder import FitFileBuilder
@@ -150,7 +151,14 @@ def _rest_step(seconds: int) -> WorkoutStepMessage:
 def workout_steps(session: AppSession, unit: str) -> list[WorkoutStepMessage]:
     """The session's steps in plan order: a step per set, a rest step after each set with a
     rest (not after the last); numbered by ``message_index`` 0, 1, 2 ..."""
-    pairs = [(e, s) for e in session.exercises for s in e.sets]
+    return list(_steps(session.exercises, unit))
+
+
+@lru_cache(maxsize=256)
+def _steps(exercises: tuple[AppExercise, ...], unit: str) -> tuple[WorkoutStepMessage, ...]:
+    """The steps of a session's exercises, made once for each distinct session content (a
+    year's plan has a few dozen: every stretch day is the same), and only read after."""
+    pairs = [(e, s) for e in exercises for s in e.sets]
     steps = []
     for i, (e, s) in enumerate(pairs):
         steps.append(_set_step(e, s, unit))
@@ -158,7 +166,7 @@ def workout_steps(session: AppSession, unit: str) -> list[WorkoutStepMessage]:
             steps.append(_rest_step(s.rest_s))
     for i, step in enumerate(steps):
         step.message_index = i
-    return steps
+    return tuple(steps)
 
 
 def serial_number(session: AppSession) -> int:
@@ -189,10 +197,7 @@ def fit_workout(session: AppSession, unit: str, *, now: datetime | None = None) 
     workout.sub_sport = SubSport.STRENGTH_TRAINING
     workout.num_valid_steps = len(steps)
     workout.workout_name = workout_name(session, unit)
-    if len(PAIN_INSTRUCTION.encode("utf-8")) <= MAX_STRING_BYTES:
-        workout.workout_description = PAIN_INSTRUCTION
-    else:  # pragma: no cover - the line is far shorter; kept for a longer one
-        steps[0].notes = fit_string(PAIN_INSTRUCTION)
+    workout.workout_description = fit_string(PAIN_INSTRUCTION)  # 131 of FIT's 254 bytes
     builder = FitFileBuilder(auto_define=True)
     builder.add(file_id)
     builder.add(workout)
@@ -205,9 +210,16 @@ def file_name(session: AppSession) -> str:
     return f"{session.date.isoformat()}_{session.session_id}.fit"
 
 
-def readme(plan: Plan) -> str:
-    """How to put the files on a watch, log pain, and where holds were rounded."""
+def readme(plan: Plan, weeks: int | None = None) -> str:
+    """How to put the files on a watch, log pain, and where holds were rounded; with
+    ``weeks``, that the files hold the plan's first ``weeks`` weeks and where the rest are."""
     notes = rounding_notes(app_sessions(plan))
+    first = int(plan.table["week"].min())
+    last = int(plan.table["week"].max())
+    span = ("" if weeks is None or first + weeks > last else
+            f"\nThese files hold weeks {first} to {first + weeks - 1} of weeks {first} to "
+            f"{last}: copy them to the watch now and the next weeks later, made from the "
+            f"block's CSV with: planner export PLAN.csv --to garmin -o FOLDER\n")
     rounding = ("\n".join(f"- {n}" for n in notes) if notes
                 else "- no hold needed rounding: every hold is a whole number of seconds")
     return f"""Lower-back programme: Garmin workouts
@@ -217,7 +229,7 @@ One workout file (.fit) per session, named by date and session: 2026-12-07_W01D1
 the session W01D1 of Monday 7 December 2026. Each set is one step of the workout with its
 repetitions (and the deadlift's load); each hold of the stretch is a timed step, per side;
 rests are timed steps between sets.
-
+{span}
 Copy them to a watch
 --------------------
 1. Plug the watch into a computer with its USB cable. It shows up as a drive (on a Mac,
@@ -250,10 +262,16 @@ A watch times steps in whole seconds:
 """
 
 
-def garmin_files(plan: Plan, *, now: datetime | None = None) -> dict[str, bytes]:
-    """Every session's workout file by name, then ``README.txt`` (see :func:`readme`)."""
-    files = {file_name(s): fit_workout(s, plan.unit, now=now) for s in app_sessions(plan)}
-    files["README.txt"] = readme(plan).encode("utf-8")
+def garmin_files(plan: Plan, *, now: datetime | None = None,
+                 weeks: int | None = None) -> dict[str, bytes]:
+    """Every session's workout file by name, then ``README.txt`` (see :func:`readme`); with
+    ``weeks``, only the sessions of the plan's first ``weeks`` weeks."""
+    sessions = app_sessions(plan)
+    if weeks is not None:
+        first = min((s.week for s in sessions), default=0)
+        sessions = [s for s in sessions if s.week < first + weeks]
+    files = {file_name(s): fit_workout(s, plan.unit, now=now) for s in sessions}
+    files["README.txt"] = readme(plan, weeks).encode("utf-8")
     return files
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from planner import PlanConfig, generate
 from planner.files.app_sessions import PAIN_INSTRUCTION, app_sessions, rounding_notes
-from planner.files.garmin import fit_workout, garmin_zip, write_garmin
+from planner.files.garmin import fit_workout, garmin_files, garmin_zip, write_garmin
 from planner.files.safewrite import OutputExistsError
 from tests.conftest import examples
 
@@ -195,3 +195,17 @@ def test_every_generated_session_round_trips(weeks, days, unit, volume, start):
                                training_days=days))
     for s in app_sessions(plan):
         check_file(fit_workout(s, unit), plan, s.session_id)
+
+
+def test_the_first_weeks_only_and_the_readme_says_where_the_rest_are():
+    """The coach's zip holds each block's first weeks (GARMIN_WEEKS): the files of weeks 1-2
+    of a 6-week plan, and a README that says so and how to make the rest."""
+    plan = generate(PlanConfig(weeks=6, start_date=date(2026, 1, 5)))
+    files = garmin_files(plan, weeks=2)
+    fits = sorted(n for n in files if n.endswith(".fit"))
+    expected = plan.table.loc[plan.table["week"] <= 2].drop_duplicates("session_id")
+    assert fits == sorted(f"{d:%Y-%m-%d}_{s}.fit" for d, s in
+                          zip(expected["date"], expected["session_id"], strict=True))
+    text = files["README.txt"].decode()
+    assert "weeks 1 to 2 of weeks 1 to 6" in text and "--to garmin" in text
+    assert "of weeks" not in garmin_files(plan)["README.txt"].decode()
