@@ -217,8 +217,11 @@ def hevy_routines(plan: Plan, *, weeks: Iterable[int] | None = None,
 
 
 def hevy_json(routines: list[dict]) -> bytes:
-    """The routine bodies as a pretty UTF-8 JSON list (what :func:`write_hevy` writes)."""
-    return (json.dumps(routines, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """The routine bodies as a UTF-8 JSON list, one routine a line (what :func:`write_hevy`
+    writes): a line is one POST's body, and a year's 364 routines are written in a few
+    milliseconds (indented, they took 50 ms: the coach's zip holds one per athlete)."""
+    lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in routines)
+    return (f"[\n{lines}\n]\n" if routines else "[]\n").encode("utf-8")
 
 
 def write_hevy(plan: Plan, path: str | Path, *, overwrite: bool = False) -> Path:
