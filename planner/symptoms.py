@@ -144,7 +144,9 @@ NOTE_PAIN_WORDS = ("lower back pain", "low back pain", "back pain", "ruckenschme
 NOTE_BACK_WORDS = ("lower back", "low back", "back", "rucken", "espalda", "dos")
 #: Words that may stand between the pain word and its score ("pain level 3", "pain was 4").
 NOTE_FILLERS = ("level", "lvl", "score", "rating", "was", "is", "at", "about", "around",
-                "approx", "today", "now", "nivel", "stufe", "niveau", "est", "war")
+                "approx", "today", "now", "nivel", "stufe", "niveau", "est", "war",
+                "before", "after", "during", "vorher", "nachher", "antes", "despues", "avant",
+                "apres")
 #: What may follow a number that is then not a score: a unit, a count of something.
 NOTE_NOT_SCORES = ("kg", "kgs", "kilo", "kilos", "lb", "lbs", "pound", "pounds", "x", "rep",
                    "reps", "set", "sets", "s", "sec", "secs", "second", "seconds", "min",
@@ -155,7 +157,15 @@ NOTE_NOT_SCORES = ("kg", "kgs", "kilo", "kilos", "lb", "lbs", "pound", "pounds",
                    "workouts", "pill", "pills", "tablet", "tablets", "mg", "ibuprofen",
                    "paracetamol", "wdh", "satze", "satz", "series", "serie", "repeticiones",
                    "tage", "tag", "wochen", "dias", "semanas", "jours", "jour", "semaines",
-                   "am", "pm", "th", "st", "nd", "rd", "back", "on")
+                   "am", "pm", "th", "st", "nd", "rd", "back", "on", "mo", "mos", "mth",
+                   "mths", "y", "stunden", "stunde", "std", "minuten", "horas", "heures",
+                   "mile", "miles", "ft", "feet", "cm", "inch", "inches", "lap", "laps",
+                   "advil", "tylenol", "aspirin", "aleve", "pcs", "o'clock", "oclock")
+#: What may follow a score after a back word ("back 4", "back 4/10 today"): a back word is
+#: read only before one of these or the end of a clause ("back 4 people" is no score).
+NOTE_BACK_AFTER = ("today", "now", "after", "afterwards", "later", "tonight", "overnight",
+                   "this morning", "this evening", "at night", "heute", "hoy",
+                   "aujourd'hui")
 #: Words before a number that make it no score ("week 3", "set 2", "3x10").
 NOTE_COUNTS = ("week", "wk", "set", "rep", "reps", "day", "round", "session", "block", "x",
                "no", "nr", "number", "#", "@", "at", "of", "for", "by", "with", "than")
@@ -186,7 +196,8 @@ _NOTE_SCORE = re.compile(
     rf"(?<![\w-])(?:(?P<pain>{_words(NOTE_PAIN_WORDS)})"
     rf"(?:\s*[:=~]\s*|\s+|\s*-\s*)(?:(?:{_words(NOTE_FILLERS)})\s*[:=~]?\s*){{0,2}}"
     rf"|(?P<back>{_words(NOTE_BACK_WORDS)})(?:\s*[:=]\s*|\s+))"
-    rf"(?P<a>{_NUM}){_RANGE}(?:{_SCALE})?{_NOT_AFTER}")
+    rf"(?P<a>{_NUM}){_RANGE}(?:{_SCALE})?{_NOT_AFTER}"
+    rf"(?(back)(?=\s*(?:$|[,;.!?)\]|]|(?:{_words(NOTE_BACK_AFTER)})(?!\w))))")
 #: The score before a pain word, with its scale ("2/10 pain", "3 out of 10 back pain"): only
 #: pain words and only with the scale ("3 sets pain free", "5/5 back squats" are no scores).
 _NOTE_SCORE_FIRST = re.compile(

@@ -48,7 +48,8 @@ READ = [
     ("pain 2, deadlift 3x10 at 60", 2.0), ("pain 2, week 3 of the block", 2.0),
     ("pain 2, set 3 hurt", 2.0), ("pain 2 then 3 sets of 10", 2.0),
     ("pain 2, did 6 deadlifts", 2.0), ("pain 4/10 at 7 pm", 4.0),
-    ("Kein Schmerz", 0.0), ("sans douleur", 0.0),
+    ("Kein Schmerz", 0.0), ("sans douleur", 0.0), ("pain before 1 after 8", 8.0),
+    ("back 4 today", 4.0), ("back: 4/10 after", 4.0),
 ]
 NOT_SCORES = [
     "", "sore", "felt good", "back 3 sets later", "came back 5 days later", "back 135 lb",
@@ -60,6 +61,8 @@ NOT_SCORES = [
     "back 2 back sessions", "back 4 sessions", "back 3 exercises", "back 5 on monday",
     "back at 5", "back 5:30", "back 3 nights", "pain 3 yrs", "pain 2 wk", "pain 2 pills",
     "week 3/12 back on track", "5/5 back squats", "10/10 back day!",
+    "back 4 people", "back 2 plates", "back 3 laps", "back 4 the first time", "pain 2 advil",
+    "pain 5 miles", "back 5 o'clock", "pain 2 stunden", "back 2 rest days", "back 3 dogs",
 ]
 
 
