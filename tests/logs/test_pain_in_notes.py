@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import planner
 from planner.analysis import findings
-from planner.files.app_sessions import PAIN_INSTRUCTION
+from planner.files.app_sessions import PAIN_INSTRUCTION, app_sessions
 from planner.logs import parse_log
 from planner.symptoms import find_symptoms, pain_in_notes
 
@@ -290,3 +290,35 @@ def test_of_two_scores_in_a_note_the_higher_counts(a, b, first, link, scale, tai
     note = f"{first.format(n=a)}{link}{b}{'/10' if scale else ''}{tail}"
     got = pain_in_notes(pd.Series([note]))["value"].item()
     assert got == max(a, b), note
+
+
+def test_nothing_the_exports_write_reads_as_a_score_or_a_symptom():
+    """Every note, title and description the three app exports write (an app may copy any
+    of them into its log): none reads back as a pain score, an unreadable pain or a red
+    flag, in kg and lb, deload weeks, 1 to 7 days."""
+    from planner.files.garmin import workout_name, workout_steps
+    from planner.files.hevy import hevy_routines
+    from planner.files.liftosaur import liftosaur_text
+
+    texts: set[str] = set()
+    for config in (planner.PlanConfig(weeks=12, start_date=MONDAY),
+                   planner.PlanConfig(weeks=8, unit="lb", volume=1.5, start_date=MONDAY),
+                   planner.PlanConfig(weeks=5, training_days=("mon", "tue", "wed", "thu", "fri",
+                                                              "sat", "sun"), start_date=MONDAY),
+                   planner.PlanConfig(weeks=3, training_days=("wed",), start_date=MONDAY,
+                                      deadlift_sessions_per_week=1)):
+        plan = planner.generate(config)
+        for body in hevy_routines(plan):
+            r = body["routine"]
+            texts |= {r["title"], r["notes"], *(e["notes"] or "" for e in r["exercises"])}
+        texts |= set(liftosaur_text(plan).splitlines())
+        for s in app_sessions(plan):
+            texts.add(workout_name(s, plan.unit))
+            texts |= {t for step in workout_steps(s, plan.unit)
+                      for t in (step.notes or "", step.workout_step_name or "")}
+    notes = pd.Series(sorted(texts))
+    read = pain_in_notes(notes)
+    assert len(notes) > 400
+    assert read["value"].isna().all(), notes[read["value"].notna()].tolist()[:5]
+    assert read["understood"].all()
+    assert find_symptoms(notes)["symptom"].isna().all()
