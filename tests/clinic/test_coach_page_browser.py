@@ -168,7 +168,8 @@ def test_coach_page_with_50_athletes(voila, browser, roster):  # noqa: F811
     page.screenshot(path=str(SHOTS / "coach-athlete-1366.png"))
     athlete_axe = _axe(page)
 
-    # The zip: every athlete due, with plan CSV, calendar and sheet; no one else.
+    # The zip: every athlete due, with plan CSV, calendar, sheet and the apps' files; no one
+    # else.
     athlete.get_by_role("button", name="Back to the roster").click()
     button = page.locator(".planner-coach-roster .planner-download")
     assert f"{len(due)} athletes due" in button.inner_text()
@@ -180,8 +181,14 @@ def test_coach_page_with_50_athletes(voila, browser, roster):  # noqa: F811
     folders = {n.split("/")[0] for n in names if "/" in n}
     assert folders == due
     for a in due:
-        kinds = sorted(n.rsplit(".", 1)[1] for n in names if n.startswith(a + "/"))
-        assert kinds == ["csv", "html", "ics"], (a, kinds)
+        top = sorted(n.split("/", 1)[1] for n in names
+                     if n.startswith(a + "/") and n.count("/") == 1)
+        # the planner's three files and the apps' (the watch's in a folder of its own)
+        assert sorted(t.rsplit(".", 1)[1] for t in top) == ["csv", "html", "ics", "json",
+                                                            "txt"], (a, top)
+        watch = [n for n in names if n.startswith(a + "/") and n.count("/") == 2]
+        assert any(n.endswith("/README.txt") for n in watch)
+        assert any(n.endswith(".fit") for n in watch)
 
     # 800 px wide: nothing cut, nothing off screen.
     page.set_viewport_size({"width": 800, "height": 900})
