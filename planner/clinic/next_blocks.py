@@ -25,13 +25,14 @@ import pandas as pd
 from planner.clinic.athlete import AthleteRows, athlete_log, athlete_plan, athlete_plan_notes
 from planner.files.bundle import plan_files
 from planner.files.garmin import garmin_files
+from planner.files.hevy import hevy_json, hevy_routines
 from planner.nextblock import next_block
 
 #: Athletes whose sets and plans are read at once: memory holds one batch's rows.
 BATCH_ATHLETES = 100
-#: Weeks of each block in the zip's Garmin folder: the next month on the watch (a watch
-#: takes new files whenever it is plugged in; its README says how to make the rest).
-GARMIN_WEEKS = 4
+#: Weeks of each block in the zip's Hevy routines and Garmin folder: the next month in the
+#: app and on the watch (the folder's README and the zip's say how to make the rest).
+APP_WEEKS = 4
 
 
 @dataclass
@@ -52,7 +53,8 @@ def next_blocks_zip(store, flags: pd.DataFrame, as_of, start_time: str = "18:00"
     Per athlete, a folder ``<athlete>/`` with ``next-block-<first day>.csv`` (the plan),
     ``.ics`` (one calendar event per session at ``start_time``), ``-sheet.html`` (the
     printable sheet), ``-liftosaur.txt``, ``-hevy-routines.json`` and a ``-garmin/`` folder
-    (a FIT workout per session of the block's first ``GARMIN_WEEKS`` weeks, and its README);
+    (a FIT workout per session, and its README), the last two of the block's first
+    ``APP_WEEKS`` weeks;
     ``README.txt`` at the top lists each block,
     and says why for an athlete whose block could not be built. Blocks start no earlier
     than ``as_of``.
@@ -60,7 +62,13 @@ def next_blocks_zip(store, flags: pd.DataFrame, as_of, start_time: str = "18:00"
     as_of = pd.Timestamp(as_of).normalize()
     due = flags.loc[flags["due_next_block"].astype(bool), "athlete"].astype(str).tolist()
     out = NextBlocks(f"next-blocks-{as_of:%Y-%m-%d}.zip", b"")
-    lines = [f"Next blocks made on {as_of:%A %d %B %Y} for the {len(due)} athletes due.", ""]
+    lines = [f"Next blocks made on {as_of:%A %d %B %Y} for the {len(due)} athletes due.", "",
+             "Each athlete's folder holds the block as a spreadsheet (.csv), a calendar (.ics),",
+             "a sheet to print (-sheet.html) and a Liftosaur program (-liftosaur.txt); Hevy",
+             f"routines (-hevy-routines.json) and Garmin workouts (-garmin/) of its first "
+             f"{APP_WEEKS} weeks.",
+             "For the later weeks: planner export BLOCK.csv --to hevy|garmin (the README's",
+             "\"Train with your app\").", ""]
     try:  # one snapshot of the store for every batch
         files = {name: store.files(name) for name in ("sets", "plans")}
     except Exception:
@@ -106,13 +114,17 @@ def _add(z: zipfile.ZipFile, out: NextBlocks, lines: list[str], a: str, plan_of,
         return
     start = block.table["date"].min()
     stem = f"next-block-{start:%Y-%m-%d}"
-    for kind in ("csv", "ics", "sheet", "liftosaur", "hevy"):
+    for kind in ("csv", "ics", "sheet", "liftosaur"):
         name, data = plan_files(block, kind, stem, start_time=start_time)
         z.writestr(f"{a}/{name}", data)
-    # the watch's files unpacked in a folder of their own (a zip in a zip helps no one), for
-    # the block's first weeks: a file a session costs 5 ms to encode, a year's block is 364
+    # Hevy's routines and the watch's workouts (unpacked in a folder of their own: a zip in a
+    # zip helps no one) of the block's first weeks: a routine or workout a session, so a
+    # year's block would be 364 of each (and a watch file costs 5 ms to encode)
+    first = int(block.table["week"].min())
+    z.writestr(f"{a}/{stem}-hevy-routines.json", hevy_json(hevy_routines(
+        block, weeks=range(first, first + APP_WEEKS))))
     made = datetime.combine(as_of.date(), time(), tzinfo=UTC)  # the same zip for the same day
-    for name, data in garmin_files(block, now=made, weeks=GARMIN_WEEKS).items():
+    for name, data in garmin_files(block, now=made, weeks=APP_WEEKS).items():
         z.writestr(f"{a}/{stem}-garmin/{name}", data)
     out.built[a] = start
     weeks = block.table["week"].nunique()

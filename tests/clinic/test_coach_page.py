@@ -4,6 +4,7 @@ and the zip of next blocks (every athlete due has plan, calendar and sheet; no o
 from __future__ import annotations
 
 import io
+import json
 import math
 import zipfile
 
@@ -193,10 +194,13 @@ def test_the_zip_holds_every_athlete_due_and_no_one_else(app):
             block = pd.read_csv(io.BytesIO(z.read(f"{a}/{stem}.csv")))
         watch = sorted(p[1] for p in mine if len(p) == 2 and p[0] == f"{stem}-garmin")
         assert "README.txt" in watch
-        # the block's first 4 weeks (GARMIN_WEEKS): the next month on the watch
+        # the block's first 4 weeks (APP_WEEKS): the next month on the watch
         first = block["week"].min()
         month = block.loc[block["week"] < first + 4, "session_id"].nunique()
         assert len([n for n in watch if n.endswith(".fit")]) == month
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            routines = json.loads(z.read(f"{a}/{stem}-hevy-routines.json"))
+        assert len(routines) == month
     assert csv.startswith("key,week,day,date")
     assert "4 athletes due" in readme and "eli" not in readme
     assert "4 next blocks" in app.zip_message.value

@@ -198,7 +198,7 @@ def test_every_generated_session_round_trips(weeks, days, unit, volume, start):
 
 
 def test_the_first_weeks_only_and_the_readme_says_where_the_rest_are():
-    """The coach's zip holds each block's first weeks (GARMIN_WEEKS): the files of weeks 1-2
+    """The coach's zip holds each block's first weeks (APP_WEEKS): the files of weeks 1-2
     of a 6-week plan, and a README that says so and how to make the rest."""
     plan = generate(PlanConfig(weeks=6, start_date=date(2026, 1, 5)))
     files = garmin_files(plan, weeks=2)
