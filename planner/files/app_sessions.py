@@ -22,6 +22,8 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from planner.catalogue import catalogue
 from planner.plan import Plan
 
@@ -82,34 +84,47 @@ def app_sessions(plan: Plan) -> list[AppSession]:
 
     One pass over the table's columns as Python lists (no frame per session): a year's
     plan (2,900 sets) takes milliseconds, and the coach's zip makes one per athlete."""
+    global _LAST
+    if (_LAST is not None and _LAST[0] is plan and _LAST[1] is plan.table
+            and _LAST[2] == len(plan.table)):  # the writers of one plan, one after another
+        return list(_LAST[3])
     names = {k: v.name for k, v in catalogue().items()}
     t = plan.table.sort_values(["date", "week", "day"], kind="stable")
     reps = t["target_reps"].astype("float64").to_numpy()
     hold = t["target_hold_s"].astype("float64").to_numpy()
+    whole = np.maximum(1, np.floor(hold + 0.5))  # whole_seconds, for every row at once
     load = t["load_kg"].astype("float64").to_numpy()
     days = t["date"].dt.date.tolist()
     rows = zip(t["session_id"].tolist(), t["week"].tolist(), t["day"].tolist(), days,
                t["weekday"].tolist(), t["phase"].tolist(), t["exercise"].tolist(),
                t["set"].tolist(), t["side"].tolist(), reps.tolist(), hold.tolist(),
-               load.tolist(), t["rest_s"].tolist(), strict=True)
+               whole.tolist(), load.tolist(), t["rest_s"].tolist(), strict=True)
     # session id -> its first row's facts, and its exercises (in plan order) -> their sets
     heads: dict[str, tuple] = {}
     sets: dict[str, dict[str, list[AppSet]]] = {}
     deload: dict[str, bool] = {}
-    for sid, week, day, when, weekday, phase, ex, number, side, r, h, kg, rest in rows:
+    for sid, week, day, when, weekday, phase, ex, number, side, r, h, w, kg, rest in rows:
         if sid not in heads:
             heads[sid] = (int(week), int(day), when, str(weekday))
             sets[sid] = {}
         deload[sid] = deload.get(sid, False) or phase == "deload"
         sets[sid].setdefault(ex, []).append(AppSet(
             number=int(number), side=str(side), reps=None if r != r else int(r),
-            hold_s=None if h != h else whole_seconds(h), hold_exact=None if h != h else h,
+            hold_s=None if h != h else int(w), hold_exact=None if h != h else h,
             load_kg=None if kg != kg else kg, rest_s=int(rest)))
-    return [AppSession(session_id=str(sid), week=week, day=day, date=when, weekday=weekday,
-                       deload=deload[sid],
-                       exercises=tuple(AppExercise(str(ex), names.get(str(ex), str(ex)),
-                                                   tuple(x)) for ex, x in sets[sid].items()))
-            for sid, (week, day, when, weekday) in heads.items()]
+    out = [AppSession(session_id=str(sid), week=week, day=day, date=when, weekday=weekday,
+                      deload=deload[sid],
+                      exercises=tuple(AppExercise(str(ex), names.get(str(ex), str(ex)),
+                                                  tuple(x)) for ex, x in sets[sid].items()))
+           for sid, (week, day, when, weekday) in heads.items()]
+    _LAST = (plan, plan.table, len(plan.table), tuple(out))
+    return out
+
+
+#: The last plan read and its sessions: the Liftosaur, Hevy and Garmin writers of one plan
+#: (the coach's zip, a page's downloads) read it once. A Plan is frozen: the same object
+#: holds the same sessions.
+_LAST: tuple[Plan, object, int, tuple[AppSession, ...]] | None = None
 
 
 def rounding_notes(sessions: list[AppSession]) -> list[str]:

@@ -202,7 +202,7 @@ def fit_workout(session: AppSession, unit: str, *, now: datetime | None = None) 
     builder.add(file_id)
     builder.add(workout)
     builder.add_all(steps)
-    return builder.build().to_bytes()
+    return builder.build_bytes()  # the CRC computed as the bytes are written, in one pass
 
 
 def file_name(session: AppSession) -> str:
