@@ -9,6 +9,7 @@ drawn in ``unit``; figure data are plain lists (see :mod:`planner.charts.plan`).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -64,21 +65,41 @@ def compliance_figure(a, unit: str) -> go.Figure | None:
     return fig
 
 
+#: Days without a session after which a line breaks: a load is not lifted all along a layoff.
+GAP_DAYS = 28
+
+
+def broken_at_gaps(dates: pd.Series, *columns: pd.Series, gap_days: int = GAP_DAYS
+                   ) -> tuple[list, ...]:
+    """``dates`` (as text) and each column as plain lists, with a None after every point that
+    is followed by more than ``gap_days`` days without one: plotly breaks a line at a None,
+    so a line never runs across weeks in which nothing was logged."""
+    when = pd.to_datetime(pd.Series(dates)).reset_index(drop=True)
+    after = np.flatnonzero((when.diff().dt.days > gap_days).to_numpy()) - 1
+    xs, out = _dates(when), [plain_list(c) for c in columns]
+    for i in after[::-1]:
+        gap_x = (when[i] + (when[i + 1] - when[i]) / 2).strftime("%Y-%m-%d")
+        xs.insert(i + 1, gap_x)
+        for col in out:
+            col.insert(i + 1, None)
+    return (xs, *out)
+
+
 def deadlift_figure(a, unit: str) -> go.Figure | None:
     d = a.deadlift
     if d is None or d.empty:
         return None
     top = from_kg(d["top_load_kg"].astype(float), unit).round(1)
     e1 = from_kg(d["best_e1rm_kg"].astype(float), unit).round(1)
-    x = _dates(d["date"])
+    x, top, e1, reliable = broken_at_gaps(d["date"], top, e1, d["e1rm_reliable"])
     fig = go.Figure([
-        go.Scatter(x=x, y=plain_list(top), name=f"top load ({unit})", mode="lines+markers",
+        go.Scatter(x=x, y=top, name=f"top load ({unit})", mode="lines+markers",
                    line=dict(color=PALETTE["deadlift"], shape="hv"),
                    hovertemplate="%{x|%a %d %b %Y}: %{y} " + unit + "<extra></extra>"),
-        go.Scatter(x=x, y=plain_list(e1), name=f"best e1RM ({unit}, Epley)", mode="lines+markers",
+        go.Scatter(x=x, y=e1, name=f"best e1RM ({unit}, Epley)", mode="lines+markers",
                    line=dict(color=PALETTE["e1rm"], dash="dot"),
-                   marker=dict(symbol=["circle" if r else "circle-open"
-                                       for r in d["e1rm_reliable"]], size=8),
+                   marker=dict(symbol=["circle" if r else "circle-open" for r in reliable],
+                               size=8),
                    hovertemplate="%{x|%a %d %b %Y}: e1RM %{y} " + unit + "<extra></extra>"),
     ])
     fig.update_layout(base_layout(TITLES["deadlift"], f"load ({unit})", "date"))

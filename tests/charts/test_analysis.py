@@ -68,3 +68,28 @@ def test_without_a_plan_there_is_no_compliance_chart(sample):
     log, _, _ = sample
     figs = analysis_figures(planner.analyse(log))
     assert "compliance" not in figs and "fitness" in figs
+
+
+def test_the_progression_lines_break_where_training_stopped():
+    """Deadlift days 5, 12 and 19 January, then nothing until 20 April (91 days), then 27
+    April: each line breaks once, between 19 January and 20 April (a None there), and holds
+    every logged day as it was; no line runs across the layoff."""
+    from planner.charts.analysis import GAP_DAYS, broken_at_gaps, deadlift_figure
+
+    days = ["2026-01-05", "2026-01-12", "2026-01-19", "2026-04-20", "2026-04-27"]
+    rows = [{"date": d, "exercise": "deadlift", "set": 1, "reps": 10, "hold_s": None,
+             "side": "both", "load_kg": 60.0 + 5 * i} for i, d in enumerate(days)]
+    from tests.logkit import log_table
+
+    a = planner.analyse(log_table(rows))
+    fig = deadlift_figure(a, "kg")
+    for trace in fig.data:
+        ys = list(trace.y)
+        assert ys.count(None) == 1 and ys.index(None) == 3
+        assert [y for y in ys if y is not None] == pytest.approx(
+            [60.0, 65.0, 70.0, 75.0, 80.0] if "top" in trace.name else ys[:3] + ys[4:])
+        assert "2026-01-19" < trace.x[3] < "2026-04-20"
+    # a gap of exactly GAP_DAYS does not break, one day more does
+    x, y = broken_at_gaps(pd.Series(["2026-01-01", "2026-01-29", "2026-02-27"]),
+                          pd.Series([1.0, 2.0, 3.0]))
+    assert GAP_DAYS == 28 and y == [1.0, 2.0, None, 3.0] and len(x) == 4
