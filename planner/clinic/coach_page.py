@@ -37,7 +37,7 @@ from planner.app.planner_app import PlannerApp
 from planner.app.steps import Steps
 from planner.clinic.athlete import athlete_log, athlete_plan, athlete_plan_notes
 from planner.clinic.cohort import cohort
-from planner.clinic.flags import COLUMNS, FLAGS, roster_flags, sort_roster
+from planner.clinic.flags import COLUMNS, FLAGS, roster_flags, shared_flags, sort_roster
 from planner.clinic.next_blocks import next_blocks_zip
 from planner.clinic.roster import RosterError
 from planner.clinic.store import StoreError, ingest, open_store
@@ -698,14 +698,15 @@ class CoachApp(w.VBox):
             return
         as_of = pd.Timestamp(self.as_of.value or date.today())
         self.cohort = cohort(self.store, as_of=as_of)  # opened and checked: not again
-        self.flags = roster_flags(self.cohort.athletes, as_of)
+        self.flags, shared = shared_flags(roster_flags(self.cohort.athletes, as_of))
         self._zip = None
         n = len(self.flags)
         flagged = int((self.flags["flags"] > 0).sum())
         due = int(self.flags["due_next_block"].sum())
         self.summary.value = (
             f"<p><b>{n}</b> athlete{'s' if n != 1 else ''} as of {as_of:%A %d %B %Y}: "
-            f"<b>{flagged}</b> with at least one flag, <b>{due}</b> due a next block.</p>")
+            f"<b>{flagged}</b> with at least one flag, <b>{due}</b> due a next block.</p>"
+            + "".join(note_box(line) for line in shared))
         self.table.show(self.flags, caption=f"{n} athletes. Click a heading to sort by it; "
                         "click it again for the other way round. ⚑ marks a flag.")
         self.zip_button.disabled = due == 0

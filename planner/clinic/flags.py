@@ -188,6 +188,35 @@ def roster_flags(athletes: pd.DataFrame, as_of) -> pd.DataFrame:
     return out
 
 
+#: Flags that say nothing about an athlete when every athlete has them: said once above the
+#: roster instead (the pain rules and the ACWR stay on every row: they are each athlete's).
+SHARED_LINES: dict[str, str] = {
+    "no_pain_data": "None of these athletes logs pain: ask them to write it in their notes "
+                    "after each session as “pain N/10” (the apps' notes are read).",
+    "no_recent_log": f"None of these athletes has a log in the last {NO_LOG_DAYS} days: "
+                     "check that their latest logs were brought in.",
+    "low_compliance": "Every athlete did under "
+                      f"{LOW_COMPLIANCE * 100:.0f} % of the sessions of the last 4 weeks: "
+                      "check that the stored plans are the ones they follow.",
+}
+
+
+def shared_flags(flags: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``flags`` (from :func:`roster_flags`) without the flags of :data:`SHARED_LINES` that
+    every athlete has (two or more athletes), and one line for each: a flag on every row
+    tells no one apart. The ``_why`` texts stay; the counts and their sort keys follow."""
+    if len(flags) < 2:
+        return flags, []
+    common = [f for f in SHARED_LINES if flags[f].astype(bool).all()]
+    if not common:
+        return flags, []
+    out = flags.copy()
+    out[common] = False
+    out["flags"] = out[list(FLAGS)].sum(axis=1).astype(int)
+    out["flags_key"] = out["flags"]
+    return out, [SHARED_LINES[f] for f in common]
+
+
 def sort_roster(flags: pd.DataFrame, column: str = "flags", ascending: bool = False
                 ) -> pd.DataFrame:
     """``flags`` (from :func:`roster_flags`) sorted by one shown column.

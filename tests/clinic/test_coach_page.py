@@ -209,8 +209,11 @@ def test_the_zip_holds_every_athlete_due_and_no_one_else(app):
 def test_a_store_opens_directly_and_a_later_day_changes_the_flags(app):
     again = CoachApp(app.store.path, as_of="2026-03-20", search=[])
     rows = again.flags.set_index("athlete")
-    assert rows.loc["ana", "no_recent_log"]  # 19 days after her last log
+    assert "19 days" in rows.loc["ana", "no_recent_log_why"]  # after her last log
     assert math.isclose(len(rows), 5)
+    # nobody has logged for 10 days then: one line above the table, not a flag on each row
+    assert not rows["no_recent_log"].any()
+    assert "None of these athletes has a log in the last 10 days" in again.summary.value
 
 
 def test_bad_input_is_a_message(tmp_path):
@@ -276,8 +279,32 @@ def test_changing_the_day_redraws_the_flags(app):
     app.as_of.value = pd.Timestamp("2026-03-12").date()
     try:
         rows = app.flags.set_index("athlete")
-        assert rows.loc["ana", "no_recent_log"] and "11 days" in rows.loc[
-            "ana", "no_recent_log_why"]
+        assert "11 days" in rows.loc["ana", "no_recent_log_why"]
+        # flagged on her row, or (when nobody logged for 10 days) above the table
+        assert rows.loc["ana", "no_recent_log"] or "None of these athletes has a log" in \
+            app.summary.value
         assert "Thursday 12 March 2026" in app.summary.value
     finally:
         app.as_of.value = AS_OF.date()
+
+
+
+def test_a_flag_every_athlete_has_is_one_line_above_the_roster():
+    """Three athletes, none of whom logs pain, one of whom is behind: "no pain data" is said
+    once above the table and counted on no row; the pain rules and the ACWR never move."""
+    from planner.clinic.flags import FLAGS, shared_flags
+
+    flags = pd.DataFrame({"athlete": ["a", "b", "c"],
+                          **{f: [False, False, False] for f in FLAGS}})
+    flags["no_pain_data"] = True
+    flags["low_compliance"] = [True, False, False]
+    flags["flags"] = flags[list(FLAGS)].sum(axis=1)
+    flags["flags_key"] = flags["flags"]
+    out, lines = shared_flags(flags)
+    assert not out["no_pain_data"].any() and list(out["flags"]) == [1, 0, 0]
+    assert lines == ["None of these athletes logs pain: ask them to write it in their notes "
+                     "after each session as “pain N/10” (the apps' notes are read)."]
+    everyone = flags.assign(pain_rules=True)
+    assert shared_flags(everyone)[0]["pain_rules"].all()  # each athlete's own: kept
+    one, said = shared_flags(flags.head(1))
+    assert said == [] and one["no_pain_data"].all()
