@@ -277,7 +277,8 @@ def _read_log_or_fail(path: Path, unit: str | None, alias: list[str] | None = No
     told = rep[rep["action"] != "skipped"] if len(rep) else rep
     typer.echo(f"{path}: {log.source_format} log: {log.rows_read} rows read = "
                f"{log.rows_imported} imported + {log.rows_rejected} rejected + "
-               f"{log.rows_skipped} not filled in; {len(told)} report row(s)")
+               f"{log.rows_skipped} skipped (not sets, or left empty); {len(told)} report "
+               "row(s)")
     for note in log.notes:
         typer.echo(f"  {note}")
     for problem, n in (told.groupby("problem", sort=False).size().head(8).items()

@@ -51,6 +51,9 @@ STYLE = """
 /* Chosen toggle buttons (training days, unit) in the charts' blue, readable. */
 .planner-app .jupyter-button.mod-active { background: #1f5f99; color: #fff; }
 .planner-app .planner-download { width: auto; min-width: 9em; padding: 0 0.9em; }
+.planner-app details.planner-report-group { margin: 0.3em 0; }
+.planner-app details.planner-report-group > summary { cursor: pointer; padding: 0.2em 0; }
+.planner-app .planner-count { color: #4a4a4a; }
 .planner-app .jupyter-button:focus-visible, .planner-app input:focus-visible,
 .planner-app select:focus-visible, .planner-app .noUi-handle:focus-visible {
     outline: 3px solid #1f5f99; outline-offset: 1px; }

@@ -11,10 +11,12 @@ no training logic.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from datetime import date
 
 import ipywidgets as w
+import pandas as pd
 import plotly.graph_objects as go
 
 from planner.analysis import analyse
@@ -64,6 +66,49 @@ def upload_button(accept: str, label: str, tooltip: str) -> w.FileUpload:
                           tooltip=tooltip, layout=w.Layout(width="auto"))
     upload.add_class("planner-upload")
     return upload
+
+
+#: The order of the import report's groups: what was left out first, what is only a note last.
+ACTION_ORDER = {"rejected": 0, "flagged": 1, "coerced": 2, "note": 3}
+#: What each action means, as the group's first word.
+ACTION_WORDS = {"rejected": "Left out", "flagged": "Kept, flagged", "coerced": "Read as",
+                "note": "Note"}
+
+
+#: The formats' names as people know them.
+FORMAT_NAMES = {"template": "planner template", "strong": "Strong", "hevy": "Hevy",
+                "fitnotes": "FitNotes", "liftosaur": "Liftosaur", "fit": "Garmin FIT"}
+
+
+def for_the_page(problem: str) -> str:
+    """A report problem as the page says it: without what to type on the command line
+    (the page's own control is named instead)."""
+    text = re.sub(r",? on the command line(?: with)? [^)]*", "", str(problem))
+    return text.replace(": on the page under ", ": under ").replace(
+        ": on the page with ", " with ")
+
+
+def report_groups_html(report: pd.DataFrame, max_rows: int = 100) -> str:
+    """The import report grouped by rule: one folded group per rule, its count and its
+    problem in words as the heading, its rows (the first ``max_rows``) beneath; groups in
+    the order left out, flagged, read as, notes, and by size within each."""
+    groups = []
+    for rule, g in report.groupby("rule", sort=False):
+        action = str(g["action"].iloc[0])
+        problems = g["problem"].unique()
+        label = problems[0] if len(problems) == 1 else f"{problems[0]} (and {len(problems) - 1}" \
+            f" more like it)"
+        label = for_the_page(label)
+        rows = g.drop(columns=["rule", "action"], errors="ignore").assign(
+            problem=g["problem"].map(for_the_page))
+        more = (f"<p class='planner-help'>The first {max_rows:,} of {len(g):,} rows.</p>"
+                if len(g) > max_rows else "")
+        groups.append((ACTION_ORDER.get(action, 9), -len(g), str(rule), (
+            f"<details class='planner-report-group'><summary><b>"
+            f"{ACTION_WORDS.get(action, action)}</b>: {html.escape(str(label))} "
+            f"<span class='planner-count'>({len(g):,} row{'s' if len(g) != 1 else ''})</span>"
+            f"</summary>{table_html(rows, max_rows=max_rows)}{more}</details>")))
+    return "".join(g[-1] for g in sorted(groups))
 
 
 class LogPanel(w.VBox):
@@ -193,17 +238,19 @@ class LogPanel(w.VBox):
                 "under “Compare with”." if log.source_format == "template"
                 and self.compare.value == NO_PLAN else "")
         self.status.value = ok_box(
-            f"{self._name}: a {log.source_format} log with weights in {log.unit}. "
+            f"{self._name}: a {FORMAT_NAMES.get(log.source_format, log.source_format)} log "
+            f"with weights in {log.unit}. "
             f"{log.rows_read:,} rows read: {log.rows_imported:,} sets imported, "
-            f"{log.rows_rejected:,} rejected, {log.rows_skipped:,} not filled in. "
+            f"{log.rows_rejected:,} rejected, {log.rows_skipped:,} skipped (not sets, or "
+            "left empty). "
             + "".join(f"{note[0].upper()}{note[1:]}. " for note in log.notes)
             + "See the Analysis and Next block tabs." + hint)
         rep = log.report
         shown = rep[rep["action"] != "skipped"].drop(columns=["file"], errors="ignore")
         if len(shown):
             self.report.value = ("<h3 class='planner-group'>What the import changed or left "
-                                 f"out ({len(shown):,} rows; the first 200)</h3>"
-                                 + table_html(shown, max_rows=200))
+                                 f"out ({len(shown):,} row{'s' if len(shown) != 1 else ''})"
+                                 "</h3>" + report_groups_html(shown))
         else:
             self.report.value = "<p class='planner-help'>Every row was imported as it was.</p>"
         self._notify_log()

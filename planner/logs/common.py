@@ -59,19 +59,22 @@ RULES: dict[str, tuple[str, str]] = {
     "date": ("rejected", "expected a date like {example}"),
     "date-range": ("rejected", f"expected a date from {MIN_DATE:%Y-%m-%d} to tomorrow"),
     "date-timezone": ("coerced", "the time zone was dropped; the time is kept as written"),
-    "rest-timer": ("rejected", "rest timer entry, not a set"),
+    "rest-timer": ("skipped", "not a set: the app's rest timer entry"),
     "set-type": ("rejected", "expected {expected}"),
     "exercise-empty": ("rejected", "the exercise name is empty"),
     "side": ("rejected", "expected the side both, left or right"),
     "unit-unknown": ("rejected", "expected the unit kg or lbs"),
-    "unit-missing": ("rejected", 'a weight without a unit; expected kg or lbs (or pass unit="kg"'
-                                 ' or unit="lb", --unit on the command line)'),
-    "unit-stated": ("note", "the file states its unit ({stated}); unit={given!r} was not used"),
+    "unit-missing": ("rejected", "a weight without a unit; expected kg or lbs (say which unit "
+                                 "the file's weights are in: on the page under “Weights in "
+                                 "the file are in”, on the command line with --unit)"),
+    "unit-stated": ("note", "the file states its unit ({stated}); the unit given ({given}) "
+                            "was not used"),
     "unit-given": ("note", "the file does not say its unit; read as {given} as asked"),
     "deadlift-variant": ("note", "a deadlift variant, kept as its own lift and left out of the "
-                                 "deadlift analysis; if it is the barbell deadlift, map it: "
-                                 "aliases={{{value!r}: 'deadlift'}} "
-                                 "(--alias \"{value}=deadlift\")"),
+                                 "deadlift analysis; if it is the barbell deadlift, count it "
+                                 "as one: on the page with “Also count as the barbell "
+                                 "deadlift”, on the command line with "
+                                 "--alias \"{value}=deadlift\""),
     "pain-text": ("coerced", "pain read as {found:g} on the 0-10 scale from how it is "
                              "written (a range counts its higher end; another scale is "
                              "converted)"),

@@ -268,3 +268,33 @@ def test_log_tab_maps_a_name_to_the_deadlift():
     assert not (lp.current_log.table["exercise"] == "deadlift").any()
     lp.alias.value = "Deadlift Old Data"
     assert (lp.current_log.table["exercise"] == "deadlift").sum() == 6
+
+
+def test_the_import_report_is_grouped_by_rule_with_counts():
+    """Twenty "timed set too long" rows and one left-out row: two folded groups, the
+    left-out one first, each headed by its problem and its count, the rows beneath."""
+    from planner.app.panels import report_groups_html
+
+    long = pd.DataFrame({"line": range(2, 22), "column": "Seconds", "value": "900",
+                         "problem": "a timed set longer than 600 s", "action": "note",
+                         "rule": "timed-long"})
+    bad = pd.DataFrame({"line": [30], "column": "Reps", "value": "x",
+                        "problem": "expected a number", "action": "rejected",
+                        "rule": "number"})
+    html_text = report_groups_html(pd.concat([long, bad], ignore_index=True))
+    assert html_text.count("<details") == 2
+    assert html_text.index("expected a number") < html_text.index("longer than 600 s")
+    assert "Left out</b>: expected a number <span class='planner-count'>(1 row)" in html_text
+    assert "(20 rows)" in html_text and html_text.count("<tr>") == 20 + 1 + 2  # + headers
+    assert "timed-long" not in html_text  # the rule's code is not shown to people
+
+
+def test_the_page_says_no_code():
+    """The report's problems as the page shows them: the page's own control, never what to
+    type on a command line or in Python."""
+    from planner.app.panels import for_the_page
+    from planner.logs.common import RULES
+
+    for rule, (_, problem) in RULES.items():
+        text = for_the_page(problem.replace("{value!r}", "'X'").replace("{value}", "X"))
+        assert "--" not in text and "unit=" not in text and "aliases=" not in text, rule

@@ -252,7 +252,7 @@ def test_units_stated_unit_wins_over_the_option_and_the_report_says_so():
     r = report_at(log, 1)
     assert (r["action"], r["rule"], r["column"], r["value"]) == (
         "note", "unit-stated", "Weight (kg)", "kg")
-    assert "'lb'" in r["problem"]
+    assert "the unit given (lb) was not used" in r["problem"]
     same = parse_log(strong(f"{DAY},A,Deadlift,1,100,10,0"), unit="kg")
     assert same.report.empty  # nothing to say when they agree
 

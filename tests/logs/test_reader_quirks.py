@@ -52,10 +52,11 @@ def read(name: str, unit: str | None = None) -> Log:
     return read_log(LOGS / name, unit=unit)
 
 
-def accounted(log: Log, read: int, imported: int, rejected: int = 0) -> None:
+def accounted(log: Log, read: int, imported: int, rejected: int = 0, skipped: int = 0
+              ) -> None:
     """The counts, and every row either imported or reported (never both)."""
     assert (log.rows_read, log.rows_imported, log.rows_rejected, log.rows_skipped) == (
-        read, imported, rejected, 0)
+        read, imported, rejected, skipped)
     assert log.rows_read == log.rows_imported + log.rows_rejected + log.rows_skipped
     r = log.report
     dropped = set(r.loc[r["action"].isin(["rejected", "skipped"]), "line"])
@@ -127,7 +128,7 @@ def test_fitnotes_a_unit_in_the_header_wins_over_the_one_passed():
     first = log.report.iloc[0]
     assert (first["line"], first["column"], first["value"], first["rule"]) == (
         1, "Weight (lbs)", "lb", "unit-stated")
-    assert "unit='kg' was not used" in first["problem"]
+    assert "the unit given (kg) was not used" in first["problem"]
     pd.testing.assert_frame_equal(log.table, read("fitnotes_lbs_distance_time.csv").table)
 
 
@@ -240,7 +241,7 @@ def test_strong_semicolons_all_quoted_set_orders_from_two(unit):
 def test_strong_bom_crlf_pounds_set_orders_rest_timer_duplicate_and_multiline_note():
     log = read("strong_bom_crlf_lbs_drop_sets.csv")
     # line 7 is empty (not a row); the note of line 3 runs on to line 4
-    accounted(log, read=9, imported=8, rejected=1)
+    accounted(log, read=9, imported=8, skipped=1)  # the rest timer: not a set, skipped
     assert (log.source_format, log.unit) == ("strong", "lb")
     assert reported(log) == [(6, "Set Order", "Rest Timer", "rest-timer"),
                              (9, "Set Order", "1", "duplicate-row")]
