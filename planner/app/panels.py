@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import ipywidgets as w
 import pandas as pd
@@ -115,9 +116,11 @@ class LogPanel(w.VBox):
     """Bring in a log. ``plan()`` gives the Plan tab's plan; ``on_log(log, plan_or_None)``
     is called with each log read and the plan to compare it with."""
 
-    def __init__(self, plan: Callable[[], Plan], on_log: Callable) -> None:
+    def __init__(self, plan: Callable[[], Plan], on_log: Callable,
+                 on_clear: Callable[[str], None] | None = None) -> None:
         self._app_plan = plan
         self._on_log = on_log
+        self._on_clear = on_clear
         self._data: bytes | None = None
         self._name = ""
         self._sample_plan: Plan | None = None
@@ -199,6 +202,10 @@ class LogPanel(w.VBox):
                 f"{CLI_HINT}.")
             return
         self._data, self._name = bytes(content), name
+        # A new file: what the last one showed goes now, not when (or if) this one is read
+        self.current_log = None
+        if self._on_clear is not None:
+            self._on_clear(name)
         with self.unit.hold_trait_notifications():
             self.unit.value = None
         self.unit_box.layout.display = "none"
@@ -273,6 +280,7 @@ class AnalysisPanel(w.VBox):
 
     def __init__(self) -> None:
         self.analysis = None
+        self.source = ""
         self.unit = "kg"
         self.figures: dict[str, go.FigureWidget] = {}
         self.status = w.HTML(note_box("No log yet: bring one in on the Log tab."))
@@ -290,6 +298,18 @@ class AnalysisPanel(w.VBox):
                           self.tables])
         self.add_class("planner-analysis")
 
+    def clear(self, name: str) -> None:
+        """Forget the last analysis while ``name`` is read: no figure of another file stays."""
+        self.analysis = None
+        self.source = ""
+        self.status.value = note_box(f"Reading {name}: its analysis shows here once it is "
+                                     "read (the Log step may ask a question first).")
+        self.facts.value = ""
+        self.charts.children = []
+        self.tables.value = ""
+        self.file_message.value = ""
+        self.download.disabled = True
+
     def show(self, log, plan: Plan | None) -> None:
         """Analyse ``log`` (against ``plan`` when given) and draw it."""
         try:
@@ -299,11 +319,12 @@ class AnalysisPanel(w.VBox):
             self.download.disabled = True
             return
         self.analysis = a
+        self.source = Path(str(getattr(log, "path", "") or "your log")).name
         self.unit = plan.unit if plan is not None else log.unit
         note = ("" if plan is not None else " Compliance needs the plan you followed: choose "
                 "it under “Compare with” on the Log tab.")
-        self.status.value = ok_box(f"{a.summary.get('sets_logged', 0):,} sets on "
-                                   f"{a.summary.get('days_logged', 0):,} days." + note)
+        self.status.value = ok_box(f"{self.source}: {a.summary.get('sets_logged', 0):,} sets "
+                                   f"on {a.summary.get('days_logged', 0):,} days." + note)
         self.facts.value = self._facts(a)
         figs = analysis_figures(a, self.unit, headed=True)
         self.figures = {k: Chart(f) for k, f in figs.items()}
@@ -363,7 +384,10 @@ class AnalysisPanel(w.VBox):
         """The analysis as one HTML page: (file name, bytes)."""
         if self.analysis is None:
             raise ValueError("there is no analysis yet: bring in a log on the Log tab")
-        return "training-report.html", report_html(self.analysis, unit=self.unit).encode("utf-8")
+        stem = re.sub(r"[^\w.-]+", "-", Path(self.source).stem).strip("-.") or "log"
+        return (f"training-report-{stem}-{date.today():%Y-%m-%d}.html",
+                report_html(self.analysis, title=f"Training log report: {self.source}",
+                            unit=self.unit).encode("utf-8"))
 
     def _failed(self, exc: Exception) -> None:
         self.file_message.value = error_box(f"The report could not be made: {exc}")
@@ -397,6 +421,16 @@ class NextPanel(w.VBox):
                                  layout=w.Layout(flex_flow="row wrap")),
                           self.file_message, self.table])
         self.add_class("planner-next")
+
+    def clear(self, name: str) -> None:
+        """Forget the last next block while ``name`` is read."""
+        self.plan = None
+        for b in self.downloads.values():
+            b.disabled = True
+        self.table.value = ""
+        self.file_message.value = ""
+        self.status.value = note_box(f"Reading {name}: its next block shows here once it is "
+                                     "read.")
 
     def set_inputs(self, log, plan: Plan | None) -> None:
         """Build the next block from ``log`` and ``plan`` (None: from the log alone)."""

@@ -359,7 +359,7 @@ class PlannerApp(w.VBox):
         self.analysis_panel = AnalysisPanel()
         self.next_panel = NextPanel()
         self.log_panel = LogPanel(plan=lambda: self.plan_panel.plan,
-                                  on_log=self._log_read)
+                                  on_log=self._log_read, on_clear=self._log_cleared)
         head = w.HTML(STYLE + "<header class='planner-head'><h1>Your lower-back programme</h1>"
                       "<p>Glute bridges, a gentle rotational stretch every day, and barbell "
                       "deadlifts that get heavier step by step. <b>Plan</b> it, bring in your "
@@ -392,6 +392,10 @@ class PlannerApp(w.VBox):
     @property
     def message(self) -> w.HTML:
         return self.plan_panel.message
+
+    def _log_cleared(self, name: str) -> None:
+        self.analysis_panel.clear(name)
+        self.next_panel.clear(name)
 
     def _log_read(self, log, plan: Plan | None) -> None:
         self.analysis_panel.show(log, plan)

@@ -477,6 +477,25 @@ def test_dashboard_whole_loop(voila, browser, tmp_path):
                                               has_text="Next block (CSV)").click())
     assert read_plan(nxt).table["week"].min() == 9
 
+    # A second upload that stops at the unit question: Analysis and Next block no longer
+    # show the first file's figures or offer its files.
+    step_tab(page, "2 · Log")
+    with page.expect_file_chooser(timeout=30_000) as chooser:
+        page.locator(".planner-upload").click()
+    chooser.value.set_files(str(STRONG))
+    page.get_by_text("does not say whether its weights are in kg or lb").wait_for(
+        timeout=60_000)
+    step_tab(page, "3 · Analysis")
+    page.locator(".planner-analysis", has_text="Reading strong_s1_kg.csv").wait_for(
+        timeout=30_000)
+    assert page.locator(".planner-analysis .js-plotly-plot").count() == 0
+    assert page.locator(".planner-analysis .planner-download").is_disabled()
+    step_tab(page, "4 · Next block")
+    assert all(b.is_disabled() for b in page.locator(".planner-next .planner-download").all())
+    step_tab(page, "2 · Log")
+    page.locator(".planner-log .widget-toggle-buttons button", has_text="kg").click()
+    page.get_by_text("507 sets imported").wait_for(timeout=60_000)
+
     # 800 px wide: one column, nothing cut, nothing off screen.
     step_tab(page, "1 · Plan")
     page.set_viewport_size({"width": 800, "height": 900})

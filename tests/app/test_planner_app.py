@@ -228,7 +228,30 @@ def test_sample_log_against_the_sample_plan_gives_compliance_and_next_block(app)
     assert name.startswith("next-block-")
     assert pd.read_csv(io.BytesIO(data))["week"].min() == 13
     name, data = ap.download.file()
-    assert name == "training-report.html" and b"<html" in data[:200]
+    assert name == f"training-report-sample_log-{date.today():%Y-%m-%d}.html"
+    assert b"<html" in data[:200] and b"Training log report: sample_log.csv" in data
+    assert "sample_log.csv" in ap.status.value
+
+
+def test_a_new_file_clears_the_last_analysis_until_it_is_read(app):
+    """A Hevy export analysed, then a Strong export that stops at the kg/lb question:
+    Analysis and Next block no longer show the first file's figures, and offer no file."""
+    hevy, strong = EXPORTS / "hevy_felipe.csv", EXPORTS / "strong_s1_kg.csv"
+    app.log_panel.load(hevy.name, hevy.read_bytes())
+    ap, nxt = app.analysis_panel, app.next_panel
+    assert "hevy_felipe.csv" in ap.status.value and not ap.download.disabled
+    assert ap.figures and ap.charts.children
+    bare = strong.read_bytes().replace(b"Weight (kg)", b"Weight")  # no unit: a question
+    app.log_panel.load("strong_no_unit.csv", bare)
+    assert "kg or lb" in app.log_panel.status.value
+    assert "Reading strong_no_unit.csv" in ap.status.value
+    assert ap.analysis is None and ap.charts.children == () and ap.facts.value == ""
+    assert ap.download.disabled and all(b.disabled for b in nxt.downloads.values())
+    assert nxt.plan is None and "Reading strong_no_unit.csv" in nxt.status.value
+    with pytest.raises(ValueError):
+        ap.report_file()
+    app.log_panel.unit.value = "kg"  # the answer: the new file's own analysis
+    assert "strong_no_unit.csv" in ap.status.value and not ap.download.disabled
 
 
 def test_a_file_too_big_points_to_the_command_line(app):
