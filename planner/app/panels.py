@@ -69,6 +69,12 @@ def upload_button(accept: str, label: str, tooltip: str) -> w.FileUpload:
     return upload
 
 
+def _number(x: float, decimals: int = 1) -> str:
+    """A figure for people: rounded, thousands separated, no ".0" on a whole number."""
+    v = round(float(x), decimals)
+    return f"{v:,.0f}" if v == int(v) else f"{v:,.{decimals}f}"
+
+
 #: The order of the import report's groups: what was left out first, what is only a note last.
 ACTION_ORDER = {"rejected": 0, "flagged": 1, "coerced": 2, "note": 3}
 #: What each action means, as the group's first word.
@@ -348,11 +354,18 @@ class AnalysisPanel(w.VBox):
             facts.append(("sessions done in full", f"{100 * s['compliance_sessions']:.0f} % of "
                                                    f"{s['sessions_due']}"))
         best = s.get("best_e1rm_kg")
-        facts.append(("best deadlift e1RM", f"{from_kg(best, u):.1f} {u}" if best is not None
+        d = a.deadlift
+        # the period each figure is of, in its label: the next block's ceiling is the best of
+        # its last weeks only, and says so there
+        span = (f", {d['date'].min():%d %b %Y} to {d['date'].max():%d %b %Y}"
+                if d is not None and len(d) else "")
+        facts.append((f"best deadlift e1RM (Epley){span}",
+                      f"{_number(from_kg(best, u))} {u}" if best is not None
                       else "no deadlift data"))
         trend = s.get("e1rm_trend_kg_per_week")
         if trend is not None:
-            facts.append(("e1RM trend", f"{from_kg(trend, u):+.1f} {u} a week"))
+            t = round(float(from_kg(trend, u)), 1)
+            facts.append((f"e1RM trend{span}", f"{'+' if t > 0 else ''}{_number(t)} {u} a week"))
         facts.append(("deadlift sessions", f"{s.get('deadlift_sessions', 0)}"))
         if s.get("pain_data"):
             facts.append(("weeks outside the pain rules", f"{s['weeks_outside_pain_rules']}"))
