@@ -15,9 +15,21 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## The main job: JupyterLab on the planner notebook (a default programme, no input needed).
+## The main job: JupyterLab on the planner notebook, the default programme already shown. The
+## first run executes a working copy of notebook 01 (build/run/, with its widgets' state)
+## before the browser opens; later runs open that copy as you left it (never overwritten:
+## delete it for a fresh one). The committed notebook stays clean. Lab's news prompt is off
+## (share/jupyter/lab/settings/overrides.json).
+RUN_COPY ?= build/run/01_plan_your_programme.ipynb
 run: $(STAMP)
-	JUPYTER_CONFIG_PATH=$(CURDIR) $(BIN)/jupyter lab notebooks/01_plan_your_programme.ipynb --ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root,)
+	@test -f $(RUN_COPY) || { echo "Running the planner notebook once (about 30 s)..."; \
+	  $(BIN)/jupyter nbconvert --to notebook --execute notebooks/01_plan_your_programme.ipynb \
+	    --output-dir $(dir $(RUN_COPY)) --ExecutePreprocessor.store_widget_state=True \
+	    --ExecutePreprocessor.timeout=300 --log-level=WARN; }
+	JUPYTER_CONFIG_PATH=$(CURDIR) $(BIN)/jupyter lab --ip=127.0.0.1 $(LAB_ARGS) \
+	  --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/$(RUN_COPY) \
+	  --LabApp.app_settings_dir=$(CURDIR)/share/jupyter/lab/settings \
+	  $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 ## The dashboard for people who never read code, served offline on 127.0.0.1 behind a token:
 ## open the URL it prints (.../?token=...). JUPYTER_TOKEN=... sets the token; else each start

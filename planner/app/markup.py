@@ -117,8 +117,10 @@ def readable(df: pd.DataFrame, precision: int = 1):
     dates = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])]
     floats = [c for c in df.columns if pd.api.types.is_float_dtype(df[c])]
     style = df.style.hide(axis="index").format(na_rep="")
-    if floats:
-        style = style.format(precision=precision, thousands=",", na_rep="", subset=floats)
+    for c in floats:  # whole columns without ".0" (1,260 kg, not 1,260.0)
+        whole = bool(((df[c].dropna() - df[c].dropna().round()).abs() < 1e-9).all())
+        style = style.format(precision=0 if whole else precision, thousands=",", na_rep="",
+                             subset=[c])
     if dates:
         style = style.format("{:%a %d %b %Y}", subset=dates, na_rep="")
     return style

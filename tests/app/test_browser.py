@@ -677,3 +677,53 @@ def test_jupyterlab_notebook_01_whole_loop_and_reload(lab, browser, tmp_path):
     page.locator(".planner-log").wait_for(state="visible", timeout=30_000)
     assert not external, external
     ctx.close()
+
+
+def test_make_run_shows_the_plan_with_no_click(browser):
+    """`make run` (the README's main command) opens JupyterLab on an executed working copy
+    of notebook 01: the default programme's overview and chart are there when the page
+    opens, nothing clicked, and no news prompt covers it. The committed notebook stays
+    clean; a second run opens the copy as it was (never overwritten)."""
+    import signal
+    import uuid
+
+    rel = f"build/test-run-{uuid.uuid4().hex[:8]}/01_plan_your_programme.ipynb"
+    before = (ROOT / "notebooks" / "01_plan_your_programme.ipynb").read_bytes()
+    port = free_port()
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "run", f"RUN_COPY={rel}",
+         f"LAB_ARGS=--no-browser --port={port} --ServerApp.port_retries=0"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True, env=server_env())
+    try:
+        url, lines = None, []
+        end = time.time() + 240
+        while url is None and time.time() < end:
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                break
+            lines.append(line)
+            m = re.search(r"(http://127\.0\.0\.1:\d+/lab/tree/\S+\?token=\w+)", line)
+            url = m and m.group(1)
+        assert url and rel in url, "".join(lines[-20:])
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(url + "&reset", timeout=120_000)  # no old workspace's tabs
+        panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+        wait_for(lambda: panel.locator(".jp-OutputArea-output").count() >= 3, timeout=120,
+                 what="the executed notebook's outputs")
+        text = panel.inner_text()
+        assert "prescribed sets, starting" in text and "deload" in text
+        wait_for(lambda: panel.locator(".js-plotly-plot").count() >= 1,
+                 timeout=90, what="the plan's chart, drawn from the saved output")
+        assert "Jupyter news" not in page.locator("body").inner_text()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "make-run-1366.png"))
+        page.close()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        shutil.rmtree((ROOT / rel).parent, ignore_errors=True)
+    assert (ROOT / "notebooks" / "01_plan_your_programme.ipynb").read_bytes() == before
