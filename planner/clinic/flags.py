@@ -191,8 +191,9 @@ def roster_flags(athletes: pd.DataFrame, as_of) -> pd.DataFrame:
 #: Flags that say nothing about an athlete when every athlete has them: said once above the
 #: roster instead (the pain rules and the ACWR stay on every row: they are each athlete's).
 SHARED_LINES: dict[str, str] = {
-    "no_pain_data": "None of these athletes logs pain: ask them to write it in their notes "
-                    "after each session as “pain N/10” (the apps' notes are read).",
+    "no_pain_data": "None of these athletes has a pain score this week: ask them to write "
+                    "it in their notes after each session as “pain N/10” (the apps' notes "
+                    "are read).",
     "no_recent_log": f"None of these athletes has a log in the last {NO_LOG_DAYS} days: "
                      "check that their latest logs were brought in.",
     "low_compliance": "Every athlete did under "

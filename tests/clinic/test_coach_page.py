@@ -302,8 +302,9 @@ def test_a_flag_every_athlete_has_is_one_line_above_the_roster():
     flags["flags_key"] = flags["flags"]
     out, lines = shared_flags(flags)
     assert not out["no_pain_data"].any() and list(out["flags"]) == [1, 0, 0]
-    assert lines == ["None of these athletes logs pain: ask them to write it in their notes "
-                     "after each session as “pain N/10” (the apps' notes are read)."]
+    assert lines == ["None of these athletes has a pain score this week: ask them to write it "
+                     "in their notes after each session as “pain N/10” (the apps' notes are "
+                     "read)."]
     everyone = flags.assign(pain_rules=True)
     assert shared_flags(everyone)[0]["pain_rules"].all()  # each athlete's own: kept
     one, said = shared_flags(flags.head(1))
