@@ -18,14 +18,15 @@ written so that it never reads as a score itself: it names no number after "pain
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
 from planner.catalogue import catalogue
+from planner.files.calendar import session_title
 from planner.plan import Plan
+from planner.units import from_kg
 
 #: What every exported routine, program and workout tells the trainee about pain. It holds
 #: no digit after a pain word, so it never reads back as a score (tests check it with the
@@ -35,8 +36,9 @@ PAIN_INSTRUCTION = ("After the session write your back pain in the notes as: "
 
 
 def whole_seconds(seconds: float) -> int:
-    """Seconds rounded half up to a whole second (7.5 s -> 8 s), at least 1."""
-    return max(1, int(math.floor(float(seconds) + 0.5)))
+    """Seconds rounded half up to a whole second (7.5 s -> 8 s), at least 1 (what
+    :func:`app_sessions` does to every hold, for a whole table at once)."""
+    return max(1, int(np.floor(float(seconds) + 0.5)))
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,25 @@ def app_sessions(plan: Plan) -> list[AppSession]:
 #: (the coach's zip, a page's downloads) read it once. A Plan is frozen: the same object
 #: holds the same sessions.
 _LAST: tuple[Plan, object, int, tuple[AppSession, ...]] | None = None
+
+
+def session_dose(session: AppSession, unit: str) -> str:
+    """The session's title by what it holds, as the calendar titles it ("Deadlift 3×10 @ 60
+    kg + bridge + stretch"): each exercise's first set and its number of sets (of holds a
+    side for the stretch)."""
+    by = {e.exercise: e for e in session.exercises}
+    dl, br, st = (by.get(k) for k in ("deadlift", "glute_bridge", "rotational_stretch"))
+    return session_title(
+        None if dl is None else (len(dl.sets), dl.sets[0].reps or 0, dl.sets[0].load_kg or 0.0),
+        None if br is None else (len(br.sets), br.sets[0].reps or 0),
+        None if st is None else (sum(x.side == "left" for x in st.sets) or len(st.sets),
+                                 st.sets[0].hold_s or 0),
+        session.deload, unit)
+
+
+def load_text(load_kg: float, unit: str) -> str:
+    """A load in the plan's unit for a note: "62.5 kg", "135 lb" (to 0.01, no trailing 0)."""
+    return f"{round(float(from_kg(float(load_kg), unit)), 2):g} {unit}"
 
 
 def rounding_notes(sessions: list[AppSession]) -> list[str]:

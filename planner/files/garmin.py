@@ -54,12 +54,12 @@ from planner.files.app_sessions import (
     AppSession,
     AppSet,
     app_sessions,
+    load_text,
     rounding_notes,
+    session_dose,
 )
-from planner.files.calendar import session_title
 from planner.files.safewrite import write_files
 from planner.plan import Plan
-from planner.units import from_kg
 
 #: Each exercise's FIT ``exercise_category`` and ``exercise_name`` (profile 21.218:
 #: deadlift 8 / barbell_deadlift 0; hip_raise 10 / hip_raise 11, the body-weight glute
@@ -84,25 +84,10 @@ def fit_string(text: str, limit: int = MAX_STRING_BYTES) -> str:
 def workout_name(session: AppSession, unit: str) -> str:
     """The workout's name on the watch, e.g. "W01D1 Mon 7 Dec: Deadlift 3x10 @ 20 kg +
     bridge + stretch" (the calendar's title, with x for ×, which a watch may not show)."""
-    doses: dict[str, tuple] = {}
-    for e in session.exercises:
-        first = e.sets[0]
-        if e.exercise == "deadlift":
-            doses[e.exercise] = (len(e.sets), first.reps or 0, first.load_kg or 0.0)
-        elif e.exercise == "glute_bridge":
-            doses[e.exercise] = (len(e.sets), first.reps or 0)
-        elif e.exercise == "rotational_stretch":
-            holds = sum(s.side == "left" for s in e.sets) or len(e.sets)
-            doses[e.exercise] = (holds, first.hold_s or 0)
-    title = session_title(doses.get("deadlift"), doses.get("glute_bridge"),
-                          doses.get("rotational_stretch"), session.deload, unit)
+    title = session_dose(session, unit)
     d = session.date
     return fit_string(f"{session.session_id} {session.weekday} {d.day} {_MONTHS[d.month - 1]}: "
                       + title.replace("×", "x"))
-
-
-def _load_text(load_kg: float, unit: str) -> str:
-    return f"{round(float(from_kg(load_kg, unit)), 2):g} {unit}"
 
 
 def _set_step(e: AppExercise, s: AppSet, unit: str) -> WorkoutStepMessage:
@@ -129,7 +114,7 @@ def _set_step(e: AppExercise, s: AppSet, unit: str) -> WorkoutStepMessage:
         step.duration_reps = int(s.reps or 0)
         if s.load_kg is not None:
             step.exercise_weight = round(float(s.load_kg), 2)  # kg, scale 100
-            step.notes = fit_string(f"{s.reps} reps at {_load_text(s.load_kg, unit)}")
+            step.notes = fit_string(f"{s.reps} reps at {load_text(s.load_kg, unit)}")
         else:
             step.notes = fit_string(f"{s.reps} reps, body weight")
     step.weight_display_unit = (FitBaseUnit.POUND if unit == "lb" else FitBaseUnit.KILOGRAM).value

@@ -54,12 +54,12 @@ from planner.files.app_sessions import (
     AppExercise,
     AppSession,
     app_sessions,
+    load_text,
     rounding_notes,
+    session_dose,
 )
-from planner.files.calendar import session_title
 from planner.files.safewrite import write_file
 from planner.plan import Plan
-from planner.units import from_kg
 from planner.version import __version__
 
 BASE_URL = "https://api.hevyapp.com"
@@ -114,10 +114,6 @@ def _weight_kg(load_kg: float | None) -> float | None:
     return None if load_kg is None else round(float(load_kg), WEIGHT_DECIMALS)
 
 
-def _load_text(load_kg: float, unit: str) -> str:
-    return f"{round(float(from_kg(float(load_kg), unit)), 2):g} {unit}"
-
-
 def _dose(values: list) -> str:
     """"3 × 10" when all sets agree, else the sets' values in order ("10, 10, 8")."""
     if len(set(values)) == 1:
@@ -139,8 +135,8 @@ def _exercise_notes(ex: AppExercise, unit: str, plates: str | None) -> str:
     reps = _dose([s.reps for s in ex.sets])
     loads = [s.load_kg for s in ex.sets if s.load_kg is not None]
     if loads:
-        load = (_load_text(loads[0], unit) if len(set(loads)) == 1
-                else ", ".join(_load_text(x, unit) for x in loads))
+        load = (load_text(loads[0], unit) if len(set(loads)) == 1
+                else ", ".join(load_text(x, unit) for x in loads))
         what = f"{reps} reps at {load}" + (f" ({plates})" if plates else "")
     else:
         what = f"{reps} reps, body weight"
@@ -148,14 +144,7 @@ def _exercise_notes(ex: AppExercise, unit: str, plates: str | None) -> str:
 
 
 def _title(s: AppSession, unit: str) -> str:
-    by = {e.exercise: e for e in s.exercises}
-    dl, br, st = (by.get(k) for k in ("deadlift", "glute_bridge", "rotational_stretch"))
-    dose = session_title(
-        None if dl is None else (len(dl.sets), dl.sets[0].reps, dl.sets[0].load_kg or 0.0),
-        None if br is None else (len(br.sets), br.sets[0].reps),
-        None if st is None else (sum(x.side == "left" for x in st.sets) or len(st.sets),
-                                 st.sets[0].hold_s),
-        s.deload, unit)
+    dose = session_dose(s, unit)
     return _no_at(f"{s.weekday} {s.date.day} {s.date:%b} · {s.session_id} · {dose}")
 
 
