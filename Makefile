@@ -20,6 +20,7 @@ setup: $(STAMP)
 ## before the browser opens; later runs open that copy as you left it (never overwritten:
 ## delete it for a fresh one). The committed notebook stays clean. Lab's news prompt is off
 ## (share/jupyter/lab/settings/overrides.json).
+## RUN_COPY (where the copy goes) and LAB_ARGS (more options for Lab) may be set: the tests do.
 RUN_COPY ?= build/run/01_plan_your_programme.ipynb
 run: $(STAMP)
 	@test -f $(RUN_COPY) || { echo "Running the planner notebook once (about 30 s)..."; \
