@@ -117,6 +117,13 @@ def plotly_bundle() -> bytes:
     return str(esm).encode("utf-8")
 
 
+# The mode bar keeps two buttons: save as PNG and reset the axes (zoom and pan stay on the
+# mouse). Its other eight were eight Tab stops a chart, and one of them, "Share chart...",
+# uploads the chart's data to Plotly's cloud: health data never leaves the page.
+CHART_CONFIG = {"responsive": True, "displaylogo": False,
+                "modeBarButtons": [["toImage", "resetScale2d"]]}
+
+
 class Chart(go.FigureWidget):
     """A plotly FigureWidget for pages with many charts (see the module's note)."""
 
@@ -124,7 +131,7 @@ class Chart(go.FigureWidget):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._config = {**self._config, "responsive": True, "displaylogo": False}
+        self._config = {**self._config, **CHART_CONFIG}
         self.on_msg(self._bundle_asked)
 
     def _bundle_asked(self, _widget, content, _buffers) -> None:

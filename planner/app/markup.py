@@ -37,6 +37,13 @@ STYLE = """
 .planner-facts { display: flex; flex-flow: row wrap; gap: 8px 24px; margin: 6px 0; }
 .planner-facts div { min-width: 9em; }
 .planner-facts b { display: block; font-size: 1.4em; }
+/* The skip link: out of sight until it has the focus (the page's first Tab stop). */
+.planner-skip { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px;
+                overflow: hidden; }
+.planner-skip:focus { position: static; width: auto; height: auto; display: inline-block;
+                      margin: 4px 0; padding: 4px 10px; background: #1f5f99; color: #fff;
+                      border-radius: 4px; outline: 3px solid #f2b134; }
+.planner-files:focus { outline: 2px dashed #1f5f99; outline-offset: 4px; }
 /* Steps (``Steps``): a row of tab-like buttons that wraps on narrow screens. */
 .planner-stepbar { width: 100%; }
 .planner-stepbar > div { display: flex; flex-flow: row wrap; gap: 2px; width: 100%;

@@ -21,6 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from planner.analysis import analyse
+from planner.app.a11y import FILES
 from planner.app.chart_widget import Chart
 from planner.app.downloads import DownloadButton
 from planner.app.markup import error_box, note_box, ok_box, table_html
@@ -162,8 +163,9 @@ class LogPanel(w.VBox):
             "template (filled in), or an export from <b>Strong</b>, <b>Hevy</b> or "
             "<b>FitNotes</b>. Up to 50 MB; for a bigger file " + html.escape(CLI_HINT)
             + ".</p>")
-        super().__init__([intro, w.HBox([self.upload, self.sample],
-                                        layout=w.Layout(flex_flow="row wrap")),
+        files = w.HBox([self.upload, self.sample], layout=w.Layout(flex_flow="row wrap"))
+        files.add_class(FILES)
+        super().__init__([intro, files,
                           self.unit_box, self.alias, self.compare, self.status,
                           self.report])
         self.add_class("planner-log")
@@ -299,6 +301,7 @@ class AnalysisPanel(w.VBox):
                                        tooltip="Download the analysis as a web page to keep "
                                                "or print", disabled=True,
                                        on_error=self._failed)
+        self.download.add_class(FILES)
         super().__init__([w.HTML("<h2>What you did, and how it went</h2>"), self.status,
                           self.facts, self.download, self.file_message, self.charts,
                           self.tables])
@@ -426,13 +429,13 @@ class NextPanel(w.VBox):
                 ("liftosaur", "Liftosaur program", "text/plain", "a Liftosaur program"),
                 ("garmin", "Garmin workouts (.zip)", "application/zip", "Garmin workout files"),
                 ("hevy", "Hevy routines (.json)", "application/json", "Hevy routines"))}
+        files = w.HBox(list(self.downloads.values()), layout=w.Layout(flex_flow="row wrap"))
+        files.add_class(FILES)
         super().__init__([w.HTML("<h2>Your next block</h2><p class='planner-help'>The deadlift "
                                  "goes on from your last real session (missed sessions are "
                                  "repeated); when the last week broke the pain rules the load "
                                  "is held.</p>"), self.status,
-                          w.HBox(list(self.downloads.values()),
-                                 layout=w.Layout(flex_flow="row wrap")),
-                          self.file_message, self.table])
+                          files, self.file_message, self.table])
         self.add_class("planner-next")
 
     def clear(self, name: str) -> None:

@@ -15,7 +15,7 @@ from datetime import time
 import ipywidgets as w
 import plotly.graph_objects as go
 
-from planner.app.a11y import SliderNames
+from planner.app.a11y import FILES, SKIP_LINK, PageA11y
 from planner.app.chart_widget import Chart
 from planner.app.downloads import DownloadButton
 from planner.app.markup import STYLE, error_box, note_box, ok_box, table_html
@@ -198,6 +198,7 @@ class PlanPanel(w.VBox):
                                "</h3>"),
                         w.HBox(apps, layout=w.Layout(flex_flow="row wrap")),
                         w.HTML(APP_HELP), self.file_message])
+        files.add_class(FILES)
         week = w.VBox([w.HTML("<h3 class='planner-group'>Sessions of one week</h3>"),
                        self.week_select, self.week_table])
         right = w.VBox([self.message, tabs, week, files])
@@ -353,14 +354,18 @@ class PlannerApp(w.VBox):
     ``analysis_panel`` and ``next_panel`` are the tabs' contents.
     """
 
-    def __init__(self, config: PlanConfig | None = None, export_dir=None):
-        """``export_dir`` is accepted for older callers and not used: files are downloads."""
+    def __init__(self, config: PlanConfig | None = None, export_dir=None, *,
+                 skip_link: bool = True):
+        """``export_dir`` is accepted for older callers and not used: files are downloads.
+        ``skip_link``: the page's first Tab stop, "Skip to this step's files" (a page that
+        holds the app, such as the dashboard, puts its own above everything)."""
         self.plan_panel = PlanPanel(config)
         self.analysis_panel = AnalysisPanel()
         self.next_panel = NextPanel()
         self.log_panel = LogPanel(plan=lambda: self.plan_panel.plan,
                                   on_log=self._log_read, on_clear=self._log_cleared)
-        head = w.HTML(STYLE + "<header class='planner-head'><h1>Your lower-back programme</h1>"
+        head = w.HTML(STYLE + (SKIP_LINK if skip_link else "")
+                      + "<header class='planner-head'><h1>Your lower-back programme</h1>"
                       "<p>Glute bridges, a gentle rotational stretch every day, and barbell "
                       "deadlifts that get heavier step by step. <b>Plan</b> it, bring in your "
                       "<b>log</b>, see the <b>analysis</b>, and get your <b>next block</b>."
@@ -369,7 +374,7 @@ class PlannerApp(w.VBox):
                            self.next_panel],
                           titles=("1 · Plan", "2 · Log", "3 · Analysis", "4 · Next block"))
         self.tabs.add_class("planner-steps")
-        super().__init__([head, self.tabs, SliderNames()])
+        super().__init__([head, self.tabs, PageA11y()])
         self.add_class("planner-app")
 
     # Short names for the plan tab's parts (notebooks and tests use them).

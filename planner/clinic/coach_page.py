@@ -30,6 +30,7 @@ import ipywidgets as w
 import pandas as pd
 import traitlets
 
+from planner.app.a11y import FILES, SKIP_LINK, PageA11y
 from planner.app.downloads import DownloadButton
 from planner.app.markup import STYLE, error_box, note_box, ok_box
 from planner.app.panels import AnalysisPanel, upload_button
@@ -540,6 +541,7 @@ class CoachApp(w.VBox):
         self.upload = upload_button(".zip,application/zip", "Upload a roster (.zip)…",
                                     "A zip of a roster folder: one folder per athlete with "
                                     "their plan and log files")
+        self.upload.add_class(FILES)
         self.as_of = w.DatePicker(value=pd.Timestamp(as_of or date.today()).date(),
                                   description="As of", tooltip="The day the analysis is for",
                                   style={"description_width": "9em"})
@@ -555,6 +557,7 @@ class CoachApp(w.VBox):
                                          tooltip="One zip: plan CSV, calendar and printable "
                                                  "sheet for each athlete due a next block",
                                          disabled=True, on_error=self._zip_failed)
+        self.zip_button.add_class(FILES)
         self.analysis = AnalysisPanel()
         self.athlete_head = w.HTML(note_box("Click an athlete's name in the roster."))
         self.back = w.Button(description="Back to the roster", layout=w.Layout(width="auto"))
@@ -773,12 +776,14 @@ class Dashboard(w.VBox):
                                       tooltip="Your own programme, or your athletes",
                                       style={"description_width": "initial"})
         self.choice.add_class("planner-page-choice")
-        self.planner = PlannerApp()
+        self.planner = PlannerApp(skip_link=False)
         self.coach: CoachApp | None = None
         self._coach_args = (coach_source, coach_kwargs)
         # Both pages stay in the page once made (hidden, not rebuilt): charts keep their state.
         self.coach_box = w.VBox([], layout=w.Layout(display="none"))
-        super().__init__([self.choice, self.planner, self.coach_box])
+        super().__init__([w.HTML(SKIP_LINK), self.choice, self.planner, self.coach_box,
+                          PageA11y()])
+        self.add_class("planner-dashboard")
         self.choice.observe(self._switch, names="value")
 
     def _switch(self, change) -> None:

@@ -286,7 +286,8 @@ def axe_violations(page) -> list[dict]:
                         "axe-core@4"], check=True, capture_output=True, timeout=300)
     page.add_script_tag(path=str(AXE))
     found = page.evaluate("""async () => {
-        const r = await axe.run(document.querySelector('.planner-app') || document,
+        const r = await axe.run(document.querySelector('.planner-dashboard')
+                                || document.querySelector('.planner-app') || document,
                                 {resultTypes: ['violations']});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
@@ -534,6 +535,87 @@ def test_dashboard_whole_loop(voila, browser, tmp_path):
     assert not analysis_axe, analysis_axe
     assert not external, external
     assert not ours(problems), ours(problems)
+    ctx.close()
+
+FOCUSED = """() => { const e = document.activeElement;
+    return {text: (e.textContent || '').trim(), cls: e.className || '',
+            download: !!e.closest('.planner-download')}; }"""
+GROUPS = """() => [...document.querySelectorAll('[role=tablist], [role=radiogroup]')]
+    .filter(g => g.offsetParent !== null).map(g => ({role: g.getAttribute('role'),
+        name: g.getAttribute('aria-label'),
+        items: [...g.children].map(c => ({role: c.getAttribute('role'), text: c.textContent,
+            on: c.getAttribute('aria-selected') || c.getAttribute('aria-checked'),
+            tabindex: c.tabIndex, controls: c.getAttribute('aria-controls'),
+            active: c.classList.contains('mod-active')}))}))"""
+
+
+def test_steps_are_tabs_and_the_downloads_are_near(voila, browser):
+    """Item 5 of the page's issue: the page switch, the steps and the chart tabs are tab
+    lists whose selected state a screen reader hears and the arrow keys move; the training
+    days say whether they are pressed; the first download is a few Tab presses from the
+    top (the skip link); a chart's mode bar is two Tab stops, without "Share chart"."""
+    external: list[str] = []
+    ctx = offline_context(browser, 1366, 768, external)
+    page = ctx.new_page()
+    problems = watch_console(page)
+    page.goto(voila, timeout=180_000)
+    page.wait_for_selector(".planner-charts .js-plotly-plot .main-svg", timeout=180_000)
+    wait_for(lambda: len(page.evaluate(GROUPS)) >= 3, what="the tab lists' roles")
+
+    groups = {g["name"]: g for g in page.evaluate(GROUPS)}
+    assert {"Page", "Steps", "Charts"} <= set(groups), groups
+    for name in ("Page", "Steps", "Charts"):
+        g = groups[name]
+        assert g["role"] == "tablist"
+        assert [i["role"] for i in g["items"]] == ["tab"] * len(g["items"])
+        # aria-selected follows the chosen button, and only it is a Tab stop.
+        assert [i["on"] for i in g["items"]] == [str(i["active"]).lower() for i in g["items"]]
+        assert [i["tabindex"] for i in g["items"]] == [0 if i["active"] else -1
+                                                       for i in g["items"]]
+    assert all(i["controls"] for i in groups["Steps"]["items"]), groups["Steps"]
+    days = page.evaluate("""() => [...document.querySelectorAll('.planner-plan button')]
+        .filter(b => /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)$/.test(b.textContent))
+        .map(b => [b.textContent, b.getAttribute('aria-pressed'),
+                   b.classList.contains('mod-active')])""")
+    assert len(days) == 7 and all(p == str(a).lower() for _, p, a in days), days
+    sat = page.locator(".planner-plan button", has_text="Sat")
+    sat.click()
+    wait_for(lambda: sat.get_attribute("aria-pressed") == "true", what="Sat pressed")
+
+    # The first download: Tab presses from the top of the page, counted.
+    page.mouse.click(2, 2)
+    presses = 0
+    while presses < 25:
+        page.keyboard.press("Tab")
+        presses += 1
+        now = page.evaluate(FOCUSED)
+        if now["download"]:
+            break
+        if "planner-skip" in now["cls"]:
+            page.keyboard.press("Enter")
+    assert now["download"] and now["text"] == "Plan (CSV)", (presses, now)
+    assert presses <= 25
+
+    # The arrow keys move the step, and the screen reader hears the new one.
+    steps = page.locator(".planner-steps > .planner-stepbar button")
+    steps.first.focus()
+    page.keyboard.press("ArrowRight")
+    wait_for(lambda: steps.nth(1).get_attribute("aria-selected") == "true",
+             what="the Log step chosen by the arrow key")
+    assert page.evaluate(FOCUSED)["text"] == "2 · Log"
+    wait_for(lambda: page.locator(".planner-log").is_visible(), what="the Log step shown")
+    page.keyboard.press("End")
+    wait_for(lambda: steps.nth(3).get_attribute("aria-selected") == "true", what="End")
+    page.keyboard.press("ArrowRight")  # round to the first
+    wait_for(lambda: steps.nth(0).get_attribute("aria-selected") == "true", what="wrap")
+
+    wait_for(lambda: page.locator(".planner-charts").is_visible(), what="the Plan step shown")
+    titles = page.evaluate("""() => [...document.querySelectorAll('.planner-charts .js-plotly-plot')]
+        .filter(gd => gd.offsetParent !== null).map(gd => [...gd.querySelectorAll('.modebar-btn')]
+        .map(b => b.getAttribute('data-title')).join(' | '))""")
+    assert titles == ["Download plot as a PNG | Reset axes"], titles
+    assert axe_violations(page) == []
+    assert not external and not ours(problems), (external, problems)
     ctx.close()
 
 
