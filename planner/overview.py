@@ -11,6 +11,7 @@ import pandas as pd
 from planner.catalogue import catalogue
 from planner.plan import Plan
 from planner.units import from_kg
+from planner.words import day_text
 
 
 def _fmt_range(lo, hi, suffix: str = "") -> str:
@@ -69,7 +70,7 @@ def week_sheet(plan: Plan, week: int) -> pd.DataFrame:
                 plates = first["plates"]
             else:
                 load, plates = "body weight", ""
-        rows.append({"day": f"{first['weekday']} {first['date']:%d %b}", "session": sid,
+        rows.append({"day": day_text(first["date"]), "session": sid,
                      "exercise": names.get(ex, ex), "sets x dose": dose, "load": load,
                      "plates": plates, "rest (s)": int(first["rest_s"]), "phase": first["phase"]})
     return pd.DataFrame(rows)

@@ -38,6 +38,8 @@ class Setting:
     option : the command-line option
     choices : the allowed values of a choice, with the words shown for each
     unit : "load" for loads in the plan's unit, "s" for seconds, "" otherwise
+    scale : the top of a slider's scale where the allowed range runs far beyond the usual
+        values (a slider widens itself to a larger value); None: ``high``
     """
 
     name: str
@@ -52,6 +54,7 @@ class Setting:
     step: float | None = None
     choices: tuple[tuple[Any, str], ...] = ()
     unit: str = ""
+    scale: float | None = None
 
     def range_text(self, unit: str = "kg") -> str:
         """The allowed values in words, e.g. "1 to 104" or "kg or lb"."""
@@ -143,10 +146,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Glute-bridge sets at the start and at most.", "--bridge-sets", 1, 5, 1),
     Setting("stretch_hold", "overrides.rotational_stretch.hold_min_s", "int_range", (5, 10),
             "Stretch hold (s)", "Seconds a stretch hold lasts at the start and at most.",
-            "--stretch-hold", 1, 120, 1, unit="s"),
+            "--stretch-hold", 1, 120, 1, unit="s", scale=30),
     Setting("bar", "bar", "float", None, "Bar", "The bar's own weight (20 kg or 45 lb when "
             "not given).", "--bar", 0, 100, None, unit="load"),
-    Setting("plates", "plates", "float_list", None, "Plates (pairs)",
+    Setting("plates", "plates", "float_list", None, "Plates",
             "The plates you have, one pair of each, separated by commas.", "--plates",
             0, 100, None, unit="load"),
 )

@@ -16,6 +16,7 @@ page it watches the app (now and whenever the app draws anew) and adds them:
 - a lone ``ToggleButton`` (a training day) has ``aria-pressed``;
 - in a tablist or a radio group only the chosen button is a Tab stop, and the arrow
   keys (and Home, End) move the choice, as the WAI-ARIA patterns describe;
+- the upload button's file count, "(0)" once the app has read the file, goes;
 - a skip link (:data:`SKIP_LINK`, the page's first Tab stop) moves the focus to the
   files of the step shown: its downloads, or the Log step's upload.
 
@@ -92,6 +93,18 @@ function roleButtons(root) {
   }
 }
 
+// ipywidgets' upload button counts the files it holds: "Choose a log (0)" once the app
+// has read the file and let it go. The count says nothing to a person: it goes.
+function uncount(root) {
+  for (const b of root.querySelectorAll("button.planner-upload")) {
+    for (const n of b.childNodes) {
+      if (n.nodeType === Node.TEXT_NODE && / \(\d+\)\s*$/.test(n.nodeValue)) {
+        n.nodeValue = n.nodeValue.replace(/ \(\d+\)\s*$/, "");
+      }
+    }
+  }
+}
+
 function onKey(event) {
   const b = event.target;
   if (!(b instanceof HTMLElement) || !b.dataset || !b.dataset.plannerGroup) return;
@@ -124,12 +137,12 @@ function render({ el }) {
   el.style.display = "none";
   const root = el.closest(".planner-dashboard") || el.closest(".planner-app") || document.body;
   let queued = false;
-  const run = () => { queued = false; nameSliders(root); roleButtons(root); };
+  const run = () => { queued = false; nameSliders(root); roleButtons(root); uncount(root); };
   const watch = new MutationObserver(() => {
     if (!queued) { queued = true; requestAnimationFrame(run); }
   });
-  watch.observe(root, { childList: true, subtree: true, attributes: true,
-                        attributeFilter: ["class"] });
+  watch.observe(root, { childList: true, subtree: true, characterData: true,
+                        attributes: true, attributeFilter: ["class"] });
   const key = (e) => onKey(e);
   const click = (e) => skip(root, e);
   root.addEventListener("keydown", key, true);

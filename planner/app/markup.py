@@ -6,6 +6,8 @@ import html
 
 import pandas as pd
 
+from planner.words import day_text
+
 STYLE = """
 <style>
 .planner-app { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1d1d1d;
@@ -37,6 +39,9 @@ STYLE = """
 .planner-facts { display: flex; flex-flow: row wrap; gap: 8px 24px; margin: 6px 0; }
 .planner-facts div { min-width: 9em; }
 .planner-facts b { display: block; font-size: 1.4em; }
+.planner-control-help { color: #4a4a4a; font-size: 12px; line-height: 1.3;
+                        margin: -2px 0 6px 9.5em; padding-left: 8px; }
+@media (max-width: 700px) { .planner-control-help { margin-left: 0; padding-left: 0; } }
 /* The skip link: out of sight until it has the focus (the page's first Tab stop). */
 .planner-skip { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px;
                 overflow: hidden; }
@@ -55,8 +60,9 @@ STYLE = """
 .planner-steps > .planner-stepbar .widget-toggle-button { font-size: 1.05em;
                                                           font-weight: 600; }
 .planner-step-panel { padding-top: 6px; }
-/* Chosen toggle buttons (training days, unit) in the charts' blue, readable. */
-.planner-app .jupyter-button.mod-active { background: #1f5f99; color: #fff; }
+/* Chosen toggle buttons (page, training days, unit) in the charts' blue, readable. */
+.planner-app .jupyter-button.mod-active,
+.planner-page-choice .jupyter-button.mod-active { background: #1f5f99; color: #fff; }
 .planner-app .planner-download { width: auto; min-width: 9em; padding: 0 0.9em; }
 .planner-app details.planner-report-group { margin: 0.3em 0; }
 .planner-app details.planner-report-group > summary { cursor: pointer; padding: 0.2em 0; }
@@ -92,7 +98,7 @@ def _cell(value) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, pd.Timestamp):
-        return f"{value:%a %d %b %Y}"
+        return day_text(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
@@ -129,5 +135,5 @@ def readable(df: pd.DataFrame, precision: int = 1):
         style = style.format(precision=0 if whole else precision, thousands=",", na_rep="",
                              subset=[c])
     if dates:
-        style = style.format("{:%a %d %b %Y}", subset=dates, na_rep="")
+        style = style.format(day_text, subset=dates, na_rep="")
     return style

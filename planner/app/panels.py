@@ -35,6 +35,7 @@ from planner.nextblock import next_block
 from planner.overview import weekly_overview
 from planner.plan import Plan
 from planner.units import from_kg
+from planner.words import day_text, number_text
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 CLI_HINT = ("use the command line instead: planner analyse YOUR-FILE --out report/ "
@@ -68,12 +69,6 @@ def upload_button(accept: str, label: str, tooltip: str) -> w.FileUpload:
                           tooltip=tooltip, layout=w.Layout(width="auto"))
     upload.add_class("planner-upload")
     return upload
-
-
-def _number(x: float, decimals: int = 1) -> str:
-    """A figure for people: rounded, thousands separated, no ".0" on a whole number."""
-    v = round(float(x), decimals)
-    return f"{v:,.0f}" if v == int(v) else f"{v:,.{decimals}f}"
 
 
 #: The order of the import report's groups: what was left out first, what is only a note last.
@@ -360,15 +355,16 @@ class AnalysisPanel(w.VBox):
         d = a.deadlift
         # the period each figure is of, in its label: the next block's ceiling is the best of
         # its last weeks only, and says so there
-        span = (f", {d['date'].min():%d %b %Y} to {d['date'].max():%d %b %Y}"
+        span = (f", {day_text(d['date'].min())} to {day_text(d['date'].max())}"
                 if d is not None and len(d) else "")
         facts.append((f"best deadlift e1RM (Epley){span}",
-                      f"{_number(from_kg(best, u))} {u}" if best is not None
+                      f"{number_text(from_kg(best, u))} {u}" if best is not None
                       else "no deadlift data"))
         trend = s.get("e1rm_trend_kg_per_week")
         if trend is not None:
             t = round(float(from_kg(trend, u)), 1)
-            facts.append((f"e1RM trend{span}", f"{'+' if t > 0 else ''}{_number(t)} {u} a week"))
+            facts.append((f"e1RM trend{span}",
+                          f"{'+' if t > 0 else ''}{number_text(t)} {u} a week"))
         facts.append(("deadlift sessions", f"{s.get('deadlift_sessions', 0)}"))
         if s.get("pain_data"):
             facts.append(("weeks outside the pain rules", f"{s['weeks_outside_pain_rules']}"))
@@ -466,7 +462,7 @@ class NextPanel(w.VBox):
         # A hold (a stop rule, a red flag, pain outside the rules) comes first, in red: it
         # is what to do before any of the block.
         self.status.value = (error_box(f"The deadlift is held: {hold}") if hold else "") \
-            + ok_box(f"{n} weeks from {first:%A %d %B %Y} to {last:%d %B %Y}.") \
+            + ok_box(f"{n} weeks from {day_text(first)} to {day_text(last)}.") \
             + "".join(note_box(note) for note in nxt.notes
                       if not (hold and note.endswith(hold)))
         self.table.value = table_html(weekly_overview(nxt))

@@ -28,8 +28,9 @@ from planner.files.bundle import plan_files
 from planner.overview import week_sheet
 from planner.plan import Plan
 from planner.programme import generate
-from planner.settings import Setting, label_of, setting
+from planner.settings import BY_NAME, Setting, label_of, setting
 from planner.units import from_kg, to_kg
+from planner.words import day_text
 
 TITLES = {"load": "Weekly load", "deadlift": "Deadlift progression",
           "bodyweight": "Bridges & stretch", "calendar": "Calendar"}
@@ -51,15 +52,22 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
-def _control(s: Setting, value) -> w.Widget:
+def _label(s: Setting, unit: str) -> str:
+    """A control's words with its unit: "Start load (kg)", "Stretch hold (s)"."""
+    return f"{s.label} ({unit})" if s.unit == "load" else s.label
+
+
+def _control(s: Setting, value, unit: str = "kg") -> w.Widget:
     """The widget for setting ``s``, from its row in the settings table."""
-    common = dict(description=s.label, tooltip=s.help, style={"description_width": "9.5em"},
-                  layout=w.Layout(width="100%"))
+    common = dict(description=_label(s, unit), tooltip=s.help,
+                  style={"description_width": "9.5em"}, layout=w.Layout(width="100%"))
     if s.kind == "int":
         return w.IntSlider(value, min=int(s.low), max=int(s.high), step=int(s.step or 1),
                            continuous_update=False, **common)
     if s.kind == "int_range":
-        return w.IntRangeSlider(value=tuple(value), min=int(s.low), max=int(s.high),
+        # The scale fits the usual values, and widens for a larger one.
+        top = max(int(s.scale or s.high), int(value[1]))
+        return w.IntRangeSlider(value=tuple(value), min=int(s.low), max=top,
                                 step=int(s.step or 1), continuous_update=False, **common)
     if s.kind == "float" and s.step:
         return w.FloatSlider(value, min=s.low, max=s.high, step=s.step, readout_format=".2f",
@@ -73,6 +81,13 @@ def _control(s: Setting, value) -> w.Widget:
     if s.kind == "float_list":
         return w.Text(value, continuous_update=False, **common)
     raise ValueError(f"no control for a {s.kind} setting")
+
+
+def _help(text: str) -> w.HTML:
+    """The one line under a control that says what it does."""
+    line = w.HTML(f"<div class='planner-control-help'>{html.escape(text)}</div>")
+    line.add_class("planner-control-help-box")
+    return line
 
 
 #: The apps' downloads (kind, label, type, hint), on the Plan step and the Next block step.
@@ -161,7 +176,8 @@ class PlanPanel(w.VBox):
                   "bridge_sets": (int(br["sets"]), int(br["max_sets"])),
                   "stretch_hold": (int(st["hold_min_s"]), int(st["hold_max_s"])),
                   "bar": c.bar, "plates": ", ".join(_fmt(p) for p in c.plates)}
-        controls = {name: _control(setting(name), v) for name, v in values.items()}
+        controls = {name: _control(setting(name), v, c.unit) for name, v in values.items()}
+        self.help = {name: _help(setting(name).help) for name in values if name != "unit"}
         for d in WEEKDAYS:
             controls[f"day_{d}"] = w.ToggleButton(
                 value=d in c.training_days, description=d.capitalize(),
@@ -178,11 +194,10 @@ class PlanPanel(w.VBox):
         for title, names in GROUPS.items():
             items = [w.HTML(f"<h3 class='planner-group'>{html.escape(title)}</h3>")]
             for n in names:
-                items.append(days if n == "training_days" else c[n])
-            if title == "Your weeks":
-                items.append(w.HTML("<p class='planner-help'>The stretch is on every day; "
-                                    "bridges on training days; deadlifts on training days "
-                                    "with a rest day between them.</p>"))
+                if n == "training_days":
+                    items += [days, _help(setting(n).help)]
+                else:
+                    items += [c[n], self.help[n]] if n in self.help else [c[n]]
             groups.append(w.VBox(items))
         left = w.VBox(groups)
         left.add_class("planner-left")
@@ -282,6 +297,9 @@ class PlanPanel(w.VBox):
             self._unit_back = ((new, load), (old, was))
             c["start_load"].value = load
             c["load_step"].value = 0.0
+            for name, widget in c.items():
+                if name in BY_NAME:
+                    widget.description = _label(setting(name), new)
         finally:
             self._updating = False
         self._changed()
@@ -297,8 +315,12 @@ class PlanPanel(w.VBox):
         last_u = from_kg(last, c.unit) if last is not None else None
         extra = (f"deadlift from {c.start_load:g} to {last_u:.4g} {c.unit}" if last_u else
                  "no deadlifts")
+        step = c.plate_set.smallest_step(c.start_load)
+        self.help["load_step"].value = (
+            "<div class='planner-control-help'>Added at the top of the rep range; 0: the "
+            f"smallest step your plates allow (now {step:g} {c.unit}).</div>")
         self.message.value = ok_box(
-            f"{c.weeks} weeks from {c.start_date:%A %d %B %Y}: training on "
+            f"{c.weeks} weeks from {day_text(c.start_date)}: training on "
             f"{', '.join(d.capitalize() for d in c.training_days)}, deadlifts on "
             f"{', '.join(d.capitalize() for d in (c.deadlift_days or ()))}, the stretch "
             f"every day; {extra}.") + "".join(note_box(n) for n in p.notes)

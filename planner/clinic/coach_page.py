@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 import shutil
 import stat
@@ -42,6 +43,7 @@ from planner.clinic.flags import COLUMNS, FLAGS, roster_flags, shared_flags, sor
 from planner.clinic.next_blocks import next_blocks_zip
 from planner.clinic.roster import RosterError
 from planner.clinic.store import StoreError, ingest, open_store
+from planner.words import day_text
 
 # Limits of an uploaded roster zip, each counted on what is really in it (never on the sizes
 # its records claim; see _inflate).
@@ -238,9 +240,49 @@ def _rows(flags: pd.DataFrame) -> list[dict]:
     return rows
 
 
+#: The columns that make a CSV file a plan (the first line of a plan CSV holds them all).
+_PLAN_COLUMNS = {"week", "date", "session_id", "exercise", "target_reps"}
+
+
+def _is_store(d: Path) -> bool:
+    """A planner store: its store.json says so (any other store.json is someone else's)."""
+    try:
+        with (d / "store.json").open("rb") as fh:
+            meta = json.loads(fh.read(65536))
+    except (OSError, ValueError):
+        return False
+    return isinstance(meta, dict) and meta.get("kind") == "planner store"
+
+
+def _holds_csv(d: Path) -> bool:
+    try:
+        return any(q.suffix.lower() == ".csv" and q.is_file() for q in d.iterdir())
+    except OSError:
+        return False
+
+
+def _holds_plan(d: Path) -> bool:
+    """One of the folder's CSV files is a plan (read: its first line only)."""
+    try:
+        files = [q for q in d.iterdir() if q.suffix.lower() == ".csv" and q.is_file()]
+    except OSError:
+        return False
+    for q in files:
+        try:
+            with q.open("rb") as fh:
+                head = fh.read(4096).split(b"\n", 1)[0].decode("utf-8-sig", "replace")
+        except OSError:
+            continue
+        if {c.strip().strip('"') for c in head.split(",")} >= _PLAN_COLUMNS:
+            return True
+    return False
+
+
 def find_sources(roots: list[Path], depth: int = 2) -> list[tuple[str, Path]]:
-    """Stores (folders with store.json) and roster folders (every sub-folder holds CSV
-    files) under ``roots``, ``depth`` folders down: (label, path) for a chooser."""
+    """Stores (a planner ``store.json``) and roster folders (every sub-folder holds CSV
+    files, and at least one a plan: athletes' folders) under ``roots``, ``depth`` folders
+    down: (label, path) for a chooser. Folders of other CSV files (test data, app exports)
+    are neither."""
     found: dict[Path, str] = {}
 
     def walk(d: Path, left: int) -> None:
@@ -249,11 +291,11 @@ def find_sources(roots: list[Path], depth: int = 2) -> list[tuple[str, Path]]:
                     and p.name not in _SKIP]
         except OSError:
             return
-        if (d / "store.json").is_file():
+        if _is_store(d):
             found[d.resolve()] = "store"
             return
-        if subs and all(any(q.suffix.lower() == ".csv" for q in s.iterdir() if q.is_file())
-                        for s in subs) and not any(d.glob("*.csv")):
+        if (subs and not any(d.glob("*.csv")) and all(_holds_csv(s) for s in subs)
+                and any(_holds_plan(s) for s in subs)):
             found[d.resolve()] = "roster"
             return
         if left > 0:
@@ -707,7 +749,7 @@ class CoachApp(w.VBox):
         flagged = int((self.flags["flags"] > 0).sum())
         due = int(self.flags["due_next_block"].sum())
         self.summary.value = (
-            f"<p><b>{n}</b> athlete{'s' if n != 1 else ''} as of {as_of:%A %d %B %Y}: "
+            f"<p><b>{n}</b> athlete{'s' if n != 1 else ''} as of {day_text(as_of)}: "
             f"<b>{flagged}</b> with at least one flag, <b>{due}</b> due a next block.</p>"
             + "".join(note_box(line) for line in shared))
         self.table.show(self.flags, caption=f"{n} athletes. Click a heading to sort by it; "

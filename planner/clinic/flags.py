@@ -26,6 +26,7 @@ import pandas as pd
 
 from planner.clinic.cohort import ACWR_MIN_DAYS
 from planner.metrics import ACWR_ZONES
+from planner.words import day_text
 
 #: Under this share of the last 4 weeks' due sessions done in full, an athlete is flagged.
 LOW_COMPLIANCE = 0.6
@@ -58,8 +59,8 @@ def _last_log_words(days: float, last: pd.Timestamp) -> str:
         return "no log at all"
     when = "today" if days == 0 else "1 day" if days == 1 else f"{days:,.0f} days"
     if days >= NO_LOG_DAYS:
-        return f"no log for {when} (last session {last:%a %d %b %Y})"
-    return f"last log {when}{'' if days == 0 else ' ago'} ({last:%a %d %b %Y})"
+        return f"no log for {when} (last session {day_text(last)})"
+    return f"last log {when}{'' if days == 0 else ' ago'} ({day_text(last)})"
 
 
 def _pain_rules(a: pd.DataFrame) -> dict[str, object]:
@@ -155,9 +156,9 @@ def _next_block(a: pd.DataFrame, as_of: pd.Timestamp) -> dict[str, object]:
     out["due_next_block"] = due
     out["next_block"] = [
         "due: no plan yet" if e is pd.NaT or e != e
-        else f"due: the plan ended {e:%a %d %b %Y}" if d and e < as_of
-        else f"due: the plan ends {e:%a %d %b %Y}" if d
-        else f"not due: the plan runs to {e:%a %d %b %Y}"
+        else f"due: the plan ended {day_text(e)}" if d and e < as_of
+        else f"due: the plan ends {day_text(e)}" if d
+        else f"not due: the plan runs to {day_text(e)}"
         for d, e in zip(due, end, strict=True)]
     out["next_block_key"] = [(0 if d else 1e9) + (0 if e is pd.NaT or e != e else
                                                   (e - as_of).days)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import shutil
 import zipfile
 
 import numpy as np
@@ -246,10 +247,27 @@ def test_unpack_roster(tmp_path):
         unpack_roster("log.csv", b"date,reps\n", tmp_path / "c")
 
 
-def test_find_sources(app):
+def test_find_sources(app, tmp_path):
     found = dict((str(p), label) for label, p in find_sources([ROOT, app.store.path.parent]))
     assert found[str(DEMO)].startswith("roster:")
     assert found[str(app.store.path.resolve())].startswith("store:")
+    # Only what a person made: the project's own test data and a folder of app exports
+    # (every sub-folder holds CSV files, none a plan) are not rosters; a store.json that
+    # is not a planner store is not a store.
+    exports = tmp_path / "exports"
+    for name in ("strong", "hevy"):
+        (exports / name).mkdir(parents=True)
+        (exports / name / "export.csv").write_text("Date,Workout Name,Exercise Name\n")
+    other = tmp_path / "other-app"
+    other.mkdir()
+    (other / "store.json").write_text('{"kind": "someone else"}')
+    mine = tmp_path / "mine"
+    (mine / "ann").mkdir(parents=True)
+    shutil.copy(DEMO / "ana" / "plan.csv", mine / "ann" / "plan.csv")
+    found = {str(p): label for label, p in find_sources([ROOT, tmp_path])}
+    assert not any(p.startswith(str(ROOT / "tests")) for p in found), found
+    assert str(exports.resolve()) not in found and str(other.resolve()) not in found
+    assert found[str(mine.resolve())].startswith("roster:")
 
 
 def test_dashboard_offers_both_pages():
@@ -283,7 +301,7 @@ def test_changing_the_day_redraws_the_flags(app):
         # flagged on her row, or (when nobody logged for 10 days) above the table
         assert rows.loc["ana", "no_recent_log"] or "None of these athletes has a log" in \
             app.summary.value
-        assert "Thursday 12 March 2026" in app.summary.value
+        assert "Thu 12 Mar 2026" in app.summary.value
     finally:
         app.as_of.value = AS_OF.date()
 
