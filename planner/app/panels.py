@@ -38,8 +38,8 @@ from planner.units import from_kg
 from planner.words import day_text, number_text
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-CLI_HINT = ("use the command line instead: planner analyse YOUR-FILE --out report/ "
-            "(add --plan PLAN.csv to compare with a plan)")
+CLI_HINT = ("the planner's command line reads it (the README, “Logging what you did, and "
+            "what comes next”)")
 UNIT_MISSING = "does not say whether weights are in kg or lb"
 NO_PLAN, APP_PLAN, SAMPLE_PLAN = "none", "plan", "sample"
 
@@ -86,7 +86,9 @@ FORMAT_NAMES = {"template": "planner template", "strong": "Strong", "hevy": "Hev
 def for_the_page(problem: str) -> str:
     """A report problem as the page says it: without what to type on the command line
     (the page's own control is named instead)."""
-    text = re.sub(r",? on the command line(?: with)? [^)]*", "", str(problem))
+    # to the problem's end, or to the bracket that closes it (an exercise's own name may
+    # hold brackets: "Romanian Deadlift (Barbell)")
+    text = re.sub(r",? on the command line(?: with)? .*?(?=\)?$)", "", str(problem))
     return text.replace(": on the page under ", ": under ").replace(
         ": on the page with ", " with ")
 
@@ -201,7 +203,7 @@ class LogPanel(w.VBox):
         if size > MAX_UPLOAD_BYTES:
             self._data = None
             self.status.value = error_box(
-                f"{name} is {_mb(size)}; the app takes files up to 50 MB. For this file, "
+                f"{name} is {_mb(size)}; the app takes files up to 50 MB. For a bigger file "
                 f"{CLI_HINT}.")
             return
         self._data, self._name = bytes(content), name

@@ -610,8 +610,9 @@ def test_steps_are_tabs_and_the_downloads_are_near(voila, browser):
     wait_for(lambda: steps.nth(0).get_attribute("aria-selected") == "true", what="wrap")
 
     wait_for(lambda: page.locator(".planner-charts").is_visible(), what="the Plan step shown")
-    titles = page.evaluate("""() => [...document.querySelectorAll('.planner-charts .js-plotly-plot')]
-        .filter(gd => gd.offsetParent !== null).map(gd => [...gd.querySelectorAll('.modebar-btn')]
+    titles = page.evaluate("""() => [...document.querySelectorAll(
+        '.planner-charts .js-plotly-plot')].filter(gd => gd.offsetParent !== null)
+        .map(gd => [...gd.querySelectorAll('.modebar-btn')]
         .map(b => b.getAttribute('data-title')).join(' | '))""")
     assert titles == ["Download plot as a PNG | Reset axes"], titles
     assert axe_violations(page) == []

@@ -321,3 +321,6 @@ def test_the_page_says_no_code():
     for rule, (_, problem) in RULES.items():
         text = for_the_page(problem.replace("{value!r}", "'X'").replace("{value}", "X"))
         assert "--" not in text and "unit=" not in text and "aliases=" not in text, rule
+    # An exercise's own name may hold brackets: the command line's part still goes whole.
+    text = for_the_page(RULES["deadlift-variant"][1].format(value="Romanian Deadlift (Barbell)"))
+    assert text.endswith("count it as one with “Also count as the barbell deadlift”"), text
