@@ -11,6 +11,7 @@ import asyncio
 import os
 import re
 import ssl
+import warnings
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -33,6 +34,7 @@ from planner.clinic.store import (
     vacuum_store,
 )
 from planner.config import MAX_WEEKS, MIN_START, ConfigError, PlanConfig, max_start
+from planner.files.calendar import calendar_zone, write_plan_ics
 from planner.files.cells import neutralise_frame
 from planner.files.garmin import write_garmin
 from planner.files.hevy import (
@@ -149,6 +151,31 @@ def _check_outputs(force: bool, *outputs: tuple[str, Path | None]) -> None:
             _write(option, lambda p=path: check_target(p, overwrite=force))
 
 
+#: The help of ``--tz``, the calendar's time zone.
+TZ_HELP = ("The calendar's time zone, an IANA name such as Europe/Berlin or America/New_York "
+           "(default: this computer's zone; UTC when it cannot be told).")
+
+
+def _zone(tz: str | None) -> str:
+    """The calendar's zone: ``--tz`` checked, or this computer's (a note when it cannot be
+    told and UTC is used); one clear line for a zone that does not exist."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            zone = calendar_zone(tz)
+        except ValueError as exc:
+            _fail(f"--tz: {exc}")
+    for w in caught:
+        typer.echo(f"note: {w.message}", err=True)
+    return zone
+
+
+def _write_calendar(plan, ics: Path, zone: str, force: bool) -> None:
+    """Write the calendar of ``plan`` to ``ics`` in ``zone`` and say where and in which zone."""
+    path = _write("--ics", lambda: write_plan_ics(plan, ics, overwrite=force, tz=zone))
+    typer.echo(f"wrote {path} (times in {zone})")
+
+
 def print_summary(plan) -> None:
     """Print the plan's weekly overview and what the user should know about it."""
 
@@ -186,13 +213,14 @@ def plan_cmd(
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="Write the plan as CSV here.")] = None,
     ics: Annotated[Path | None, typer.Option(help="Write a calendar (.ics) here.")] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help=TZ_HELP)] = None,
     force: Annotated[bool, typer.Option(help="Replace files that already exist.")] = False,
 ) -> None:
     """Generate a programme, print its weekly overview and write CSV and/or calendar files.
 
     Example: planner plan --weeks 12 --start-load 40 -o plan.csv --ics plan.ics
     """
-
+    zone = _zone(tz) if ics or tz else ""
     try:
         config = PlanConfig(
             weeks=weeks, training_days=setting("training_days").parse(days),
@@ -219,7 +247,7 @@ def plan_cmd(
     if output:
         typer.echo(f"wrote {_write('-o/--output', lambda: plan.to_csv(output, overwrite=force))}")
     if ics:
-        typer.echo(f"wrote {_write('--ics', lambda: plan.to_ics(ics, overwrite=force))}")
+        _write_calendar(plan, ics, zone, force)
 
 
 @app.command("show")
@@ -367,6 +395,7 @@ def next_block_cmd(
     unit: Annotated[str | None, typer.Option(help="kg or lb, for logs that do not say.")]
         = None,
     ics: Annotated[Path | None, typer.Option(help="Also write a calendar here.")] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help=TZ_HELP)] = None,
     force: Annotated[bool, typer.Option(help="Replace files that already exist.")] = False,
     alias: Annotated[list[str] | None, typer.Option(help=ALIAS_HELP)] = None,
     today: Annotated[str | None, typer.Option(
@@ -384,6 +413,7 @@ def next_block_cmd(
     earliest = _day("--today", today, MIN_START, max_start(),
                     "the days a block can start on") if today else date.today()
     _check_outputs(force, ("-o/--output", output), ("--ics", ics))
+    zone = _zone(tz) if ics or tz else ""
     plan = _read_plan_or_fail(plan_path)
     log = _read_logs_or_fail(log_paths, unit, alias)
 
@@ -400,7 +430,7 @@ def next_block_cmd(
     print_summary(new)
     typer.echo(f"wrote {_write('-o/--output', lambda: new.to_csv(output, overwrite=force))}")
     if ics:
-        typer.echo(f"wrote {_write('--ics', lambda: new.to_ics(ics, overwrite=force))}")
+        _write_calendar(new, ics, zone, force)
 
 
 APPS = ("liftosaur", "garmin", "hevy")

@@ -30,7 +30,23 @@ def test_plan_writes_csv_and_ics_that_reread(tmp_path):
     assert again.exit_code == 0
     pd.testing.assert_frame_equal(read_plan(tmp_path / "b.csv").table, plan.table)
     cal = Calendar.from_ical(ics.read_bytes())
-    assert len(cal.walk("VEVENT")) == 84
+    # 36 training days, and the stretch-only days as one series per hold (5 to 10 s).
+    assert len(cal.walk("VEVENT")) == 36 + 6
+
+
+def test_the_calendar_in_a_chosen_time_zone(tmp_path):
+    ics = tmp_path / "plan.ics"
+    r = runner.invoke(app, ["plan", "--weeks", "4", "--start", "2026-03-16", "--ics", str(ics),
+                            "--tz", "Europe/Berlin"])
+    assert r.exit_code == 0, r.output
+    assert f"wrote {ics} (times in Europe/Berlin)" in r.output
+    text = ics.read_text()
+    assert "DTSTART;TZID=Europe/Berlin:20260316T180000" in text
+    assert "DTSTART;TZID=Europe/Berlin:20260330T180000" in text  # after the clocks change
+    assert "BEGIN:VTIMEZONE" in text
+    r = runner.invoke(app, ["plan", "--ics", str(tmp_path / "b.ics"), "--tz", "Mars/Olympus"])
+    assert r.exit_code == 2 and "--tz: time zone must be an IANA name" in r.output
+    assert '"Mars/Olympus"' in r.output and not (tmp_path / "b.ics").exists()
 
 
 def test_plan_refuses_to_overwrite_and_force_replaces(tmp_path):
@@ -89,8 +105,10 @@ def test_log_template_analyse_and_next_block(tmp_path):
     assert (out / "weeks.csv").exists() and (out / "deadlift.csv").exists()
     nxt = tmp_path / "next.csv"
     r = runner.invoke(app, ["next-block", str(plan_csv), str(log_csv), "-o", str(nxt),
-                            "--today", "2026-01-01"])
+                            "--today", "2026-01-01", "--ics", str(tmp_path / "next.ics"),
+                            "--tz", "America/New_York"])
     assert r.exit_code == 0, r.output
+    assert "TZID=America/New_York:" in (tmp_path / "next.ics").read_text()
     new = read_plan(nxt).table
     # Week 1 was done at 15 reps: the next block goes up a step, 42.5 kg x 10, from week 2
     # (the Monday after the last logged session).

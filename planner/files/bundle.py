@@ -17,13 +17,29 @@ from __future__ import annotations
 import csv
 import io
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+from icalendar import Timezone
+from icalendar.timezone import tzid_from_tzinfo
 
 from planner.catalogue import catalogue
-from planner.files.calendar import _minutes, session_title, start_clock
+from planner.files.calendar import (
+    STRETCH,
+    WEEKDAY_CODES,
+    StretchSeries,
+    _minutes,
+    calendar_zone,
+    series_text,
+    series_uid,
+    session_title,
+    start_clock,
+    stretch_series,
+    zone_span,
+)
 from planner.files.cells import FORMULA_STARTS
 from planner.files.garmin import garmin_zip
 from planner.files.hevy import hevy_json, hevy_routines
@@ -145,30 +161,92 @@ def _sessions(plan: Plan) -> dict[str, dict]:
     return out
 
 
+@lru_cache(maxsize=32)
+def _vtimezone(zone: str, first: date, last: date) -> tuple[str, ...]:
+    """The VTIMEZONE of ``zone`` from ``first`` to ``last`` as content lines (folded), as
+    ``icalendar`` writes it in ``plan_ics`` (``Calendar.add_missing_timezones``): made once
+    per zone and span (:func:`zone_span`, whole years), not once per athlete."""
+    text = Timezone.from_tzid(zone, first_date=first, last_date=last).to_ical().decode("utf-8")
+    return tuple(text.split("\r\n")[:-1])
+
+
 def plan_ics_text(plan: Plan, *, start_time: str = "18:00", minutes: int | None = None,
-                  now: datetime | None = None) -> str:
+                  now: datetime | None = None, tz: str | None = None) -> str:
     """The iCalendar text of ``plan``, as :func:`planner.files.calendar.plan_ics` makes it
-    (same events, properties, order, escaping and folding), written directly as text."""
+    (same events, properties, order, escaping and folding), written directly as text.
+
+    tz : an IANA time zone such as "Europe/Berlin" (default: this machine's zone)
+    """
     hh, mm = start_clock(start_time)
+    zone = calendar_zone(tz)
+    tzid = tzid_from_tzinfo(ZoneInfo(zone))  # the zone's name, or "UTC" for UTC's aliases
+    utc = tzid == "UTC"
+    # A time in UTC is written with a Z; any other with its zone's TZID (and a VTIMEZONE).
+    local = ("", "Z") if utc else (f";TZID={tzid}", "")
     stamp = _stamp((now or datetime.now(UTC)).astimezone(UTC)) + "Z"
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//planner//lower-back programme//EN",
              "CALSCALE:GREGORIAN", "X-WR-CALNAME:Lower-back programme"]
-    for sid, s in _sessions(plan).items():
-        day = pd.Timestamp(s["date"]).to_pydatetime()
+    sessions = _sessions(plan)
+    if sessions and not utc:
+        days = [s["date"] for s in sessions.values()]
+        lines += _vtimezone(tzid, *zone_span(min(days).date(), max(days).date()))
+    only_stretch = []
+    for sid, s in sessions.items():
+        day = s["date"].to_pydatetime()
+        if len(s["doses"]) == 1 and STRETCH in s["doses"]:
+            st = s["doses"][STRETCH]
+            only_stretch.append((day.date(), st[4], st[3], s["week"], sid))
+            continue
         begin = day.replace(hour=hh, minute=mm, second=0, microsecond=0)
         end = begin + timedelta(minutes=minutes or s["minutes"])
         lines += ["BEGIN:VEVENT",
                   _fold("SUMMARY:" + _text(s["title"])),
-                  f"DTSTART:{_stamp(begin)}",
-                  f"DTEND:{_stamp(end)}",
+                  _times("DTSTART", [begin], local),
+                  _times("DTEND", [end], local),
                   f"DTSTAMP:{stamp}",
                   _fold("UID:" + _text(f"{sid}-{day:%Y%m%d}@planner")),
                   _fold("CATEGORIES:planner," + _text(str(s["phase"]))),
                   _fold("DESCRIPTION:" + _text(f"Week {s['week']} ({s['phase']})\n"
                                                + "\n".join(s["lines"]))),
                   "END:VEVENT"]
+    if only_stretch:
+        first = min(s["date"] for s in sessions.values()).date()
+        for number, series in enumerate(stretch_series(only_stretch), start=1):
+            lines += _series_lines(series, series_uid(number, first), sessions[series.session],
+                                   stamp, time(hh, mm), minutes, plan.unit, zone, local)
     lines.append("END:VCALENDAR")
     return "\r\n".join(lines) + "\r\n"
+
+
+def _times(name: str, times: list[datetime], local: tuple[str, str]) -> str:
+    """A content line of local times: ``local`` is (";TZID=zone", "") or, in UTC, ("", "Z")."""
+    param, z = local
+    return _fold(f"{name}{param}:" + ",".join(_stamp(t) + z for t in times))
+
+
+def _series_lines(series: StretchSeries, uid: str, session: dict, stamp: str, clock: time,
+                  minutes: int | None, unit: str, zone: str,
+                  local: tuple[str, str]) -> list[str]:
+    """A stretch series' VEVENT (with its VALARM), as ``calendar._series_event`` makes it."""
+    rule = series.rule
+    title = session_title(None, None, (series.holds, series.hold_s), False, unit)
+    begin = datetime.combine(rule.first, clock)
+    end = begin + timedelta(minutes=minutes or session["minutes"])
+    out = ["BEGIN:VEVENT", _fold("SUMMARY:" + _text(title)), _times("DTSTART", [begin], local),
+           _times("DTEND", [end], local), f"DTSTAMP:{stamp}", _fold("UID:" + _text(uid))]
+    if rule.weekdays:
+        until = datetime.combine(rule.last, time(23, 59, 59), tzinfo=ZoneInfo(zone))
+        out.append(_fold(f"RRULE:FREQ=WEEKLY;UNTIL={_stamp(until.astimezone(UTC))}Z;BYDAY="
+                         + ",".join(WEEKDAY_CODES[w] for w in rule.weekdays)))
+    if rule.rdates:
+        out.append(_times("RDATE", [datetime.combine(d, clock) for d in rule.rdates], local))
+    if rule.exdates:
+        out.append(_times("EXDATE", [datetime.combine(d, clock) for d in rule.exdates], local))
+    out += [_fold("CATEGORIES:planner,stretch"),
+            _fold("DESCRIPTION:" + _text(series_text(series, session["lines"][0]))),
+            "BEGIN:VALARM", "ACTION:DISPLAY", _fold("DESCRIPTION:" + _text(title)),
+            "TRIGGER:P0D", "END:VALARM", "END:VEVENT"]
+    return out
 
 
 _NUMBERS = ("int64", "Int64", "float64", "Float64")
@@ -221,8 +299,9 @@ def plan_csv_text(plan: Plan) -> str:
 def plan_files(plan: Plan, kind: str, stem: str, start_time: str = "18:00") -> tuple[str, bytes]:
     """``plan`` as a file for a browser download: (file name, bytes).
 
-    kind : "csv" (the plan table), "ics" (one calendar event per session at
-        ``start_time``, "HH:MM"), "sheet" (the printable sheet, HTML), or for the apps
+    kind : "csv" (the plan table), "ics" (the calendar: an event per training day and the
+        stretch's repeating events, at ``start_time``, "HH:MM", in this machine's time
+        zone), "sheet" (the printable sheet, HTML), or for the apps
         "liftosaur" (program text), "garmin" (a zip of FIT workouts and a README) and
         "hevy" (the routines' API bodies, JSON).
     """

@@ -1,23 +1,158 @@
-"""The plan as an iCalendar file: one event per session, titled by what it holds.
+"""The plan as an iCalendar file: an event per training day, one recurring event for the
+stretch on the other days, in the user's time zone.
 
-An event's title says the session at a glance ("Deadlift 3×10 @ 40 kg + bridge +
-stretch"), its description lists every exercise with its dose and plates, and
-it starts at the time the user chooses (floating local time). DTSTAMP is the
-moment the file is made, in UTC, as RFC 5545 asks.
+A training day (a day with the deadlift or the bridge) is one event titled by what it
+holds ("Deadlift 3×10 @ 40 kg + bridge + stretch"); its description lists every exercise
+with its dose and plates, the stretch too. The days with only the stretch are one
+recurring event per stretch dose ("Back stretch 3×5 s each side"): a weekly rule on their
+weekdays until the last of them, with the rule's days that are not stretch-only days as
+exceptions (EXDATE) and stretch-only days outside the rule added (RDATE), and a reminder
+(VALARM) at its start. Events start at the time the user chooses in an IANA time zone
+(TZID, with its VTIMEZONE), so an 18:00 session stays at 18:00 across a change to summer
+time; the default zone is this machine's. DTSTAMP is the moment the file is made, in UTC,
+as RFC 5545 asks. UIDs are stable: a training day's is its session and date, a stretch
+series' its number and the plan's first day, so importing an updated plan updates them.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
+from tzlocal import get_localzone_name
 
 from planner.catalogue import catalogue
 from planner.files.safewrite import write_atomic
 from planner.plan import Plan
 from planner.units import from_kg
+
+#: The exercise done every day: on a training day it is part of that day's event.
+STRETCH = "rotational_stretch"
+
+#: The zone the times are written in when this machine's own cannot be told.
+FALLBACK_ZONE = "UTC"
+
+#: RFC 5545's weekday codes (BYDAY), Monday first as ``date.weekday()`` counts.
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def local_zone() -> str:
+    """This machine's IANA time-zone name (``tzlocal``), or UTC with a warning saying so
+    when the machine does not tell it."""
+    try:
+        name = get_localzone_name()
+        if not name:
+            raise ZoneInfoNotFoundError("no zone is set")
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        why = (str(exc.args[0]) if exc.args else "").strip().split("\n")[0] or "no name"
+        warnings.warn(f"this machine's time zone could not be told ({why}); the calendar's "
+                      f"times are in {FALLBACK_ZONE}: pass a zone such as Europe/Berlin "
+                      "(tz=..., --tz) for local times", stacklevel=4)
+        return FALLBACK_ZONE
+    return name
+
+
+def calendar_zone(tz: str | None = None) -> str:
+    """The IANA time-zone name the calendar's times are written in: ``tz`` checked (a
+    ValueError naming it when no such zone exists), or this machine's zone when None."""
+    if tz is None:
+        return local_zone()
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValueError(f"time zone must be an IANA name like Europe/Berlin or "
+                         f"America/New_York; got \"{tz}\"") from None
+    return tz
+
+
+def zone_span(first: date, last: date) -> tuple[date, date]:
+    """The dates a VTIMEZONE spans for events from ``first`` to ``last``: whole years, to
+    the end of the day after the last (an event may end after midnight), so that plans of
+    the same years share one (written once per zone and years by the fast writer)."""
+    end = last + timedelta(days=1)
+    return date(first.year, 1, 1), date(end.year + 1, 1, 1)
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """Dates as RFC 5545 writes a weekly series: the days of ``weekdays`` (0 is Monday) from
+    ``first`` to ``last``, less ``exdates``, plus ``rdates``. No weekdays: ``first`` alone."""
+
+    first: date
+    last: date
+    weekdays: tuple[int, ...]
+    exdates: tuple[date, ...]
+    rdates: tuple[date, ...]
+
+
+def weekly_recurrence(dates: Sequence[date]) -> Recurrence:
+    """``dates`` (sorted, distinct) as a weekly rule with the fewest exceptions.
+
+    A weekday is in the rule when more of its days from the first date to the last are in
+    ``dates`` than not; the first date's weekday always is (DTSTART is the series' first
+    occurrence and must follow the rule). The rule's days not in ``dates`` are EXDATEs,
+    the dates the rule does not give are RDATEs.
+    """
+    first, last = dates[0], dates[-1]
+    if first == last:
+        return Recurrence(first, last, (), (), ())
+    wanted = set(dates)
+    span = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    days_in = [0] * 7
+    days_all = [0] * 7
+    for d in span:
+        days_all[d.weekday()] += 1
+        days_in[d.weekday()] += d in wanted
+    weekdays = tuple(w for w in range(7)
+                     if w == first.weekday() or 2 * days_in[w] > days_all[w])
+    ruled = [d for d in span if d.weekday() in weekdays]
+    return Recurrence(first, last, weekdays,
+                      tuple(d for d in ruled if d not in wanted),
+                      tuple(d for d in dates if d.weekday() not in weekdays))
+
+
+@dataclass(frozen=True)
+class StretchSeries:
+    """The stretch-only days of one dose in a row, as one recurring event."""
+
+    holds: int  #: holds a side
+    hold_s: float  #: seconds a hold [s]
+    weeks: tuple[int, int]  #: its first and last programme week
+    session: str  #: the session of its first day (its length and text stand for all)
+    rule: Recurrence
+
+
+def stretch_series(days: Iterable[tuple[date, int, float, int, str]]) -> list[StretchSeries]:
+    """The stretch-only days, each (date, holds a side, seconds a hold, week, session id),
+    as series in date order: a new series wherever the dose changes."""
+    runs: list[list[tuple]] = []
+    for d in sorted(days, key=lambda d: d[0]):
+        if not runs or (d[1], d[2]) != (runs[-1][-1][1], runs[-1][-1][2]):
+            runs.append([])
+        runs[-1].append(d)
+    return [StretchSeries(run[0][1], run[0][2], (min(d[3] for d in run), max(d[3] for d in run)),
+                          run[0][4], weekly_recurrence(sorted({d[0] for d in run})))
+            for run in runs]
+
+
+def series_text(series: StretchSeries, line: str) -> str:
+    """A stretch series' description: its weeks, and the stretch's ``line``."""
+    a, b = series.weeks
+    weeks = f"Week {a}" if a == b else f"Weeks {a}–{b}"
+    return (f"{weeks}: the days without the deadlift or the bridge (on those days the "
+            f"stretch is part of the session)\n{line}")
+
+
+def series_uid(number: int, plan_start: date) -> str:
+    """The UID of the ``number``-th stretch series (from 1) of a plan starting ``plan_start``."""
+    return f"stretch-{number}-{plan_start:%Y%m%d}@planner"
 
 
 def session_titles(doses: pd.DataFrame, unit: str) -> dict[str, str]:
@@ -74,13 +209,16 @@ def start_clock(start_time: str) -> tuple[int, int]:
 
 
 def plan_ics(plan: Plan, *, start_time: str = "18:00", minutes: int | None = None,
-             now: datetime | None = None) -> str:
-    """The iCalendar text of ``plan``: one event per session at ``start_time`` ("HH:MM").
+             now: datetime | None = None, tz: str | None = None) -> str:
+    """The iCalendar text of ``plan``: an event per training day and a recurring event per
+    stretch dose for the days with only the stretch, at ``start_time`` ("HH:MM") in ``tz``.
 
-    minutes : the events' length (default: estimated from sets, holds and rests)
+    minutes : the events' length (default: estimated from sets, holds and rests) [min]
     now : the DTSTAMP (default: the current time, UTC)
+    tz : an IANA time zone such as "Europe/Berlin" (default: this machine's zone)
     """
     hh, mm = start_clock(start_time)
+    zone = ZoneInfo(calendar_zone(tz))
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
     cal = Calendar()
     cal.add("prodid", "-//planner//lower-back programme//EN")
@@ -88,20 +226,67 @@ def plan_ics(plan: Plan, *, start_time: str = "18:00", minutes: int | None = Non
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "Lower-back programme")
     durations = _minutes(plan.table)
-    titles = session_titles(exercise_doses(plan.table), plan.unit)
-    for _, s in session_summaries(plan).iterrows():
+    doses = exercise_doses(plan.table)
+    titles = session_titles(doses, plan.unit)
+    summaries = session_summaries(plan)
+    stretch = {e.session_id: (int(e.n_left), e.target_hold_s)
+               for e in doses[doses["exercise"] == STRETCH].itertuples(index=False)}
+    only_stretch: list[tuple[date, int, float, int, str]] = []
+    lines = {}
+    for s in summaries.itertuples(index=False):
+        day = pd.Timestamp(s.date).date()
+        lines[s.session_id] = s.lines
+        if s.exercises == [STRETCH]:
+            only_stretch.append((day, *stretch[s.session_id], s.week, s.session_id))
+            continue
         ev = Event()
-        day = pd.Timestamp(s["date"]).to_pydatetime()
-        begin = day.replace(hour=hh, minute=mm, second=0, microsecond=0)
-        ev.add("uid", f"{s['session_id']}-{day:%Y%m%d}@planner")
+        begin = datetime.combine(day, time(hh, mm), tzinfo=zone)
+        ev.add("uid", f"{s.session_id}-{day:%Y%m%d}@planner")
         ev.add("dtstamp", stamp)
         ev.add("dtstart", begin)
-        ev.add("dtend", begin + timedelta(minutes=minutes or durations[s["session_id"]]))
-        ev.add("summary", titles[s["session_id"]])
-        ev.add("description", f"Week {s['week']} ({s['phase']})\n" + "\n".join(s["lines"]))
-        ev.add("categories", ["planner", s["phase"]])
+        ev.add("dtend", begin + timedelta(minutes=minutes or durations[s.session_id]))
+        ev.add("summary", titles[s.session_id])
+        ev.add("description", f"Week {s.week} ({s.phase})\n" + "\n".join(s.lines))
+        ev.add("categories", ["planner", s.phase])
         cal.add_component(ev)
+    days = [pd.Timestamp(d).date() for d in summaries["date"]]
+    for number, series in enumerate(stretch_series(only_stretch), start=1):
+        cal.add_component(_series_event(
+            series, series_uid(number, min(days)), stamp, time(hh, mm), zone,
+            minutes or durations[series.session], lines[series.session][0], plan.unit))
+    if days:
+        cal.add_missing_timezones(*zone_span(min(days), max(days)))
     return cal.to_ical().decode("utf-8")
+
+
+def _series_event(series: StretchSeries, uid: str, stamp: datetime, clock: time,
+                  zone: ZoneInfo, minutes: int, line: str, unit: str) -> Event:
+    """A stretch series as a recurring event with a reminder at its start."""
+    rule = series.rule
+    title = session_title(None, None, (series.holds, series.hold_s), False, unit)
+    ev = Event()
+    begin = datetime.combine(rule.first, clock, tzinfo=zone)
+    ev.add("uid", uid)
+    ev.add("dtstamp", stamp)
+    ev.add("dtstart", begin)
+    ev.add("dtend", begin + timedelta(minutes=minutes))
+    if rule.weekdays:
+        until = datetime.combine(rule.last, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
+        ev.add("rrule", {"freq": "weekly", "until": until,
+                         "byday": [WEEKDAY_CODES[w] for w in rule.weekdays]})
+    if rule.rdates:
+        ev.add("rdate", [datetime.combine(d, clock, tzinfo=zone) for d in rule.rdates])
+    if rule.exdates:
+        ev.add("exdate", [datetime.combine(d, clock, tzinfo=zone) for d in rule.exdates])
+    ev.add("summary", title)
+    ev.add("description", series_text(series, line))
+    ev.add("categories", ["planner", "stretch"])
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", title)
+    alarm.add("trigger", timedelta(0))
+    ev.add_component(alarm)
+    return ev
 
 
 def exercise_doses(table: pd.DataFrame) -> pd.DataFrame:
@@ -144,14 +329,17 @@ def session_summaries(plan: Plan) -> pd.DataFrame:
 
 
 def write_plan_ics(plan: Plan, path: str | Path, *, overwrite: bool = False,
-                   start_time: str = "18:00", minutes: int | None = None) -> Path:
-    """Write one calendar event per session, listing its exercises and doses.
+                   start_time: str = "18:00", minutes: int | None = None,
+                   tz: str | None = None) -> Path:
+    """Write the plan's calendar (:func:`plan_ics`): an event per training day listing its
+    exercises and doses, the stretch too, and a recurring event with a reminder for the
+    days with only the stretch (one per stretch dose).
 
-    Events start at ``start_time`` local (floating) time; their length is
-    ``minutes`` or an estimate from the sets, holds and rests. Each event is
-    titled by what the session holds (see :func:`session_titles`) and has a stable
-    UID (session id + date), so re-importing an updated plan updates the events
-    instead of duplicating them; DTSTAMP is the time the file is written (UTC).
+    Events start at ``start_time`` in the IANA zone ``tz`` (default: this machine's zone);
+    their length is ``minutes`` or an estimate from the sets, holds and rests. UIDs are
+    stable (a training day's: session id + date; a stretch series': its number + the plan's
+    first day), so re-importing an updated plan updates the events instead of duplicating
+    them; DTSTAMP is the time the file is written (UTC).
     """
-    data = plan_ics(plan, start_time=start_time, minutes=minutes)
+    data = plan_ics(plan, start_time=start_time, minutes=minutes, tz=tz)
     return write_atomic(path, lambda fh: fh.write(data), overwrite=overwrite)

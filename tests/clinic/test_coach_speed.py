@@ -34,6 +34,7 @@ from planner.files.sheet import sheet_html
 from planner.nextblock import next_block
 from planner.plan import Plan
 from tests.clinic.test_store import HEADER
+from tests.files.test_calendar import _irregular
 
 START = "2026-01-05"  # a Monday; the 2-week plans end on Sunday 2026-01-18
 AS_OF = pd.Timestamp("2026-01-18")
@@ -211,18 +212,46 @@ def _plans() -> list[Plan]:
     return plans
 
 
+#: Time zones the calendars are written in: with summer time either side of the equator,
+#: a half-hour offset, UTC and one of its aliases (times with a Z), and the machine's own.
+ZONES = ("Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC",
+         "Etc/UTC", None)
+EVERY_DAY = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
 def test_calendar_and_csv_written_as_text_are_their_references():
     now = datetime(2026, 2, 3, 4, 5, 6, tzinfo=UTC)
-    for plan in _plans():
-        for start, minutes in (("18:00", None), ("6:05", 45)):
-            fast = plan_ics_text(plan, start_time=start, minutes=minutes, now=now)
-            ref = plan_ics(plan, start_time=start, minutes=minutes, now=now)
-            assert _unfolded(fast) == _unfolded(ref)
+    plans = _plans()
+    # Plans whose stretch-only days the weekly rule misses (RDATE) or has too many (EXDATE),
+    # across a new year (two years of VTIMEZONE), starting on a Wednesday, 2 to 7 days a week.
+    plans += [_irregular(planner.generate(planner.PlanConfig(
+        weeks=w, start_date=start, training_days=days, deadlift_start_load=60,
+        deadlift_sessions_per_week=min(2, len(days) // 2),
+        overrides={"rotational_stretch": {"hold_min_s": hold, "hold_max_s": 10}})))
+        for w, start, days, hold in ((6, "2026-03-16", ("mon", "wed", "fri"), 10),
+                                     (8, "2026-12-02", ("tue", "thu"), 10),
+                                     (9, "2026-10-21", ("mon", "thu"), 5),
+                                     (3, "2026-10-21", EVERY_DAY, 5))]
+    seen = set()
+    for k, plan in enumerate(plans):
+        for start, minutes in (("18:00", None), ("6:05", 45), ("23:50", 30)):
+            tz = ZONES[k % len(ZONES)] if start != "18:00" else "Europe/Berlin"
+            fast = plan_ics_text(plan, start_time=start, minutes=minutes, now=now, tz=tz)
+            ref = plan_ics(plan, start_time=start, minutes=minutes, now=now, tz=tz)
+            assert _unfolded(fast) == _unfolded(ref), (k, start, tz)
             # Folded as RFC 5545 asks: no line over 75 octets.
             assert max(len(line.encode()) for line in fast.split("\r\n")) <= 75
+            seen.update(w for w in ("RRULE:", "EXDATE;", "RDATE;", "BEGIN:VALARM",
+                                    "BEGIN:VTIMEZONE", "DTSTART:") if w in fast)
         assert plan_csv_text(plan) == plan_to_frame(plan).to_csv(index=False)
+    # The comparison met every part of the calendar: rules, exceptions, reminders, zones.
+    assert seen == {"RRULE:", "EXDATE;", "RDATE;", "BEGIN:VALARM", "BEGIN:VTIMEZONE",
+                    "DTSTART:"}
     with pytest.raises(ValueError, match="start time"):
         plan_files(_plans()[0], "ics", "x", start_time="25:00")
+    for bad in ("Europe/Berln", ""):
+        with pytest.raises(ValueError, match=f'IANA name.*got "{bad}"'):
+            plan_ics_text(_plans()[0], tz=bad)
 
 
 def test_no_download_carries_its_own_plotly(store):
