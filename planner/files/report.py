@@ -45,8 +45,10 @@ def _number(x: float) -> str:
 
 
 def _table_html(df: pd.DataFrame, max_rows: int = 60) -> str:
-    return df.head(max_rows).to_html(index=False, border=0, classes="t", na_rep="",
-                                     float_format=_number)
+    """A table in a box that scrolls sideways when it is wider than the page."""
+    table = df.head(max_rows).to_html(index=False, border=0, classes="t", na_rep="",
+                                      float_format=_number)
+    return f"<div class='wide'>{table}</div>"
 
 
 def _facts(a: Analysis, unit: str) -> list[tuple[str, object]]:
@@ -131,7 +133,8 @@ def report_html(a: Analysis, title: str = "Training log report", unit: str = "kg
     style = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;"
              "color:#222}table.t{border-collapse:collapse;margin:1em 0}"
              ".t th,.t td{border-bottom:1px solid #ddd;padding:4px 10px;text-align:left}"
-             ".caption{color:#555;margin:0}.nojs{background:#fff3cd;padding:.5em 1em}")
+             ".caption{color:#555;margin:0}.wide{max-width:100%;overflow-x:auto}"
+             ".nojs{background:#fff3cd;padding:.5em 1em}")
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}"
             f"</title><style>{style}</style></head><body>{''.join(parts)}</body></html>")
 
