@@ -24,6 +24,7 @@ from planner.app.steps import Steps
 from planner.catalogue import standard_plates
 from planner.charts.plan import plan_figures, update_figure
 from planner.config import WEEKDAYS, ConfigError, PlanConfig, next_monday
+from planner.drawings import exercise_cards_html
 from planner.files.bundle import plan_files
 from planner.overview import week_sheet
 from planner.plan import Plan
@@ -220,7 +221,10 @@ class PlanPanel(w.VBox):
         right.add_class("planner-right")
         cols = w.Box([left, right])
         cols.add_class("planner-cols")
-        return [cols]
+        how = w.HTML("<h3 class='planner-group'>How to do the exercises</h3>"
+                     + exercise_cards_html())
+        how.add_class("planner-how")
+        return [cols, how]
 
     # --- reacting --------------------------------------------------------------------------
     def config_from_controls(self) -> PlanConfig:

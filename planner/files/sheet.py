@@ -9,7 +9,9 @@ and after (0-10). Printed, it is also a paper log.
 
 A week of up to 4 training days at volume 1.5 fits one A4 page; a bigger week
 flows onto a second page, and a day split by the page break repeats its
-heading there (a table's head repeats on every printed page).
+heading there (a table's head repeats on every printed page). Week 1 opens with
+the three exercises drawn (start and end position) and their cues
+(``planner.drawings``), once, in a strip that keeps such a week on its page.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pandas as pd
 
 from planner.analysis import STOP_PAIN, PainRules
 from planner.catalogue import catalogue
+from planner.drawings import CARDS_CSS, exercise_cards_html
 from planner.files.safewrite import write_atomic
 from planner.plan import Plan
 from planner.units import from_kg
@@ -49,6 +52,15 @@ td.write { background: #fff; }
        margin: 0 0.8mm 0 0; vertical-align: middle; }
 .plates { color: #555; font-size: 7.5pt; }
 .deload { color: #8a5a00; font-weight: 600; }
+""" + CARDS_CSS + """
+.how { margin: 0 0 1.6mm; }
+.how .ex-cards-row { grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 2mm; }
+.how .ex-card { padding: 0.8mm 1.2mm; border-radius: 1.5mm; border-color: #aaa; }
+.how .ex-card svg { max-width: none; max-height: 22mm; width: auto; }
+.how .ex-card figcaption { margin: 0.4mm 0 0; }
+.how .ex-card .ex-name { font-size: 7pt; margin: 0; }
+.how .ex-card .ex-cues { font-size: 6.3pt; line-height: 1.15; padding-left: 3.2mm; }
+.how .ex-card .ex-cues li { margin: 0; }
 """
 
 # Column widths (%): exercise, set, target, load, done, reps done, load done, pain d, pain a
@@ -161,6 +173,8 @@ def sheet_html(plan: Plan, title: str = "Lower-back programme") -> str:
                  + (" <span class='deload'>(deload: a lighter week)</span>" if deload else "")
                  + "</h1><p class='note'>Tick a box for each set or hold; write the reps and "
                  f"load you did. {PAIN_ADVICE}</p>"]
+        if week == min(weeks):  # the exercises drawn, once, before the first week's days
+            parts.append(f"<div class='how'>{exercise_cards_html(css=False)}</div>")
         for s in _groups(c["session_id"], wk).values():
             parts.append(_day_html(plan, c, s, names))
         parts.append("</section>")

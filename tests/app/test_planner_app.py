@@ -1,6 +1,7 @@
 """The planner app in Python: controls change the plan and the figures in place; a log
 goes through the Log tab to the analysis and the next block; files come back as bytes."""
 
+import html
 import io
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -327,3 +328,13 @@ def test_the_page_says_no_code():
     # An exercise's own name may hold brackets: the command line's part still goes whole.
     text = for_the_page(RULES["deadlift-variant"][1].format(value="Romanian Deadlift (Barbell)"))
     assert text.endswith("count it as one with “Also count as the barbell deadlift”"), text
+
+
+def test_the_plan_step_shows_how_to_do_the_exercises(app):
+    """The three drawings, each with its name and three cues, under the plan."""
+    from planner.drawings import CUES
+
+    how = app.plan_panel.children[-1].value
+    assert how.count("<svg") == 3 and how.count("role=\"img\"") + how.count("role='img'") == 3
+    for key in ("glute_bridge", "rotational_stretch", "deadlift"):
+        assert all(html.escape(cue, quote=False) in how for cue in CUES[key]), key
