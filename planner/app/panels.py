@@ -89,6 +89,7 @@ def for_the_page(problem: str) -> str:
     # to the problem's end, or to the bracket that closes it (an exercise's own name may
     # hold brackets: "Romanian Deadlift (Barbell)")
     text = re.sub(r",? on the command line(?: with)? .*?(?=\)?$)", "", str(problem))
+    text = re.sub(r"; pass unit=.*$", "", text)  # the unit question: the page asks it itself
     return text.replace(": on the page under ", ": under ").replace(
         ": on the page with ", " with ")
 

@@ -34,7 +34,7 @@ import traitlets
 from planner.app.a11y import FILES, SKIP_LINK, PageA11y
 from planner.app.downloads import DownloadButton
 from planner.app.markup import STYLE, error_box, note_box, ok_box
-from planner.app.panels import AnalysisPanel, upload_button
+from planner.app.panels import AnalysisPanel, for_the_page, upload_button
 from planner.app.planner_app import PlannerApp
 from planner.app.steps import Steps
 from planner.clinic.athlete import athlete_log, athlete_plan, athlete_plan_notes
@@ -718,7 +718,7 @@ class CoachApp(w.VBox):
         except (RosterError, StoreError, OSError, ValueError) as exc:
             hint = (" Choose the unit under “Weights in files that do not say”, then Open."
                     if "kg or lb" in str(exc) and self.unit.value is None else "")
-            self.status.value = error_box(f"Could not open {p}: {exc}.{hint}")
+            self.status.value = error_box(f"Could not open {p}: {for_the_page(exc)}.{hint}")
             return
         if held_back:  # the others are in; say who is not, and why
             n = len(held_back)
@@ -728,7 +728,8 @@ class CoachApp(w.VBox):
             self.status.value = error_box(
                 f"<p>{html.escape(said)}. {n} athlete{'s' if n != 1 else ''} held back: "
                 "their files are not in the store (fix them, then Open again):</p><ul>"
-                + "".join(f"<li><b>{html.escape(h.athlete)}</b>: {html.escape(h.reason)}</li>"
+                + "".join(f"<li><b>{html.escape(h.athlete)}</b>: "
+                          f"{html.escape(for_the_page(h.reason))}</li>"
                           for h in held_back) + "</ul>" + hint, raw=True)
         else:
             self.status.value = ok_box(said + ".")

@@ -28,6 +28,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
+from icalendar import Calendar
 
 from planner import PlanConfig, generate, read_plan
 from planner.config import next_monday
@@ -420,6 +421,18 @@ def test_dashboard_whole_loop(voila, browser, tmp_path):
     sheet = download(page, lambda: page.locator(".planner-plan .planner-download",
                                                 has_text="Printable sheet").click())
     assert sheet.read_text().count("<section class='week'>") == 8
+    # The calendar: named by the plan's start and length; one event per training day (the
+    # stretch inside it), the stretch-only days as repeating events, in a time zone.
+    ics = download(page, lambda: page.locator(".planner-plan .planner-download",
+                                              has_text="Calendar").click())
+    assert ics.name == f"planner-test-plan-{shown.config.start_date:%Y-%m-%d}-8w.ics"
+    cal = Calendar.from_ical(ics.read_bytes())
+    events = cal.walk("VEVENT")
+    training = [e for e in events if "RRULE" not in e and "RDATE" not in e]
+    t = shown.table
+    assert len(training) == t.loc[t["exercise"] != "rotational_stretch", "date"].nunique() == 24
+    assert len(events) - len(training) >= 1 and cal.walk("VTIMEZONE") or all(
+        e.decoded("DTSTART").tzinfo is not None for e in events)
     # The apps' files beside them: a zip of watch workouts, a Liftosaur program, Hevy routines
     def app_file(label: str) -> Path:
         return download(page, lambda: page.locator(".planner-plan .planner-download",
@@ -463,6 +476,10 @@ def test_dashboard_whole_loop(voila, browser, tmp_path):
     report = download(page, lambda: page.locator(".planner-download",
                                                  has_text="Report (HTML)").click())
     assert "<html" in report.read_text()[:300] and "Deadlift" in report.read_text()
+    # named by the file and the day; small enough to mail (plotly.js packed inside)
+    assert re.fullmatch(r"planner-test-training-report-strong_s1_kg-\d{4}-\d{2}-\d{2}\.html",
+                        report.name), report.name
+    assert report.stat().st_size <= 2_000_000, report.stat().st_size
     assert not settled_layout(page), layout_problems(page)
     page.evaluate("document.querySelector('.planner-head').scrollIntoView()")
     page.screenshot(path=str(SHOTS / "analysis-1366.png"))

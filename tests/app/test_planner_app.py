@@ -261,7 +261,7 @@ def test_a_new_file_clears_the_last_analysis_until_it_is_read(app):
 def test_a_file_too_big_points_to_the_command_line(app):
     app.log_panel.load("huge.csv", b"Date,Exercise\n", size=MAX_UPLOAD_BYTES + 1)
     msg = app.log_panel.status.value
-    assert "50 MB" in msg and "planner analyse" in msg
+    assert "50 MB" in msg and "command line" in msg and "README" in msg
     assert app.log_panel.current_log is None
 
 

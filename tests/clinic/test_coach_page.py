@@ -224,6 +224,8 @@ def test_bad_input_is_a_message(tmp_path):
     app = CoachApp(DEMO, store=tmp_path / "store", search=[])  # Strong does not say kg or lb
     assert "Choose the unit" in app.status.value and "1 athlete held back" in app.status.value
     assert "<b>dev</b>" in app.status.value and "planner-msg-error" in app.status.value
+    assert "kg or lb" in app.status.value  # in words: no Python, no command line
+    assert "unit=" not in app.status.value and "--unit" not in app.status.value
     assert len(app.table.rows) == 4  # the others are in
     app.unit.value = "kg"
     app.open_source()
