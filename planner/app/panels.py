@@ -317,8 +317,10 @@ class AnalysisPanel(w.VBox):
         self.file_message.value = ""
         self.download.disabled = True
 
-    def show(self, log, plan: Plan | None) -> None:
-        """Analyse ``log`` (against ``plan`` when given) and draw it."""
+    def show(self, log, plan: Plan | None, name: str | None = None) -> None:
+        """Analyse ``log`` (against ``plan`` when given) and draw it. ``name``: who or what
+        the analysis is about, in its heading and its report's file name (default: the
+        log's file name)."""
         try:
             a = analyse(log, plan)
         except Exception as exc:  # the core's message, in its words
@@ -326,7 +328,7 @@ class AnalysisPanel(w.VBox):
             self.download.disabled = True
             return
         self.analysis = a
-        self.source = Path(str(getattr(log, "path", "") or "your log")).name
+        self.source = name or Path(str(getattr(log, "path", "") or "your log")).name
         self.unit = plan.unit if plan is not None else log.unit
         note = ("" if plan is not None else " Compliance needs the plan you followed: choose "
                 "it under “Compare with” on the Log tab.")

@@ -771,7 +771,7 @@ class CoachApp(w.VBox):
         log = athlete_log(self.store, athlete)
         whole, _ = athlete_plan(self.store, athlete)
         changed = athlete_plan_notes(self.store, athlete)
-        self.analysis.show(log, whole)
+        self.analysis.show(log, whole, name=athlete)
         self.analysis.children[0].value = (f"<h2>What {html.escape(athlete)} did, and how it "
                                            "went</h2>")
         row = self.flags.set_index("athlete").loc[athlete]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 import shutil
 import zipfile
 
@@ -170,6 +171,10 @@ def test_a_click_opens_the_athletes_analysis(app):
     assert app.tabs.selected_index == 1 and app.tabs.titles[1] == "Athlete: cleo"
     assert {"compliance", "deadlift", "pain"} <= set(app.analysis.figures)
     assert "Pain rules broken" in app.athlete_head.value
+    # the report names its athlete and the day, in its file name and its title
+    name, data = app.analysis.report_file()
+    assert re.fullmatch(r"training-report-cleo-\d{4}-\d{2}-\d{2}\.html", name), name
+    assert b"Training log report: cleo" in data
     app.table._message(None, {"type": "open", "athlete": "dev"}, [])  # no plan
     assert "deadlift" in app.analysis.figures and "compliance" not in app.analysis.figures
     assert "no plan stored for dev" in app.analysis.status.value
