@@ -78,14 +78,19 @@ class Plan:
 
         return write_plan_csv(self, path, overwrite=overwrite)
 
-    def to_ics(self, path: str | Path, *, overwrite: bool = False) -> Path:
-        """Write one calendar event per session (:func:`planner.files.calendar.write_plan_ics`).
+    def to_ics(self, path: str | Path, *, overwrite: bool = False,
+               tz: str | None = None) -> Path:
+        """Write the plan's calendar (:func:`planner.files.calendar.write_plan_ics`): an
+        event per training day, the stretch inside it, and one repeating event with a
+        reminder for the days with only the stretch.
+
+        tz : an IANA time zone such as "Europe/Berlin" (default: this machine's zone)
 
         Imported on call, as :meth:`to_csv`.
         """
         from planner.files.calendar import write_plan_ics
 
-        return write_plan_ics(self, path, overwrite=overwrite)
+        return write_plan_ics(self, path, overwrite=overwrite, tz=tz)
 
     def weekly_summary(self) -> pd.DataFrame:
         """Sessions, sets, repetitions, volume load and hold time per week and exercise."""

@@ -51,8 +51,9 @@ def next_blocks_zip(store, flags: pd.DataFrame, as_of, start_time: str = "18:00"
     """The next block of every athlete due (``flags["due_next_block"]``), in one zip.
 
     Per athlete, a folder ``<athlete>/`` with ``next-block-<first day>.csv`` (the plan),
-    ``.ics`` (one calendar event per session at ``start_time``), ``-sheet.html`` (the
-    printable sheet), ``-liftosaur.txt``, ``-hevy-routines.json`` and a ``-garmin/`` folder
+    ``.ics`` (a calendar event per training day and one repeating event for the
+    stretch-only days, at ``start_time``), ``-sheet.html`` (the printable sheet),
+    ``-liftosaur.txt``, ``-hevy-routines.json`` and a ``-garmin/`` folder
     (a FIT workout per session, and its README), the last two of the block's first
     ``APP_WEEKS`` weeks;
     ``README.txt`` at the top lists each block,

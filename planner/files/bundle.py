@@ -34,6 +34,7 @@ from planner.files.calendar import (
     _minutes,
     calendar_zone,
     series_text,
+    series_title,
     series_uid,
     session_title,
     start_clock,
@@ -195,7 +196,7 @@ def plan_ics_text(plan: Plan, *, start_time: str = "18:00", minutes: int | None 
         day = s["date"].to_pydatetime()
         if len(s["doses"]) == 1 and STRETCH in s["doses"]:
             st = s["doses"][STRETCH]
-            only_stretch.append((day.date(), st[4], st[3], s["week"], sid))
+            only_stretch.append((day.date(), st[4], st[3], s["week"], s["minutes"]))
             continue
         begin = day.replace(hour=hh, minute=mm, second=0, microsecond=0)
         end = begin + timedelta(minutes=minutes or s["minutes"])
@@ -209,11 +210,11 @@ def plan_ics_text(plan: Plan, *, start_time: str = "18:00", minutes: int | None 
                   _fold("DESCRIPTION:" + _text(f"Week {s['week']} ({s['phase']})\n"
                                                + "\n".join(s["lines"]))),
                   "END:VEVENT"]
-    if only_stretch:
+    series = stretch_series(only_stretch)
+    if series is not None:
         first = min(s["date"] for s in sessions.values()).date()
-        for number, series in enumerate(stretch_series(only_stretch), start=1):
-            lines += _series_lines(series, series_uid(number, first), sessions[series.session],
-                                   stamp, time(hh, mm), minutes, plan.unit, zone, local)
+        lines += _series_lines(series, series_uid(first), stamp, time(hh, mm),
+                               minutes or series.minutes, zone, local)
     lines.append("END:VCALENDAR")
     return "\r\n".join(lines) + "\r\n"
 
@@ -224,14 +225,13 @@ def _times(name: str, times: list[datetime], local: tuple[str, str]) -> str:
     return _fold(f"{name}{param}:" + ",".join(_stamp(t) + z for t in times))
 
 
-def _series_lines(series: StretchSeries, uid: str, session: dict, stamp: str, clock: time,
-                  minutes: int | None, unit: str, zone: str,
-                  local: tuple[str, str]) -> list[str]:
-    """A stretch series' VEVENT (with its VALARM), as ``calendar._series_event`` makes it."""
+def _series_lines(series: StretchSeries, uid: str, stamp: str, clock: time, minutes: int,
+                  zone: str, local: tuple[str, str]) -> list[str]:
+    """The stretch series' VEVENT (with its VALARM), as ``calendar._series_event`` makes it."""
     rule = series.rule
-    title = session_title(None, None, (series.holds, series.hold_s), False, unit)
+    title = series_title(series)
     begin = datetime.combine(rule.first, clock)
-    end = begin + timedelta(minutes=minutes or session["minutes"])
+    end = begin + timedelta(minutes=minutes)
     out = ["BEGIN:VEVENT", _fold("SUMMARY:" + _text(title)), _times("DTSTART", [begin], local),
            _times("DTEND", [end], local), f"DTSTAMP:{stamp}", _fold("UID:" + _text(uid))]
     if rule.weekdays:
@@ -243,7 +243,7 @@ def _series_lines(series: StretchSeries, uid: str, session: dict, stamp: str, cl
     if rule.exdates:
         out.append(_times("EXDATE", [datetime.combine(d, clock) for d in rule.exdates], local))
     out += [_fold("CATEGORIES:planner,stretch"),
-            _fold("DESCRIPTION:" + _text(series_text(series, session["lines"][0]))),
+            _fold("DESCRIPTION:" + _text(series_text(series))),
             "BEGIN:VALARM", "ACTION:DISPLAY", _fold("DESCRIPTION:" + _text(title)),
             "TRIGGER:P0D", "END:VALARM", "END:VEVENT"]
     return out
@@ -299,9 +299,9 @@ def plan_csv_text(plan: Plan) -> str:
 def plan_files(plan: Plan, kind: str, stem: str, start_time: str = "18:00") -> tuple[str, bytes]:
     """``plan`` as a file for a browser download: (file name, bytes).
 
-    kind : "csv" (the plan table), "ics" (the calendar: an event per training day and the
-        stretch's repeating events, at ``start_time``, "HH:MM", in this machine's time
-        zone), "sheet" (the printable sheet, HTML), or for the apps
+    kind : "csv" (the plan table), "ics" (the calendar: an event per training day and one
+        repeating event for the stretch-only days, at ``start_time``, "HH:MM", in this
+        machine's time zone), "sheet" (the printable sheet, HTML), or for the apps
         "liftosaur" (program text), "garmin" (a zip of FIT workouts and a README) and
         "hevy" (the routines' API bodies, JSON).
     """

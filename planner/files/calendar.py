@@ -4,14 +4,17 @@ stretch on the other days, in the user's time zone.
 A training day (a day with the deadlift or the bridge) is one event titled by what it
 holds ("Deadlift 3×10 @ 40 kg + bridge + stretch"); its description lists every exercise
 with its dose and plates, the stretch too. The days with only the stretch are one
-recurring event per stretch dose ("Back stretch 3×5 s each side"): a weekly rule on their
-weekdays until the last of them, with the rule's days that are not stretch-only days as
-exceptions (EXDATE) and stretch-only days outside the rule added (RDATE), and a reminder
-(VALARM) at its start. Events start at the time the user chooses in an IANA time zone
-(TZID, with its VTIMEZONE), so an 18:00 session stays at 18:00 across a change to summer
-time; the default zone is this machine's. DTSTAMP is the moment the file is made, in UTC,
-as RFC 5545 asks. UIDs are stable: a training day's is its session and date, a stretch
-series' its number and the plan's first day, so importing an updated plan updates them.
+recurring event, however its dose grows: titled without the seconds that change ("Back
+stretch: 3 holds each side", or "Back stretch" when the holds a side change too), its
+description giving the dose by weeks ("Weeks 1–2: 3 × 5 s each side"). It is a weekly
+rule on their weekdays until the last of them, with the rule's days that are not
+stretch-only days as exceptions (EXDATE) and stretch-only days outside the rule added
+(RDATE), and a reminder (VALARM) at its start; a plan without stretch-only days has none.
+Events start at the time the user chooses in an IANA time zone (TZID, with its VTIMEZONE),
+so an 18:00 session stays at 18:00 across a change to summer time; the default zone is
+this machine's. DTSTAMP is the moment the file is made, in UTC, as RFC 5545 asks. UIDs
+are stable: a training day's is its session and date, the stretch series' the plan's
+first day, so importing an updated plan updates them.
 """
 
 from __future__ import annotations
@@ -120,39 +123,52 @@ def weekly_recurrence(dates: Sequence[date]) -> Recurrence:
 
 @dataclass(frozen=True)
 class StretchSeries:
-    """The stretch-only days of one dose in a row, as one recurring event."""
+    """A plan's stretch-only days as one recurring event."""
 
-    holds: int  #: holds a side
-    hold_s: float  #: seconds a hold [s]
-    weeks: tuple[int, int]  #: its first and last programme week
-    session: str  #: the session of its first day (its length and text stand for all)
+    #: The dose in runs of weeks, in date order: (first week, last week, holds a side,
+    #: seconds a hold [s]); a new run wherever the dose changes.
+    doses: tuple[tuple[int, int, int, float], ...]
+    minutes: int  #: the event's length: the longest of its days [min]
     rule: Recurrence
 
 
-def stretch_series(days: Iterable[tuple[date, int, float, int, str]]) -> list[StretchSeries]:
-    """The stretch-only days, each (date, holds a side, seconds a hold, week, session id),
-    as series in date order: a new series wherever the dose changes."""
-    runs: list[list[tuple]] = []
-    for d in sorted(days, key=lambda d: d[0]):
-        if not runs or (d[1], d[2]) != (runs[-1][-1][1], runs[-1][-1][2]):
-            runs.append([])
-        runs[-1].append(d)
-    return [StretchSeries(run[0][1], run[0][2], (min(d[3] for d in run), max(d[3] for d in run)),
-                          run[0][4], weekly_recurrence(sorted({d[0] for d in run})))
-            for run in runs]
+def stretch_series(days: Iterable[tuple[date, int, float, int, int]]) -> StretchSeries | None:
+    """The stretch-only days, each (date, holds a side, seconds a hold, week, minutes), as
+    one series; None when there are none."""
+    days = sorted(days, key=lambda d: d[0])
+    if not days:
+        return None
+    runs: list[list] = []  # [first week, last week, holds, seconds]
+    for _, holds, hold_s, week, _ in days:
+        if runs and (holds, hold_s) == (runs[-1][2], runs[-1][3]):
+            runs[-1][0] = min(runs[-1][0], week)
+            runs[-1][1] = max(runs[-1][1], week)
+        else:
+            runs.append([week, week, holds, hold_s])
+    return StretchSeries(tuple(tuple(r) for r in runs), max(d[4] for d in days),
+                         weekly_recurrence(sorted({d[0] for d in days})))
 
 
-def series_text(series: StretchSeries, line: str) -> str:
-    """A stretch series' description: its weeks, and the stretch's ``line``."""
-    a, b = series.weeks
-    weeks = f"Week {a}" if a == b else f"Weeks {a}–{b}"
-    return (f"{weeks}: the days without the deadlift or the bridge (on those days the "
-            f"stretch is part of the session)\n{line}")
+def series_title(series: StretchSeries) -> str:
+    """The stretch series' title: the holds a side when they stay the same throughout,
+    never the seconds, which grow ("Back stretch: 3 holds each side")."""
+    holds = {run[2] for run in series.doses}
+    if len(holds) != 1:
+        return "Back stretch"
+    (n,) = holds
+    return f"Back stretch: {n} hold{'' if n == 1 else 's'} each side"
 
 
-def series_uid(number: int, plan_start: date) -> str:
-    """The UID of the ``number``-th stretch series (from 1) of a plan starting ``plan_start``."""
-    return f"stretch-{number}-{plan_start:%Y%m%d}@planner"
+def series_text(series: StretchSeries) -> str:
+    """The stretch series' description: its dose by weeks, a line a run of one dose."""
+    lines = [f"{f'Week {a}' if a == b else f'Weeks {a}–{b}'}: {n} × {s:g} s each side"
+             for a, b, n, s in series.doses]
+    return "\n".join([*lines, "On training days the stretch is part of the session."])
+
+
+def series_uid(plan_start: date) -> str:
+    """The UID of the stretch series of a plan starting ``plan_start``."""
+    return f"stretch-{plan_start:%Y%m%d}@planner"
 
 
 def session_titles(doses: pd.DataFrame, unit: str) -> dict[str, str]:
@@ -210,8 +226,8 @@ def start_clock(start_time: str) -> tuple[int, int]:
 
 def plan_ics(plan: Plan, *, start_time: str = "18:00", minutes: int | None = None,
              now: datetime | None = None, tz: str | None = None) -> str:
-    """The iCalendar text of ``plan``: an event per training day and a recurring event per
-    stretch dose for the days with only the stretch, at ``start_time`` ("HH:MM") in ``tz``.
+    """The iCalendar text of ``plan``: an event per training day and one recurring event for
+    the days with only the stretch, at ``start_time`` ("HH:MM") in ``tz``.
 
     minutes : the events' length (default: estimated from sets, holds and rests) [min]
     now : the DTSTAMP (default: the current time, UTC)
@@ -231,13 +247,12 @@ def plan_ics(plan: Plan, *, start_time: str = "18:00", minutes: int | None = Non
     summaries = session_summaries(plan)
     stretch = {e.session_id: (int(e.n_left), e.target_hold_s)
                for e in doses[doses["exercise"] == STRETCH].itertuples(index=False)}
-    only_stretch: list[tuple[date, int, float, int, str]] = []
-    lines = {}
+    only_stretch: list[tuple[date, int, float, int, int]] = []
     for s in summaries.itertuples(index=False):
         day = pd.Timestamp(s.date).date()
-        lines[s.session_id] = s.lines
         if s.exercises == [STRETCH]:
-            only_stretch.append((day, *stretch[s.session_id], s.week, s.session_id))
+            only_stretch.append((day, *stretch[s.session_id], s.week,
+                                 durations[s.session_id]))
             continue
         ev = Event()
         begin = datetime.combine(day, time(hh, mm), tzinfo=zone)
@@ -250,20 +265,20 @@ def plan_ics(plan: Plan, *, start_time: str = "18:00", minutes: int | None = Non
         ev.add("categories", ["planner", s.phase])
         cal.add_component(ev)
     days = [pd.Timestamp(d).date() for d in summaries["date"]]
-    for number, series in enumerate(stretch_series(only_stretch), start=1):
-        cal.add_component(_series_event(
-            series, series_uid(number, min(days)), stamp, time(hh, mm), zone,
-            minutes or durations[series.session], lines[series.session][0], plan.unit))
+    series = stretch_series(only_stretch)
+    if series is not None:
+        cal.add_component(_series_event(series, series_uid(min(days)), stamp, time(hh, mm),
+                                        zone, minutes or series.minutes))
     if days:
         cal.add_missing_timezones(*zone_span(min(days), max(days)))
     return cal.to_ical().decode("utf-8")
 
 
 def _series_event(series: StretchSeries, uid: str, stamp: datetime, clock: time,
-                  zone: ZoneInfo, minutes: int, line: str, unit: str) -> Event:
-    """A stretch series as a recurring event with a reminder at its start."""
+                  zone: ZoneInfo, minutes: int) -> Event:
+    """The stretch series as a recurring event with a reminder at its start."""
     rule = series.rule
-    title = session_title(None, None, (series.holds, series.hold_s), False, unit)
+    title = series_title(series)
     ev = Event()
     begin = datetime.combine(rule.first, clock, tzinfo=zone)
     ev.add("uid", uid)
@@ -279,7 +294,7 @@ def _series_event(series: StretchSeries, uid: str, stamp: datetime, clock: time,
     if rule.exdates:
         ev.add("exdate", [datetime.combine(d, clock, tzinfo=zone) for d in rule.exdates])
     ev.add("summary", title)
-    ev.add("description", series_text(series, line))
+    ev.add("description", series_text(series))
     ev.add("categories", ["planner", "stretch"])
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
@@ -332,14 +347,14 @@ def write_plan_ics(plan: Plan, path: str | Path, *, overwrite: bool = False,
                    start_time: str = "18:00", minutes: int | None = None,
                    tz: str | None = None) -> Path:
     """Write the plan's calendar (:func:`plan_ics`): an event per training day listing its
-    exercises and doses, the stretch too, and a recurring event with a reminder for the
-    days with only the stretch (one per stretch dose).
+    exercises and doses, the stretch too, and one recurring event with a reminder for the
+    days with only the stretch, its dose by weeks in its description.
 
     Events start at ``start_time`` in the IANA zone ``tz`` (default: this machine's zone);
     their length is ``minutes`` or an estimate from the sets, holds and rests. UIDs are
-    stable (a training day's: session id + date; a stretch series': its number + the plan's
-    first day), so re-importing an updated plan updates the events instead of duplicating
-    them; DTSTAMP is the time the file is written (UTC).
+    stable (a training day's: session id + date; the stretch series': the plan's first
+    day), so re-importing an updated plan updates the events instead of duplicating them;
+    DTSTAMP is the time the file is written (UTC).
     """
     data = plan_ics(plan, start_time=start_time, minutes=minutes, tz=tz)
     return write_atomic(path, lambda fh: fh.write(data), overwrite=overwrite)

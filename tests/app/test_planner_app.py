@@ -163,10 +163,11 @@ def test_downloads_are_the_plan_shown(app, tmp_path):
     app.plan_panel.ics_time.value = time(7, 15)
     name, data = app.plan_panel.downloads["ics"].file()
     events = Calendar.from_ical(data).walk("VEVENT")
-    # one event per training day, the stretch-only days as repeating events
+    # one event per training day, the stretch-only days as one repeating event
     training = [e for e in events if "RRULE" not in e and "RDATE" not in e]
     t = app.plan.table
     assert len(training) == t.loc[t["exercise"] != "rotational_stretch", "date"].nunique()
+    assert len(events) == len(training) + 1
     first = events[0]
     assert str(first["SUMMARY"]) == "Deadlift 3×10 @ 40 kg + bridge + stretch"
     assert first.decoded("DTSTART").hour == 7 and first.decoded("DTSTART").minute == 15

@@ -34,7 +34,7 @@ from planner.files.sheet import sheet_html
 from planner.nextblock import next_block
 from planner.plan import Plan
 from tests.clinic.test_store import HEADER
-from tests.files.test_calendar import _irregular
+from tests.files.test_calendar import _fewer_holds, _irregular
 
 START = "2026-01-05"  # a Monday; the 2-week plans end on Sunday 2026-01-18
 AS_OF = pd.Timestamp("2026-01-18")
@@ -232,6 +232,9 @@ def test_calendar_and_csv_written_as_text_are_their_references():
                                      (8, "2026-12-02", ("tue", "thu"), 10),
                                      (9, "2026-10-21", ("mon", "thu"), 5),
                                      (3, "2026-10-21", EVERY_DAY, 5))]
+    # A plan whose holds a side change (the stretch series titled without them).
+    plans.append(_fewer_holds(planner.generate(planner.PlanConfig(
+        weeks=5, start_date=START, deadlift_start_load=60))))
     seen = set()
     for k, plan in enumerate(plans):
         for start, minutes in (("18:00", None), ("6:05", 45), ("23:50", 30)):
@@ -242,11 +245,13 @@ def test_calendar_and_csv_written_as_text_are_their_references():
             # Folded as RFC 5545 asks: no line over 75 octets.
             assert max(len(line.encode()) for line in fast.split("\r\n")) <= 75
             seen.update(w for w in ("RRULE:", "EXDATE;", "RDATE;", "BEGIN:VALARM",
-                                    "BEGIN:VTIMEZONE", "DTSTART:") if w in fast)
+                                    "BEGIN:VTIMEZONE", "DTSTART:", "SUMMARY:Back stretch\r",
+                                    "SUMMARY:Back stretch: ") if w in fast)
         assert plan_csv_text(plan) == plan_to_frame(plan).to_csv(index=False)
-    # The comparison met every part of the calendar: rules, exceptions, reminders, zones.
+    # The comparison met every part of the calendar: rules, exceptions, reminders, zones,
+    # the stretch series' two kinds of title.
     assert seen == {"RRULE:", "EXDATE;", "RDATE;", "BEGIN:VALARM", "BEGIN:VTIMEZONE",
-                    "DTSTART:"}
+                    "DTSTART:", "SUMMARY:Back stretch\r", "SUMMARY:Back stretch: "}
     with pytest.raises(ValueError, match="start time"):
         plan_files(_plans()[0], "ics", "x", start_time="25:00")
     for bad in ("Europe/Berln", ""):

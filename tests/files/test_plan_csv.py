@@ -86,8 +86,8 @@ def test_ics_one_event_per_training_day(plan, tmp_path):
     path = plan.to_ics(tmp_path / "plan.ics")
     cal = Calendar.from_ical(path.read_bytes())
     events = cal.walk("VEVENT")
-    # 4 weeks x 3 training days, and the other days' stretch as one series per hold (5-8 s).
-    assert len(events) == 12 + 4
+    # 4 weeks x 3 training days, and the other days' stretch as one repeating event.
+    assert len(events) == 12 + 1
     first = events[0]
     assert first.decoded("dtstart").date() == START
     text = str(first.get("description"))
