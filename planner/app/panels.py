@@ -59,6 +59,12 @@ def next_block_or_reason(plan: Plan | None, log, today=None) -> tuple[Plan | Non
         return None, f"The next block could not be built: {exc}"
 
 
+def name_part(source: str) -> str:
+    """A log's file name (or an athlete's id) as part of a download's name: its stem, with
+    anything but letters, digits, dot and dash made a dash ("my log (2).csv" -> "my-log-2")."""
+    return re.sub(r"[^\w.-]+", "-", Path(source).stem).strip("-.") or "log"
+
+
 def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB"
 
@@ -401,8 +407,7 @@ class AnalysisPanel(w.VBox):
         """The analysis as one HTML page: (file name, bytes)."""
         if self.analysis is None:
             raise ValueError("there is no analysis yet: bring in a log on the Log tab")
-        stem = re.sub(r"[^\w.-]+", "-", Path(self.source).stem).strip("-.") or "log"
-        return (f"training-report-{stem}-{date.today():%Y-%m-%d}.html",
+        return (f"training-report-{name_part(self.source)}-{date.today():%Y-%m-%d}.html",
                 report_html(self.analysis, title=f"Training log report: {self.source}",
                             unit=self.unit).encode("utf-8"))
 
@@ -415,6 +420,7 @@ class NextPanel(w.VBox):
 
     def __init__(self) -> None:
         self.plan: Plan | None = None
+        self.source = ""
         self.status = w.HTML(note_box("No log yet: bring one in on the Log tab."))
         self.table = w.HTML()
         self.table.add_class("planner-table")
@@ -452,6 +458,7 @@ class NextPanel(w.VBox):
     def set_inputs(self, log, plan: Plan | None) -> None:
         """Build the next block from ``log`` and ``plan`` (None: from the log alone)."""
         sample = str(getattr(log, "path", "")).endswith("sample_log.csv")
+        self.source = Path(str(getattr(log, "path", "") or "your log")).name
         nxt, reason = next_block_or_reason(plan, log, None if sample else date.today())
         if nxt is None:
             self.plan = None
@@ -467,7 +474,8 @@ class NextPanel(w.VBox):
         # A hold (a stop rule, a red flag, pain outside the rules) comes first, in red: it
         # is what to do before any of the block.
         self.status.value = (error_box(f"The deadlift is held: {hold}") if hold else "") \
-            + ok_box(f"{n} weeks from {day_text(first)} to {day_text(last)}.") \
+            + ok_box(f"From {self.source}: {n} weeks from {day_text(first)} to "
+                     f"{day_text(last)}.") \
             + "".join(note_box(note) for note in nxt.notes
                       if not (hold and note.endswith(hold)))
         self.table.value = table_html(weekly_overview(nxt))
@@ -478,7 +486,8 @@ class NextPanel(w.VBox):
         if self.plan is None:
             raise ValueError("there is no next block yet: bring in a log on the Log tab")
         start = self.plan.table["date"].min()
-        return plan_files(self.plan, kind, f"next-block-{start:%Y-%m-%d}")
+        return plan_files(self.plan, kind,
+                          f"next-block-{name_part(self.source)}-{start:%Y-%m-%d}")
 
     def _failed(self, exc: Exception) -> None:
         self.file_message.value = error_box(f"The file could not be made: {exc}")

@@ -230,7 +230,10 @@ def test_sample_log_against_the_sample_plan_gives_compliance_and_next_block(app)
     nxt = app.next_panel
     assert nxt.plan is not None and nxt.plan.table["date"].min() > pd.Timestamp("2026-10-25")
     name, data = nxt.downloads["csv"].file()
-    assert name.startswith("next-block-")
+    # named by the log it comes from and the day it starts; its status names the log too
+    start = nxt.plan.table["date"].min()
+    assert name == f"next-block-sample_log-{start:%Y-%m-%d}.csv"
+    assert "From sample_log.csv:" in nxt.status.value
     assert pd.read_csv(io.BytesIO(data))["week"].min() == 13
     name, data = ap.download.file()
     assert name == f"training-report-sample_log-{date.today():%Y-%m-%d}.html"
