@@ -35,6 +35,7 @@ from planner.charts.style import (
 from planner.config import WEEKDAYS
 from planner.plan import Plan
 from planner.units import from_kg
+from planner.words import day_text
 
 Spec = tuple[list[dict], dict]
 
@@ -81,9 +82,9 @@ def deadlift_spec(plan: Plan) -> Spec:
               zip(d["sets"], reps, d["phase"], strict=True)]
     traces = [
         dict(x=dates, y=plain_list(load), customdata=custom,
-             hovertemplate="%{x|%a %d %b}: %{customdata[0]} × %{customdata[1]} at %{y} "
+             hovertemplate="%{x|%a %-d %b %Y}: %{customdata[0]} × %{customdata[1]} at %{y} "
              + plan.unit + " (%{customdata[2]})<extra></extra>"),
-        dict(x=dates, y=plain_list(e1), hovertemplate="%{x|%d %b}: e1RM %{y} " + plan.unit
+        dict(x=dates, y=plain_list(e1), hovertemplate="%{x|%a %-d %b %Y}: e1RM %{y} " + plan.unit
              + "<extra></extra>"),
     ]
     return traces, dict(yaxis=dict(title=dict(text=f"load ({plan.unit})")))
@@ -113,7 +114,7 @@ def calendar_spec(plan: Plan) -> Spec:
     deload = s.groupby("week")["phase"].first() == "deload"
     s["row"] = [f"week {w}" + (" · deload" if deload[w] else "") for w in s["week"]]
     s["col"] = [WEEKDAYS[d].capitalize() for d in s["date"].dt.day_of_week]
-    s["text"] = s["date"].dt.strftime("%a %d %b") + ": " + s["level"].map(dict(enumerate(LEVELS)))
+    s["text"] = s["date"].map(day_text) + ": " + s["level"].map(dict(enumerate(LEVELS)))
     traces = []
     for level in range(len(LEVELS)):
         part = s[s["level"] == level]
