@@ -4,11 +4,16 @@
 
 - compliance: was each planned set done, partly done, missed, or done over
   the plan; per session; per week and exercise (needs the plan);
-- progression: the deadlift's best e1RM per session, its trend and PRs; hold
-  times of the stretch; bridge repetitions;
+- progression: the deadlift's best e1RM per session, its trend and PRs; the best
+  e1RM of a period (:func:`best_deadlift_e1rm`, the one function the next block
+  uses too, each figure labelled with its period); hold times of the stretch;
+  bridge repetitions;
 - load: daily and weekly volume load, time under tension and session-RPE
   load; ACWR (rolling coupled and uncoupled, EWMA), monotony and strain,
-  CTL/ATL/TSB — each computed by :mod:`planner.metrics` with its convention;
+  CTL/ATL/TSB — each computed by :mod:`planner.metrics` with its convention, per
+  stretch of training in one measure (:func:`training_load`): session RPE x minutes
+  where every session of the stretch has both, else the volume load; more than
+  ``GAP_DAYS`` days with nothing logged are a gap, never a load of 0;
 - pain: daily pain during, after and next morning, and each week's status
   under the pain-monitoring rules (Thomeé 1997; Silbernagel et al. 2007).
 
@@ -28,7 +33,7 @@ import pyarrow as pa
 from planner import metrics
 from planner.history import join_history, unit_of
 from planner.plan import Plan
-from planner.progression import CAP_WINDOW_DAYS
+from planner.progression import CAP_WINDOW_DAYS, E1RM_RECENT_DAYS
 from planner.symptoms import find_symptoms
 
 BANDS = ("done", "partial", "missed", "over", "planned", "unplanned")
@@ -499,24 +504,58 @@ def compliance_weeks(sets: pd.DataFrame) -> pd.DataFrame:
 
 # --- progression ---------------------------------------------------------------------------
 
+def deadlift_sets(log: pd.DataFrame) -> pd.DataFrame:
+    """The deadlift sets that estimate an e1RM: working and failure sets with a load and at
+    least one repetition (columns date, load_kg, reps). The progression chart, the analysis'
+    best e1RM and the next block's best e1RM of its weeks all read these."""
+    return log.loc[(log["exercise"] == "deadlift") & log["set_type"].isin(WORK_SETS)
+                   & log["load_kg"].notna() & (log["reps"].fillna(0) >= 1),
+                   ["date", "load_kg", "reps"]]
+
+
+def best_deadlift_e1rm(log: pd.DataFrame, since=None, until=None, formula: str = "epley"
+                       ) -> metrics.BestE1RM | None:
+    """The best deadlift e1RM [kg] of ``log`` from ``since`` to ``until`` (days included;
+    None: open): :func:`planner.metrics.best_e1rm` of :func:`deadlift_sets`. The analysis
+    and the next block both call this, so one period always gives one number."""
+    return metrics.best_e1rm(deadlift_sets(log), since, until, formula=formula)
+
+
+def period_label(since, until) -> str:
+    """A period in words for a figure's label: "05 Jan–27 Apr 2026", "28 Dec 2025–27 Apr
+    2026", or one day ("27 Apr 2026")."""
+    a, b = pd.Timestamp(since), pd.Timestamp(until)
+    if a.normalize() == b.normalize():
+        return f"{b:%d %b %Y}"
+    return f"{a:%d %b}–{b:%d %b %Y}" if a.year == b.year else f"{a:%d %b %Y}–{b:%d %b %Y}"
+
+
+def recent_label(days: int, until) -> str:
+    """"the 8 weeks to 27 Apr 2026" (or "the 10 days to ..."): the last ``days`` days up to
+    ``until``, its day included."""
+    span = f"{days // 7} weeks" if days % 7 == 0 else f"{days} days"
+    return f"the {span} to {pd.Timestamp(until):%d %b %Y}"
+
+
 def deadlift_progress(log: pd.DataFrame, formula: str = "epley") -> pd.DataFrame:
     """Per deadlift session: top load, reps, volume load, best e1RM and PRs.
 
     The best e1RM of a session is the highest estimate over its working sets
-    (``formula``, Epley by default); ``e1rm_reliable`` is False when that set
-    had more than 12 repetitions (estimates from high reps are unreliable:
-    Reynolds et al. 2006). ``e1rm_pr`` and ``load_pr`` mark new bests.
+    (:func:`deadlift_sets`; ``formula``, Epley by default), as
+    :func:`planner.metrics.best_e1rm` computes it: the highest of these is the log's best
+    e1RM. ``e1rm_reliable`` is False when that set had more than 12 repetitions
+    (estimates from high reps are unreliable: Reynolds et al. 2006). ``e1rm_pr`` and
+    ``load_pr`` mark new bests.
     """
-    d = log.loc[(log["exercise"] == "deadlift") & log["set_type"].isin(WORK_SETS)
-                & log["load_kg"].notna() & (log["reps"].fillna(0) >= 1),
-                ["date", "load_kg", "reps"]]
+    d = deadlift_sets(log)
     if d.empty:
         return pd.DataFrame(columns=["date", "top_load_kg", "reps", "volume_load_kg",
                                      "best_e1rm_kg", "best_set_reps", "e1rm_reliable",
                                      "e1rm_pr", "load_pr"])
     load = d["load_kg"].astype(float)
     reps = d["reps"].astype(float)
-    d = d.assign(e1rm=metrics.e1rm(load.to_numpy(), np.minimum(reps.to_numpy(), 36), formula),
+    d = d.assign(e1rm=metrics.e1rm(load.to_numpy(),
+                                   np.minimum(reps.to_numpy(), metrics.E1RM_REPS_CAP), formula),
                  vl=load * reps)
     best_idx = d.groupby("date")["e1rm"].idxmax()
     s = d.groupby("date").agg(top_load_kg=("load_kg", "max"), reps=("reps", "sum"),
@@ -574,12 +613,14 @@ def bridge_progress(log: pd.DataFrame) -> pd.DataFrame:
 
 def daily_load(log: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
     """Per calendar day (rest days 0): volume load [kg], deadlift volume load [kg], time
-    under tension [s] and session-RPE load [AU] (session RPE x minutes, once per session).
+    under tension [s], session-RPE load [AU] (session RPE x minutes, once per session) and
+    ``logged`` (the log holds a row that day).
 
     A session logged without its RPE or its duration has a missing session-RPE
     load (NaN), not 0: a day holding one is missing too; days without any
     session are rest days (0). With ``by`` (the athlete column), every athlete's days
-    (from their first logged day to their last) at once, the column first.
+    (from their first logged day to their last) at once, the column first. Which days
+    are training and which a gap (a layoff) is :func:`training_load`'s to say.
     """
     group, names = (pd.factorize(log[by]) if by else (np.zeros(len(log), "int64"), [0]))
     names = pd.Index(names)
@@ -601,13 +642,14 @@ def daily_load(log: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
         sess = r.groupby([group[mine], r["session_id"].to_numpy()], sort=False).agg(
             date=("date", "first"), rpe=("session_rpe", "first"), mins=("session_min", "first"))
         srpe = sess["rpe"].astype(float) * sess["mins"].astype(float)
-        srpe = srpe.groupby([sess.index.get_level_values(0), sess["date"].to_numpy()]).sum(
-            min_count=1)
+        key = [sess.index.get_level_values(0), sess["date"].to_numpy()]
+        unrated = srpe.isna().groupby(key).any()  # one unrated session: the day is unknown
+        srpe = srpe.groupby(key).sum().where(~unrated)
         out = out.join(srpe.rename("srpe_load").rename_axis(["_g", "date"]), how="outer")
     else:
         out["srpe_load"] = np.nan
     if out.empty:
-        out = out.reset_index()
+        out = out.reset_index().assign(logged=pd.Series(dtype=bool))
         if not by:
             return out.drop(columns="_g")
         return out.assign(_g=names[out["_g"].to_numpy("int64")]).rename(columns={"_g": by})
@@ -619,14 +661,14 @@ def daily_load(log: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
             .astype("timedelta64[D]"))
     full = pd.MultiIndex.from_arrays([np.repeat(span.index.to_numpy(), length), days],
                                      names=["_g", "date"])
-    logged = out.index
+    with_sets = out.index
     out = out.reindex(full)
     cols = ["volume_load_kg", "deadlift_volume_load_kg", "tut_s"]
     out[cols] = out[cols].fillna(0)
+    any_row = pd.MultiIndex.from_arrays([group, log["date"].to_numpy()])
+    out["logged"] = out.index.isin(any_row) | out.index.isin(with_sets)
     if rated.any():  # a rated athlete's days without a session are rest days: 0
-        any_row = pd.MultiIndex.from_arrays([group, log["date"].to_numpy()])
-        rest = (~out.index.isin(logged) & ~out.index.isin(any_row)
-                & rated[out.index.get_level_values(0).to_numpy()])
+        rest = ~out["logged"].to_numpy(bool) & rated[out.index.get_level_values(0).to_numpy()]
         out.loc[rest, "srpe_load"] = 0.0
     out = out.reset_index()
     if not by:
@@ -634,37 +676,147 @@ def daily_load(log: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
     return out.assign(_g=names[out["_g"].to_numpy()]).rename(columns={"_g": by})
 
 
+#: Days without a logged session after which training counts as stopped: the days between
+#: two sessions further apart than this are a gap (no data), not rest days of load 0, and
+#: every line of a chart breaks there (the project's own choice: the cap's 4 weeks, the
+#: chronic window of the ACWR).
+GAP_DAYS = CAP_WINDOW_DAYS
+
+#: The measures a stretch of training's load can be in, in words.
 LOAD_BASES = {"srpe_load": "session-RPE load (AU)",
-              "deadlift_volume_load_kg": "deadlift volume load (kg)",
-              "volume_load_kg": "volume load of all logged lifts (kg)"}
+              "volume_load_kg": "volume load of all logged lifts (kg)",
+              "none": "no load logged (no session RPE and minutes, no external load)"}
+
+
+def _logged(daily: pd.DataFrame) -> np.ndarray:
+    """Which days of ``daily`` hold a session (its ``logged`` column; without it, a day
+    with a load, a hold or a session-RPE load)."""
+    if "logged" in daily:
+        return daily["logged"].to_numpy(bool)
+    return ((daily["volume_load_kg"] > 0) | (daily["tut_s"] > 0)
+            | (daily["srpe_load"].fillna(0) > 0)).to_numpy(bool)
+
+
+def training_load(daily: pd.DataFrame, *, by: str | None = None, gap_days: int = GAP_DAYS
+                  ) -> pd.DataFrame:
+    """The daily load the load metrics run on: per day of ``daily`` (:func:`daily_load`,
+    in its order), its ``stretch`` of training, that stretch's ``measure`` and the ``load``.
+
+    Notes
+    -----
+    A stretch runs from a logged day to the next one more than ``gap_days`` later; the
+    days between stretches are a gap (stretch and measure missing, load NaN): nothing
+    was logged, so nothing is known, never a load of 0. Each stretch has one measure, so
+    that no rolling window or average mixes units:
+
+    - "srpe_load", session RPE x minutes (Foster 2001), when every logged day of the
+      stretch has it (its rest days are 0);
+    - else "volume_load_kg", sets x reps x external load of every logged lift (Haff 2010),
+      the measure of the weekly volume chart: app exports carry no session RPE or
+      duration. Body-weight work adds nothing to it;
+    - else "none" (no RPE, no duration, no external load: load NaN), said so.
+
+    The project's own rule; with ``by`` (the athlete column), per athlete at once.
+    """
+    keys = [by, "date"] if by else ["date"]
+    out = daily[keys].reset_index(drop=True)
+    n = len(daily)
+    g = pd.factorize(daily[by])[0] if by else np.zeros(n, "int64")
+    logged = _logged(daily)
+    pos = np.flatnonzero(logged)
+    day = daily["date"].to_numpy().astype("datetime64[D]")
+    new = np.ones(len(pos), bool)
+    new[1:] = (g[pos][1:] != g[pos][:-1]) | (np.diff(day[pos]).astype("int64") > gap_days)
+    sid = np.full(n, np.nan)
+    sid[pos] = np.cumsum(new)
+    back = pd.Series(sid).groupby(g).ffill().to_numpy()
+    ahead = pd.Series(sid).groupby(g).bfill().to_numpy()
+    stretch = np.where(back == ahead, back, np.nan)  # between two stretches: a gap
+    srpe = daily["srpe_load"].to_numpy(dtype=float, na_value=np.nan)
+    vol = daily["volume_load_kg"].to_numpy(dtype=float, na_value=np.nan)
+    per = pd.DataFrame({"s": stretch, "unrated": logged & np.isnan(srpe), "vol": vol > 0}
+                       ).groupby("s").agg(unrated=("unrated", "any"), vol=("vol", "any"))
+    kind = pd.Series(np.select([~per["unrated"].to_numpy(bool), per["vol"].to_numpy(bool)],
+                               ["srpe_load", "volume_load_kg"], "none"), index=per.index)
+    measure = pd.Series(stretch).map(kind).to_numpy(object)
+    load = np.select([measure == "srpe_load", measure == "volume_load_kg"], [srpe, vol], np.nan)
+    first = pd.Series(stretch).groupby(g).transform("min").to_numpy()
+    out["stretch"] = pd.array(stretch - first + 1, dtype="Float64").astype("Int64")
+    out["measure"] = pd.array(measure, dtype="str")
+    out["load"] = load
+    return out
 
 
 def load_basis(daily: pd.DataFrame, *, by: str | None = None) -> str | pd.Series:
-    """The daily load the load metrics run on: session-RPE load where the log has it; else
-    (app exports carry no session RPE) the deadlift's volume load; else all lifts'. With
-    ``by``, each athlete's, as a Series."""
+    """The measure of the last stretch of training (:func:`training_load`): what the latest
+    ACWR and CTL run on; "volume_load_kg" with no day at all. With ``by``, each athlete's,
+    as a Series."""
     if by is None:
-        if "srpe_load" in daily and daily["srpe_load"].notna().any():
-            return "srpe_load"
-        if "deadlift_volume_load_kg" in daily and daily["deadlift_volume_load_kg"].gt(0).any():
-            return "deadlift_volume_load_kg"
-        return "volume_load_kg"
-    g = daily.groupby(by, sort=True)
-    srpe = g["srpe_load"].count() > 0
-    dl = g["deadlift_volume_load_kg"].max().fillna(0) > 0
-    return pd.Series(np.select([srpe.to_numpy(), dl.to_numpy()],
-                               ["srpe_load", "deadlift_volume_load_kg"], "volume_load_kg"),
-                     index=srpe.index, name="load_basis")
+        if not len(daily):
+            return "volume_load_kg"
+        return str(training_load(daily)["measure"].iloc[-1])
+    tl = training_load(daily, by=by)
+    return (tl.groupby(by, sort=True)["measure"].last().astype(object)
+            .rename("load_basis"))
+
+
+def load_metrics(load: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """ACWR (rolling coupled and uncoupled, EWMA; the zone of the rolling coupled) and
+    fitness, fatigue and form (CTL/ATL/TSB) per day of one athlete's ``load``
+    (:func:`training_load`), each with the day's ``stretch`` and ``measure``.
+
+    Each stretch is computed on its own, from its first day, in its one measure
+    (:func:`planner.metrics.acwr`, :func:`planner.metrics.fitness_fatigue`): a ratio or an
+    average never spans a gap or mixes units. Days in a gap, or of a stretch with no load
+    logged, are NaN, so lines break there.
+    """
+    load = load.reset_index(drop=True)
+    idx = pd.RangeIndex(len(load))
+    acwr = pd.DataFrame(np.nan, index=idx,
+                        columns=["rolling_coupled", "rolling_uncoupled", "ewma"])
+    fit = pd.DataFrame(np.nan, index=idx, columns=["ctl", "atl", "tsb"])
+    known = load["load"].notna().to_numpy(bool)
+    for _, part in load[known].groupby("stretch", sort=True):
+        s = pd.Series(part["load"].to_numpy(float), index=pd.DatetimeIndex(part["date"]))
+        at = part.index.to_numpy()
+        acwr.loc[at, "rolling_coupled"] = metrics.acwr(s, "rolling", coupled=True)[
+            "acwr"].to_numpy()
+        acwr.loc[at, "rolling_uncoupled"] = metrics.acwr(s, "rolling", coupled=False)[
+            "acwr"].to_numpy()
+        acwr.loc[at, "ewma"] = metrics.acwr(s, "ewma")["acwr"].to_numpy()
+        fit.loc[at, ["ctl", "atl", "tsb"]] = metrics.fitness_fatigue(s, model="exp").to_numpy()
+    acwr["zone"] = metrics.acwr_zones(acwr["rolling_coupled"])
+    head = load[["date", "stretch", "measure"]].reset_index(drop=True)
+    return (pd.concat([head[["date"]], acwr, head[["stretch", "measure"]]], axis=1),
+            pd.concat([head[["date"]], fit, head[["stretch", "measure"]]], axis=1))
+
+
+def load_in_words(load: pd.DataFrame) -> str:
+    """What the load metrics of ``load`` (:func:`training_load`) run on, in words: one
+    measure, or each stretch's with its period; and how much session RPE was left unused."""
+    known = load[load["stretch"].notna()]
+    if not len(known):
+        return LOAD_BASES["volume_load_kg"]
+    parts = known.groupby("stretch", sort=True).agg(
+        measure=("measure", "first"), first=("date", "min"), last=("date", "max"))
+    if parts["measure"].nunique() == 1:
+        return LOAD_BASES[parts["measure"].iloc[0]]
+    return "; ".join(f"{LOAD_BASES[m]}, {period_label(a, b)}"
+                     for m, a, b in parts.itertuples(index=False))
 
 
 def weekly_load(daily: pd.DataFrame, basis: str, start, first_week: int = 1) -> pd.DataFrame:
-    """Per programme week (7 days from ``start``): the loads summed, and the monotony and
-    strain of that week's 7 daily values of ``basis`` (:func:`planner.metrics.week_monotony`):
-    NaN for a week with a missing day or fewer than 7 days logged so far."""
+    """Per programme week (7 days from ``start``): the loads summed, the days logged and
+    those with a session-RPE load (``days_rated``), and the monotony and strain of that
+    week's 7 daily values of ``basis`` (:func:`planner.metrics.week_monotony`): NaN for a
+    week with a missing day (a day in a gap, or a session without its measure) or fewer than
+    7 days logged so far. With the columns of :func:`training_load`, each week's
+    ``measure`` too."""
     week = programme_weeks(daily["date"], start, first_week)
     values = daily[basis].astype(float)
     g = values.groupby(week.to_numpy())
-    num = daily.drop(columns="date").select_dtypes("number")
+    num = daily.drop(columns=[c for c in ("date", "stretch", "logged") if c in daily]
+                     ).select_dtypes("number")
     out = num.groupby(week.to_numpy()).sum(min_count=1)
     # metrics.week_monotony and week_strain, for every week at once: NaN unless the week
     # has 7 days and none missing; SD 0 gives NaN.
@@ -672,6 +824,13 @@ def weekly_load(daily: pd.DataFrame, basis: str, start, first_week: int = 1) -> 
     mean, sd = g.mean(), g.std(ddof=0)
     full = (size == 7) & (known == 7) & (sd > 1e-12)
     out["days"] = size
+    logged = _logged(daily)
+    out["days_logged"] = pd.Series(logged).groupby(week.to_numpy()).sum()
+    if "srpe_load" in daily:
+        rated = logged & daily["srpe_load"].notna().to_numpy(bool)
+        out["days_rated"] = pd.Series(rated).groupby(week.to_numpy()).sum()
+    if "measure" in daily:
+        out["measure"] = daily["measure"].groupby(week.to_numpy()).first()
     out["monotony"] = (mean / sd).where(full)
     out["strain"] = (g.sum() * out["monotony"]).where(full)
     out = out.rename_axis("week").reset_index()
@@ -1078,10 +1237,10 @@ def analyse(log, plan: Plan | None = None, *, rules: PainRules | None = None,
         weeks = compliance_weeks(sets)
     dl = deadlift_progress(table, formula)
     daily = daily_load(table)
-    basis, acwr, fitness, weekly = _load_metrics(daily, start, first_week)
+    basis, daily, acwr, fitness, weekly = _load_metrics(daily, start, first_week)
     pain_daily, pain_weeks = pain_status(table, rules, start=start, first_week=first_week,
                                          unreadable=history.unreadable_pain)
-    summary = _summary(table, dl, basis, pain_weeks, notes)
+    summary = _summary(table, dl, daily, pain_weeks, notes, as_of, formula)
     summary["typos"] = history.typos
     summary["current_week"] = (int(programme_weeks(pd.Series([table["date"].max()]), start,
                                                    first_week).iloc[0]) if len(table) else None)
@@ -1113,43 +1272,53 @@ def _programme_weeks_of(table: pd.DataFrame, plan: Plan | None, notes: list[str]
 
 
 def _load_metrics(daily: pd.DataFrame, start, first_week: int
-                  ) -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The load basis, and on it the ACWR (rolling coupled and uncoupled, EWMA; zones of the
-    rolling coupled), CTL/ATL/TSB and the programme weeks' loads, monotony and strain (all
-    empty without a logged day)."""
-    basis = load_basis(daily) if len(daily) else "volume_load_kg"
+                  ) -> tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The load basis (the last stretch's measure), ``daily`` with the columns of
+    :func:`training_load`, and on that load the ACWR, CTL/ATL/TSB (:func:`load_metrics`) and
+    the programme weeks' loads, monotony and strain (all empty without a logged day)."""
     if not len(daily):
-        acwr = fitness = weekly = pd.DataFrame()
-        return basis, acwr, fitness, weekly
-    series = daily.set_index("date")[basis].astype(float)
-    acwr = pd.concat({
-        "rolling_coupled": metrics.acwr(series, method="rolling", coupled=True)["acwr"],
-        "rolling_uncoupled": metrics.acwr(series, method="rolling", coupled=False)["acwr"],
-        "ewma": metrics.acwr(series, method="ewma")["acwr"],
-    }, axis=1)
-    acwr["zone"] = metrics.acwr_zones(acwr["rolling_coupled"])
-    fitness = metrics.fitness_fatigue(series.fillna(0), model="exp")
-    weekly = weekly_load(daily, basis, start, first_week)
-    return (basis, acwr.rename_axis("date").reset_index(),
-            fitness.rename_axis("date").reset_index(), weekly)
+        return "volume_load_kg", daily, pd.DataFrame(), pd.DataFrame(), pd.DataFrame()
+    load = training_load(daily)
+    daily = daily.reset_index(drop=True).assign(
+        stretch=load["stretch"], measure=load["measure"], load=load["load"])
+    acwr, fitness = load_metrics(load)
+    weekly = weekly_load(daily, "load", start, first_week)
+    return str(load["measure"].iloc[-1]), daily, acwr, fitness, weekly
 
 
-def _summary(table: pd.DataFrame, dl: pd.DataFrame, basis: str, pain_weeks: pd.DataFrame,
-             notes: list[str]) -> dict[str, Any]:
+def _summary(table: pd.DataFrame, dl: pd.DataFrame, daily: pd.DataFrame,
+             pain_weeks: pd.DataFrame, notes: list[str], as_of=None, formula: str = "epley"
+             ) -> dict[str, Any]:
     """The log, the deadlift and the pain weeks in figures; the pain counts are None
-    without pain data (never 0)."""
+    without pain data (never 0). Each e1RM figure comes with a label naming its period:
+    the whole log, and the ``E1RM_RECENT_DAYS`` to ``as_of`` (the last logged day by
+    default), as the next block names its own."""
     has_pain = bool(len(pain_weeks)) and (pain_weeks["status"] != "no pain data").any()
     outside = int((pain_weeks["status"].isin(["outside rules", "stop"])).sum()) \
         if has_pain else None
+    first, last = table["date"].min(), table["date"].max()
+    best = best_deadlift_e1rm(table, formula=formula)
+    end = pd.Timestamp(as_of) if as_of is not None else last
+    recent = (best_deadlift_e1rm(table, *metrics.last_days(end, E1RM_RECENT_DAYS), formula)
+              if len(table) else None)
+    basis = str(daily["measure"].iloc[-1]) if "measure" in daily and len(daily) \
+        else "volume_load_kg"
     return {
         "sets_logged": int(len(table)),
         "days_logged": int(table["date"].nunique()),
-        "first_day": table["date"].min(),
-        "last_day": table["date"].max(),
+        "first_day": first,
+        "last_day": last,
         "load_basis": basis,
-        "load_basis_label": LOAD_BASES[basis],
+        "load_basis_label": (load_in_words(daily) if "measure" in daily and len(daily)
+                             else LOAD_BASES[basis]),
         "deadlift_sessions": int(len(dl)),
-        "best_e1rm_kg": float(dl["best_e1rm_kg"].max()) if len(dl) else None,
+        "best_e1rm_kg": best.e1rm_kg if best is not None else None,
+        "best_e1rm_period": period_label(first, last) if len(table) else None,
+        "best_e1rm_label": ("best deadlift e1RM (Epley), " + period_label(first, last)
+                            if len(table) else "best deadlift e1RM (Epley)"),
+        "recent_e1rm_kg": recent.e1rm_kg if recent is not None else None,
+        "recent_e1rm_label": ("best deadlift e1RM (Epley) of "
+                              + recent_label(E1RM_RECENT_DAYS, end) if len(table) else None),
         "e1rm_trend_kg_per_week": (None if np.isnan(t := e1rm_trend(dl)) else t),
         "pain_data": has_pain,
         "weeks_outside_pain_rules": outside,
@@ -1201,8 +1370,11 @@ def findings(a: Analysis) -> list[str]:
         out.append("deadlift: no barbell deadlift in this log (sets with a load)")
     else:
         trend = s["e1rm_trend_kg_per_week"]
-        out.append(f"best deadlift e1RM: {s['best_e1rm_kg']:.1f} kg (Epley)"
+        out.append(f"best deadlift e1RM: {s['best_e1rm_kg']:.1f} kg (Epley, "
+                   f"{s['best_e1rm_period']})"
                    + (f", trend {trend:+.2f} kg a week" if trend is not None else ""))
+        if s.get("recent_e1rm_kg") is not None:
+            out.append(f"{s['recent_e1rm_label']}: {s['recent_e1rm_kg']:.1f} kg")
     if not s["pain_data"]:
         out.append("pain: no pain data in this log (not checked against the pain rules)")
     else:

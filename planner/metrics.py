@@ -9,12 +9,16 @@ days missing from the index are rest days with load 0.
 from __future__ import annotations
 
 import math
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 E1RM_FORMULAS = ("epley", "brzycki", "lander", "lombardi", "mayhew", "oconner", "wathan", "nsca")
 E1RM_RELIABLE_MAX_REPS = 12
+#: Repetitions above this count as this many in an e1RM of a logged set: Brzycki's formula
+#: ends at 37 and Lander's at about 37.9 (such sets are flagged unreliable anyway).
+E1RM_REPS_CAP = 36
 ACWR_METHODS = ("rolling", "ewma")
 FITNESS_MODELS = ("exp", "linear")
 #: NSCA %1RM by repetitions completed (the NSCA training load chart; Baechle & Earle
@@ -110,6 +114,70 @@ def e1rm_reliable(reps):
     r = np.asarray(reps)
     out = r <= E1RM_RELIABLE_MAX_REPS
     return bool(out) if np.ndim(reps) == 0 else out
+
+
+class BestE1RM(NamedTuple):
+    """The best e1RM of a period and the set it came from."""
+
+    e1rm_kg: float
+    date: pd.Timestamp
+    load_kg: float
+    reps: int
+    row: Any
+    """The set's label in the table given."""
+
+
+def last_days(until, days: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The ``days`` calendar days that end on ``until`` (its day included), as the
+    (first day, last day) that :func:`best_e1rm` takes: ``last_days(d, 56)`` is "the 8
+    weeks to d"."""
+    end = pd.Timestamp(until).normalize()
+    return end - pd.Timedelta(days=days - 1), end
+
+
+def best_e1rm(sets: pd.DataFrame, since=None, until=None, *, formula: str = "epley"
+              ) -> BestE1RM | None:
+    """The best estimated one-repetition maximum of ``sets`` done from ``since`` to ``until``.
+
+    Parameters
+    ----------
+    sets : DataFrame
+        The sets that count, one row each, with columns date, load_kg [kg] and reps: the
+        caller chooses them (the analysis: the deadlift's working sets; the next block's
+        ceiling: its heavy sets).
+    since, until : date-like or None
+        First and last day of the period, both included (time of day ignored); None
+        leaves that end open.
+    formula : str
+        One of E1RM_FORMULAS, Epley by default.
+
+    Returns
+    -------
+    BestE1RM (the estimate [kg], the set's day, load [kg], reps and row label), or None
+    when no set of the period has a load and a repetition.
+
+    Notes
+    -----
+    One function for every "best e1RM" the planner shows, so that the same sets over the
+    same period always give the same number wherever it is shown. Repetitions above
+    ``E1RM_REPS_CAP`` count as that many. On a tie, the first such set in table order.
+    """
+    day = pd.to_datetime(sets["date"]).dt.normalize()
+    keep = sets["load_kg"].notna().to_numpy(bool) & (
+        sets["reps"].astype("Float64").fillna(0) >= 1).to_numpy(bool)
+    if since is not None:
+        keep &= (day >= pd.Timestamp(since).normalize()).to_numpy(bool)
+    if until is not None:
+        keep &= (day <= pd.Timestamp(until).normalize()).to_numpy(bool)
+    if not keep.any():
+        return None
+    s = sets[keep]
+    reps = s["reps"].astype(float).to_numpy()
+    est = np.asarray(e1rm(s["load_kg"].astype(float).to_numpy(),
+                          np.minimum(reps, E1RM_REPS_CAP), formula), dtype=float)
+    i = int(np.argmax(est))
+    return BestE1RM(float(est[i]), pd.Timestamp(day[keep].iloc[i]),
+                    float(s["load_kg"].iloc[i]), int(reps[i]), s.index[i])
 
 
 def volume_load(sets, reps, load):

@@ -52,7 +52,16 @@ from datetime import date, timedelta
 import pandas as pd
 
 from planner import metrics
-from planner.analysis import CLINICIAN, URGENT, WORK_SETS, PainRules, pain_status, programme_weeks
+from planner.analysis import (
+    CLINICIAN,
+    URGENT,
+    WORK_SETS,
+    PainRules,
+    best_deadlift_e1rm,
+    pain_status,
+    programme_weeks,
+    recent_label,
+)
 from planner.catalogue import catalogue
 from planner.config import WEEKDAYS, PlanConfig
 from planner.history import join_history, unit_of
@@ -130,10 +139,11 @@ def _implied_1rm(ws: pd.DataFrame, rep_max: int) -> float | None:
 
 def best_recent_e1rm(sets: pd.DataFrame, rep_min: int, until,
                      working: pd.DataFrame | None = None, rep_max: int | None = None
-                     ) -> tuple[float, pd.Series] | None:
-    """The best Epley e1RM [kg] of the heavy sets of the ``E1RM_RECENT_DAYS`` before
-    ``until`` (the block's start: "recent" is counted from now, not from the last
-    deadlift), with the set it came from; None without such sets.
+                     ) -> metrics.BestE1RM | None:
+    """The best Epley e1RM [kg] of the heavy sets of the ``E1RM_RECENT_DAYS`` to ``until``
+    (the block's start: "recent" is counted from now, not from the last deadlift), with the
+    set it came from (:func:`planner.metrics.best_e1rm`); None without such sets. The
+    ceiling and a start without working sets read it.
 
     Heavy sets: not warm-ups, with a load, at most ``E1RM_MAX_REPS`` repetitions
     (docs/science.md: those estimate best), fewer than ``rep_min``, heavier than that day's
@@ -144,26 +154,47 @@ def best_recent_e1rm(sets: pd.DataFrame, rep_min: int, until,
     already lifted for the prescribed reps. Sets inside the rep range are done with
     repetitions in reserve by design and understate the 1RM; a ceiling taken from them
     would stop the very progression that produced them (the project's own refinement).
+    So this can be below the best e1RM of the same weeks over all sets
+    (:func:`planner.analysis.best_deadlift_e1rm`), and its notes say "heavy sets".
     """
-    since = pd.Timestamp(until) - pd.Timedelta(days=E1RM_RECENT_DAYS)
+    since, until = metrics.last_days(until, E1RM_RECENT_DAYS)
+    day = sets["date"].dt.normalize()
     heavy = sets[(sets["set_type"] != "warmup") & sets["load_kg"].notna()
                  & sets["reps"].between(1, min(E1RM_MAX_REPS, rep_min - 1))
-                 & (sets["date"] > since)]
+                 & (day >= since) & (day <= until)]
     if working is not None and len(working) and len(heavy):
         top = working.groupby("date")["load_kg"].max().astype(float)
         day_top = heavy["date"].map(top).astype(float).fillna(0.0)
         heavy = heavy[heavy["load_kg"].astype(float) > day_top + 1e-9]
     if heavy.empty:
         return None
-    est = metrics.e1rm(heavy["load_kg"].astype(float), heavy["reps"].astype(float))
     if working is not None and rep_max is not None:
-        shown = _implied_1rm(working[working["date"] > since], rep_max)
+        shown = _implied_1rm(working[working["date"].dt.normalize() >= since], rep_max)
         if shown is not None:
-            est = est[est > shown + 1e-9]
-            if est.empty:
-                return None
-    i = est.idxmax()
-    return float(est[i]), heavy.loc[i]
+            est = metrics.e1rm(heavy["load_kg"].astype(float), heavy["reps"].astype(float))
+            heavy = heavy[est > shown + 1e-9]
+    return metrics.best_e1rm(heavy, since, until)
+
+
+def _e1rm_of_the_weeks(table: pd.DataFrame, heavy: metrics.BestE1RM | None, until,
+                       unit: str, notes: list[str]) -> str:
+    """Say the best deadlift e1RM of the ``E1RM_RECENT_DAYS`` to ``until`` over all the
+    deadlift's working sets: the figure the analysis shows for the same weeks, from the same
+    function (:func:`planner.analysis.best_deadlift_e1rm`), so the two never disagree.
+    Returns how the notes name the ``heavy`` sets' e1RM (:func:`best_recent_e1rm`): "that
+    e1RM" when it is the same figure, else by its own name and period."""
+    since, until = metrics.last_days(until, E1RM_RECENT_DAYS)
+    best = best_deadlift_e1rm(table, since, until)
+    weeks = recent_label(E1RM_RECENT_DAYS, until)
+    if best is not None:
+        notes.append(f"Deadlift: best e1RM (Epley) of {weeks}: "
+                     f"{float(from_kg(best.e1rm_kg, unit)):.1f} {unit} "
+                     f"({float(from_kg(best.load_kg, unit)):g} {unit} x {best.reps} on "
+                     f"{best.date:%d %b %Y}).")
+    if best is not None and heavy is not None and abs(heavy.e1rm_kg - best.e1rm_kg) < 1e-9:
+        return "that e1RM"
+    return (f"the best e1RM of your heavy sets ({E1RM_MAX_REPS} reps or fewer, below the rep "
+            f"range) of {weeks}")
 
 
 def next_block(plan: Plan | None, log, *, weeks: int | None = None,
@@ -399,16 +430,18 @@ def _deadlift(table: pd.DataFrame, base: PlanConfig, phase: pd.Series, start: pd
     in_deload = dl["date"].map(phase).eq("deload")
     ws = working_sets(dl, lo)
     until = dl["date"].max() if len(dl) else start
-    best = best_recent_e1rm(dl, lo, max(start, until), ws, hi)
+    recent_end = max(start, until)  # "recent": the weeks to the block's start
+    best = best_recent_e1rm(dl, lo, recent_end, ws, hi)
+    named = _e1rm_of_the_weeks(table, best, recent_end, base.unit, notes)
     shown = _implied_1rm(ws[ws["date"] > start - pd.Timedelta(days=E1RM_RECENT_DAYS)], hi)
-    ref, most = _ceiling_reference(best, shown, base, notes)
+    ref, most = _ceiling_reference(best, shown, base, notes, named)
     limits = LoadLimits(base.plate_set, ref, most)
     model = (LinearLoad(limits, base.load_step) if base.deadlift_progression == "linear"
              else DoubleProgression(lo, hi, limits, base.reps_step, base.load_step))
     heaviest = _heaviest_recent_working_load(ws, start, base)
     build = _working_sets_to_build_on(ws, in_deload, until, best)
-    current, nxt = _continue_from(build, dl, in_deload, best, model, base, sets, t, notes,
-                                  first_week_new)
+    current, nxt = _continue_from(build, dl, in_deload, (best, named), model, base, sets,
+                                  t, notes, first_week_new)
     current, nxt = _after_time_away(dl, ws, start, current, nxt, base, sets, notes)
     nxt, hold = _stop_and_pain_rules(table, pain, current, nxt, base, sets, notes)
     load, reps = _within_cap_and_ceiling(nxt, limits, heaviest, base, notes)
@@ -416,8 +449,9 @@ def _deadlift(table: pd.DataFrame, base: PlanConfig, phase: pd.Series, start: pd
             "one_rm": ref, "deadlift_hold": hold, "deadlift_recent_max": heaviest}
 
 
-def _ceiling_reference(best: tuple[float, pd.Series] | None, shown: float | None,
-                       base: PlanConfig, notes: list[str]) -> tuple[float | None, float]:
+def _ceiling_reference(best: metrics.BestE1RM | None, shown: float | None,
+                       base: PlanConfig, notes: list[str], named: str
+                       ) -> tuple[float | None, float]:
     """The ceiling's reference: the configured 1RM or the best recent e1RM, the larger (the
     e1RM to 0.1), never below the 1RM the recent working sets show (``shown`` [kg]: loads
     already lifted for the prescribed reps stay allowed), at most the most any log may
@@ -425,15 +459,13 @@ def _ceiling_reference(best: tuple[float, pd.Series] | None, shown: float | None
     unit = u = base.unit
     ref = base.one_rm
     if best is not None:
-        e1 = float(from_kg(best[0], unit))
-        row = best[1]
+        e1 = float(from_kg(best.e1rm_kg, unit))
         if ref is None or e1 > ref:
             e1 = round(e1, 1)
             ref = e1
-            notes.append(f"Ceiling: from your best e1RM of the last {E1RM_RECENT_DAYS} days, "
-                         f"{e1:.1f} {u} (Epley, "
-                         f"{float(from_kg(row['load_kg'], unit)):g} {u} x {int(row['reps'])} on "
-                         f"{row['date']:%Y-%m-%d}); no set goes above the NSCA %1RM for its "
+            notes.append(f"Ceiling: from {named}, {e1:.1f} {u} (Epley, "
+                         f"{float(from_kg(best.load_kg, unit)):g} {u} x {best.reps} on "
+                         f"{best.date:%Y-%m-%d}); no set goes above the NSCA %1RM for its "
                          "reps of it.")
     if ref is not None and shown is not None and float(from_kg(shown, unit)) > ref + 0.05:
         ref = round(float(from_kg(shown, unit)), 1)
@@ -461,7 +493,7 @@ def _heaviest_recent_working_load(ws: pd.DataFrame, start: pd.Timestamp, base: P
 
 
 def _working_sets_to_build_on(ws: pd.DataFrame, in_deload: pd.Series, until,
-                              best: tuple[float, pd.Series] | None) -> pd.DataFrame:
+                              best: metrics.BestE1RM | None) -> pd.DataFrame:
     """The working sets outside deload weeks of the 4 weeks up to the last deadlift
     (``until``); older ones only when no recent heavy set gives an e1RM (and then a layoff
     restarts lower)."""
@@ -471,17 +503,19 @@ def _working_sets_to_build_on(ws: pd.DataFrame, in_deload: pd.Series, until,
 
 
 def _continue_from(build: pd.DataFrame, dl: pd.DataFrame, in_deload: pd.Series,
-                   best: tuple[float, pd.Series] | None, model, base: PlanConfig, sets: int,
-                   t: pd.DataFrame | None, notes: list[str], first_week_new: int
-                   ) -> tuple[Prescription | None, Prescription]:
+                   recent: tuple[metrics.BestE1RM | None, str], model,
+                   base: PlanConfig, sets: int, t: pd.DataFrame | None, notes: list[str],
+                   first_week_new: int) -> tuple[Prescription | None, Prescription]:
     """What a hold keeps (None when nothing was done) and the next prescription: the
     progression step from the working sets; without them, a start from the best recent
-    e1RM; with neither, the plan's first deadlift or the configured start."""
+    e1RM (``recent``: it and its name in the notes); with neither, the plan's first
+    deadlift or the configured start."""
+    best, named = recent
     if len(build):
         return _progression_step(build, dl, in_deload, model, base, sets, t, notes,
                                  first_week_new)
     if best is not None:
-        start = _start_from_e1rm(best, base, sets, notes)
+        start = _start_from_e1rm(best, named, base, sets, notes)
         return start, start
     return None, _start_again(t, base, sets, notes)
 
@@ -527,18 +561,18 @@ def _progression_step(build: pd.DataFrame, dl: pd.DataFrame, in_deload: pd.Serie
     return current, nxt
 
 
-def _start_from_e1rm(best: tuple[float, pd.Series], base: PlanConfig, sets: int,
+def _start_from_e1rm(best: metrics.BestE1RM, named: str, base: PlanConfig, sets: int,
                      notes: list[str]) -> Prescription:
     """No recent working sets: the NSCA %1RM for the bottom of the rep range of the best
-    recent e1RM, less the ``E1RM_START_MARGIN`` (the project's own choice)."""
+    recent e1RM of the heavy sets (``named`` so in the notes), less the
+    ``E1RM_START_MARGIN`` (the project's own choice)."""
     ps, u = base.plate_set, base.unit
     lo, hi = base.rep_range
-    e1 = float(from_kg(best[0], u))
+    e1 = float(from_kg(best.e1rm_kg, u))
     load = max(ps.bar, ps.round_down(percent_1rm(lo) * e1 * E1RM_START_MARGIN))
     notes.append(f"Deadlift: no recent working sets of {lo}-{hi} reps in the log; the start, "
-                 f"{load:g} {u} x {lo}, is {percent_1rm(lo):.0%} of your best e1RM of the last "
-                 f"{E1RM_RECENT_DAYS} days ({e1:.1f} {u}) less a {1 - E1RM_START_MARGIN:.0%} "
-                 "margin (the project's own choice).")
+                 f"{load:g} {u} x {lo}, is {percent_1rm(lo):.0%} of {named} ({e1:.1f} {u}) less "
+                 f"a {1 - E1RM_START_MARGIN:.0%} margin (the project's own choice).")
     return Prescription(sets=sets, reps=lo, load=load)
 
 

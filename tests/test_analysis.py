@@ -284,8 +284,9 @@ def test_daily_load_and_basis_by_athlete_equal_one_call_per_athlete():
     srpe = daily.set_index(["athlete", "date"])["srpe_load"]
     assert list(srpe["ann"]) == [240.0, 0.0, 0.0, 210.0]  # 6 x 40, rest, rest, 7 x 30
     assert srpe["bo"].isna().all() and len(srpe["bo"]) == 3
-    assert dict(basis) == {"ann": "srpe_load", "bo": "deadlift_volume_load_kg",
-                           "cy": "volume_load_kg"}
+    # bo logged no session RPE: the volume load of every lift (not the deadlift's alone);
+    # cy logged only body-weight work: no load at all, said so (never a load of 0)
+    assert dict(basis) == {"ann": "srpe_load", "bo": "volume_load_kg", "cy": "none"}
 
 
 def test_next_block_continues_from_what_was_done(plan):
@@ -357,3 +358,106 @@ def test_side_less_holds_count_once_per_side_when_logged_one_per_side(plan, logg
     assert done.get("left", 0) == left and done.get("right", 0) == right
     assert (st["band"] == "unplanned").sum() == unplanned
     assert (st["band"] == "missed").sum() == 6 - left - right
+
+
+# --- the load the load metrics run on: one measure per stretch, gaps are gaps ---------------
+
+def _days(first, n, step, **kw):
+    """A deadlift session of 1 x 10 at 60 kg (volume load 600) every ``step`` days."""
+    d0 = pd.Timestamp(first)
+    return [dl(d0 + pd.Timedelta(days=i), 1, 10, 60.0, **kw) for i in range(0, n, step)]
+
+
+def test_no_session_rpe_runs_on_volume_load_never_zero():
+    """An app export: no session RPE or duration. The load is the day's volume load, and
+    CTL follows it by hand: CTL_t = load_t (1 - e^(-1/42)) + CTL_(t-1) e^(-1/42)."""
+    a = analyse(log_table(_days("2026-01-05", 3, 2)))  # 5 and 7 January
+    d = a.daily_load
+    assert list(d["measure"]) == ["volume_load_kg"] * 3
+    assert list(d["load"]) == [600.0, 0.0, 600.0]
+    k = np.exp(-1 / 42)
+    ctl = [600 * (1 - k)]
+    ctl += [ctl[0] * k, 600 * (1 - k) + ctl[0] * k * k]
+    assert list(a.fitness["ctl"]) == pytest.approx(ctl)
+    assert a.summary["load_basis"] == "volume_load_kg"
+    assert "volume load" in a.summary["load_basis_label"]
+
+
+def test_a_stretch_fully_rated_runs_on_session_rpe_and_starts_again_after_a_gap():
+    """Stretch 1 (no RPE), 60 days with nothing, stretch 2 (every session 5 x 40 min): the
+    first in volume load, the second in session-RPE load (200 AU a session), each from its
+    own first day; the days between are a gap, never 0."""
+    rows = _days("2026-01-05", 29, 2) + _days("2026-03-04", 29, 2, session_rpe=5,
+                                                session_min=40)
+    a = analyse(log_table(rows))
+    d = a.daily_load.set_index("date")
+    assert (d.loc[:"2026-02-02", "measure"] == "volume_load_kg").all()
+    gap = d.loc["2026-02-03":"2026-03-03"]
+    assert len(gap) == 29 and gap["stretch"].isna().all() and gap["load"].isna().all()
+    assert gap["measure"].isna().all()
+    two = d.loc["2026-03-04":]
+    assert (two["measure"] == "srpe_load").all() and (two["stretch"] == 2).all()
+    assert two["load"].iloc[0] == 200.0 and two["load"].iloc[1] == 0.0
+    f = a.fitness.set_index("date")
+    assert f.loc["2026-03-04", "ctl"] == pytest.approx(200 * (1 - np.exp(-1 / 42)))
+    assert f.loc["2026-02-03":"2026-03-03", ["ctl", "atl", "tsb"]].isna().all().all()
+    r = a.acwr.set_index("date")
+    assert r.loc["2026-02-03":"2026-03-03", "rolling_coupled"].isna().all()
+    # the chronic window starts again: no ratio for the first 27 days of stretch 2
+    assert r.loc["2026-03-04":"2026-03-30", "rolling_coupled"].isna().all()
+    # 31 March is day 27: sessions on days 22, 24, 26 of the last 7, 14 in the last 28
+    assert r.loc["2026-03-31", "rolling_coupled"] == pytest.approx((3 * 200 / 7)
+                                                                   / (14 * 200 / 28))
+    assert a.load_basis == "srpe_load"  # the last stretch's: what the latest ACWR reads
+    said = a.summary["load_basis_label"]
+    assert "volume load" in said and "05 Jan–02 Feb 2026" in said and "session-RPE" in said
+
+
+def test_session_rpe_on_some_days_shows_on_those_days_and_volume_load_runs_the_stretch():
+    """Two of four sessions rated: those days' session-RPE load is kept (per day, per week),
+    but no rolling window mixes it with zeros: the stretch runs on volume load."""
+    rows = _days("2026-01-05", 7, 2)
+    for r in rows[:2]:
+        r.update(session_rpe=6, session_min=30)
+    a = analyse(log_table(rows))
+    d = a.daily_load.set_index("date")
+    assert d.loc["2026-01-05", "srpe_load"] == 180.0 and np.isnan(d.loc["2026-01-09",
+                                                                      "srpe_load"])
+    assert (d["measure"] == "volume_load_kg").all()
+    w = a.weekly_load.iloc[0]
+    assert (w["srpe_load"], w["days_rated"], w["days_logged"]) == (360.0, 2, 4)
+
+
+def test_a_day_with_one_unrated_session_has_no_session_rpe_load():
+    rows = [dl("2026-01-05", 1, 10, 60.0, session_id="am", session_rpe=5, session_min=40),
+            dl("2026-01-05", 1, 10, 60.0, session_id="pm")]
+    assert np.isnan(daily_load(log_table(rows))["srpe_load"].iloc[0])
+
+
+def test_body_weight_work_alone_has_no_load_not_a_load_of_zero():
+    rows = [{"date": "2026-01-05", "exercise": "glute_bridge", "set": 1, "reps": 15,
+             "hold_s": None, "side": "both", "load_kg": None}]
+    a = analyse(log_table(rows))
+    assert a.load_basis == "none" and np.isnan(a.daily_load["load"].iloc[0])
+    assert a.fitness["ctl"].isna().all()
+    assert "no load logged" in a.summary["load_basis_label"]
+
+
+def test_each_e1rm_figure_names_its_period():
+    """The whole log's best e1RM and the best of the 8 weeks to its last day: one function
+    (best_deadlift_e1rm), each with its period in its label."""
+    rows = [dl("2026-01-05", 1, 5, 100.0),   # 116.67
+            dl("2026-01-12", 1, 3, 110.0),   # 121.0, more than 8 weeks before 27 April
+            dl("2026-04-27", 1, 5, 102.0)]   # 119.0
+    a = analyse(log_table(rows))
+    s = a.summary
+    assert s["best_e1rm_kg"] == pytest.approx(121.0)
+    assert s["best_e1rm_label"] == "best deadlift e1RM (Epley), 05 Jan–27 Apr 2026"
+    assert s["recent_e1rm_kg"] == pytest.approx(119.0)
+    assert s["recent_e1rm_label"] == "best deadlift e1RM (Epley) of the 8 weeks to 27 Apr 2026"
+    assert s["best_e1rm_kg"] == a.deadlift["best_e1rm_kg"].max()  # the chart's highest point
+    text = findings(a)
+    assert "best deadlift e1RM: 121.0 kg (Epley, 05 Jan–27 Apr 2026)" in "\n".join(text)
+    assert "best deadlift e1RM (Epley) of the 8 weeks to 27 Apr 2026: 119.0 kg" in text
+    later = analyse(log_table(rows), as_of="2026-03-08")  # the weeks to a given day
+    assert later.summary["recent_e1rm_kg"] == pytest.approx(121.0)

@@ -207,3 +207,47 @@ def test_acwr_per_athlete_from_a_series_by_athlete_and_day():
     rolling = m.acwr(both)["acwr"]
     assert rolling.loc[("ann", days[-1])] == pytest.approx(1.6)
     assert rolling.loc["bo"].isna().all() and len(rolling.loc["bo"]) == 27
+
+
+# --- the best e1RM of a period: one function for every place that shows it ------------------
+
+def _sets(rows):
+    return pd.DataFrame(rows, columns=["date", "load_kg", "reps"]).astype(
+        {"date": "datetime64[s]", "load_kg": "Float64", "reps": "Int64"})
+
+
+def test_best_e1rm_of_a_period_by_hand():
+    """Epley by hand: 100 x 5 = 116.67, 110 x 3 = 121.0, 90 x 12 = 126.0, 120 x 1 = 120."""
+    sets = _sets([("2026-01-05", 100, 5), ("2026-02-02", 110, 3), ("2026-03-02", 90, 12),
+                  ("2026-04-27", 120, 1)])
+    whole = m.best_e1rm(sets)
+    assert whole.e1rm_kg == pytest.approx(126.0)
+    assert (whole.date, whole.load_kg, whole.reps) == (pd.Timestamp("2026-03-02"), 90.0, 12)
+    assert whole.row == 2
+    # both ends are days included; time of day does not matter
+    feb = m.best_e1rm(sets, "2026-01-06", pd.Timestamp("2026-03-01 18:30"))
+    assert feb.e1rm_kg == pytest.approx(121.0) and feb.date == pd.Timestamp("2026-02-02")
+    assert m.best_e1rm(sets, "2026-02-02", "2026-02-02").e1rm_kg == pytest.approx(121.0)
+    assert m.best_e1rm(sets, since="2026-04-01").e1rm_kg == 120.0  # a single is its load
+    assert m.best_e1rm(sets, "2026-03-03", "2026-04-26") is None
+    assert m.best_e1rm(sets, formula="brzycki").e1rm_kg == pytest.approx(90 * 36 / 25)
+
+
+def test_best_e1rm_skips_sets_without_a_load_or_a_repetition():
+    sets = _sets([("2026-01-05", None, 5), ("2026-01-05", 100, 0), ("2026-01-05", 60, None),
+                  ("2026-01-06", 50, 2)])
+    assert m.best_e1rm(sets).row == 3
+    assert m.best_e1rm(sets.iloc[:3]) is None and m.best_e1rm(sets.iloc[:0]) is None
+
+
+def test_best_e1rm_caps_reps_where_formulas_end():
+    """40 repetitions count as 36 (Brzycki's formula ends at 37): an estimate, not an error."""
+    sets = _sets([("2026-01-05", 20, 40)])
+    assert m.best_e1rm(sets, formula="brzycki").e1rm_kg == pytest.approx(20 * 36)
+    assert m.best_e1rm(sets).e1rm_kg == pytest.approx(20 * (1 + 36 / 30))
+
+
+def test_last_days_are_the_weeks_to_a_day():
+    since, until = m.last_days(pd.Timestamp("2026-04-27 17:00"), 56)
+    assert (since, until) == (pd.Timestamp("2026-03-03"), pd.Timestamp("2026-04-27"))
+    assert (until - since).days + 1 == 56

@@ -84,7 +84,7 @@ def test_strong_export_next_block_starts_from_e1rm_not_the_heaviest_set():
     assert load <= percent_1rm(10) * best * 0.9 + 1e-9  # never 140 kg for sets of 10
     # The heavy sets are months before the block: not "recent", so no ceiling from them;
     # 8 weeks without deadlifts before the block: a 25 % layoff cut.
-    assert not any("best e1RM of the last" in n for n in new.notes)
+    assert not any("Ceiling: from" in n or "best e1RM (Epley) of" in n for n in new.notes)
     assert any("Layoff: no deadlift for 56 days" in n and "25% lower" in n for n in new.notes)
 
 
@@ -306,17 +306,25 @@ def test_missing_session_rpe_is_missing_not_zero():
     a = analyse(log_table(rows))
     d = a.daily_load.set_index("date")["srpe_load"]
     assert d.iloc[0] == 200.0 and np.isnan(d.iloc[2]) and d.iloc[1] == 0.0
-    assert np.isnan(a.weekly_load["monotony"].iloc[0])  # not 0.41
+    # One session in four rated: the load metrics run on the volume load for the whole
+    # stretch, never on session-RPE loads with the missing ones read as 0 (monotony 0.41)
+    w = a.weekly_load.iloc[0]
+    assert w["measure"] == "volume_load_kg"
+    assert w["monotony"] == pytest.approx(metrics.week_monotony([600, 0, 600, 0, 600, 0, 600]))
 
 
-def test_app_export_load_metrics_run_on_deadlift_volume_load():
+def test_app_export_load_metrics_run_on_the_volume_load_of_every_lift():
+    """An app export has no session RPE: the load is the volume load of every logged lift,
+    as the weekly chart shows it (a session RPE covers the whole session too), not the
+    deadlift's alone, which reads 0 through months of other training."""
     rows = [dl("2026-03-02", 1, 10, 100.0),
             {"date": "2026-03-02", "exercise": "Bench Press (Barbell)", "set": 1, "reps": 10,
              "load_kg": 80.0}]
     a = analyse(log_table(rows))
-    assert a.load_basis == "deadlift_volume_load_kg"
+    assert a.load_basis == "volume_load_kg"
     assert a.daily_load["deadlift_volume_load_kg"].iloc[0] == 1000.0
-    assert "deadlift volume load" in a.summary["load_basis_label"]
+    assert a.daily_load["load"].iloc[0] == 1800.0
+    assert "volume load of all logged lifts" in a.summary["load_basis_label"]
 
 
 def test_compliance_counts_only_weeks_reached():
@@ -520,3 +528,52 @@ def test_a_year_of_blocks_on_simulated_logs(config, seed, behaviour):
             assert new.config.deadlift_hold in " ".join(new.notes)
         history = pd.concat([history, ws[["date", "load_kg", "deload"]]])
         plan = new
+
+
+@pytest.mark.skipif(not (EXPORTS / "fitnotes_f1.csv").exists(),
+                    reason="../shared/fixtures/exports is not beside the project")
+def test_analysis_and_next_block_give_one_e1rm_for_one_period_of_a_real_export():
+    """"Best deadlift e1RM 420.0 lb on Analysis, 418.0 lb on Next block": never again for
+    the same weeks. Both figures come from analysis.best_deadlift_e1rm, each label names its
+    period, and the analysis of the weeks the next block names gives the next block's number
+    to the pound; the whole log's figure is labelled with the whole log's dates."""
+    import re
+
+    from planner import read_log
+
+    log = read_log(EXPORTS / "fitnotes_f1.csv")
+    new = next_block(None, log)
+    said = [n for n in new.notes if n.startswith("Deadlift: best e1RM (Epley) of the 8 weeks")]
+    assert len(said) == 1
+    m = re.search(r"of the 8 weeks to (\d\d \w{3} \d{4}): ([\d.]+) lb", said[0])
+    until, shown = pd.Timestamp(m.group(1)), float(m.group(2))
+    a = analyse(log, as_of=until)
+    s = a.summary
+    assert s["recent_e1rm_label"] == f"best deadlift e1RM (Epley) of the 8 weeks to {m.group(1)}"
+    assert round(float(from_kg(s["recent_e1rm_kg"], "lb")), 1) == shown
+    # the same function, called for that period directly
+    best = an.best_deadlift_e1rm(log.table, *metrics.last_days(until, 56))
+    assert best.e1rm_kg == s["recent_e1rm_kg"]
+    # the ceiling reads the same set here, and says so rather than repeat a number
+    assert any(n.startswith("Ceiling: from that e1RM") for n in new.notes)
+    # the whole log's figure: another period, named as such
+    whole = analyse(log).summary
+    assert whole["best_e1rm_label"] == "best deadlift e1RM (Epley), 23 Jun 2017–03 Aug 2020"
+    assert whole["best_e1rm_kg"] == an.best_deadlift_e1rm(log.table).e1rm_kg
+
+
+def test_heavy_sets_figure_is_named_apart_from_the_best_e1rm_of_the_weeks():
+    """The ceiling reads heavy sets only (below the rep range, above the working sets); when
+    the weeks' best e1RM comes from another set (here 105 x 10, in the range but not the
+    working load), the next block shows both, each by its own name and period."""
+    day = pd.Timestamp("2026-03-02")
+    rows = [dl(day, 1, 10, 100.0), dl(day, 2, 10, 100.0), dl(day, 3, 10, 105.0),  # e1RM 140
+            dl(day, 4, 3, 125.0)]  # 137.5, heavy
+    new = next_block(None, log_table(rows), today=date(2026, 3, 4))
+    weeks = "the 8 weeks to 09 Mar 2026"  # to the block's start, its first training day
+    assert f"Deadlift: best e1RM (Epley) of {weeks}: 140.0 kg (105 kg x 10 on 02 Mar 2026)." \
+        in new.notes
+    assert any(n.startswith("Ceiling: from the best e1RM of your heavy sets (10 reps or "
+                            f"fewer, below the rep range) of {weeks}, 137.5 kg") for n in new.notes)
+    a = analyse(log_table(rows), as_of="2026-03-09")
+    assert a.summary["recent_e1rm_kg"] == pytest.approx(140.0)

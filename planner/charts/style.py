@@ -45,12 +45,15 @@ def base_layout(title: str, ytitle: str, xtitle: str, height: int = 340) -> dict
                 hoverlabel=dict(namelength=-1))
 
 
-def add_acwr_zones(fig: go.Figure) -> None:
-    """Gabbett's zones (0.8-1.3 and 1.5 or more) as shaded bands, for context."""
+def add_acwr_zones(fig: go.Figure, top: float | None = None) -> None:
+    """Gabbett's zones (0.8-1.3 and 1.5 or more) as shaded bands, for context, the danger
+    band up to ``top`` (the axis' top; 1 above its floor when not given). Each band is named
+    in the legend, never written on the plot, where a label could cover the lines."""
     lo, hi = metrics.ACWR_ZONES["sweet spot"]
     danger = metrics.ACWR_ZONES["danger"][0]
     fig.add_hrect(y0=lo, y1=hi, fillcolor=PALETTE["zone_ok"], opacity=0.12, line_width=0,
-                  annotation_text=f"{lo:g}-{hi:g}", annotation_position="top left")
-    fig.add_hrect(y0=danger, y1=danger + 1, fillcolor=PALETTE["zone_high"], opacity=0.08,
-                  line_width=0, annotation_text=f"{danger:g} and above",
-                  annotation_position="top left")
+                  layer="below", name=f"{lo:g}-{hi:g} (context)",
+                  showlegend=True)
+    fig.add_hrect(y0=danger, y1=max(top if top is not None else danger + 1, danger),
+                  fillcolor=PALETTE["zone_high"], opacity=0.08, line_width=0, layer="below",
+                  name=f"{danger:g} and above (disputed)", showlegend=True)
