@@ -35,6 +35,8 @@ from planner.history import join_history, unit_of
 from planner.plan import Plan
 from planner.progression import CAP_WINDOW_DAYS, E1RM_RECENT_DAYS
 from planner.symptoms import find_symptoms
+from planner.units import from_kg
+from planner.words import day_text, number_text, period_text
 
 BANDS = ("done", "partial", "missed", "over", "planned", "unplanned")
 WORK_SETS = ("working", "failure")
@@ -522,19 +524,16 @@ def best_deadlift_e1rm(log: pd.DataFrame, since=None, until=None, formula: str =
 
 
 def period_label(since, until) -> str:
-    """A period in words for a figure's label: "05 Jan–27 Apr 2026", "28 Dec 2025–27 Apr
-    2026", or one day ("27 Apr 2026")."""
-    a, b = pd.Timestamp(since), pd.Timestamp(until)
-    if a.normalize() == b.normalize():
-        return f"{b:%d %b %Y}"
-    return f"{a:%d %b}–{b:%d %b %Y}" if a.year == b.year else f"{a:%d %b %Y}–{b:%d %b %Y}"
+    """A period in words for a figure's label: "5 Jan–27 Apr 2026" (see
+    :func:`planner.words.period_text`)."""
+    return period_text(since, until)
 
 
 def recent_label(days: int, until) -> str:
     """"the 8 weeks to 27 Apr 2026" (or "the 10 days to ..."): the last ``days`` days up to
     ``until``, its day included."""
     span = f"{days // 7} weeks" if days % 7 == 0 else f"{days} days"
-    return f"the {span} to {pd.Timestamp(until):%d %b %Y}"
+    return f"the {span} to {day_text(until)}"
 
 
 def deadlift_progress(log: pd.DataFrame, formula: str = "epley") -> pd.DataFrame:
@@ -1264,9 +1263,9 @@ def _programme_weeks_of(table: pd.DataFrame, plan: Plan | None, notes: list[str]
     p0, p1 = plan.table["date"].min(), plan.table["date"].max()
     inside = table["date"].between(p0, p1 + pd.Timedelta(days=6))
     if len(table) and not inside.any():
-        notes.append(f"The log ({table['date'].min():%Y-%m-%d} to "
-                     f"{table['date'].max():%Y-%m-%d}) and the plan ({p0:%Y-%m-%d} to "
-                     f"{p1:%Y-%m-%d}) do not overlap: the log is analysed on its own.")
+        notes.append(f"The log ({day_text(table['date'].min())} to "
+                     f"{day_text(table['date'].max())}) and the plan ({day_text(p0)} to "
+                     f"{day_text(p1)}) do not overlap: the log is analysed on its own.")
         return start, first_week, False
     return p0, int(plan.table["week"].min()), True
 
@@ -1350,6 +1349,43 @@ def _compliance_summary(sets: pd.DataFrame, sessions: pd.DataFrame, last) -> dic
     return out
 
 
+def headline_facts(a: Analysis, unit: str = "kg") -> list[tuple[str, str]]:
+    """The analysis's headline figures as (label, value) in words, loads in ``unit``: the
+    one list the page's facts and the report's table both show (so one figure is one
+    number, its label naming its period). Missing data is said: "no deadlift data", "no
+    pain data"."""
+    s = a.summary
+    facts: list[tuple[str, str]] = []
+    if s.get("completion") is not None:
+        facts.append(("planned sets done to date", f"{100 * s['completion']:.0f} %"))
+    if s.get("compliance_sessions") is not None:
+        facts.append(("sessions done in full",
+                      f"{100 * s['compliance_sessions']:.0f} % of {s['sessions_due']}"))
+    facts += [("sets logged", number_text(s.get("sets_logged", 0))),
+              ("days logged", number_text(s.get("days_logged", 0)))]
+    if s.get("first_day") is not None and pd.notna(s["first_day"]):
+        facts.append(("logged from", f"{day_text(s['first_day'])} to {day_text(s['last_day'])}"))
+    best = s.get("best_e1rm_kg")
+    facts.append((s["best_e1rm_label"], "no deadlift data" if best is None
+                  else f"{number_text(from_kg(best, unit))} {unit}"))
+    if s.get("recent_e1rm_kg") is not None:
+        facts.append((s["recent_e1rm_label"],
+                      f"{number_text(from_kg(s['recent_e1rm_kg'], unit))} {unit}"))
+    trend = s.get("e1rm_trend_kg_per_week")
+    if trend is not None:
+        t = round(float(from_kg(trend, unit)), 1)
+        facts.append((f"e1RM trend, {s['best_e1rm_period']}",
+                      f"{'+' if t > 0 else ''}{number_text(t)} {unit} a week"))
+    facts.append(("deadlift sessions", number_text(s.get("deadlift_sessions", 0))))
+    if s.get("pain_data"):
+        facts.append(("weeks outside the pain rules", str(s["weeks_outside_pain_rules"])))
+        if s.get("stop_weeks"):
+            facts.append(("weeks with a stop rule: see a clinician", str(s["stop_weeks"])))
+    else:
+        facts.append(("pain: not checked against the pain rules", "no pain data"))
+    return facts
+
+
 def findings(a: Analysis) -> list[str]:
     """The summary in plain words, one line each, for a terminal, a report or a notebook.
     Missing data is said to be missing: "no pain data", never "0 problems"."""
@@ -1386,7 +1422,7 @@ def findings(a: Analysis) -> list[str]:
                       if s.get("weeks_pain_unreadable") else ""))
         for _, row in pw[pw["status"].isin(["outside rules", "stop",
                                             "pain unreadable"])].iterrows():
-            out.append(f"  week {int(row['week'])} ({row['week_start']:%Y-%m-%d}): "
+            out.append(f"  week {int(row['week'])} ({day_text(row['week_start'])}): "
                        f"{row['reasons']}")
         last = scored.iloc[-1]
         now = s.get("current_week")

@@ -88,6 +88,7 @@ from planner.progression import (
     return_after_deload,
 )
 from planner.units import from_kg
+from planner.words import day_text
 
 PAIN_ACTIONS = ("hold", "reduce")
 #: A stop rule holds progression until a later period is logged calm: this many programme
@@ -190,7 +191,7 @@ def _e1rm_of_the_weeks(table: pd.DataFrame, heavy: metrics.BestE1RM | None, unti
         notes.append(f"Deadlift: best e1RM (Epley) of {weeks}: "
                      f"{float(from_kg(best.e1rm_kg, unit)):.1f} {unit} "
                      f"({float(from_kg(best.load_kg, unit)):g} {unit} x {best.reps} on "
-                     f"{best.date:%d %b %Y}).")
+                     f"{day_text(best.date)}).")
     if best is not None and heavy is not None and abs(heavy.e1rm_kg - best.e1rm_kg) < 1e-9:
         return "that e1RM"
     return (f"the best e1RM of your heavy sets ({E1RM_MAX_REPS} reps or fewer, below the rep "
@@ -284,8 +285,8 @@ def _not_the_day_after_a_deadlift(table: pd.DataFrame, base: PlanConfig, start, 
             break
         moved += timedelta(days=1)
     if moved != start:
-        notes.append(f"The block starts on {moved:%Y-%m-%d}, not {start:%Y-%m-%d}: its first "
-                     f"deadlift would have been the day after your last one ({last:%Y-%m-%d}).")
+        notes.append(f"The block starts on {day_text(moved)}, not {day_text(start)}: its first "
+                     f"deadlift would have been the day after your last one ({day_text(last)}).")
     return moved
 
 
@@ -342,10 +343,10 @@ def _edited_start(plan: Plan | None, t: pd.DataFrame | None, base: PlanConfig,
     load = base.plate_set.round_down(float(from_kg(float(row["load_kg"]), u)) + 1e-6)
     first = differ.iloc[0]
     notes.append(f"Your plan's deadlift loads were edited by hand ({differ['date'].nunique()} "
-                 f"session(s); {first['date']:%Y-%m-%d}: "
+                 f"session(s); {day_text(first['date'])}: "
                  f"{float(from_kg(first['load_kg_made'], u)):g} -> "
                  f"{float(from_kg(first['load_kg'], u)):g} {u}). Your edits stand: the block "
-                 f"starts no higher than your load of {row['date']:%Y-%m-%d}, {load:g} {u}.")
+                 f"starts no higher than your load of {day_text(row['date'])}, {load:g} {u}.")
     return load
 
 
@@ -360,8 +361,8 @@ def _log_against_plan(table: pd.DataFrame, t: pd.DataFrame | None, base: PlanCon
     if t is not None:
         anchor = t["date"].min()
         if last_log is not None and not overlap:
-            notes.append(f"The log ({table['date'].min():%Y-%m-%d} to {last_log:%Y-%m-%d}) "
-                         f"and the plan ({anchor:%Y-%m-%d} to {t['date'].max():%Y-%m-%d}) do "
+            notes.append(f"The log ({day_text(table['date'].min())} to {day_text(last_log)}) "
+                         f"and the plan ({day_text(anchor)} to {day_text(t['date'].max())}) do "
                          "not overlap: this block follows the log, not the plan.")
         return last_log, overlap, anchor, anchor.day_of_week
     # A log alone: weeks from its first day, blocks on Mondays.
@@ -379,7 +380,7 @@ def _start_day(last_log, t: pd.DataFrame | None, base: PlanConfig, rhythm: int, 
         return base.start_date
     start = (after + pd.Timedelta(days=1)).date()
     if today is not None and start < pd.Timestamp(today).date():
-        notes.append(f"The log ends on {after:%Y-%m-%d}, {(pd.Timestamp(today) - after).days}"
+        notes.append(f"The log ends on {day_text(after)}, {(pd.Timestamp(today) - after).days}"
                      " days ago: the block starts from today, not from then.")
         start = pd.Timestamp(today).date()
     start += timedelta(days=(rhythm - start.weekday()) % 7)
@@ -393,8 +394,8 @@ def _first_week_of_block(t: pd.DataFrame | None, overlap: bool, anchor, last_log
     the week after the plan's last, or 1 with no plan."""
     if t is not None and overlap:
         if last_log < t["date"].max() - pd.Timedelta(days=6):
-            notes.append(f"The log ends on {last_log:%Y-%m-%d}, before the plan does: this "
-                         f"block starts on {start:%Y-%m-%d} and replaces the plan's last weeks.")
+            notes.append(f"The log ends on {day_text(last_log)}, before the plan does: this "
+                         f"block starts on {day_text(start)} and replaces the plan's last weeks.")
         return int(t["week"].min()) + (pd.Timestamp(start) - anchor).days // 7
     return (int(t["week"].max()) + 1) if t is not None else 1
 
@@ -465,7 +466,7 @@ def _ceiling_reference(best: metrics.BestE1RM | None, shown: float | None,
             ref = e1
             notes.append(f"Ceiling: from {named}, {e1:.1f} {u} (Epley, "
                          f"{float(from_kg(best.load_kg, unit)):g} {u} x {best.reps} on "
-                         f"{best.date:%Y-%m-%d}); no set goes above the NSCA %1RM for its "
+                         f"{day_text(best.date)}); no set goes above the NSCA %1RM for its "
                          "reps of it.")
     if ref is not None and shown is not None and float(from_kg(shown, unit)) > ref + 0.05:
         ref = round(float(from_kg(shown, unit)), 1)
@@ -551,7 +552,7 @@ def _progression_step(build: pd.DataFrame, dl: pd.DataFrame, in_deload: pd.Serie
                      Performance(reps=done, load=load))
     current = Prescription(sets=sets, reps=min(hi, max(lo, min(done))), load=load)
     others = len(dl[dl["date"] == day]) - len(session)
-    notes.append(f"Deadlift: continues from {day:%Y-%m-%d}, {len(session)} working set(s) "
+    notes.append(f"Deadlift: continues from {day_text(day)}, {len(session)} working set(s) "
                  f"at {load:g} {u} ({', '.join(str(int(r)) for r in session['reps'])} reps)"
                  + (f"; {others} other set(s) that day (warm-ups, heavy or back-off sets) "
                     "not used" if others else "") + ".")
@@ -617,13 +618,13 @@ def _after_time_away(dl: pd.DataFrame, ws: pd.DataFrame, start: pd.Timestamp,
     load = max(ps.bar, ps.round_down(current.load * share + 1e-6))
     nxt = Prescription(sets=sets, reps=lo, load=load)
     if days >= FRESH_START_DAYS:
-        notes.append(f"Time away: no {what} for {days} days (since {since:%Y-%m-%d}), "
+        notes.append(f"Time away: no {what} for {days} days (since {day_text(since)}), "
                      f"{days / 30.44:.0f} months: a fresh start at {load:g} {u} x {lo}, "
                      f"{share:.0%} of your last working load ({current.load:g} {u}). Treat the "
                      "first two weeks as a retest: if the sets feel easy (2-3 reps or more "
                      "left in reserve), run next-block again after them to step up.")
     else:
-        notes.append(f"Layoff: no {what} for {days} days (since {since:%Y-%m-%d}); the block "
+        notes.append(f"Layoff: no {what} for {days} days (since {day_text(since)}); the block "
                      f"restarts {1 - share:.0%} lower, at {load:g} {u} x {lo} (the longer the "
                      "time away, the larger the cut: docs/science.md, \"Time away\").")
     return nxt, nxt
@@ -692,7 +693,7 @@ def _unsettled_stop(pw: pd.DataFrame) -> str | None:
     if running and len(after) == len(calm):
         return None
     return (f"programme week {int(last['week'])} of your log (from "
-            f"{pd.Timestamp(last['week_start']):%Y-%m-%d}): {last['reasons']}.")
+            f"{day_text(pd.Timestamp(last['week_start']))}): {last['reasons']}.")
 
 
 def _pain_hold(pw: pd.DataFrame, held: Prescription, pain_action: str, base: PlanConfig,

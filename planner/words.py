@@ -24,3 +24,13 @@ def number_text(x: float, decimals: int = 1) -> str:
     5985.0 -> "5,985", 2.5 -> "2.5", 1234.56 -> "1,234.6"."""
     v = round(float(x), decimals)
     return f"{v:,.0f}" if v == int(v) else f"{v:,.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def period_text(since, until) -> str:
+    """A period in a figure's label: "5 Jan–27 Apr 2026", "28 Dec 2025–27 Apr 2026", or one
+    day ("27 Apr 2026"); day before month, as :func:`day_text` writes it."""
+    a, b = pd.Timestamp(since), pd.Timestamp(until)
+    end = f"{b.day} {b:%b %Y}"
+    if a.normalize() == b.normalize():
+        return end
+    return f"{a.day} {a:%b}–{end}" if a.year == b.year else f"{a.day} {a:%b %Y}–{end}"

@@ -20,7 +20,7 @@ import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
 
-from planner.analysis import analyse
+from planner.analysis import analyse, headline_facts
 from planner.app.a11y import FILES
 from planner.app.chart_widget import Chart
 from planner.app.downloads import DownloadButton
@@ -34,8 +34,7 @@ from planner.logs import LogFormatError, parse_log
 from planner.nextblock import next_block
 from planner.overview import weekly_overview
 from planner.plan import Plan
-from planner.units import from_kg
-from planner.words import day_text, number_text
+from planner.words import day_text
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 CLI_HINT = ("the planner's command line reads it (the README, “Logging what you did, and "
@@ -355,34 +354,8 @@ class AnalysisPanel(w.VBox):
         self.download.disabled = False
 
     def _facts(self, a) -> str:
-        s, u = a.summary, self.unit
-        facts = []
-        if s.get("completion") is not None:
-            facts.append(("planned sets done to date", f"{100 * s['completion']:.0f} %"))
-        if s.get("compliance_sessions") is not None:
-            facts.append(("sessions done in full", f"{100 * s['compliance_sessions']:.0f} % of "
-                                                   f"{s['sessions_due']}"))
-        best = s.get("best_e1rm_kg")
-        d = a.deadlift
-        # the period each figure is of, in its label: the next block's ceiling is the best of
-        # its last weeks only, and says so there
-        span = (f", {day_text(d['date'].min())} to {day_text(d['date'].max())}"
-                if d is not None and len(d) else "")
-        facts.append((f"best deadlift e1RM (Epley){span}",
-                      f"{number_text(from_kg(best, u))} {u}" if best is not None
-                      else "no deadlift data"))
-        trend = s.get("e1rm_trend_kg_per_week")
-        if trend is not None:
-            t = round(float(from_kg(trend, u)), 1)
-            facts.append((f"e1RM trend{span}",
-                          f"{'+' if t > 0 else ''}{number_text(t)} {u} a week"))
-        facts.append(("deadlift sessions", f"{s.get('deadlift_sessions', 0)}"))
-        if s.get("pain_data"):
-            facts.append(("weeks outside the pain rules", f"{s['weeks_outside_pain_rules']}"))
-            if s.get("stop_weeks"):
-                facts.append(("weeks with a stop rule: see a clinician", f"{s['stop_weeks']}"))
-        else:
-            facts.append(("pain: not checked against the pain rules", "no pain data"))
+        facts = headline_facts(a, self.unit)
+        s = a.summary
         cells = "".join(f"<div><b>{html.escape(v)}</b>{html.escape(k)}</div>" for k, v in facts)
         notes = "".join(f"<p>{html.escape(n)}</p>" for n in s.get("notes", []))
         return f"<div class='planner-facts'>{cells}</div>{notes}"

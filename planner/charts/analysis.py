@@ -28,6 +28,7 @@ import plotly.graph_objects as go
 from planner.analysis import GAP_DAYS, STOP_PAIN, PainRules
 from planner.charts.style import PALETTE, add_acwr_zones, base_layout, plain_list
 from planner.units import from_kg
+from planner.words import day_text
 
 BAND_ORDER = ("done", "over", "partial", "missed")
 #: A programme week on a date axis [ms]: weekly bars span their week.
@@ -122,7 +123,7 @@ def compliance_figure(a, unit: str) -> go.Figure | None:
     counts = pd.crosstab(planned["week"], planned["band"])
     starts = _programme_week_starts(a, pd.Series(counts.index))
     x = _dates(starts)
-    week = [[int(w), f"{d:%d %b}"] for w, d in zip(counts.index, starts, strict=True)]
+    week = [[int(w), day_text(d)] for w, d in zip(counts.index, starts, strict=True)]
     fig = go.Figure([go.Bar(x=x, y=plain_list(counts[b]), name=b, marker_color=PALETTE[b],
                             xperiod=WEEK_MS, xperiodalignment="middle", customdata=week,
                             hovertemplate="week %{customdata[0]} (from %{customdata[1]}): "
@@ -190,12 +191,12 @@ def deadlift_figure(a, unit: str) -> go.Figure | None:
     fig = go.Figure([
         go.Scatter(x=x, y=top, name=f"top load ({unit})", mode="lines+markers",
                    line=dict(color=PALETTE["deadlift"], shape="hv"),
-                   hovertemplate="%{x|%a %d %b %Y}: %{y} " + unit + "<extra></extra>"),
+                   hovertemplate="%{x|%a %-d %b %Y}: %{y} " + unit + "<extra></extra>"),
         go.Scatter(x=x, y=e1, name=f"best e1RM ({unit}, Epley)", mode="lines+markers",
                    line=dict(color=PALETTE["e1rm"], dash="dot"),
                    marker=dict(symbol=["circle" if r else "circle-open" for r in reliable],
                                size=8),
-                   hovertemplate="%{x|%a %d %b %Y}: e1RM %{y} " + unit + "<extra></extra>"),
+                   hovertemplate="%{x|%a %-d %b %Y}: e1RM %{y} " + unit + "<extra></extra>"),
     ])
     fig.update_layout(base_layout(TITLES["deadlift"], f"load ({unit})", "date"))
     return fig
@@ -218,7 +219,7 @@ def volume_figure(a, unit: str) -> go.Figure | None:
     name = f"volume load ({unit})" + ("" if has_srpe else f": {NO_RPE}")
     fig = go.Figure([go.Bar(x=x, y=plain_list(y), name=name, marker_color=PALETTE["deadlift"],
                             xperiod=WEEK_MS, xperiodalignment="middle", offsetgroup="volume",
-                            hovertemplate="week of %{x|%d %b %Y}: %{y:,.0f} " + unit
+                            hovertemplate="week of %{x|%a %-d %b %Y}: %{y:,.0f} " + unit
                             + "<extra></extra>")])
     layout = base_layout(TITLES["volume"], f"volume load ({unit})", "week starting")
     if has_srpe:
@@ -228,7 +229,7 @@ def volume_figure(a, unit: str) -> go.Figure | None:
         fig.add_bar(x=x, y=plain_list(srpe), name="session-RPE load (AU)", yaxis="y2",
                     marker_color=PALETTE["e1rm"], xperiod=WEEK_MS, xperiodalignment="middle",
                     offsetgroup="srpe", customdata=days,
-                    hovertemplate="week of %{x|%d %b %Y}: %{y:,.0f} AU (RPE × minutes on "
+                    hovertemplate="week of %{x|%a %-d %b %Y}: %{y:,.0f} AU (RPE × minutes on "
                     "%{customdata[0]} of %{customdata[1]} session days)<extra></extra>")
         layout.update(yaxis2=dict(title=dict(text="session-RPE load (AU)"), overlaying="y",
                                   side="right", rangemode="tozero", showgrid=False,

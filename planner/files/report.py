@@ -29,11 +29,10 @@ from pathlib import Path
 import pandas as pd
 import plotly.offline
 
-from planner.analysis import Analysis
+from planner.analysis import Analysis, headline_facts
 from planner.charts.analysis import CAPTIONS, TITLES, analysis_figures
 from planner.files.cells import neutralise_frame
 from planner.files.safewrite import write_folder
-from planner.units import from_kg
 
 
 def _number(x: float) -> str:
@@ -49,30 +48,6 @@ def _table_html(df: pd.DataFrame, max_rows: int = 60) -> str:
     table = df.head(max_rows).to_html(index=False, border=0, classes="t", na_rep="",
                                       float_format=_number)
     return f"<div class='wide'>{table}</div>"
-
-
-def _facts(a: Analysis, unit: str) -> list[tuple[str, object]]:
-    """The summary's headline figures in words, loads in ``unit``."""
-    s = a.summary
-
-    def day(x) -> str:
-        return f"{x:%Y-%m-%d}" if x is not None and pd.notna(x) else "-"
-
-    best, trend = s.get("best_e1rm_kg"), s.get("e1rm_trend_kg_per_week")
-    facts = [("sets logged", s.get("sets_logged")), ("days", s.get("days_logged")),
-             ("from", day(s.get("first_day"))), ("to", day(s.get("last_day"))),
-             (f"best e1RM ({unit})", "no deadlift data" if best is None
-              else f"{from_kg(best, unit):.1f}"),
-             (f"e1RM trend ({unit}/week)", "-" if trend is None
-              else f"{from_kg(trend, unit):.2f}"),
-             ("weeks outside the pain rules", "no pain data" if not s.get("pain_data")
-              else s.get("weeks_outside_pain_rules"))]
-    if s.get("completion") is not None:
-        facts.insert(0, ("planned sets done to date", f"{100 * s['completion']:.0f} %"))
-    if s.get("compliance_sessions") is not None:
-        facts.insert(1, ("sessions done in full", f"{100 * s['compliance_sessions']:.0f} % of "
-                                                  f"{s['sessions_due']}"))
-    return facts
 
 
 #: What a report may weigh (bytes) and still go by e-mail or a messenger; a test holds the
@@ -115,7 +90,7 @@ def report_html(a: Analysis, title: str = "Training log report", unit: str = "kg
     Loads in ``unit``."""
     parts = [f"<h1>{html.escape(title)}</h1>", "<table class='t'>"]
     parts += [f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
-              for k, v in _facts(a, unit)]
+              for k, v in headline_facts(a, unit)]
     parts.append("</table>")
     first = True
     for name, fig in analysis_figures(a, unit, headed=True).items():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
+import math
 import os
 import subprocess
 import sys
@@ -17,8 +18,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import planner
 from planner.clinic.cohort import cohort
-from tests.clinic.test_cohort import AS_OF, store  # noqa: F401  (the store fixture)
+from planner.clinic.store import ingest
+from tests.clinic.test_cohort import AS_OF, _template, store  # noqa: F401  (the store fixture)
+from tests.clinic.test_store import strong_rows, write_strong
 from tests.paths import ROOT
 
 pytest.importorskip("distributed")
@@ -102,6 +106,41 @@ def test_dask_engine_equals_the_embedded_engine(store, tcp_cluster):  # noqa: F8
         ran = c.run(lambda dask_worker: sum("chunk_rows" in str(e[0])
                                             for e in dask_worker.state.log))
     assert len(ran) == 2 and sum(ran.values()) > 0, ran
+
+
+def test_dask_engine_equals_the_embedded_engine_after_a_layoff(tcp_cluster, tmp_path):
+    """A store of athletes back for 10 days after a 60-day layoff (Strong), lifting steadily
+    (Strong, no session RPE) and rating every session (template): the Dask engine's table is
+    the embedded one's, and each athlete's ACWR and load basis the single-athlete
+    analysis' own (the last row of ``analyse(log).acwr``), none where it has none."""
+    roster = tmp_path / "roster"
+    back = AS_OF - pd.Timedelta(days=9)  # sessions on 5 of the last 10 days, none in the 60 before
+    before = pd.date_range(end=back - pd.Timedelta(days=61), periods=12, freq="3D")
+    after = back + pd.to_timedelta([0, 2, 4, 7, 9], "D")
+    write_strong(roster / "lay" / "strong.csv",
+                 [r for d in [*before, *after] for r in strong_rows(f"{d:%Y-%m-%d}")])
+    steady = pd.date_range(end=AS_OF, periods=20, freq="2D")
+    write_strong(roster / "steady" / "strong.csv",
+                 [r for i, d in enumerate(steady)
+                  for r in strong_rows(f"{d:%Y-%m-%d}", load=60.0 + 2.5 * (i % 4))])
+    five = planner.generate(planner.PlanConfig(weeks=5, start_date="2025-12-15"))
+    (roster / "rated").mkdir()
+    five.to_csv(roster / "rated" / "plan.csv")
+    _template(five, roster / "rated" / "log.csv", rated="all")
+    ingest(roster, tmp_path / "store", unit="kg")
+    embedded = cohort(tmp_path / "store", as_of=AS_OF)
+    _same(embedded, cohort(tmp_path / "store", as_of=AS_OF, scheduler=tcp_cluster,
+                           chunk_athletes=1))
+    rows = embedded.athletes.set_index("athlete")
+    for athlete, name in (("lay", "strong.csv"), ("steady", "strong.csv"),
+                          ("rated", "log.csv")):
+        an = planner.analyse(planner.read_log(roster / athlete / name, unit="kg"))
+        want, got = an.acwr["rolling_coupled"].iloc[-1], rows.loc[athlete, "acwr"]
+        assert (math.isnan(got) and pd.isna(want)) or got == want, (athlete, got, want)
+        assert rows.loc[athlete, "load_basis"] == an.load_basis, athlete
+    assert math.isnan(rows.loc["lay", "acwr"]) and rows.loc["lay", "days_of_data"] == 10
+    assert rows["load_basis"].to_dict() == {"lay": "volume_load_kg", "rated": "srpe_load",
+                                            "steady": "volume_load_kg"}
 
 
 def _certificates(folder: Path) -> tuple[Path, Path, Path]:

@@ -1,5 +1,6 @@
 """The HTML report of an analysis: the app's own charts, in the user's unit."""
 
+import html
 import re
 
 import plotly.graph_objects as go
@@ -9,6 +10,7 @@ from planner import PlanConfig, analyse, generate, read_log, read_plan
 from planner.charts.analysis import TITLES, analysis_figures
 from planner.files.report import report_html
 from planner.units import KG_PER_LB
+from planner.words import number_text
 from tests.paths import ROOT
 from tests.test_analysis import START, dl, log_table
 
@@ -55,7 +57,14 @@ def test_the_report_draws_the_apps_charts_in_the_users_unit(sample, unit):
     other = "kg" if unit == "lb" else "lb"
     assert f"top load ({other})" not in page and f"best e1RM ({other})" not in page
     best = sample.summary["best_e1rm_kg"] / (KG_PER_LB if unit == "lb" else 1)
-    assert f"<th>best e1RM ({unit})</th><td>{best:.1f}</td>" in page
+    label = html.escape(sample.summary["best_e1rm_label"])
+    assert f"<th>{label}</th><td>{number_text(best)} {unit}</td>" in page
+    # the page shows the same figure under the same label: one list for both
+    from planner.app.panels import AnalysisPanel
+
+    panel = AnalysisPanel()
+    panel.unit = unit
+    assert f"<b>{number_text(best)} {unit}</b>{label}" in panel._facts(sample)
 
 
 def test_the_report_and_the_app_plot_the_same_numbers(sample):
