@@ -465,14 +465,24 @@ def test_dashboard_whole_loop(voila, browser, tmp_path):
     wait_for(lambda: page.locator(".planner-analysis .js-plotly-plot .main-svg").count() >= 4,
              what="the analysis charts")
     titles = page.locator(".planner-analysis h3").all_inner_texts()
-    assert {"Deadlift progression", "Weekly volume load", "Fitness, fatigue and form",
+    assert {"Deadlift progression", "Weekly training load", "Fitness, fatigue and form",
             "Acute:chronic workload ratio"} <= set(titles)
     charts = dict(zip(titles, chart_data(page, ".planner-analysis"), strict=False))
-    vol = charts["Weekly volume load"][0]
+    vol = charts["Weekly training load"][0]
     drawn = {x[:10]: round(y) for x, y in zip(vol["x"], vol["y"], strict=True) if y}
     assert drawn == expected_strong_volume()
     # the progression's lines break at the export's layoff (a None in every trace's data)
     assert all(None in trace["y"] for trace in charts["Deadlift progression"])
+    # no RPE in a Strong export: fitness runs on the volume load and says so, never a 0 line
+    fitness = [t for t in charts["Fitness, fatigue and form"] if t.get("y")]
+    assert any(y and y > 0 for t in fitness for y in t["y"]), fitness
+    ranges = page.evaluate("""() => [...document.querySelectorAll(
+        '.planner-analysis .js-plotly-plot')].map(gd => JSON.stringify(
+        (gd.layout.xaxis || {}).range))""")
+    assert len(set(ranges)) == 1 and ranges[0] != "undefined", ranges  # one date range
+    axis = page.evaluate("""() => [...document.querySelectorAll(
+        '.planner-analysis .js-plotly-plot')].map(gd => (gd.layout.yaxis.title || {}).text)""")
+    assert any("no RPE or duration logged" in (t or "") for t in axis), axis
     report = download(page, lambda: page.locator(".planner-download",
                                                  has_text="Report (HTML)").click())
     assert "<html" in report.read_text()[:300] and "Deadlift" in report.read_text()
@@ -536,7 +546,9 @@ def test_dashboard_whole_loop(voila, browser, tmp_path):
             return (e.className || '') + '|' + (e.getAttribute('aria-label') || e.textContent
                     || e.value || '').trim().slice(0, 30); }"""))
     text = "\n".join(seen)
-    for needle in ("noUi-handle", "Tue", "Calendar (.ics)", "2 · Log"):
+    # (a tab list is one stop, its chosen tab; the arrow keys move within it)
+    assert "2 · Log" not in text
+    for needle in ("noUi-handle", "Tue", "Calendar (.ics)", "1 · Plan"):
         assert needle in text, (needle, seen)
     assert sum("noUi-handle" in s for s in seen) >= 5  # weeks, reps, bridge, stretch, volume
     # ... and operable: a day toggled with the space bar, a step chosen with Enter.
