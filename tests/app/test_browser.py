@@ -381,14 +381,21 @@ def expected_strong_volume() -> dict[str, float]:
     return {f"{k:%Y-%m-%d}": round(v) for k, v in vl.items() if v > 0}
 
 
-@pytest.mark.skipif(not STRONG.exists(), reason="the shared Strong export is not beside the repo")
-def test_dashboard_whole_loop(voila, browser, tmp_path):
+def open_dashboard(browser, voila: str):
+    """The dashboard in an offline 1366 x 768 context, its first chart drawn: (context,
+    page, requests blocked, console problems)."""
     external: list[str] = []
     ctx = offline_context(browser, 1366, 768, external)
     page = ctx.new_page()
     problems = watch_console(page)
     page.goto(voila, timeout=180_000)
     page.wait_for_selector(".planner-charts .js-plotly-plot .main-svg", timeout=180_000)
+    return ctx, page, external, problems
+
+
+@pytest.mark.skipif(not STRONG.exists(), reason="the shared Strong export is not beside the repo")
+def test_dashboard_whole_loop(voila, browser, tmp_path):
+    ctx, page, external, problems = open_dashboard(browser, voila)
     wait_for(lambda: bars(page) == 12, what="12 weekly bars")
 
     # A reload, then a control: every tab's chart shows the plan of the controls.
@@ -583,12 +590,7 @@ def test_steps_are_tabs_and_the_downloads_are_near(voila, browser):
     lists whose selected state a screen reader hears and the arrow keys move; the training
     days say whether they are pressed; the first download is a few Tab presses from the
     top (the skip link); a chart's mode bar is two Tab stops, without "Share chart"."""
-    external: list[str] = []
-    ctx = offline_context(browser, 1366, 768, external)
-    page = ctx.new_page()
-    problems = watch_console(page)
-    page.goto(voila, timeout=180_000)
-    page.wait_for_selector(".planner-charts .js-plotly-plot .main-svg", timeout=180_000)
+    ctx, page, external, problems = open_dashboard(browser, voila)
     wait_for(lambda: len(page.evaluate(GROUPS)) >= 3, what="the tab lists' roles")
 
     groups = {g["name"]: g for g in page.evaluate(GROUPS)}

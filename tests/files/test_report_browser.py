@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import lzma
-import os
 import random
 from pathlib import Path
 
@@ -19,20 +18,13 @@ import pytest
 from planner import analyse, read_log, read_plan
 from planner.charts.analysis import analysis_figures
 from planner.files.report import NO_PLOTLY, NO_SCRIPT, write_report
+from tests.app import test_browser
 from tests.paths import EXPORTS, ROOT
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SHOTS = Path(os.environ.get("PLANNER_SCREENSHOTS") or ROOT / "build" / "screenshots")
 UNPACK = ROOT / "planner" / "files" / "unpack.js"
-
-if not Path(CHROMIUM).exists():
-    pytest.skip("Debian's chromium is not installed at /usr/bin/chromium "
-                "(make test installs it with apt-get)", allow_module_level=True)
-
-sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+SHOTS = test_browser.SHOTS
+browser = test_browser.browser  # the browser tests' Chromium (a fixture)
 
 # Each chart as drawn: its SVG layers, its traces and the points of each trace.
 DRAWN = """() => [...document.querySelectorAll('.plotly-graph-div')].map(gd => ({
@@ -41,14 +33,6 @@ DRAWN = """() => [...document.querySelectorAll('.plotly-graph-div')].map(gd => (
     points: (gd.data || []).map(t => Array.from(t.y || []).length)}))"""
 ALL_DRAWN = """() => [...document.querySelectorAll('.plotly-graph-div')].every(
     gd => gd.querySelector('.main-svg') && gd.querySelector('g.trace'))"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def open_offline(browser, path: Path, *, javascript: bool = True):
