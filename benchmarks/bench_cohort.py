@@ -15,8 +15,11 @@ in chunks (as ``planner ingest`` does) and read whole, each in its own process.
 Each phase runs in its own process so that its peak RSS (``resource.getrusage``) is its
 own. The SQL computes the same per-athlete aggregates as ``cohort`` on this cohort (last
 session, per-exercise and per-session compliance, best e1RM and its trend, the latest
-coupled rolling ACWR on the deadlift's volume load); the synthetic logs are Strong exports,
-which carry no pain scores, so pain is "no pain data" for everyone and the SQL skips it.
+coupled rolling ACWR on the volume load of the last stretch of training: from the last
+session more than 28 days after the one before); the synthetic logs are Strong exports,
+which carry no pain scores and no session RPE, so pain is "no pain data" for everyone and
+the load is the volume load, and the SQL skips both. The cohort phase computes its table
+(``cache=False``): it never reads the one an earlier run kept in the store.
 """
 
 from __future__ import annotations
@@ -75,11 +78,16 @@ dl AS (SELECT athlete, date, max(load_kg * (1 + least(reps, 36) / 30.0)) AS e1rm
 trend AS (SELECT athlete, max(e1rm) AS best_e1rm_kg,
                  regr_slope(e1rm, epoch(date) / 86400) * 7 AS e1rm_trend_kg_per_week
           FROM dl GROUP BY athlete),
-daily AS (SELECT athlete, date,
-                 sum(CASE WHEN exercise = 'deadlift' THEN coalesce(reps * load_kg, 0) ELSE 0 END)
-                 AS v FROM s WHERE set_type IN ('working', 'failure') GROUP BY ALL),
-grid AS (SELECT athlete, unnest(generate_series(min(date), max(date), INTERVAL 1 DAY)) AS d
-         FROM daily GROUP BY athlete),
+logged AS (SELECT DISTINCT athlete, date FROM s),
+breaks AS (SELECT athlete, date, lag(date) OVER (PARTITION BY athlete ORDER BY date) AS prev
+           FROM logged),
+stretch AS (SELECT athlete, max(date) AS start FROM breaks
+            WHERE prev IS NULL OR datediff('day', prev, date) > 28 GROUP BY athlete),
+daily AS (SELECT athlete, date, sum(coalesce(reps * load_kg, 0)) AS v
+          FROM s WHERE set_type IN ('working', 'failure') GROUP BY ALL),
+grid AS (SELECT athlete, unnest(generate_series(any_value(start), max(date), INTERVAL 1 DAY))
+                AS d
+         FROM daily JOIN stretch USING (athlete) GROUP BY athlete),
 dense AS (SELECT g.athlete, g.d, coalesce(daily.v, 0) AS v
           FROM grid g LEFT JOIN daily ON g.athlete = daily.athlete AND g.d = daily.date),
 roll AS (SELECT athlete, d,
@@ -124,7 +132,7 @@ def phase(name: str, folder: Path, workers: int = 1) -> dict:
         out["sets"] = int(logs["rows_read"].sum())
         out["imported"] = int(logs["imported"].sum())
     elif name == "cohort":
-        c = planner.cohort(store, as_of=AS_OF)
+        c = planner.cohort(store, as_of=AS_OF, cache=False)  # computed, never the kept table
         c.athletes.to_parquet(folder / "cohort_embedded.parquet")
         out["athletes"] = len(c.athletes)
     elif name == "sql":

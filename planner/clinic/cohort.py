@@ -11,9 +11,10 @@ athlete at once, the single-athlete rules of :mod:`planner.analysis`:
 - the deadlift's best e1RM per session (``deadlift_progress`` itself, once over all
   athletes' deadlift working sets) and its least-squares trend [kg/week]
   (``e1rm_trend(..., by="athlete")``);
-- the latest coupled rolling ACWR on the analysis' load basis (``daily_load``,
-  ``load_basis`` and :func:`planner.metrics.acwr`, each once over the chunk's athletes):
-  NaN until 28 days of data;
+- the latest coupled rolling ACWR and its load basis by the analysis' rule (``daily_load``,
+  ``training_load`` and :func:`planner.metrics.acwr`, each once over the chunk's athletes):
+  on the current stretch of training only (a gap of more than ``GAP_DAYS`` days, from
+  planner.analysis, starts a new one): NaN until it has 28 days, or with no load logged;
 - the pain status of the current programme week (``pain_status`` itself, called once on
   the rows of all the chunk's athletes with pain data, ``by="athlete"``), or "no pain
   data"; and whether a next block is due (the
@@ -62,9 +63,9 @@ from planner.analysis import (
     daily_load,
     deadlift_progress,
     e1rm_trend,
-    load_basis,
     pain_status,
     programme_weeks,
+    training_load,
 )
 from planner.catalogue import data_path
 from planner.clinic.store import (
@@ -77,10 +78,12 @@ from planner.clinic.store import (
 
 #: A next block is due when the plan ends within this many days (or has ended).
 DUE_WITHIN_DAYS = 7
-#: The ACWR needs this many days of data (the chronic window).
+#: The ACWR needs this many days of the current stretch of training (the chronic window).
 ACWR_MIN_DAYS = 28
 COMPLIANCE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 #: The per-athlete table's columns and types: the same whichever engine and chunking.
+#: ``load_basis`` and ``days_of_data`` are those of the current stretch of training
+#: (:func:`planner.analysis.training_load`): its measure and its days, what ``acwr`` has.
 COHORT_COLUMNS: dict[str, str] = {
     "athlete": "str", "sets": "int64", "first_day": "datetime64[us]",
     "last_session": "datetime64[us]", "days_since": "Int64", "plan_start": "datetime64[us]",
@@ -126,7 +129,7 @@ class Cohort:
 # loads, the deadlift's working sets, the active weeks. pandas finishes with the
 # single-athlete functions of planner.analysis, called once for the chunk where they take
 # an athlete column (compliance_sets, compliance_sessions, compliance_rates, pain_status,
-# daily_load, load_basis, e1rm_trend; metrics.acwr takes (athlete, day) series) or with an
+# daily_load, training_load, e1rm_trend; metrics.acwr takes (athlete, day) series) or with an
 # (athlete, day) key in place of the day (deadlift_progress).
 
 _WORK = "set_type IN ('working', 'failure')"
@@ -205,8 +208,8 @@ def _q(con, sql: str, as_of: pd.Timestamp, categories: bool = False) -> pd.DataF
 def _log_rules(con, as_of: pd.Timestamp) -> pd.DataFrame:
     """Per athlete: compliance (``compliance_rates`` of ``compliance_sessions`` of
     ``compliance_sets``) and the load basis, days of data and latest ACWR (``daily_load``,
-    ``load_basis``, ``metrics.acwr``): the single-athlete functions, each called once for
-    all the chunk's athletes (``by="athlete"``)."""
+    ``training_load``, ``metrics.acwr``: see :func:`_acwr`): the single-athlete functions,
+    each called once for all the chunk's athletes (``by="athlete"``)."""
     with con:
         log = _q(con, _LOG_SQL, as_of, categories=True)
         plans = _q(con, _PLAN_ROWS_SQL, as_of, categories=True)
@@ -241,25 +244,36 @@ def _deadlift(d: pd.DataFrame) -> pd.DataFrame:
 
 
 def _acwr(daily: pd.DataFrame) -> pd.DataFrame:
-    """Per athlete (``daily``: ``daily_load(..., by="athlete")``): the load basis, days of
-    data and the coupled rolling ACWR of the last day (NaN before 28 days of data or with
-    no chronic load), as ``analyse`` computes them for one athlete."""
+    """Per athlete (``daily``: ``daily_load(..., by="athlete")``): the load basis, the days of
+    data and the coupled rolling ACWR of the last day, by the analysis' own rule.
+
+    ``training_load`` (once over the chunk's athletes) cuts each athlete's days into
+    stretches of training at gaps of more than ``GAP_DAYS`` days and gives each stretch its
+    measure; the last day's stretch is the current one. Its measure is the load basis, its
+    length the days of data, and ``metrics.acwr`` over its loads alone (as ``load_metrics``
+    runs each stretch on its own) the ACWR: NaN while the stretch is under 28 days old,
+    without a load logged in it (measure "none"), or with no chronic load. The days of a
+    layoff are never rest days of load 0, so a return from one never reads as a ratio (up
+    to 4: a week's load over a 4-week average of mostly zeros).
+    """
     cols = ["load_basis", "days_of_data", "acwr"]
     if daily.empty:
         return pd.DataFrame(columns=cols, index=pd.Index([], name="athlete"))
     codes, names = pd.factorize(daily["athlete"].astype("str"), sort=True)
-    basis = load_basis(daily.assign(athlete=codes), by="athlete")  # by code
-    pick = basis.reindex(range(len(names))).to_numpy()[codes]
-    value = np.select([pick == "srpe_load", pick == "deadlift_volume_load_kg"],
-                      [daily["srpe_load"].to_numpy(dtype=float, na_value=np.nan),
-                       daily["deadlift_volume_load_kg"].to_numpy(dtype=float, na_value=np.nan)],
-                      daily["volume_load_kg"].to_numpy(dtype=float, na_value=np.nan))
-    ratio = metrics.acwr(pd.Series(value, index=pd.MultiIndex.from_arrays(
-        [codes, daily["date"]])), method="rolling", coupled=True)["acwr"]
-    last = ratio.groupby(level=0, sort=True).tail(1).droplevel(1)
-    out = pd.DataFrame({"load_basis": basis, "days_of_data": np.bincount(codes),
-                        "acwr": last}).set_axis(pd.Index(names, name="athlete"))
-    return out.rename_axis("athlete")
+    load = training_load(daily.assign(athlete=codes), by="athlete")  # by code
+    # Each athlete's last day (daily_load: each athlete's days in order) and its stretch.
+    last = pd.Series(np.arange(len(load))).groupby(codes, sort=True).max().to_numpy()
+    stretch = load["stretch"].to_numpy("float64", na_value=np.nan)
+    current = stretch == stretch[last][codes]
+    value = load["load"].to_numpy(float)
+    known = current & ~np.isnan(value)
+    ratio = metrics.acwr(pd.Series(value[known], index=pd.MultiIndex.from_arrays(
+        [codes[known], load["date"].to_numpy()[known]])), method="rolling", coupled=True)["acwr"]
+    at_last = ratio.groupby(level=0, sort=True).tail(1).droplevel(1)
+    return pd.DataFrame({"load_basis": load["measure"].to_numpy(object)[last],
+                         "days_of_data": np.bincount(codes[current], minlength=len(names)),
+                         "acwr": at_last.reindex(range(len(names))).to_numpy(float)},
+                        index=pd.Index(names, name="athlete"))
 
 
 def _pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp,

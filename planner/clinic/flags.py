@@ -8,8 +8,10 @@ found when the flag is not raised):
   (:func:`planner.analysis.pain_status`; the reasons are its own words);
 - sessions under 60 %: of the sessions due in the last 4 weeks, under 60 % were done
   in full (``compliance_sessions_4w`` of :mod:`planner.clinic.cohort`);
-- ACWR 1.5 or more: the latest rolling ACWR, which exists after 28 days of data, and
-  counts only while the last log is inside the acute week (less than 7 days old);
+- ACWR 1.5 or more: the latest rolling ACWR, which exists once the current stretch of
+  training (no gap of more than 28 days: :func:`planner.analysis.training_load`) has 28
+  days and a load logged, and counts only while the last log is inside the acute week (less
+  than 7 days old); without one the flag says why it cannot tell;
 - no log for 10 days: the last logged session is 10 or more days before the day of
   the analysis, or there is no log at all;
 - no pain data: this programme week has no pain score; said as such, never as
@@ -24,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from planner.analysis import LOAD_BASES
 from planner.clinic.cohort import ACWR_MIN_DAYS
 from planner.metrics import ACWR_ZONES
 from planner.words import day_text
@@ -98,11 +101,23 @@ def _low_compliance(a: pd.DataFrame) -> dict[str, object]:
     return out
 
 
+def _no_acwr_words(days: int, no_load: bool) -> str:
+    """Why an athlete has no ACWR (``days``: of the current stretch of training; ``no_load``:
+    its measure is "none"): it cannot tell, said as such, never as a number."""
+    if no_load:
+        return f"no ACWR: {LOAD_BASES['none']}"
+    if days >= ACWR_MIN_DAYS:
+        return f"no ACWR: no load in the last {ACWR_MIN_DAYS} days"
+    return (f"no ACWR yet: {days} day{'s' if days != 1 else ''} of training since the last "
+            f"break, it needs {ACWR_MIN_DAYS}")
+
+
 def _high_acwr(a: pd.DataFrame) -> dict[str, object]:
     """An ACWR of 1.5 or more that is still current (last log inside the acute week)."""
     out: dict[str, object] = {}
     acwr = a["acwr"].astype(float)
     days = a["days_of_data"].astype(int)
+    no_load = (a["load_basis"] == "none").fillna(False).to_numpy(bool)
     since = a["days_since"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     # The ACWR is taken at the last log; once that is older than the acute week it says
     # nothing about the load now (an athlete who stopped months ago is not "ramping up").
@@ -114,10 +129,9 @@ def _high_acwr(a: pd.DataFrame) -> dict[str, object]:
         else f"ACWR {r:.2f}" if r == r and cur
         else f"not current: ACWR {r:.2f} at the last log, {d_since:,.0f} days ago"
         if r == r
-        else f"no ACWR yet: {d} day{'s' if d != 1 else ''} of data, it needs "
-             f"{ACWR_MIN_DAYS}"
-        for high, r, d, cur, d_since in zip(out["high_acwr"], acwr, days, current, since,
-                                             strict=True)]
+        else _no_acwr_words(d, none)
+        for high, r, d, none, cur, d_since in zip(out["high_acwr"], acwr, days, no_load,
+                                                   current, since, strict=True)]
     out["high_acwr_key"] = np.where(current, acwr.to_numpy(), np.nan)
     return out
 

@@ -88,7 +88,8 @@ def test_each_flag_from_hand_made_rows(flags):
     assert _raised(flags, "hot") == {"high_acwr"}
     assert flags.loc["hot", "high_acwr_why"].startswith("ACWR 1.50")
     assert _raised(flags, "young") == set()
-    assert flags.loc["young", "high_acwr_why"] == "no ACWR yet: 14 days of data, it needs 28"
+    assert flags.loc["young", "high_acwr_why"] == ("no ACWR yet: 14 days of training since "
+                                                   "the last break, it needs 28")
     assert _raised(flags, "away") == {"no_recent_log"}
     assert flags.loc["away", "no_recent_log_why"] == (
         "no log for 10 days (last session Thu 19 Feb 2026)")

@@ -19,10 +19,10 @@ AS_OF = pd.Timestamp("2026-01-18")
 
 
 def _template(plan: planner.Plan, path: Path, *, skip: str | None = None,
-              pain_day: str | None = None, rated: bool = False) -> Path:
+              pain_day: str | None = None, rated: bool | str = False) -> Path:
     """A filled-in log template: every planned set done as written, except the exercise
     ``skip``; pain 2 during and after every day, 7 on ``pain_day``; with ``rated``, session
-    RPE 5 for 30 minutes on every session but the first."""
+    RPE 5 for 30 minutes on every session but the first (``rated="all"``: on every one)."""
     planner.write_log_template(plan.table, path)
     t = pd.read_csv(path, dtype=str, keep_default_na=False)
     done = t["exercise"] != (skip or "")
@@ -33,7 +33,7 @@ def _template(plan: planner.Plan, path: Path, *, skip: str | None = None,
         t.loc[done, ["pain_during", "pain_after", "pain_next_morning"]] = "2"
         t.loc[done & (t["date"] == pain_day), "pain_during"] = "7"
     if rated:
-        later = done & (t["session_id"] != t["session_id"].iloc[0])
+        later = done & ((t["session_id"] != t["session_id"].iloc[0]) | (rated == "all"))
         t.loc[later, "session_rpe"], t.loc[later, "session_min"] = "5", "30"
     t.to_csv(path, index=False)
     return path
@@ -140,7 +140,8 @@ def test_same_numbers_as_the_single_athlete_analysis(store, result):
         outside = s["weeks_outside_pain_rules"]
         assert rows.loc[athlete, "pain_episodes"] == (outside or 0)
         assert rows.loc[athlete, "load_basis"] == a.load_basis
-        assert rows.loc[athlete, "days_of_data"] == len(a.daily_load)
+        stretch = a.daily_load["stretch"]  # the days of the current stretch of training
+        assert rows.loc[athlete, "days_of_data"] == (stretch == stretch.iloc[-1]).sum()
         if a.sessions is not None:  # the band of each due exercise-session, as analyse has it
             due = a.sessions[a.sessions["band"] != "planned"]
             ok = due["band"].isin(["done", "over"]).groupby(due["exercise"]).mean()
@@ -283,3 +284,68 @@ def test_pain_nobody_could_read_is_never_within_the_rules_on_the_roster(tmp_path
     assert "sore" in rows.loc["eve", "pain_reasons"]
     single = planner.analyse(planner.read_log(log), plan).pain_weeks
     assert single["status"].iloc[-1] == "pain unreadable"
+
+
+def _sessions(days, *, load_kg=None, rpe=None, minutes=None) -> list[dict]:
+    """One session on each of ``days``: two stretch holds a side, and with ``load_kg`` (loads
+    taken in turn) 3 deadlift sets of 10; with ``rpe`` (taken in turn), that session RPE for
+    ``minutes``."""
+    rows = []
+    for i, d in enumerate(days):
+        at = {"date": d, "session_rpe": rpe[i % len(rpe)] if rpe else None,
+              "session_min": minutes}
+        rows += [{**at, "exercise": "rotational_stretch", "set": s, "side": side, "hold_s": 10}
+                 for s in (1, 2) for side in ("left", "right")]
+        if load_kg:
+            rows += [{**at, "exercise": "deadlift", "set": s, "reps": 10,
+                      "load_kg": load_kg[i % len(load_kg)]} for s in (1, 2, 3)]
+    return rows
+
+
+def test_acwr_and_load_basis_per_stretch_as_analyse():
+    """The coach's ACWR is the analysis' own (``analyse(log).acwr``, its last row) for each
+    athlete's log, "none" (NaN) included: a return from a 60-day layoff has 10 days of its
+    stretch of training and no ACWR (not the ratio of a layoff counted as rest days of 0); a
+    steady lifter without session RPE has one on the volume load; one with session RPE on
+    every day has one on the session-RPE load; stretch holds alone have no load and none."""
+    from planner.clinic.cohort import athlete_rows
+    from planner.clinic.flags import roster_flags
+    from tests.logkit import log_table
+
+    mwf = pd.date_range("2026-01-05", "2026-02-13", freq="D")
+    mwf = mwf[mwf.day_of_week.isin([0, 2, 4])]  # 6 weeks, Monday, Wednesday, Friday
+    back = pd.Timestamp("2026-04-15")  # 60 days after the last session, then 10 days
+    assert (back - mwf[-1]).days == 61
+    steady = pd.date_range("2026-01-05", "2026-04-24", freq="D")
+    steady = steady[steady.day_of_week.isin([0, 2, 4])]
+    logs = {
+        "layoff": _sessions([*mwf, *(back + pd.to_timedelta([0, 2, 4, 7, 9], "D"))],
+                            load_kg=[60]),
+        "no_rpe": _sessions(steady, load_kg=[60, 62.5, 65, 57.5]),
+        "rpe": _sessions(pd.date_range("2026-02-09", "2026-04-24", freq="D"),
+                         load_kg=[40, 45, 50, 0, 42.5], rpe=[3, 5, 6, 4, 7], minutes=25),
+        "no_load": _sessions(pd.date_range("2026-02-01", "2026-04-24", freq="D")),
+    }
+    logs = {a: log_table(rows) for a, rows in logs.items()}
+    as_of = pd.Timestamp("2026-04-24")
+    sets = pd.concat([t.assign(athlete=a) for a, t in logs.items()], ignore_index=True)
+    cohort_table = athlete_rows(sets, pd.DataFrame(), as_of)[0]
+    rows = cohort_table.set_index("athlete")
+    for a, log in logs.items():
+        an = planner.analyse(log)
+        want, got = an.acwr["rolling_coupled"].iloc[-1], rows.loc[a, "acwr"]
+        assert (math.isnan(got) and pd.isna(want)) or got == want, (a, got, want)
+        assert rows.loc[a, "load_basis"] == an.load_basis, a
+        stretch = an.daily_load["stretch"]
+        assert rows.loc[a, "days_of_data"] == (stretch == stretch.iloc[-1]).sum(), a
+    assert rows["load_basis"].to_dict() == {"layoff": "volume_load_kg", "no_load": "none",
+                                            "no_rpe": "volume_load_kg", "rpe": "srpe_load"}
+    assert rows["acwr"].isna().to_dict() == {"layoff": True, "no_load": True, "no_rpe": False,
+                                             "rpe": False}
+    assert rows.loc["layoff", "days_of_data"] == 10
+    flags = roster_flags(cohort_table, as_of).set_index("athlete")
+    assert not flags["high_acwr"].any()
+    assert flags.loc["layoff", "high_acwr_why"] == ("no ACWR yet: 10 days of training since "
+                                                    "the last break, it needs 28")
+    assert flags.loc["no_load", "high_acwr_why"].startswith("no ACWR: no load logged")
+    assert flags.loc["rpe", "high_acwr_why"].startswith("ACWR ")
