@@ -15,6 +15,8 @@ from collections.abc import Callable
 import anywidget
 import traitlets
 
+from planner.files.calendar import calendar_zone
+
 ESM = r"""
 function render({ model, el }) {
   const btn = document.createElement("button");
@@ -89,3 +91,34 @@ class DownloadButton(anywidget.AnyWidget):
             self._on_error(exc)
             return
         self.send({"type": "file", "filename": name, "mime": self.mime}, [data])
+
+
+ZONE_ESM = r"""
+function render({ model, el }) {
+  el.style.display = "none";
+  let zone = "";
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) {}
+  if (zone && model.get("zone") !== zone) {
+    model.set("zone", zone);
+    model.save_changes();
+  }
+}
+export default { render };
+"""
+
+
+class BrowserZone(anywidget.AnyWidget):
+    """The IANA time zone of the browser showing the page (``zone``; "" until the page has
+    said): the calendar's events are written in it, so that 18:00 is the person's 18:00
+    when the server runs elsewhere. What the page says is checked before it is used
+    (:meth:`checked`)."""
+
+    _esm = ZONE_ESM
+    zone = traitlets.Unicode("").tag(sync=True)
+
+    def checked(self) -> str | None:
+        """The browser's zone if it is a known IANA zone, else None (the server's zone)."""
+        try:
+            return calendar_zone(self.zone) if self.zone else None
+        except ValueError:
+            return None

@@ -42,6 +42,7 @@ STYLE = """
 .planner-control-help { color: #4a4a4a; font-size: 12px; line-height: 1.3;
                         margin: -2px 0 6px 9.5em; padding-left: 8px; }
 @media (max-width: 700px) { .planner-control-help { margin-left: 0; padding-left: 0; } }
+.planner-zone-help .planner-control-help { margin-left: 0; padding-left: 0; }
 /* The skip link: out of sight until it has the focus (the page's first Tab stop). */
 .planner-skip { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px;
                 overflow: hidden; }

@@ -23,10 +23,11 @@ import plotly.graph_objects as go
 from planner.analysis import analyse, headline_facts
 from planner.app.a11y import FILES
 from planner.app.chart_widget import Chart
-from planner.app.downloads import DownloadButton
+from planner.app.downloads import BrowserZone, DownloadButton
 from planner.app.markup import error_box, note_box, ok_box, table_html
 from planner.catalogue import data_path
 from planner.charts.analysis import CAPTIONS, TITLES, analysis_figures
+from planner.config import PlanConfig
 from planner.files.bundle import plan_files
 from planner.files.plan_csv import read_plan
 from planner.files.report import report_html
@@ -43,14 +44,18 @@ UNIT_MISSING = "does not say whether weights are in kg or lb"
 NO_PLAN, APP_PLAN, SAMPLE_PLAN = "none", "plan", "sample"
 
 
-def next_block_or_reason(plan: Plan | None, log, today=None) -> tuple[Plan | None, str]:
+def next_block_or_reason(plan: Plan | None, log, today=None,
+                         settings: PlanConfig | None = None) -> tuple[Plan | None, str]:
     """The next block (or None) and, when there is none, why, in the user's words.
 
     ``today``: the earliest day the block may start (the app gives the real date for a
     user's own log, so that an old export means a layoff; the bundled sample keeps its
-    own dates)."""
+    own dates). ``settings``: for a log with no plan, the settings the block is made
+    with (the Plan step's: the person's bar, plates, days and unit); with a plan, the
+    plan's own."""
     try:
-        return next_block(plan, log, today=today), ""
+        return next_block(plan, log, today=today,
+                          config=settings if plan is None else None), ""
     except Exception as exc:
         if plan is None:
             return None, ("The next block is built from the plan you followed: give that "
@@ -107,9 +112,9 @@ def report_groups_html(report: pd.DataFrame, max_rows: int = 100) -> str:
     for rule, g in report.groupby("rule", sort=False):
         action = str(g["action"].iloc[0])
         problems = g["problem"].unique()
-        label = problems[0] if len(problems) == 1 else f"{problems[0]} (and {len(problems) - 1}" \
-            f" more like it)"
-        label = for_the_page(label)
+        label = for_the_page(problems[0])  # before the count: it ends in a bracket of its own
+        if len(problems) > 1:
+            label += f" (and {len(problems) - 1} more like it)"
         rows = g.drop(columns=["rule", "action"], errors="ignore").assign(
             problem=g["problem"].map(for_the_page))
         more = (f"<p class='planner-help'>The first {max_rows:,} of {len(g):,} rows.</p>"
@@ -394,6 +399,8 @@ class NextPanel(w.VBox):
     def __init__(self) -> None:
         self.plan: Plan | None = None
         self.source = ""
+        self.zone: BrowserZone | None = None  # the page's zone for the calendar (the app's)
+        self.inputs: tuple | None = None  # the log and plan it was last built from
         self.status = w.HTML(note_box("No log yet: bring one in on the Log tab."))
         self.table = w.HTML()
         self.table.add_class("planner-table")
@@ -428,11 +435,14 @@ class NextPanel(w.VBox):
         self.status.value = note_box(f"Reading {name}: its next block shows here once it is "
                                      "read.")
 
-    def set_inputs(self, log, plan: Plan | None) -> None:
-        """Build the next block from ``log`` and ``plan`` (None: from the log alone)."""
+    def set_inputs(self, log, plan: Plan | None, settings: PlanConfig | None = None) -> None:
+        """Build the next block from ``log`` and ``plan`` (None: from the log alone, with
+        ``settings``: the bar, plates, days and unit the person chose)."""
         sample = str(getattr(log, "path", "")).endswith("sample_log.csv")
         self.source = Path(str(getattr(log, "path", "") or "your log")).name
-        nxt, reason = next_block_or_reason(plan, log, None if sample else date.today())
+        self.inputs = (log, plan)
+        nxt, reason = next_block_or_reason(plan, log, None if sample else date.today(),
+                                           settings)
         if nxt is None:
             self.plan = None
             for b in self.downloads.values():
@@ -460,7 +470,8 @@ class NextPanel(w.VBox):
             raise ValueError("there is no next block yet: bring in a log on the Log tab")
         start = self.plan.table["date"].min()
         return plan_files(self.plan, kind,
-                          f"next-block-{name_part(self.source)}-{start:%Y-%m-%d}")
+                          f"next-block-{name_part(self.source)}-{start:%Y-%m-%d}",
+                          tz=self.zone.checked() if self.zone is not None else None)
 
     def _failed(self, exc: Exception) -> None:
         self.file_message.value = error_box(f"The file could not be made: {exc}")

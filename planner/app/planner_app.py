@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from planner.app.a11y import FILES, SKIP_LINK, PageA11y
 from planner.app.chart_widget import Chart
-from planner.app.downloads import DownloadButton
+from planner.app.downloads import BrowserZone, DownloadButton
 from planner.app.markup import STYLE, error_box, note_box, ok_box, table_html
 from planner.app.panels import AnalysisPanel, LogPanel, NextPanel
 from planner.app.steps import Steps
@@ -84,9 +84,13 @@ def _control(s: Setting, value, unit: str = "kg") -> w.Widget:
     raise ValueError(f"no control for a {s.kind} setting")
 
 
+def _help_html(text: str) -> str:
+    return f"<div class='planner-control-help'>{html.escape(text)}</div>"
+
+
 def _help(text: str) -> w.HTML:
     """The one line under a control that says what it does."""
-    line = w.HTML(f"<div class='planner-control-help'>{html.escape(text)}</div>")
+    line = w.HTML(_help_html(text))
     line.add_class("planner-control-help-box")
     return line
 
@@ -140,6 +144,12 @@ class PlanPanel(w.VBox):
         self.ics_time = w.TimePicker(value=time(18, 0), description="Calendar time",
                                      tooltip="The time the calendar events start",
                                      style={"description_width": "initial"})
+        # The calendar's times are the browser's own zone (the server may run elsewhere).
+        self.zone = BrowserZone()
+        self.zone_help = _help(self._zone_words())
+        self.zone_help.add_class("planner-zone-help")
+        self.zone.observe(lambda _: setattr(self.zone_help, "value", _help_html(
+            self._zone_words())), names="zone")
         self.file_message = w.HTML()
         self.downloads = {
             kind: DownloadButton(label, make=lambda k=kind: self.file(k), mime=mime,
@@ -210,6 +220,7 @@ class PlanPanel(w.VBox):
         files = w.VBox([w.HTML("<h3 class='planner-group'>Download your plan</h3>"),
                         w.HBox(mine + [self.ics_time],
                                layout=w.Layout(flex_flow="row wrap", align_items="center")),
+                        self.zone_help, self.zone,
                         w.HTML("<h3 class='planner-group'>Or take it to your training app"
                                "</h3>"),
                         w.HBox(apps, layout=w.Layout(flex_flow="row wrap")),
@@ -314,6 +325,8 @@ class PlanPanel(w.VBox):
 
     def _say_ok(self) -> None:
         c, p = self.config, self.plan
+        for button in self.downloads.values():
+            button.disabled = False
         dl = p.table[p.table["exercise"] == "deadlift"]
         last = dl["load_kg"].max() if len(dl) else None
         last_u = from_kg(last, c.unit) if last is not None else None
@@ -339,14 +352,24 @@ class PlanPanel(w.VBox):
                          f"{html.escape(_words(field, msg, self))}</li>")
         self.message.value = error_box(
             f"<b>Please check this setting{'s' if len(problems) > 1 else ''}</b> (the charts "
-            f"still show the last plan that worked):<ul>{''.join(items)}</ul>", raw=True)
+            f"still show the last plan that worked; the downloads wait until the settings "
+            f"make a plan):<ul>{''.join(items)}</ul>", raw=True)
+        for button in self.downloads.values():  # no file of a plan the settings do not say
+            button.disabled = True
 
     # --- files -----------------------------------------------------------------------------
     def file(self, kind: str) -> tuple[str, bytes]:
         """The current plan as "csv", "ics" or "sheet": (file name, bytes)."""
         t = self.ics_time.value or time(18, 0)
         return plan_files(self.plan, kind, f"plan-{self.config.start_date:%Y-%m-%d}-"
-                          f"{self.config.weeks}w", start_time=f"{t:%H:%M}")
+                          f"{self.config.weeks}w", start_time=f"{t:%H:%M}",
+                          tz=self.zone.checked())
+
+    def _zone_words(self) -> str:
+        zone = self.zone.checked()
+        return (f"The calendar's sessions start at this time in your time zone, {zone}."
+                if zone else "The calendar's sessions start at this time in this computer's "
+                "time zone.")
 
     def _download_failed(self, exc: Exception) -> None:
         self.file_message.value = error_box(f"The file could not be made: {exc}")
@@ -396,6 +419,8 @@ class PlannerApp(w.VBox):
                       "deadlifts that get heavier step by step. <b>Plan</b> it, bring in your "
                       "<b>log</b>, see the <b>analysis</b>, and get your <b>next block</b>."
                       "</p></header>")
+        self.next_panel.zone = self.plan_panel.zone  # one browser, one zone
+        self.plan_panel.listeners.append(self._settings_changed)
         self.tabs = Steps([self.plan_panel, self.log_panel, self.analysis_panel,
                            self.next_panel],
                           titles=("1 · Plan", "2 · Log", "3 · Analysis", "4 · Next block"))
@@ -430,4 +455,10 @@ class PlannerApp(w.VBox):
 
     def _log_read(self, log, plan: Plan | None) -> None:
         self.analysis_panel.show(log, plan)
-        self.next_panel.set_inputs(log, plan)
+        self.next_panel.set_inputs(log, plan, self.plan_panel.config)
+
+    def _settings_changed(self, _plan: Plan) -> None:
+        """A log read with no plan makes its next block with the Plan step's settings (bar,
+        plates, days, unit): when they change, so does the block."""
+        if self.next_panel.inputs is not None and self.next_panel.inputs[1] is None:
+            self.next_panel.set_inputs(*self.next_panel.inputs, self.plan_panel.config)

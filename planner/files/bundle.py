@@ -296,19 +296,20 @@ def plan_csv_text(plan: Plan) -> str:
     return buf.getvalue()
 
 
-def plan_files(plan: Plan, kind: str, stem: str, start_time: str = "18:00") -> tuple[str, bytes]:
+def plan_files(plan: Plan, kind: str, stem: str, start_time: str = "18:00",
+               tz: str | None = None) -> tuple[str, bytes]:
     """``plan`` as a file for a browser download: (file name, bytes).
 
     kind : "csv" (the plan table), "ics" (the calendar: an event per training day and one
-        repeating event for the stretch-only days, at ``start_time``, "HH:MM", in this
-        machine's time zone), "sheet" (the printable sheet, HTML), or for the apps
-        "liftosaur" (program text), "garmin" (a zip of FIT workouts and a README) and
-        "hevy" (the routines' API bodies, JSON).
+        repeating event for the stretch-only days, at ``start_time``, "HH:MM", in the
+        IANA zone ``tz``, or this machine's zone when None), "sheet" (the printable sheet,
+        HTML), or for the apps "liftosaur" (program text), "garmin" (a zip of FIT workouts
+        and a README) and "hevy" (the routines' API bodies, JSON).
     """
     if kind == "csv":
         return f"{stem}.csv", plan_csv_text(plan).encode("utf-8")
     if kind == "ics":
-        return f"{stem}.ics", plan_ics_text(plan, start_time=start_time).encode("utf-8")
+        return f"{stem}.ics", plan_ics_text(plan, start_time=start_time, tz=tz).encode("utf-8")
     if kind == "sheet":
         return f"{stem}-sheet.html", sheet_html(plan).encode("utf-8")
     if kind == "liftosaur":

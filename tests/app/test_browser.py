@@ -126,10 +126,12 @@ def browser():
         b.close()
 
 
-def offline_context(browser, width: int, height: int, external: list[str]):
-    """A browser context that blocks (and records) every request leaving 127.0.0.1."""
+def offline_context(browser, width: int, height: int, external: list[str],
+                    timezone: str | None = None):
+    """A browser context that blocks (and records) every request leaving 127.0.0.1; in
+    the IANA ``timezone`` when given (the machine's otherwise)."""
     ctx = browser.new_context(viewport={"width": width, "height": height},
-                              accept_downloads=True)
+                              accept_downloads=True, timezone_id=timezone)
 
     def guard(route):
         host = urlparse(route.request.url).hostname
@@ -381,11 +383,11 @@ def expected_strong_volume() -> dict[str, float]:
     return {f"{k:%Y-%m-%d}": round(v) for k, v in vl.items() if v > 0}
 
 
-def open_dashboard(browser, voila: str):
-    """The dashboard in an offline 1366 x 768 context, its first chart drawn: (context,
-    page, requests blocked, console problems)."""
+def open_dashboard(browser, voila: str, timezone: str | None = None):
+    """The dashboard in an offline 1366 x 768 context (in ``timezone``), its first chart
+    drawn: (context, page, requests blocked, console problems)."""
     external: list[str] = []
-    ctx = offline_context(browser, 1366, 768, external)
+    ctx = offline_context(browser, 1366, 768, external, timezone)
     page = ctx.new_page()
     problems = watch_console(page)
     page.goto(voila, timeout=180_000)
@@ -395,7 +397,8 @@ def open_dashboard(browser, voila: str):
 
 @pytest.mark.skipif(not STRONG.exists(), reason="the shared Strong export is not beside the repo")
 def test_dashboard_whole_loop(voila, browser, tmp_path):
-    ctx, page, external, problems = open_dashboard(browser, voila)
+    # a browser in another zone than the server's: the calendar is in the browser's
+    ctx, page, external, problems = open_dashboard(browser, voila, "America/Los_Angeles")
     wait_for(lambda: bars(page) == 12, what="12 weekly bars")
 
     # A reload, then a control: every tab's chart shows the plan of the controls.
@@ -439,7 +442,8 @@ def test_dashboard_whole_loop(voila, browser, tmp_path):
     t = shown.table
     assert len(training) == t.loc[t["exercise"] != "rotational_stretch", "date"].nunique() == 24
     assert len(events) - len(training) == 1
-    assert all(e.decoded("DTSTART").tzinfo is not None for e in events)
+    assert {e["DTSTART"].params["TZID"] for e in events} == {"America/Los_Angeles"}
+    assert {e.decoded("DTSTART").hour for e in events} == {18}  # 18:00 there
     # The apps' files beside them: a zip of watch workouts, a Liftosaur program, Hevy routines
     def app_file(label: str) -> Path:
         return download(page, lambda: page.locator(".planner-plan .planner-download",

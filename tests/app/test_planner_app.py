@@ -123,6 +123,11 @@ def test_bad_plates_text_is_a_message_not_a_traceback(app):
     assert "20, ten" in msg
     app.controls["plates"].value = ""
     assert "plate set is empty" in app.plan_panel.message.value
+    # no download of a plan the settings no longer say, until they make one again
+    assert all(b.disabled for b in app.plan_panel.downloads.values())
+    assert "the downloads wait" in app.plan_panel.message.value
+    app.controls["plates"].value = "20, 10, 5, 2.5"
+    assert not any(b.disabled for b in app.plan_panel.downloads.values())
 
 
 def test_only_monday_says_what_to_change(app):
@@ -332,6 +337,17 @@ def test_the_page_says_no_code():
     # An exercise's own name may hold brackets: the command line's part still goes whole.
     text = for_the_page(RULES["deadlift-variant"][1].format(value="Romanian Deadlift (Barbell)"))
     assert text.endswith("count it as one with “Also count as the barbell deadlift”"), text
+    # Two names under one rule: one heading, the count after the words, no stray bracket.
+    from planner.app.panels import report_groups_html
+
+    rows = pd.DataFrame({
+        "line": [3, 9], "column": ["Exercise Name"] * 2, "rule": ["deadlift-variant"] * 2,
+        "action": ["note"] * 2,
+        "value": ["Romanian Deadlift (Barbell)", "Deficit Deadlift (Barbell)"],
+        "problem": [RULES["deadlift-variant"][1].format(value=v) for v in
+                    ("Romanian Deadlift (Barbell)", "Deficit Deadlift (Barbell)")]})
+    heading = report_groups_html(rows).split("<summary>")[1].split("</summary>")[0]
+    assert "barbell deadlift” (and 1 more like it)" in heading and "”)" not in heading, heading
 
 
 def test_the_plan_step_shows_how_to_do_the_exercises(app):
@@ -342,3 +358,33 @@ def test_the_plan_step_shows_how_to_do_the_exercises(app):
     assert how.count("<svg") == 3 and how.count("role=\"img\"") + how.count("role='img'") == 3
     for key in ("glute_bridge", "rotational_stretch", "deadlift"):
         assert all(html.escape(cue, quote=False) in how for cue in CUES[key]), key
+
+
+def test_the_calendar_is_in_the_browsers_time_zone(app):
+    """The page says its browser's zone; the calendar's 18:00 is 18:00 there, whatever the
+    server's zone. A zone that is not an IANA name is not used (the server's zone is)."""
+    app.plan_panel.zone.zone = "America/Los_Angeles"
+    assert "America/Los_Angeles" in app.plan_panel.zone_help.value
+    app.log_panel.use_sample()  # the next block's calendar too
+    for _, data in (app.plan_panel.downloads["ics"].file(), app.next_panel.file("ics")):
+        first = Calendar.from_ical(data).walk("VEVENT")[0]
+        assert first["DTSTART"].params["TZID"] == "America/Los_Angeles"
+        assert first.decoded("DTSTART").hour == 18
+    app.plan_panel.zone.zone = "../../etc/passwd"
+    assert app.plan_panel.zone.checked() is None
+    assert "this computer's time zone" in html.unescape(app.plan_panel.zone_help.value)
+    assert b"passwd" not in app.plan_panel.downloads["ics"].file()[1]
+
+
+def test_a_log_with_no_plan_gets_a_next_block_on_the_plan_steps_plates(app):
+    """An app export followed no plan of ours: its next block is made with the bar and plates
+    the person gave on the Plan step (never a plate they do not have), and follows them."""
+    export = EXPORTS / "hevy_felipe.csv"
+    if not export.exists():
+        pytest.skip("the shared real exports are not beside the repo")
+    app.controls["plates"].value = "20 10 2,5"
+    app.log_panel.load(export.name, export.read_bytes())
+    plates = " ".join(app.next_panel.plan.table["plates"].dropna())
+    assert "1.25" not in plates and "2.5 kg each side" in plates
+    app.controls["plates"].value = "20, 10, 5, 2.5, 1.25"  # the block follows the settings
+    assert "1.25 kg each side" in " ".join(app.next_panel.plan.table["plates"].dropna())
