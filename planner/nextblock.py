@@ -552,10 +552,15 @@ def _progression_step(build: pd.DataFrame, dl: pd.DataFrame, in_deload: pd.Serie
                      Performance(reps=done, load=load))
     current = Prescription(sets=sets, reps=min(hi, max(lo, min(done))), load=load)
     others = len(dl[dl["date"] == day]) - len(session)
+    later = dl["date"].max() > day  # deadlifts after it, none a working set
     notes.append(f"Deadlift: continues from {day_text(day)}, {len(session)} working set(s) "
                  f"at {load:g} {u} ({', '.join(str(int(r)) for r in session['reps'])} reps)"
                  + (f"; {others} other set(s) that day (warm-ups, heavy or back-off sets) "
-                    "not used" if others else "") + ".")
+                    "not used" if others else "")
+                 + (f": the last day of working sets (at least {lo} reps, not a warm-up, "
+                    f"outside a deload week); the deadlifts after it, to "
+                    f"{day_text(dl['date'].max())}, had none: their sets of fewer reps count "
+                    "for the e1RM only" if later else "") + ".")
     last_dl = dl["date"].max()
     if in_deload.loc[dl["date"] == last_dl].any() or base.is_deload(first_week_new):
         nxt = return_after_deload(nxt, current)
@@ -622,7 +627,7 @@ def _after_time_away(dl: pd.DataFrame, ws: pd.DataFrame, start: pd.Timestamp,
                      f"{days / 30.44:.0f} months: a fresh start at {load:g} {u} x {lo}, "
                      f"{share:.0%} of your last working load ({current.load:g} {u}). Treat the "
                      "first two weeks as a retest: if the sets feel easy (2-3 reps or more "
-                     "left in reserve), run next-block again after them to step up.")
+                     "left in reserve), make the next block again after them to step up.")
     else:
         notes.append(f"Layoff: no {what} for {days} days (since {day_text(since)}); the block "
                      f"restarts {1 - share:.0%} lower, at {load:g} {u} x {lo} (the longer the "
@@ -669,10 +674,10 @@ def _stop_and_pain_rules(table: pd.DataFrame, pain: _PainContext,
     if int(last["week"]) < now:
         return held, (f"no pain data since week {int(last['week'])} (the log runs to week "
                       f"{now}): the load is held, not progressed on old pain scores; log pain "
-                      "0-10 and run next-block again")
+                      "0-10 and make the next block again")
     if last["status"] == "pain unreadable":
         return held, (f"week {int(last['week'])}: {last['reasons']}: the load is held; "
-                      "write pain as a number 0-10 (\"4\", \"4/10\") and run next-block again")
+                      "write pain as a number 0-10 (\"4\", \"4/10\") and make the next block again")
     if last["status"] == "outside rules":
         return _pain_hold(scored, held, pain.action, base, sets)
     notes.append(f"Pain: week {int(last['week'])} was within the pain rules.")
@@ -713,7 +718,7 @@ def _pain_hold(pw: pd.DataFrame, held: Prescription, pain_action: str, base: Pla
         nxt = held
         hold = (f"week {int(last['week'])} was outside the pain rules "
                 f"({last['reasons']}): the load and reps are held")
-    return nxt, hold + "; run next-block again once a week is back within the pain rules."
+    return nxt, hold + "; make the next block again once a week is back within the pain rules."
 
 
 def _within_cap_and_ceiling(nxt: Prescription, limits: LoadLimits, heaviest: float | None,

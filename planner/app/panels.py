@@ -419,7 +419,8 @@ class NextPanel(w.VBox):
         files = w.HBox(list(self.downloads.values()), layout=w.Layout(flex_flow="row wrap"))
         files.add_class(FILES)
         super().__init__([w.HTML("<h2>Your next block</h2><p class='planner-help'>The deadlift "
-                                 "goes on from your last real session (missed sessions are "
+                                 "goes on from your last session of working sets (sets of at "
+                                 "least your lowest reps, not warm-ups; missed sessions are "
                                  "repeated); when the last week broke the pain rules the load "
                                  "is held.</p>"), self.status,
                           files, self.file_message, self.table])

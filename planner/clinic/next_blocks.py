@@ -27,6 +27,7 @@ from planner.files.bundle import plan_files
 from planner.files.garmin import garmin_files
 from planner.files.hevy import hevy_json, hevy_routines
 from planner.nextblock import next_block
+from planner.words import day_text
 
 #: Athletes whose sets and plans are read at once: memory holds one batch's rows.
 BATCH_ATHLETES = 100
@@ -63,7 +64,7 @@ def next_blocks_zip(store, flags: pd.DataFrame, as_of, start_time: str = "18:00"
     as_of = pd.Timestamp(as_of).normalize()
     due = flags.loc[flags["due_next_block"].astype(bool), "athlete"].astype(str).tolist()
     out = NextBlocks(f"next-blocks-{as_of:%Y-%m-%d}.zip", b"")
-    lines = [f"Next blocks made on {as_of:%A %d %B %Y} for the {len(due)} athletes due.", "",
+    lines = [f"Next blocks made on {day_text(as_of)} for the {len(due)} athletes due.", "",
              "Each athlete's folder holds the block as a spreadsheet (.csv), a calendar (.ics),",
              "a sheet to print (-sheet.html) and a Liftosaur program (-liftosaur.txt); Hevy",
              f"routines (-hevy-routines.json) and Garmin workouts (-garmin/) of its first "
@@ -129,5 +130,5 @@ def _add(z: zipfile.ZipFile, out: NextBlocks, lines: list[str], a: str, plan_of,
         z.writestr(f"{a}/{stem}-garmin/{name}", data)
     out.built[a] = start
     weeks = block.table["week"].nunique()
-    lines.append(f"{a}: {weeks} weeks from {start:%a %d %b %Y}"
+    lines.append(f"{a}: {weeks} weeks from {day_text(start)}"
                  + "".join(f"\n  - {n}" for n in block.notes))

@@ -27,6 +27,7 @@ from planner.drawings import CARDS_CSS, exercise_cards_html
 from planner.files.safewrite import write_atomic
 from planner.plan import Plan
 from planner.units import from_kg
+from planner.words import day_text
 
 BOX = "<span class='box'></span>"
 
@@ -147,7 +148,7 @@ def _day_html(plan: Plan, c: dict, s: list[int], names: dict[str, str]) -> str:
     i = s[0]
     training = not all(_is(c["exercise"][j], "rotational_stretch") for j in s)
     extra = (" · effort (0-10): ___ · minutes: ___" if training else "")
-    head = (f"<tr><th colspan='4' class='date'>{pd.Timestamp(c['date'][i]):%A %d %B} "
+    head = (f"<tr><th colspan='4' class='date'>{day_text(c['date'][i])} "
             f"<span class='plates'>({_esc(c['session_id'][i])})</span><br><span "
             f"class='blank'>next-morning pain (0-10): ___{extra}</span></th>{_HEADS}</tr>")
     return (f"<table class='day'><colgroup>{_COLS}</colgroup><thead>{head}</thead><tbody>"
