@@ -16,6 +16,7 @@ page it watches the app (now and whenever the app draws anew) and adds them:
 - a lone ``ToggleButton`` (a training day) has ``aria-pressed``;
 - in a tablist or a radio group only the chosen button is a Tab stop, and the arrow
   keys (and Home, End) move the choice, as the WAI-ARIA patterns describe;
+- a control's one-line help is its ``aria-describedby``;
 - the upload button's file count, "(0)" once the app has read the file, goes;
 - a skip link (:data:`SKIP_LINK`, the page's first Tab stop) moves the focus to the
   files of the step shown: its downloads, or the Log step's upload.
@@ -105,6 +106,19 @@ function uncount(root) {
   }
 }
 
+// A control's one-line help (the box after it) is its description for a screen reader.
+function describe(root) {
+  for (const help of root.querySelectorAll(".planner-control-help-box")) {
+    const control = help.previousElementSibling;
+    const text = help.querySelector(".planner-control-help");
+    if (!control || !text) continue;
+    const id = idOf(text);
+    for (const f of control.querySelectorAll("input, select, textarea, button, .noUi-handle")) {
+      set(f, "aria-describedby", id);
+    }
+  }
+}
+
 function onKey(event) {
   const b = event.target;
   if (!(b instanceof HTMLElement) || !b.dataset || !b.dataset.plannerGroup) return;
@@ -137,7 +151,9 @@ function render({ el }) {
   el.style.display = "none";
   const root = el.closest(".planner-dashboard") || el.closest(".planner-app") || document.body;
   let queued = false;
-  const run = () => { queued = false; nameSliders(root); roleButtons(root); uncount(root); };
+  const run = () => {
+    queued = false; nameSliders(root); roleButtons(root); uncount(root); describe(root);
+  };
   const watch = new MutationObserver(() => {
     if (!queued) { queued = true; requestAnimationFrame(run); }
   });

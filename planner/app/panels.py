@@ -248,7 +248,8 @@ class LogPanel(w.VBox):
         except LogFormatError as exc:
             if UNIT_MISSING in str(exc) and self.unit.value is None:
                 self.unit_box.layout.display = "flex"
-                self.status.value = error_box(
+                # a question, not a fault: asked in the note's colours
+                self.status.value = note_box(
                     f"{self._name} does not say whether its weights are in kg or lb. Choose "
                     "one under “Weights in the file are in”, just above, and the file is "
                     "read at once.")
@@ -275,7 +276,11 @@ class LogPanel(w.VBox):
                                  f"out ({len(shown):,} row{'s' if len(shown) != 1 else ''})"
                                  "</h3>" + report_groups_html(shown))
         else:
-            self.report.value = "<p class='planner-help'>Every row was imported as it was.</p>"
+            skipped = int((rep["action"] == "skipped").sum())
+            self.report.value = (
+                "<p class='planner-help'>Every set was imported as it was"
+                + (f"; the {skipped:,} skipped row{'s were' if skipped != 1 else ' was'} not "
+                   "sets (empty rows, or an app's rest timer)." if skipped else ".") + "</p>")
         self._notify_log()
 
     def plan(self) -> Plan | None:

@@ -148,6 +148,7 @@ class PlanPanel(w.VBox):
         self.zone = BrowserZone()
         self.zone_help = _help(self._zone_words())
         self.zone_help.add_class("planner-zone-help")
+        self.zone_help.remove_class("planner-control-help-box")  # not the buttons' help
         self.zone.observe(lambda _: setattr(self.zone_help, "value", _help_html(
             self._zone_words())), names="zone")
         self.file_message = w.HTML()
@@ -317,6 +318,10 @@ class PlanPanel(w.VBox):
                     widget.description = _label(setting(name), new)
         finally:
             self._updating = False
+        self._unit_note = (f"Unit {new}: the bar and plates are now the usual {new} set "
+                           f"({_fmt(bar)} {new} bar; plates {', '.join(_fmt(p) for p in plates)})"
+                           f" and the start load {_fmt(load)} {new}. If yours differ, set them "
+                           "under Bar & plates.")
         self._changed()
 
     def _show_week(self) -> None:
@@ -336,7 +341,8 @@ class PlanPanel(w.VBox):
         self.help["load_step"].value = (
             "<div class='planner-control-help'>Added at the top of the rep range; 0: the "
             f"smallest step your plates allow (now {step:g} {c.unit}).</div>")
-        self.message.value = ok_box(
+        said, self._unit_note = getattr(self, "_unit_note", ""), ""
+        self.message.value = (note_box(said) if said else "") + ok_box(
             f"{c.weeks} weeks from {day_text(c.start_date)}: training on "
             f"{', '.join(d.capitalize() for d in c.training_days)}, deadlifts on "
             f"{', '.join(d.capitalize() for d in (c.deadlift_days or ()))}, the stretch "

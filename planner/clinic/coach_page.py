@@ -37,6 +37,7 @@ from planner.app.markup import STYLE, error_box, note_box, ok_box
 from planner.app.panels import AnalysisPanel, for_the_page, upload_button
 from planner.app.planner_app import PlannerApp
 from planner.app.steps import Steps
+from planner.catalogue import data_path
 from planner.clinic.athlete import athlete_log, athlete_plan, athlete_plan_notes
 from planner.clinic.cohort import cohort
 from planner.clinic.flags import COLUMNS, FLAGS, roster_flags, shared_flags, sort_roster
@@ -305,7 +306,9 @@ def find_sources(roots: list[Path], depth: int = 2) -> list[tuple[str, Path]]:
     for r in roots:
         if Path(r).is_dir():
             walk(Path(r), depth)
-    return [(f"{kind}: {p}", p) for p, kind in sorted(found.items(), key=lambda x: str(x[0]))]
+    sample = (data_path("sample_log.csv").parent / "roster").resolve()  # ours, beside it
+    return [(f"{'the sample roster (five made-up athletes)' if p == sample else kind}: {p}", p)
+            for p, kind in sorted(found.items(), key=lambda x: str(x[0]))]
 
 
 class RosterZipError(ValueError):

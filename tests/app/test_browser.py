@@ -613,6 +613,14 @@ def test_steps_are_tabs_and_the_downloads_are_near(voila, browser):
         .map(b => [b.textContent, b.getAttribute('aria-pressed'),
                    b.classList.contains('mod-active')])""")
     assert len(days) == 7 and all(p == str(a).lower() for _, p, a in days), days
+    # every control's one-line help is its description for a screen reader
+    described = page.evaluate("""() => [...document.querySelectorAll(
+        '.planner-plan input, .planner-plan select, .planner-plan .noUi-handle')]
+        .filter(e => e.getAttribute('aria-describedby')).map(e => {
+            const help = document.getElementById(e.getAttribute('aria-describedby'));
+            return help ? help.textContent : null; })""")
+    assert any(t and "smallest step your plates allow" in t for t in described), described
+    assert len([t for t in described if t]) >= 12, described
     sat = page.locator(".planner-plan button", has_text="Sat")
     sat.click()
     wait_for(lambda: sat.get_attribute("aria-pressed") == "true", what="Sat pressed")

@@ -33,8 +33,16 @@ def _row(athlete: str, **values) -> dict:
            "compliance_sessions": 1.0, "compliance_sessions_4w": 1.0, "deadlift_sessions": 10,
            "best_e1rm_kg": 100.0, "e1rm_trend_kg_per_week": 1.0, "load_basis": "volume_load_kg",
            "days_of_data": 60, "acwr": 1.0, "pain_status": "within rules", "pain_reasons": "",
-           "pain_weeks": 8, "pain_episodes": 0, "due_next_block": False}
+           "pain_weeks": 8, "pain_episodes": 0, "latest_pain_status": "within rules",
+           "latest_pain_reasons": "", "latest_pain_week_start": AS_OF - pd.Timedelta(days=6),
+           "latest_pain_weeks_ago": 0, "due_next_block": False}
     row.update(values)
+    if "pain_status" in values and "latest_pain_status" not in values:  # this week's
+        none = row["pain_status"] == "no pain data"
+        row.update(latest_pain_status=row["pain_status"],
+                   latest_pain_reasons=row["pain_reasons"],
+                   latest_pain_week_start=pd.NaT if none else row["latest_pain_week_start"],
+                   latest_pain_weeks_ago=pd.NA if none else 0)
     return row
 
 
@@ -73,7 +81,8 @@ def test_each_flag_from_hand_made_rows(flags):
     assert _raised(flags, "fine") == set() and flags.loc["fine", "flags"] == 0
     assert _raised(flags, "stop") == {"pain_rules"}
     assert flags.loc["stop", "pain_rules_why"] == (
-        "stop this week: pain reached 7/10 (7 or more); 2 weeks outside the rules in all")
+        "stop this week: pain reached 7/10 (7 or more); see a clinician before training on; "
+        "2 weeks outside the rules in all")
     assert _raised(flags, "outside") == {"pain_rules"}
     assert "pain during reached 6 (limit 5)" in flags.loc["outside", "pain_rules_why"]
     assert _raised(flags, "low") == {"low_compliance"}
@@ -86,7 +95,8 @@ def test_each_flag_from_hand_made_rows(flags):
     assert flags.loc["stale", "high_acwr_why"] == (
         "not current: ACWR 2.40 at the last log, 30 days ago")
     assert _raised(flags, "hot") == {"high_acwr"}
-    assert flags.loc["hot", "high_acwr_why"].startswith("ACWR 1.50")
+    assert flags.loc["hot", "high_acwr_why"] == (  # the ratio said once, to 2 decimals
+        "ACWR 1.50 at the last log (that week's load over the 4-week weekly average)")
     assert _raised(flags, "young") == set()
     assert flags.loc["young", "high_acwr_why"] == ("no ACWR yet: 14 days of training since "
                                                    "the last break, it needs 28")
@@ -99,9 +109,10 @@ def test_each_flag_from_hand_made_rows(flags):
 def test_missing_data_is_said_plainly(flags):
     # No pain data is a flag of its own, and never "within the rules" or 0 problems.
     assert _raised(flags, "nopain") == {"no_pain_data"}
-    assert flags.loc["nopain", "pain_rules_why"] == "not checked: no pain data this week"
+    assert flags.loc["nopain", "pain_rules_why"] == (
+        "not checked: no pain data this week or last week")
     assert flags.loc["nopain", "no_pain_data_why"] == (
-        "no pain data this week, nor in any week before")
+        "no pain data this week or last week, nor in any week before")
     assert _raised(flags, "nolog") == {"no_recent_log", "no_pain_data"}
     assert flags.loc["nolog", "no_recent_log_why"] == "no log at all"
     # No plan: compliance is not computed, and not flagged as low.
@@ -165,6 +176,29 @@ def test_app_on_the_demo_roster(app):
     assert len(app.table.rows) == 5 and "<b>4</b> due a next block" in app.summary.value
     assert app.source.selected_index is None  # the source is folded away once open
     assert app.zip_button.label == "Next blocks for the 4 athletes due (.zip)"
+
+
+def test_the_demo_roster_on_the_monday_after_keeps_cleos_stop(tmp_path):
+    """As of Monday 2 March nobody has scored pain this week yet: cleo's stop of last week
+    (from Monday 23 February) is still flagged, saying so, and the athletes who scored
+    within the rules last week are neither flagged nor "not checked"."""
+    app = CoachApp(DEMO, store=tmp_path / "store", unit="kg",
+                   as_of=pd.Timestamp("2026-03-02"), search=[])
+    rows = app.flags.set_index("athlete")
+    assert list(rows.index[rows["pain_rules"]]) == ["cleo"]
+    assert rows.loc["cleo", "pain_rules_why"].startswith(
+        "last week (from Mon 23 Feb 2026): stop: pain reached 7/10 (7 or more)")
+    assert "see a clinician before training on; no pain score yet this week" in rows.loc[
+        "cleo", "pain_rules_why"]
+    for a in ("ana", "eli"):
+        assert rows.loc[a, "pain_rules_why"] == (
+            "within the rules last week (from Mon 23 Feb 2026); no pain score yet this week")
+        assert not rows.loc[a, "no_pain_data"]
+    assert list(rows.index[rows["no_pain_data"]]) == ["ben", "dev"]
+    cells = {r["athlete"]: r["cells"] for r in app.table.rows}
+    assert cells["cleo"]["pain_rules"]["flag"]
+    assert cells["cleo"]["pain_rules"]["text"] == rows.loc["cleo", "pain_rules_why"]
+    assert "None of these athletes has a pain score" not in app.summary.value
 
 
 def test_a_click_opens_the_athletes_analysis(app):
@@ -257,7 +291,7 @@ def test_unpack_roster(tmp_path):
 
 def test_find_sources(app, tmp_path):
     found = dict((str(p), label) for label, p in find_sources([ROOT, app.store.path.parent]))
-    assert found[str(DEMO)].startswith("roster:")
+    assert found[str(DEMO)].startswith("the sample roster")
     assert found[str(app.store.path.resolve())].startswith("store:")
     # Only what a person made: the project's own test data and a folder of app exports
     # (every sub-folder holds CSV files, none a plan) are not rosters; a store.json that
