@@ -17,8 +17,10 @@ athlete at once, the single-athlete rules of :mod:`planner.analysis`:
   planner.analysis, starts a new one): NaN until it has 28 days, or with no load logged;
 - the pain status of the current programme week (``pain_status`` itself, called once on
   the rows of all the chunk's athletes with pain data, ``by="athlete"``), or "no pain
-  data"; and whether a next block is due (the
-  plan ends within 7 days, has ended, or there is no plan).
+  data"; and that of the latest week with pain data among the last ``PAIN_WEEKS_BACK``
+  (this week, else the last complete one: on a Monday, or before the athlete logs, this
+  week has no score yet, and last week's stop must not vanish); and whether a next block
+  is due (the plan ends within 7 days, has ended, or there is no plan).
 
 Engines: scans, joins and aggregations run in DuckDB over the Parquet files of the
 Delta tables' current version, a chunk of athletes at a time (``CHUNK_ATHLETES``), two
@@ -80,10 +82,19 @@ from planner.clinic.store import (
 DUE_WITHIN_DAYS = 7
 #: The ACWR needs this many days of the current stretch of training (the chronic window).
 ACWR_MIN_DAYS = 28
+#: The latest pain status is that of the latest programme week with pain data among this
+#: many (this week and the one before): a stop or a week outside the rules stays until a
+#: newer week with pain scores replaces it, and no longer than this.
+PAIN_WEEKS_BACK = 2
+#: Which of those weeks a coach sees first: the worst.
+_PAIN_RANK = {"stop": 3, "outside rules": 2, "pain unreadable": 2, "within rules": 1}
 COMPLIANCE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 #: The per-athlete table's columns and types: the same whichever engine and chunking.
 #: ``load_basis`` and ``days_of_data`` are those of the current stretch of training
 #: (:func:`planner.analysis.training_load`): its measure and its days, what ``acwr`` has.
+#: ``pain_status`` and ``pain_reasons`` are this programme week's; the ``latest_pain_``
+#: columns those of the latest week with pain data of the last ``PAIN_WEEKS_BACK`` (its first
+#: day, and 0 for this week, 1 for the one before): "no pain data" and empty when none has.
 COHORT_COLUMNS: dict[str, str] = {
     "athlete": "str", "sets": "int64", "first_day": "datetime64[us]",
     "last_session": "datetime64[us]", "days_since": "Int64", "plan_start": "datetime64[us]",
@@ -93,7 +104,9 @@ COHORT_COLUMNS: dict[str, str] = {
     "compliance_sessions_4w": "float64", "deadlift_sessions": "int64",
     "best_e1rm_kg": "float64", "e1rm_trend_kg_per_week": "float64", "load_basis": "str",
     "days_of_data": "int64", "acwr": "float64", "pain_status": "str", "pain_reasons": "str",
-    "pain_weeks": "int64", "pain_episodes": "int64", "due_next_block": "bool",
+    "pain_weeks": "int64", "pain_episodes": "int64", "latest_pain_status": "str",
+    "latest_pain_reasons": "str", "latest_pain_week_start": "datetime64[us]",
+    "latest_pain_weeks_ago": "Int64", "due_next_block": "bool",
 }
 #: DuckDB threads per query (None: DuckDB's default, one per core).
 DUCKDB_THREADS: int | None = None
@@ -281,8 +294,10 @@ def _pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp,
     """Per athlete: the pain status of the current programme week, the weeks with pain data
     and the episodes (weeks outside the rules), from one call of ``pain_status`` over the
     athletes whose log holds a pain score or a note (``sets``: their rows only; others
-    have no pain data), each on their plan's weeks (no plan: weeks from the first log)."""
-    cols = ["pain_status", "pain_reasons", "pain_weeks", "pain_episodes"]
+    have no pain data), each on their plan's weeks (no plan: weeks from the first log); and
+    the latest week with pain data of the last ``PAIN_WEEKS_BACK`` (see ``COHORT_COLUMNS``)."""
+    cols = ["pain_status", "pain_reasons", "pain_weeks", "pain_episodes", "latest_pain_status",
+            "latest_pain_reasons", "latest_pain_week_start", "latest_pain_weeks_ago"]
     if sets.empty:
         return pd.DataFrame(columns=cols, index=pd.Index([], name="athlete"))
     first = sets.groupby("athlete")["date"].min()
@@ -309,7 +324,19 @@ def _pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp,
     out["pain_weeks"] = data.groupby("athlete").size().reindex(out.index, fill_value=0)
     out["pain_episodes"] = (data["status"].isin(["outside rules", "stop"])
                             .groupby(data["athlete"]).sum().reindex(out.index, fill_value=0))
-    return out.astype({"pain_weeks": "int64", "pain_episodes": "int64"})
+    recent = data[data["week"] > data["now"] - PAIN_WEEKS_BACK]
+    # The week the coach must see: the worst of this week and last (a stop last week stays
+    # in view all this week, whatever this week's first scores say), the later on a tie.
+    worst = recent["status"].map(_PAIN_RANK).fillna(0)
+    latest = (recent.assign(_rank=worst).sort_values(["athlete", "_rank", "week"],
+                                                      kind="stable")
+              .groupby("athlete").tail(1).set_index("athlete").reindex(out.index))
+    out["latest_pain_status"] = latest["status"].fillna("no pain data")
+    out["latest_pain_reasons"] = latest["reasons"].fillna("")
+    out["latest_pain_week_start"] = latest["week_start"]
+    out["latest_pain_weeks_ago"] = (latest["now"] - latest["week"]).astype("Int64")
+    return out.astype({"pain_weeks": "int64", "pain_episodes": "int64",
+                       "latest_pain_week_start": "datetime64[us]"})
 
 
 def _rows(con, as_of: pd.Timestamp, athletes: list[str] | None = None,
@@ -356,12 +383,14 @@ def _rows_with(con, as_of: pd.Timestamp, athletes: list[str] | None, comp: Futur
     for c in ("sessions_due", "sessions_done"):  # 0 with a plan and nothing due yet
         out[c] = out[c].astype("Float64").fillna(0).astype("Int64").where(
             out["plan_end"].notna())
-    out["pain_status"] = out["pain_status"].fillna("no pain data")
+    for c in ("pain_status", "latest_pain_status"):
+        out[c] = out[c].fillna("no pain data")
     out["due_next_block"] = (out["plan_end"].isna()
                              | (out["plan_end"] <= as_of + pd.Timedelta(days=DUE_WITHIN_DAYS)))
     for c in ("pain_weeks", "pain_episodes", "deadlift_sessions", "days_of_data"):
         out[c] = out[c].fillna(0).astype("int64")
-    out["pain_reasons"] = out["pain_reasons"].fillna("")
+    for c in ("pain_reasons", "latest_pain_reasons"):
+        out[c] = out[c].fillna("")
     active = _q(con, _ACTIVE_SQL, as_of)
     out = out.reset_index()[list(COHORT_COLUMNS)].astype(COHORT_COLUMNS)
     active = active.sort_values(["athlete", "week_start"], ignore_index=True)

@@ -4,18 +4,22 @@
 looks at first, each as a yes/no column and a sentence saying why (or what was
 found when the flag is not raised):
 
-- pain rules broken: this programme week's pain status is "outside rules" or "stop"
-  (:func:`planner.analysis.pain_status`; the reasons are its own words);
+- pain rules broken: the latest programme week with pain data, this week or else the one
+  before (``latest_pain_status`` of :mod:`planner.clinic.cohort`), is "outside rules" or
+  "stop" (:func:`planner.analysis.pain_status`; the reasons are its own words): on a
+  Monday, or before an athlete scores pain this week, last week's stop is still shown, and
+  stays until a newer week with pain scores replaces it (never from further back);
 - sessions under 60 %: of the sessions due in the last 4 weeks, under 60 % were done
   in full (``compliance_sessions_4w`` of :mod:`planner.clinic.cohort`);
-- ACWR 1.5 or more: the latest rolling ACWR, which exists once the current stretch of
+- ACWR 1.5 or more: the latest rolling ACWR (that week's load over the 4-week weekly
+  average, given once, to 2 decimals), which exists once the current stretch of
   training (no gap of more than 28 days: :func:`planner.analysis.training_load`) has 28
   days and a load logged, and counts only while the last log is inside the acute week (less
   than 7 days old); without one the flag says why it cannot tell;
 - no log for 10 days: the last logged session is 10 or more days before the day of
   the analysis, or there is no log at all;
-- no pain data: this programme week has no pain score; said as such, never as
-  "0 problems".
+- no pain data: neither this programme week nor the one before has a pain score; said
+  as such, never as "0 problems".
 
 The thresholds are named here and read by the coach page, the notebooks and the
 tests alike. Nothing here imports plotly or widgets.
@@ -27,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from planner.analysis import LOAD_BASES
-from planner.clinic.cohort import ACWR_MIN_DAYS
+from planner.clinic.cohort import ACWR_MIN_DAYS, PAIN_WEEKS_BACK
 from planner.metrics import ACWR_ZONES
 from planner.words import day_text
 
@@ -51,6 +55,11 @@ COLUMNS: dict[str, str] = {"athlete": "Athlete", "flags": "Flags", **FLAGS,
                            "next_block": "Next block"}
 _PAIN_ORDER = {"stop": 3, "outside rules": 2, "pain unreadable": 2, "within rules": 1,
                "no pain data": 0}
+#: Said after a stop week's reasons (planner.analysis.CLINICIAN, in the coach's words).
+SEE_CLINICIAN = "see a clinician before training on"
+#: The weeks the pain flags look back over, in words.
+_WINDOW = "this week or last week" if PAIN_WEEKS_BACK == 2 else \
+    f"the last {PAIN_WEEKS_BACK} programme weeks"
 
 
 def _pct(x: float) -> str:
@@ -66,20 +75,50 @@ def _last_log_words(days: float, last: pd.Timestamp) -> str:
     return f"last log {when}{'' if days == 0 else ' ago'} ({day_text(last)})"
 
 
+def _which_week(ago: object, start: object) -> str:
+    """The week a pain status is of: "this week", or "last week (from Mon 23 Feb 2026)"."""
+    if ago == 0:
+        return "this week"
+    return f"{'last week' if ago == 1 else f'{ago} weeks ago'} (from {day_text(start)})"
+
+
+def _pain_rules_words(flag: bool, status: str, reasons: str, ago: object, start: object,
+                      now: str = "no pain data") -> str:
+    """One athlete's pain rules in words: the week shown (the worst of this week and last),
+    which week it is, and what this week (``now``) says so far when that is another."""
+    if status == "no pain data":
+        return f"not checked: no pain data {_WINDOW}"
+    week = _which_week(ago, start)
+    why = reasons.removeprefix(status + ": ")
+    if flag or status == "pain unreadable":
+        said = (f"{status} this week" if ago == 0 else f"{week}: {status}") + (
+            f": {why}" if why else "")
+        said += f"; {SEE_CLINICIAN}" if status == "stop" else ""
+    else:
+        said = f"within the rules {week}"
+    if ago == 0:
+        return said
+    return said + ("; no pain score yet this week" if now == "no pain data"
+                   else f"; {now} so far this week")
+
+
 def _pain_rules(a: pd.DataFrame) -> dict[str, object]:
-    """Pain rules broken this programme week, in the analysis' own words."""
+    """Pain rules broken in the latest week with pain data (this week, else last week), in
+    the analysis' own words and saying which week."""
     out: dict[str, object] = {}
-    status = a["pain_status"].astype(str)
-    reasons = a["pain_reasons"].fillna("").astype(str)
+    status = a["latest_pain_status"].astype(str)
+    reasons = a["latest_pain_reasons"].fillna("").astype(str)
+    ago = a["latest_pain_weeks_ago"]  # NA only with "no pain data"
+    start = pd.to_datetime(a["latest_pain_week_start"])
     out["pain_rules"] = status.isin(["outside rules", "stop"]).to_numpy()
     episodes = a["pain_episodes"].astype(int)
     earlier = [f"; {n} week{'s' if n != 1 else ''} outside the rules in all" if n else ""
                for n in episodes]
+    now = a["pain_status"].astype(str)  # this week's, when the week shown is last week
     out["pain_rules_why"] = [
-        f"{s} this week" + (f": {r.removeprefix(s + ': ')}" if r else "") + e if flag
-        else ("not checked: no pain data this week" if s == "no pain data"
-              else "within the rules this week") + e
-        for flag, s, r, e in zip(out["pain_rules"], status, reasons, earlier, strict=True)]
+        _pain_rules_words(flag, s, r, w, t, n) + e
+        for flag, s, r, w, t, n, e in zip(out["pain_rules"], status, reasons, ago, start, now,
+                                          earlier, strict=True)]
     out["pain_rules_key"] = [10 * int(f) + _PAIN_ORDER.get(s, 0)
                              for f, s in zip(out["pain_rules"], status, strict=True)]
     return out
@@ -124,7 +163,7 @@ def _high_acwr(a: pd.DataFrame) -> dict[str, object]:
     current = since < ACUTE_DAYS
     out["high_acwr"] = ((acwr >= HIGH_ACWR) & current).to_numpy()
     out["high_acwr_why"] = [
-        f"ACWR {r:.2f} at the last log: that week's load {r:.1f} times the 4-week average"
+        f"ACWR {r:.2f} at the last log (that week's load over the 4-week weekly average)"
         if high
         else f"ACWR {r:.2f}" if r == r and cur
         else f"not current: ACWR {r:.2f} at the last log, {d_since:,.0f} days ago"
@@ -148,16 +187,21 @@ def _no_recent_log(a: pd.DataFrame) -> dict[str, object]:
 
 
 def _no_pain_data(a: pd.DataFrame) -> dict[str, object]:
-    """No pain score this programme week: said as such, never as no problem."""
+    """No pain score this week nor last week: said as such, never as no problem."""
     out: dict[str, object] = {}
-    status = a["pain_status"].astype(str)
+    status = a["latest_pain_status"].astype(str)
+    ago = a["latest_pain_weeks_ago"]
+    start = pd.to_datetime(a["latest_pain_week_start"])
     weeks = a["pain_weeks"].astype(int)
+    scored_now = (a["pain_status"].astype(str) != "no pain data").to_numpy()
     out["no_pain_data"] = (status == "no pain data").to_numpy()
     out["no_pain_data_why"] = [
-        ("no pain data this week" + (f" ({n} earlier week{'s' if n != 1 else ''} scored)"
-                                     if n else ", nor in any week before"))
-        if flag else "pain scored this week"
-        for flag, n in zip(out["no_pain_data"], weeks, strict=True)]
+        (f"no pain data {_WINDOW}" + (f" ({n} earlier week{'s' if n != 1 else ''} scored)"
+                                      if n else ", nor in any week before"))
+        if flag else "pain scored this week" if w == 0 or now
+        else f"none yet this week; pain scored {_which_week(w, t)}"
+        for flag, n, w, t, now in zip(out["no_pain_data"], weeks, ago, start, scored_now,
+                                      strict=True)]
     out["no_pain_data_key"] = out["no_pain_data"].astype(int) * 1000 - weeks
     return out
 

@@ -279,9 +279,14 @@ def test_pain_nobody_could_read_is_never_within_the_rules_on_the_roster(tmp_path
     t.loc[week2 & (t["exercise"] == "deadlift"), "pain_during"] = "sore"
     t.to_csv(log, index=False)
     ingest(tmp_path / "roster", tmp_path / "store", unit="kg")
-    rows = cohort(tmp_path / "store", as_of=AS_OF).athletes.set_index("athlete")
+    table = cohort(tmp_path / "store", as_of=AS_OF).athletes
+    rows = table.set_index("athlete")
     assert rows.loc["eve", "pain_status"] == "pain unreadable"
     assert "sore" in rows.loc["eve", "pain_reasons"]
+    from planner.clinic.flags import roster_flags
+
+    why = roster_flags(table, AS_OF).set_index("athlete").loc["eve", "pain_rules_why"]
+    assert why.startswith("pain unreadable this week: pain written as") and "sore" in why
     single = planner.analyse(planner.read_log(log), plan).pain_weeks
     assert single["status"].iloc[-1] == "pain unreadable"
 
@@ -349,3 +354,96 @@ def test_acwr_and_load_basis_per_stretch_as_analyse():
                                                     "the last break, it needs 28")
     assert flags.loc["no_load", "high_acwr_why"].startswith("no ACWR: no load logged")
     assert flags.loc["rpe", "high_acwr_why"].startswith("ACWR ")
+
+
+def _pain_sessions(pain: dict[str, int]) -> pd.DataFrame:
+    """A log of one session on each day of ``pain`` (day -> pain during and after): 3
+    deadlift sets of 10 at 60 kg, the pain written on every set."""
+    from tests.logkit import log_table
+
+    return log_table([{"date": d, "exercise": "deadlift", "set": s, "reps": 10, "load_kg": 60,
+                       "pain_during": p, "pain_after": p}
+                      for d, p in pain.items() for s in (1, 2, 3)])
+
+
+# Programme weeks from Monday 5 January: week 2 (12-18 January) hits a stop rule.
+_STOP_WEEK = {"2026-01-05": 2, "2026-01-07": 2, "2026-01-09": 2,
+              "2026-01-12": 2, "2026-01-14": 7, "2026-01-16": 2}
+
+
+def _pain_flags(logs: dict[str, pd.DataFrame], as_of: str) -> pd.DataFrame:
+    """The cohort rows (the in-memory DuckDB path) and roster flags of ``logs`` (id -> log),
+    all on a 4-week plan from Monday 5 January, as of ``as_of``."""
+    from planner.clinic.flags import roster_flags
+
+    plan = planner.generate(planner.PlanConfig(weeks=4, start_date=START))
+    rows = cohort_rows(logs, plan, pd.Timestamp(as_of))
+    flags = roster_flags(rows.reset_index(), as_of).set_index("athlete")
+    return rows.join(flags[[c for c in flags.columns if c.startswith(("pain_rules",
+                                                                       "no_pain_data"))]])
+
+
+def test_last_weeks_stop_is_flagged_until_a_newer_week_with_pain_replaces_it():
+    """A stop in the last complete week is still flagged on the Monday after (nothing
+    scored yet this week), and on the Wednesday with still no score, saying "last week";
+    a score within the rules this week does not hide it (the worst of the two weeks is
+    shown, with what this week says so far); the week after, it is gone from view (the
+    episode is still counted); two weeks on with nothing newer, it is "no pain data",
+    never "fine"."""
+    stop = "stop: pain reached 7/10"
+    logs = {"zoe": _pain_sessions(_STOP_WEEK),
+            "ida": _pain_sessions({**_STOP_WEEK, "2026-01-20": 2})}
+    monday = _pain_flags(logs, "2026-01-19")
+    zoe = monday.loc["zoe"]
+    assert zoe["pain_status"] == "no pain data"  # this week's own: nothing yet
+    assert (zoe["latest_pain_status"], zoe["latest_pain_weeks_ago"]) == ("stop", 1)
+    assert zoe["latest_pain_week_start"] == pd.Timestamp("2026-01-12")
+    assert zoe["pain_rules"] and not zoe["no_pain_data"]
+    assert zoe["pain_rules_why"].startswith(
+        "last week (from Mon 12 Jan 2026): stop: pain reached 7/10 (7 or more)")
+    assert zoe["pain_rules_why"].endswith(
+        "; see a clinician before training on; no pain score yet this week; "
+        "1 week outside the rules in all")
+    assert zoe["no_pain_data_why"] == (
+        "none yet this week; pain scored last week (from Mon 12 Jan 2026)")
+    assert monday.loc["ida", "pain_rules"]  # ida's Tuesday is not logged yet on Monday
+    wednesday = _pain_flags(logs, "2026-01-21")
+    assert wednesday.loc["zoe", "pain_rules"]
+    assert wednesday.loc["zoe", "pain_rules_why"].startswith(f"last week (from Mon 12 Jan "
+                                                             f"2026): {stop}")
+    # ida's pain 2 on Tuesday: this week is within the rules so far, and last week's stop
+    # stays in view all this week (the worst of the two weeks is shown)
+    ida = wednesday.loc["ida"]
+    assert ida["pain_status"] == "within rules"
+    assert (ida["latest_pain_status"], ida["latest_pain_weeks_ago"]) == ("stop", 1)
+    assert ida["pain_rules"] and not ida["no_pain_data"]
+    assert ida["pain_rules_why"].startswith(f"last week (from Mon 12 Jan 2026): {stop}")
+    assert ida["pain_rules_why"].endswith(
+        "; see a clinician before training on; within rules so far this week; "
+        "1 week outside the rules in all")
+    assert ida["no_pain_data_why"] == "pain scored this week"
+    assert ida["pain_episodes"] == 1
+    later = _pain_flags(logs, "2026-01-26")  # no score this week or last: not reached back to
+    ida = later.loc["ida"]  # the stop's week is two weeks back: last week's within rules shows
+    assert not ida["pain_rules"] and ida["pain_rules_why"].startswith(
+        "within the rules last week (from Mon 19 Jan 2026)")
+    zoe = later.loc["zoe"]
+    assert zoe["latest_pain_status"] == "no pain data" and pd.isna(zoe["latest_pain_weeks_ago"])
+    assert not zoe["pain_rules"] and zoe["no_pain_data"]
+    assert zoe["pain_rules_why"] == ("not checked: no pain data this week or last week; "
+                                     "1 week outside the rules in all")
+    assert zoe["no_pain_data_why"] == "no pain data this week or last week (2 earlier weeks scored)"
+
+
+def test_the_latest_pain_week_is_the_same_in_every_chunking(store):
+    """As of the Monday after bea's stop week, the stored cohort (DuckDB over the store's
+    files, the path the Dask tasks run too) flags it from last week, in one chunk or one
+    athlete a chunk alike."""
+    monday = pd.Timestamp("2026-01-19")
+    whole = cohort(store / "store", as_of=monday, cache=False)
+    bea = whole.athletes.set_index("athlete").loc["bea"]
+    assert (bea["pain_status"], bea["latest_pain_status"]) == ("no pain data", "stop")
+    assert bea["latest_pain_weeks_ago"] == 1
+    assert bea["latest_pain_week_start"] == pd.Timestamp("2026-01-12")
+    one_each = cohort(store / "store", as_of=monday, chunk_athletes=1)
+    pd.testing.assert_frame_equal(whole.athletes, one_each.athletes)
