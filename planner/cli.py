@@ -792,7 +792,7 @@ def cohort_cmd(
         _fail(f"--scheduler: could not use {address}: {exc}")
     columns = ["athlete", "last_session", "days_since", "compliance_sessions",
              "compliance_deadlift", "e1rm_trend_kg_per_week", "acwr", "pain_status",
-             "due_next_block"]
+             "latest_pain_status", "latest_pain_weeks_ago", "due_next_block"]
     typer.echo(result.athletes[columns].to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     typer.echo("")
     typer.echo(result.compliance.to_string(index=False))

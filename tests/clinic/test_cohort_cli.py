@@ -28,6 +28,9 @@ def test_ingest_then_cohort(store, tmp_path):  # noqa: F811
     expect = planner.cohort(out, as_of="2026-01-18").athletes
     assert table["athlete"].tolist() == ["ann", "bea", "cy", "dee"]
     assert table["pain_status"].tolist() == expect["pain_status"].tolist()
+    # the terminal shows the worse of this week and last too (what the coach page flags)
+    assert "latest_pain_status" in c.output.splitlines()[0]
+    assert table["latest_pain_status"].tolist() == expect["latest_pain_status"].tolist()
     assert table["compliance_sessions"].round(6).tolist()[:2] == \
         expect["compliance_sessions"].round(6).tolist()[:2]
 
