@@ -8,8 +8,10 @@ drawn in ``unit``; figure data are plain lists (see :mod:`planner.charts.plan`).
 
 What the charts promise (the analysis' tables keep the same promises):
 
-- one date range for all of them (:func:`shared_x_range`), so that a week sits at the
-  same place on every chart;
+- one date range for all of them (:func:`shared_x_range`) and one plot width (the same
+  fixed side margins, :data:`planner.charts.style.SIDE_MARGINS`), so that a week sits at
+  the same place on every chart;
+- dates read "7 Dec", the year once; the legend above the plot, with room for its rows;
 - a line breaks where training stopped (more than ``GAP_DAYS`` days without a session):
   nothing was logged there, so nothing is drawn, and a grey band says so;
 - the load charts say their measure: session RPE x minutes where every session of a
@@ -26,7 +28,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from planner.analysis import GAP_DAYS, STOP_PAIN, PainRules
-from planner.charts.style import PALETTE, add_acwr_zones, base_layout, plain_list
+from planner.charts.style import (
+    PALETTE,
+    add_acwr_zones,
+    base_layout,
+    fixed_side_margins,
+    place_legend,
+    plain_list,
+)
 from planner.units import from_kg
 from planner.words import day_text
 
@@ -109,6 +118,14 @@ def shared_x_range(a) -> list[str] | None:
     return [f"{lo - pd.Timedelta(days=1):%Y-%m-%d}", f"{hi + pd.Timedelta(days=1):%Y-%m-%d}"]
 
 
+def _finished(fig: go.Figure) -> go.Figure:
+    """``fig`` with the margins every analysis chart shares (so that their plot areas line
+    up) and its legend given room above the plot."""
+    fixed_side_margins(fig)
+    place_legend(fig)
+    return fig
+
+
 def compliance_figure(a, unit: str) -> go.Figure | None:
     """Planned sets per programme week by band, up to the last logged day, each bar over its
     week on the date axis that every analysis chart shares."""
@@ -130,9 +147,9 @@ def compliance_figure(a, unit: str) -> go.Figure | None:
                             "%{y} sets " + b + "<extra></extra>")
                      for b in BAND_ORDER if b in counts])
     fig.update_layout(base_layout(TITLES["compliance"], "planned sets",
-                                  "programme week, starting"),
+                                  "programme week, starting", dates=True),
                       barmode="stack")
-    return fig
+    return _finished(fig)
 
 
 def broken_at_gaps(dates: pd.Series, *columns: pd.Series, gap_days: int = GAP_DAYS
@@ -198,8 +215,8 @@ def deadlift_figure(a, unit: str) -> go.Figure | None:
                                size=8),
                    hovertemplate="%{x|%a %-d %b %Y}: e1RM %{y} " + unit + "<extra></extra>"),
     ])
-    fig.update_layout(base_layout(TITLES["deadlift"], f"load ({unit})", "date"))
-    return fig
+    fig.update_layout(base_layout(TITLES["deadlift"], f"load ({unit})", "date", dates=True))
+    return _finished(fig)
 
 
 def volume_figure(a, unit: str) -> go.Figure | None:
@@ -221,7 +238,8 @@ def volume_figure(a, unit: str) -> go.Figure | None:
                             xperiod=WEEK_MS, xperiodalignment="middle", offsetgroup="volume",
                             hovertemplate="week of %{x|%a %-d %b %Y}: %{y:,.0f} " + unit
                             + "<extra></extra>")])
-    layout = base_layout(TITLES["volume"], f"volume load ({unit})", "week starting")
+    layout = base_layout(TITLES["volume"], f"volume load ({unit})", "week starting",
+                         dates=True)
     if has_srpe:
         srpe = w["srpe_load"].astype(float).round(0).where(rated > 0)
         days = [[int(r), int(n)] for r, n in zip(rated, w.get("days_logged", rated),
@@ -233,10 +251,9 @@ def volume_figure(a, unit: str) -> go.Figure | None:
                     "%{customdata[0]} of %{customdata[1]} session days)<extra></extra>")
         layout.update(yaxis2=dict(title=dict(text="session-RPE load (AU)"), overlaying="y",
                                   side="right", rangemode="tozero", showgrid=False,
-                                  tickmode="auto"),
-                      margin=dict(l=60, r=60, t=80, b=45))
+                                  tickmode="auto"))
     fig.update_layout(layout, barmode="group", showlegend=True)
-    return fig
+    return _finished(fig)
 
 
 def _measures(t: pd.DataFrame) -> list[str]:
@@ -257,7 +274,8 @@ def fitness_figure(a, unit: str) -> go.Figure | None:
     both = len(measures) == 2
     fig = go.Figure()
     x = _dates(f["date"])
-    layout = base_layout(TITLES["fitness"], "load" if measures else "no load logged", "date")
+    layout = base_layout(TITLES["fitness"], "load" if measures else "no load logged", "date",
+                         dates=True)
     for i, m in enumerate(measures):
         axis = "y2" if i else "y"
         scale = (lambda s: from_kg(s, unit)) if m == "volume_load_kg" else (lambda s: s)
@@ -278,13 +296,12 @@ def fitness_figure(a, unit: str) -> go.Figure | None:
         title = _measure_title(m, unit, alone=m == "volume_load_kg" and not both)
         if i:
             layout.update(yaxis2=dict(title=dict(text=title), overlaying="y", side="right",
-                                      showgrid=False, tickmode="auto"),
-                          margin=dict(l=60, r=70, t=80, b=45))
+                                      showgrid=False, tickmode="auto"))
         else:
             layout["yaxis"] = dict(title=dict(text=title))
     _shade(fig, f, ("gap", "none") + (("volume_load_kg",) if both else ()))
     fig.update_layout(layout, bargap=0)
-    return fig
+    return _finished(fig)
 
 
 def acwr_figure(a, unit: str) -> go.Figure | None:
@@ -310,9 +327,9 @@ def acwr_figure(a, unit: str) -> go.Figure | None:
             ytitle += ("<br>of session-RPE load" if measures[0] == "srpe_load"
                        else "<br>of volume load")
         _shade(fig, r, ("gap", "none") + (("volume_load_kg",) if len(measures) == 2 else ()))
-    fig.update_layout(base_layout(TITLES["acwr"], ytitle, "date"))
+    fig.update_layout(base_layout(TITLES["acwr"], ytitle, "date", dates=True))
     fig.update_yaxes(range=[0, top])
-    return fig
+    return _finished(fig)
 
 
 #: Weeks shaded on the pain chart: what a line of scores alone would hide or understate.
@@ -343,9 +360,9 @@ def pain_figure(a, unit: str) -> go.Figure | None:
         fig.add_vrect(x0=start, x1=start + pd.Timedelta(days=7), line_width=0, opacity=0.15,
                       fillcolor=PALETTE[PAIN_WEEK_BANDS[w["status"]]], layer="below",
                       annotation_text=w["status"], annotation_position="top left")
-    fig.update_layout(base_layout(TITLES["pain"], "pain (0-10)", "date"))
+    fig.update_layout(base_layout(TITLES["pain"], "pain (0-10)", "date", dates=True))
     fig.update_yaxes(range=[0, 10])
-    return fig
+    return _finished(fig)
 
 
 BUILDERS = {"compliance": compliance_figure, "deadlift": deadlift_figure,
@@ -367,5 +384,6 @@ def analysis_figures(a, unit: str = "kg", headed: bool = False) -> dict[str, go.
         if span is not None:
             fig.update_xaxes(range=span)
         if headed:
-            fig.update_layout(title=None, margin=dict(t=40))
+            fig.update_layout(title=None)
+            place_legend(fig)  # the legend takes the title's room
     return figs

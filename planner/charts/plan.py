@@ -30,6 +30,7 @@ from planner.charts.style import (
     PALETTE,
     add_acwr_zones,
     base_layout,
+    place_legend,
     plain_list,
 )
 from planner.config import WEEKDAYS
@@ -132,6 +133,9 @@ SPECS = {"load": load_spec, "deadlift": deadlift_spec, "bodyweight": bodyweight_
 
 # --- building and updating ----------------------------------------------------------------
 
+WEEKDAY_LABELS_PX = 24  # the calendar's weekday labels, above its grid [px]
+
+
 def _empty(name: str) -> go.Figure:
     if name == "load":
         fig = go.Figure([go.Bar(name="Barbell deadlift (lighter: deload weeks)",
@@ -144,7 +148,8 @@ def _empty(name: str) -> go.Figure:
                        line=dict(color=COLOURS["deadlift"], shape="hv")),
             go.Scatter(mode="lines", name="projected e1RM (Epley)",
                        line=dict(color=PALETTE["e1rm"], dash="dot"))])
-        fig.update_layout(base_layout("Deadlift: load and projected e1RM", "", "date"))
+        fig.update_layout(base_layout("Deadlift: load and projected e1RM", "", "date",
+                                      dates=True))
     elif name == "bodyweight":
         fig = go.Figure([
             go.Bar(name=f"{_name('glute_bridge')} repetitions",
@@ -155,8 +160,11 @@ def _empty(name: str) -> go.Figure:
                        hovertemplate="week %{x}: %{y} min of holds<extra></extra>")])
         fig.update_layout(base_layout("Bridges and stretch per week", "bridge repetitions",
                                       "programme week"),
+                          # its own round ticks (plotly would otherwise put them level with
+                          # the left axis' grid lines: 2.64, 5.29)
                           yaxis2=dict(title=dict(text="stretch (min a week)"), overlaying="y",
-                                      side="right", rangemode="tozero", showgrid=False))
+                                      side="right", rangemode="tozero", showgrid=False,
+                                      tickmode="auto"))
         fig.update_layout(margin=dict(r=60))
         fig.update_xaxes(dtick=1)
     elif name == "calendar":
@@ -168,9 +176,13 @@ def _empty(name: str) -> go.Figure:
         fig.update_xaxes(categoryorder="array",
                          categoryarray=[d.capitalize() for d in WEEKDAYS], side="top",
                          showgrid=False)
-        fig.update_layout(margin=dict(l=110, t=110))
+        # the weekdays are above the grid: the legend goes below it
+        fig.update_layout(margin=dict(l=110))
+        place_legend(fig, below=True, top_axis_px=WEEKDAY_LABELS_PX)
+        return fig
     else:
         raise ValueError(f"unknown chart {name!r}; known: {', '.join(SPECS)}")
+    place_legend(fig)
     return fig
 
 
@@ -223,7 +235,8 @@ def planned_acwr_figure(plan: Plan) -> go.Figure:
         r = metrics.acwr(daily, method=method, coupled=coupled)["acwr"]
         fig.add_scatter(x=r.index, y=r.round(2), name=label, mode="lines")
     fig.update_layout(base_layout("ACWR of the planned deadlift load (context, not a verdict)",
-                                  "acute : chronic", "date"))
+                                  "acute : chronic", "date", dates=True))
+    place_legend(fig)
     return fig
 
 

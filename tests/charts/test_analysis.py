@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import planner
+from planner.analysis import GAP_DAYS
 from planner.catalogue import data_path
 from planner.charts.analysis import NO_RPE, TITLES, analysis_figures, shared_x_range
 from planner.charts.style import COLOURS
@@ -77,7 +78,7 @@ def test_the_progression_lines_break_where_training_stopped():
     """Deadlift days 5, 12 and 19 January, then nothing until 20 April (91 days), then 27
     April: each line breaks once, between 19 January and 20 April (a None there), and holds
     every logged day as it was; no line runs across the layoff."""
-    from planner.charts.analysis import GAP_DAYS, broken_at_gaps, deadlift_figure
+    from planner.charts.analysis import broken_at_gaps, deadlift_figure
 
     days = ["2026-01-05", "2026-01-12", "2026-01-19", "2026-04-20", "2026-04-27"]
     rows = [{"date": d, "exercise": "deadlift", "set": 1, "reps": 10, "hold_s": None,
@@ -203,6 +204,72 @@ def test_every_chart_shares_one_date_range(sample):
     assert comp.x[0] == f"{a.weekly_load['week_start'].iloc[0]:%Y-%m-%d}"
 
 
+def _same_plot_width(figs) -> None:
+    """Every figure has the same fixed left and right margin, not widened by its y axes'
+    labels nor by its x axis' end labels: over one date range, a date sits at the same
+    place on every chart."""
+    from planner.charts.style import SIDE_MARGINS
+
+    assert {(f.layout.margin.l, f.layout.margin.r) for f in figs.values()} == {
+        (SIDE_MARGINS["l"], SIDE_MARGINS["r"])}
+    for name, fig in figs.items():
+        ys = [fig.layout[k] for k in fig.layout if k.startswith("yaxis")]
+        assert ys and all(y.automargin is False for y in ys), name
+        assert fig.layout.xaxis.automargin == "height", name
+
+
+def test_every_chart_has_the_same_plot_width(sample):
+    """The charts' y axes differ (a two-line title, a right-hand axis): their margins do not."""
+    _, _, a = sample
+    for headed in (False, True):
+        figs = analysis_figures(a, "lb", headed=headed)
+        assert "yaxis2" in figs["volume"].layout  # session-RPE load on the right
+        _same_plot_width(figs)
+    mixed = _sessions("2026-01-05", 35) + _sessions("2026-04-06", 35, session_rpe=5,
+                                                     session_min=40)
+    figs = analysis_figures(planner.analyse(log_table(mixed)))
+    assert figs["fitness"].layout.yaxis2.side == "right"
+    _same_plot_width(figs)
+
+
+def test_legends_sit_above_the_plot_with_room_for_their_rows():
+    """A log with a layoff: the ACWR legend gets a fifth entry (the gap) and wraps to two rows
+    at 760 px; the top margin holds both, headed (no title) or with its title above."""
+    from planner.charts.style import (
+        LEGEND_ROW_PX,
+        NARROWEST_PX,
+        TITLE_PX,
+        legend_names,
+        legend_rows,
+    )
+
+    rows = _sessions("2026-01-05", 35) + _sessions("2026-04-10", 35)
+    a = planner.analyse(log_table(rows))
+    for headed in (False, True):
+        figs = analysis_figures(a, headed=headed)
+        for name, fig in figs.items():
+            lg, m = fig.layout.legend, fig.layout.margin
+            assert lg.y >= 1 and lg.yanchor == "bottom" and lg.orientation == "h", name
+            grouped = any(x.legendgroup for x in (*fig.data, *fig.layout.shapes))
+            n = legend_rows(legend_names(fig), NARROWEST_PX - m.l - m.r, grouped)
+            assert m.t >= (0 if headed else TITLE_PX) + n * LEGEND_ROW_PX, name
+        acwr = figs["acwr"]
+        assert f"nothing logged (over {GAP_DAYS} days)" in legend_names(acwr)
+        assert len(legend_names(acwr)) == 5
+        assert acwr.layout.margin.t >= (0 if headed else TITLE_PX) + 2 * LEGEND_ROW_PX
+
+
+def test_date_ticks_read_day_then_month(sample):
+    """"7 Dec" at ticks a week apart, the year once (plotly writes the text after "\n" only
+    where it changes), as the page writes days; the whole day on hover."""
+    _, _, a = sample
+    for name, fig in analysis_figures(a, headed=True).items():
+        ax = fig.layout.xaxis
+        values = [s.value for s in ax.tickformatstops]
+        assert "%-d %b\n%Y" in values and "%b\n%Y" in values, name
+        assert ax.hoverformat == "%a %-d %b %Y", name
+
+
 @pytest.mark.skipif(not (EXPORTS / "fitnotes_f1.csv").exists(),
                     reason="../shared/fixtures/exports is not beside the project")
 def test_a_real_export_through_the_whole_analysis():
@@ -214,6 +281,7 @@ def test_a_real_export_through_the_whole_analysis():
     figs = analysis_figures(a, log.unit, headed=True)
     assert {"deadlift", "volume", "fitness", "acwr"} <= set(figs)
     assert len({tuple(f.layout.xaxis.range) for f in figs.values()}) == 1
+    _same_plot_width(figs)  # and one plot width: a date at one place on every chart
     assert NO_RPE in figs["fitness"].layout.yaxis.title.text
     assert NO_RPE in figs["volume"].data[0].name
     ctl = next(t for t in figs["fitness"].data if t.name == "fitness (CTL)")

@@ -69,3 +69,86 @@ def test_plan_and_analysis_share_colours(plan):
 def test_acwr_chart_has_three_methods(plan):
     fig = planned_acwr_figure(plan)
     assert len(fig.data) == 3
+
+
+# --- layout: legends beside the plot, readable ticks -------------------------------------------
+
+def _legend_outside(fig) -> bool:
+    """The legend is above the plot (anchored by its bottom at or above the top) or below it
+    (anchored by its top at or below the bottom): never over the plot or its axes."""
+    lg = fig.layout.legend
+    return (lg.y >= 1 and lg.yanchor == "bottom") or (lg.y <= 0 and lg.yanchor == "top")
+
+
+def test_legends_sit_outside_the_plot_and_the_title(plan):
+    from planner.charts.style import LEGEND_ROW_PX, TITLE_PX
+
+    figs = {**plan_figures(plan), "acwr": planned_acwr_figure(plan)}
+    for name, fig in figs.items():
+        assert _legend_outside(fig), name
+        assert fig.layout.title.yref == "container" and fig.layout.title.yanchor == "top"
+        if name != "calendar":  # above the plot, below the title: room for both
+            assert fig.layout.margin.t >= TITLE_PX + LEGEND_ROW_PX, name
+    # the calendar's weekdays are above its grid: its legend goes below, with room
+    cal = figs["calendar"]
+    assert cal.layout.xaxis.side == "top"
+    assert cal.layout.legend.y <= 0 and cal.layout.legend.yanchor == "top"
+    assert cal.layout.margin.b >= LEGEND_ROW_PX
+    # a new plan (other weeks, another height) keeps it there
+    update_figure(cal, "calendar", generate(PlanConfig(start_date=date(2026, 1, 5), weeks=20)))
+    assert _legend_outside(cal) and cal.layout.height > 400
+
+
+def test_three_method_acwr_legend_wraps_to_a_grid_with_room_for_it(plan):
+    """Three lines and two zones do not fit in one row at 760 px: plotly then gives every
+    entry the widest one's width; the top margin holds the rows that makes."""
+    from planner.charts.style import (
+        LEGEND_ROW_PX,
+        NARROWEST_PX,
+        TITLE_PX,
+        legend_names,
+        legend_rows,
+    )
+
+    fig = planned_acwr_figure(plan)
+    names = legend_names(fig)
+    assert len(names) == 5
+    m = fig.layout.margin
+    rows = legend_rows(names, NARROWEST_PX - m.l - m.r)
+    assert rows == 2
+    assert m.t >= TITLE_PX + rows * LEGEND_ROW_PX
+
+
+def test_legend_rows_are_counted_as_plotly_fills_them():
+    from planner.charts.style import LEGEND_CHAR_PX, LEGEND_ENTRY_PX, legend_rows
+
+    entry = LEGEND_ENTRY_PX + 10 * LEGEND_CHAR_PX  # an entry of ten characters
+    assert legend_rows([], 500) == 0
+    assert legend_rows(["x" * 10] * 3, 3 * entry) == 1
+    assert legend_rows(["x" * 10] * 4, 3 * entry) == 2
+    # not in one row: every entry as wide as the widest (a grid), unless grouped
+    names = ["x" * 10, "x" * 10, "x" * 30]
+    width = 2 * entry + LEGEND_ENTRY_PX + 30 * LEGEND_CHAR_PX - 1
+    assert legend_rows(names, width, grouped=True) == 2
+    assert legend_rows(names, width) == 3
+
+
+def test_dates_read_day_then_month_and_the_year_once(plan):
+    """Ticks a day or a week apart read "7 Dec", the year on a second line that plotly writes
+    only under the first tick and where it changes (the text after "\\n"); months "Jul"."""
+    for fig in (plan_figure("deadlift", plan), planned_acwr_figure(plan)):
+        ax = fig.layout.xaxis
+        stops = {tuple(s.dtickrange): s.value for s in ax.tickformatstops}
+        day_ms = 24 * 3600 * 1000
+        weekly = next(v for (lo, hi), v in stops.items()
+                      if isinstance(lo, int) and lo <= 7 * day_ms <= hi)
+        assert weekly == "%-d %b\n%Y"
+        assert stops[("M1", "M6")] == "%b\n%Y"
+        assert ax.hoverformat == "%a %-d %b %Y"
+
+
+def test_stretch_axis_has_round_ticks(plan):
+    """The right-hand axis takes plotly's own round steps, not ticks level with the left axis'
+    grid lines (plotly's default for an overlaying axis gave 2.64, 5.29)."""
+    fig = plan_figure("bodyweight", plan)
+    assert fig.layout.yaxis2.overlaying == "y" and fig.layout.yaxis2.tickmode == "auto"
