@@ -523,12 +523,6 @@ def best_deadlift_e1rm(log: pd.DataFrame, since=None, until=None, formula: str =
     return metrics.best_e1rm(deadlift_sets(log), since, until, formula=formula)
 
 
-def period_label(since, until) -> str:
-    """A period in words for a figure's label: "5 Jan–27 Apr 2026" (see
-    :func:`planner.words.period_text`)."""
-    return period_text(since, until)
-
-
 def recent_label(days: int, until) -> str:
     """"the 8 weeks to 27 Apr 2026" (or "the 10 days to ..."): the last ``days`` days up to
     ``until``, its day included."""
@@ -800,7 +794,7 @@ def load_in_words(load: pd.DataFrame) -> str:
         measure=("measure", "first"), first=("date", "min"), last=("date", "max"))
     if parts["measure"].nunique() == 1:
         return LOAD_BASES[parts["measure"].iloc[0]]
-    return "; ".join(f"{LOAD_BASES[m]}, {period_label(a, b)}"
+    return "; ".join(f"{LOAD_BASES[m]}, {period_text(a, b)}"
                      for m, a, b in parts.itertuples(index=False))
 
 
@@ -1312,8 +1306,8 @@ def _summary(table: pd.DataFrame, dl: pd.DataFrame, daily: pd.DataFrame,
                              else LOAD_BASES[basis]),
         "deadlift_sessions": int(len(dl)),
         "best_e1rm_kg": best.e1rm_kg if best is not None else None,
-        "best_e1rm_period": period_label(first, last) if len(table) else None,
-        "best_e1rm_label": ("best deadlift e1RM (Epley), " + period_label(first, last)
+        "best_e1rm_period": period_text(first, last) if len(table) else None,
+        "best_e1rm_label": ("best deadlift e1RM (Epley), " + period_text(first, last)
                             if len(table) else "best deadlift e1RM (Epley)"),
         "recent_e1rm_kg": recent.e1rm_kg if recent is not None else None,
         "recent_e1rm_label": ("best deadlift e1RM (Epley) of "

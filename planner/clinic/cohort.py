@@ -86,8 +86,9 @@ ACWR_MIN_DAYS = 28
 #: many (this week and the one before): a stop or a week outside the rules stays until a
 #: newer week with pain scores replaces it, and no longer than this.
 PAIN_WEEKS_BACK = 2
-#: Which of those weeks a coach sees first: the worst.
-_PAIN_RANK = {"stop": 3, "outside rules": 2, "pain unreadable": 2, "within rules": 1}
+#: How bad a week's pain status is: of those weeks a coach sees the worst first, and the
+#: roster sorts by it.
+PAIN_SEVERITY = {"stop": 3, "outside rules": 2, "pain unreadable": 2, "within rules": 1}
 COMPLIANCE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 #: The per-athlete table's columns and types: the same whichever engine and chunking.
 #: ``load_basis`` and ``days_of_data`` are those of the current stretch of training
@@ -327,7 +328,7 @@ def _pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp,
     recent = data[data["week"] > data["now"] - PAIN_WEEKS_BACK]
     # The week the coach must see: the worst of this week and last (a stop last week stays
     # in view all this week, whatever this week's first scores say), the later on a tie.
-    worst = recent["status"].map(_PAIN_RANK).fillna(0)
+    worst = recent["status"].map(PAIN_SEVERITY).fillna(0)
     latest = (recent.assign(_rank=worst).sort_values(["athlete", "_rank", "week"],
                                                       kind="stable")
               .groupby("athlete").tail(1).set_index("athlete").reindex(out.index))

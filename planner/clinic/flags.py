@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from planner.analysis import LOAD_BASES
-from planner.clinic.cohort import ACWR_MIN_DAYS, PAIN_WEEKS_BACK
+from planner.clinic.cohort import ACWR_MIN_DAYS, PAIN_SEVERITY, PAIN_WEEKS_BACK
 from planner.metrics import ACWR_ZONES
 from planner.words import day_text
 
@@ -53,8 +53,6 @@ FLAGS: dict[str, str] = {
 #: The roster table's columns: name -> heading, in the order shown.
 COLUMNS: dict[str, str] = {"athlete": "Athlete", "flags": "Flags", **FLAGS,
                            "next_block": "Next block"}
-_PAIN_ORDER = {"stop": 3, "outside rules": 2, "pain unreadable": 2, "within rules": 1,
-               "no pain data": 0}
 #: Said after a stop week's reasons (planner.analysis.CLINICIAN, in the coach's words).
 SEE_CLINICIAN = "see a clinician before training on"
 #: The weeks the pain flags look back over, in words.
@@ -119,7 +117,7 @@ def _pain_rules(a: pd.DataFrame) -> dict[str, object]:
         _pain_rules_words(flag, s, r, w, t, n) + e
         for flag, s, r, w, t, n, e in zip(out["pain_rules"], status, reasons, ago, start, now,
                                           earlier, strict=True)]
-    out["pain_rules_key"] = [10 * int(f) + _PAIN_ORDER.get(s, 0)
+    out["pain_rules_key"] = [10 * int(f) + PAIN_SEVERITY.get(s, 0)
                              for f, s in zip(out["pain_rules"], status, strict=True)]
     return out
 

@@ -33,14 +33,12 @@ from planner.analysis import Analysis, headline_facts
 from planner.charts.analysis import CAPTIONS, TITLES, analysis_figures
 from planner.files.cells import neutralise_frame
 from planner.files.safewrite import write_folder
+from planner.words import number_text
 
 
 def _number(x: float) -> str:
-    """A number for people: thousands separated, at most 2 decimals, no exponent."""
-    if x != x:
-        return ""
-    return f"{x:,.0f}" if abs(x) >= 100 or float(x).is_integer() else f"{x:,.2f}".rstrip(
-        "0").rstrip(".")
+    """A table's number for people: no decimals from 100 up, else at most 2; NaN blank."""
+    return "" if x != x else number_text(x, 0 if abs(x) >= 100 else 2)
 
 
 def _table_html(df: pd.DataFrame, max_rows: int = 60) -> str:
