@@ -17,8 +17,8 @@ athlete at once, the single-athlete rules of :mod:`planner.analysis`:
   planner.analysis, starts a new one): NaN until it has 28 days, or with no load logged;
 - the pain status of the current programme week (``pain_status`` itself, called once on
   the rows of all the chunk's athletes with pain data, ``by="athlete"``), or "no pain
-  data"; and that of the latest week with pain data among the last ``PAIN_WEEKS_BACK``
-  (this week, else the last complete one: on a Monday, or before the athlete logs, this
+  data"; and that of the worst week with pain data among the last ``PAIN_WEEKS_BACK``
+  (this week and the last complete one: on a Monday, or before the athlete logs, this
   week has no score yet, and last week's stop must not vanish); and whether a next block
   is due (the plan ends within 7 days, has ended, or there is no plan).
 
@@ -82,9 +82,9 @@ from planner.clinic.store import (
 DUE_WITHIN_DAYS = 7
 #: The ACWR needs this many days of the current stretch of training (the chronic window).
 ACWR_MIN_DAYS = 28
-#: The latest pain status is that of the latest programme week with pain data among this
-#: many (this week and the one before): a stop or a week outside the rules stays until a
-#: newer week with pain scores replaces it, and no longer than this.
+#: The latest pain status is that of the worst programme week with pain data among this
+#: many (this week and the one before, the later on a tie): a stop or a week outside the
+#: rules stays in view for the week after it, and no longer.
 PAIN_WEEKS_BACK = 2
 #: How bad a week's pain status is: of those weeks a coach sees the worst first, and the
 #: roster sorts by it.
@@ -94,7 +94,7 @@ COMPLIANCE_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 #: ``load_basis`` and ``days_of_data`` are those of the current stretch of training
 #: (:func:`planner.analysis.training_load`): its measure and its days, what ``acwr`` has.
 #: ``pain_status`` and ``pain_reasons`` are this programme week's; the ``latest_pain_``
-#: columns those of the latest week with pain data of the last ``PAIN_WEEKS_BACK`` (its first
+#: columns those of the worst week with pain data of the last ``PAIN_WEEKS_BACK`` (its first
 #: day, and 0 for this week, 1 for the one before): "no pain data" and empty when none has.
 COHORT_COLUMNS: dict[str, str] = {
     "athlete": "str", "sets": "int64", "first_day": "datetime64[us]",
@@ -296,7 +296,7 @@ def _pain(sets: pd.DataFrame, starts: pd.DataFrame, as_of: pd.Timestamp,
     and the episodes (weeks outside the rules), from one call of ``pain_status`` over the
     athletes whose log holds a pain score or a note (``sets``: their rows only; others
     have no pain data), each on their plan's weeks (no plan: weeks from the first log); and
-    the latest week with pain data of the last ``PAIN_WEEKS_BACK`` (see ``COHORT_COLUMNS``)."""
+    the worst week with pain data of the last ``PAIN_WEEKS_BACK`` (see ``COHORT_COLUMNS``)."""
     cols = ["pain_status", "pain_reasons", "pain_weeks", "pain_episodes", "latest_pain_status",
             "latest_pain_reasons", "latest_pain_week_start", "latest_pain_weeks_ago"]
     if sets.empty:

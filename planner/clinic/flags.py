@@ -4,11 +4,11 @@
 looks at first, each as a yes/no column and a sentence saying why (or what was
 found when the flag is not raised):
 
-- pain rules broken: the latest programme week with pain data, this week or else the one
-  before (``latest_pain_status`` of :mod:`planner.clinic.cohort`), is "outside rules" or
-  "stop" (:func:`planner.analysis.pain_status`; the reasons are its own words): on a
-  Monday, or before an athlete scores pain this week, last week's stop is still shown, and
-  stays until a newer week with pain scores replaces it (never from further back);
+- pain rules broken: the worse of this programme week and the one before
+  (``latest_pain_status`` of :mod:`planner.clinic.cohort`) is "outside rules" or "stop"
+  (:func:`planner.analysis.pain_status`; the reasons are its own words): last week's stop
+  is shown all this week, on a Monday and after this week's first scores alike, with what
+  this week says so far (never from further back);
 - sessions under 60 %: of the sessions due in the last 4 weeks, under 60 % were done
   in full (``compliance_sessions_4w`` of :mod:`planner.clinic.cohort`);
 - ACWR 1.5 or more: the latest rolling ACWR (that week's load over the 4-week weekly
@@ -101,7 +101,7 @@ def _pain_rules_words(flag: bool, status: str, reasons: str, ago: object, start:
 
 
 def _pain_rules(a: pd.DataFrame) -> dict[str, object]:
-    """Pain rules broken in the latest week with pain data (this week, else last week), in
+    """Pain rules broken in the worse of this week and last (the later on a tie), in
     the analysis' own words and saying which week."""
     out: dict[str, object] = {}
     status = a["latest_pain_status"].astype(str)
